@@ -1,0 +1,58 @@
+package dev.nlpm.compiler.ir;
+
+import dev.nlpm.compiler.source.Origin;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One model, resolved and typed.
+ *
+ * @param origin the declaration
+ * @param name the model's name; the generated classes are {@code <name>}, {@code <name>Layout},
+ *     ...
+ * @param javaPackage package of the generated code, possibly empty
+ * @param sourceName the file or element it was declared in (named in {@code @Generated})
+ * @param architecture the family and its sizes
+ * @param names the checkpoint naming scheme of the parameters
+ * @param tokenizer how text becomes ids
+ * @param objectives what it trains on, in declaration order
+ * @param decodings how it generates, in declaration order (empty for models that do not)
+ * @param heads fine-tuning heads declared alongside the pretraining ones
+ * @param training training defaults
+ */
+public record ModelSpec(
+    Origin origin,
+    String name,
+    String javaPackage,
+    String sourceName,
+    Architecture architecture,
+    CheckpointNames names,
+    Tokenizer tokenizer,
+    List<Objective> objectives,
+    List<Decoding> decodings,
+    List<FineTuningHead> heads,
+    TrainingDefaults training) {
+
+  public ModelSpec {
+    Objects.requireNonNull(origin, "origin");
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(javaPackage, "javaPackage");
+    Objects.requireNonNull(sourceName, "sourceName");
+    Objects.requireNonNull(architecture, "architecture");
+    Objects.requireNonNull(names, "names");
+    Objects.requireNonNull(tokenizer, "tokenizer");
+    objectives = List.copyOf(objectives);
+    decodings = List.copyOf(decodings);
+    heads = List.copyOf(heads);
+    Objects.requireNonNull(training, "training");
+  }
+
+  public Family family() {
+    return architecture.family();
+  }
+
+  /** The first objective of the given type, if declared. */
+  public <T extends Objective> java.util.Optional<T> objective(Class<T> type) {
+    return objectives.stream().filter(type::isInstance).map(type::cast).findFirst();
+  }
+}
