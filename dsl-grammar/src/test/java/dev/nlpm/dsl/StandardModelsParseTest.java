@@ -42,6 +42,17 @@ class StandardModelsParseTest {
   }
 
   @Test
+  void everyStandardModelBindsAndValidates() throws IOException {
+    ParsedProgram program = NlpmFrontEnd.load(standardFiles(), STDLIB);
+    dev.nlpm.compiler.diag.Diagnostics diagnostics = new dev.nlpm.compiler.diag.Diagnostics();
+    dev.nlpm.compiler.bind.BoundModels bound =
+        dev.nlpm.compiler.bind.Binder.bind(program.declarations(), diagnostics);
+    dev.nlpm.compiler.validate.Validator.validate(bound.targets(), bound.all(), diagnostics);
+    assertEquals(List.of(), diagnostics.all());
+    assertEquals(program.declarations().targets().size(), bound.targets().size());
+  }
+
+  @Test
   void standardFilesAreInCanonicalForm() throws IOException {
     for (Path file : standardFiles()) {
       String text = Files.readString(file);

@@ -1,0 +1,35 @@
+package dev.nlpm.compiler.bind;
+
+import dev.nlpm.compiler.ir.Family;
+import dev.nlpm.compiler.ir.TrainingDefaults;
+import dev.nlpm.compiler.ir.TrainingDefaults.Optimizer;
+import dev.nlpm.compiler.ir.TrainingDefaults.Schedule;
+
+/** Binds the {@code train { ... }} section with the family's defaults. */
+final class TrainingBinder {
+
+  private TrainingBinder() {}
+
+  static TrainingDefaults bind(Family family, Body model) {
+    boolean word2vec = family == Family.WORD2VEC;
+    Body body = Sections.plain(model, "train");
+    TrainingDefaults training =
+        new TrainingDefaults(
+            body.origin(),
+            body.keyword("optimizer", Optimizer.values(), word2vec ? Optimizer.SGD : Optimizer.ADAMW),
+            body.decimal("lr", word2vec ? 0.025 : 1e-4),
+            body.decimal("min_lr", word2vec ? 1e-4 : 0),
+            body.integer("warmup", 0),
+            body.keyword("schedule", Schedule.values(), Schedule.LINEAR),
+            body.longInteger("steps", 0),
+            body.integer("epochs", word2vec ? 5 : 1),
+            body.integer("batch", 32),
+            body.integer("seq", 128),
+            body.decimal("clip", 1.0),
+            body.decimal("weight_decay", word2vec ? 0 : 0.01),
+            body.longInteger("seed", 42),
+            body.integer("threads", 0));
+    body.finish();
+    return training;
+  }
+}

@@ -1,0 +1,182 @@
+package dev.nlpm.compiler.validate;
+
+import dev.nlpm.compiler.diag.DiagnosticCode;
+import dev.nlpm.compiler.diag.Diagnostics;
+import dev.nlpm.compiler.ir.Architecture;
+import dev.nlpm.compiler.ir.Attention;
+import dev.nlpm.compiler.ir.Decoding;
+import dev.nlpm.compiler.ir.Embeddings;
+import dev.nlpm.compiler.ir.Family;
+import dev.nlpm.compiler.ir.ModelSpec;
+import dev.nlpm.compiler.ir.Objective;
+import dev.nlpm.compiler.ir.TransformerStack;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What fits which family: objectives, decoding schemes and attention variants, the objectives
+ * that exclude or need each other, and the objectives a family must have.
+ */
+final class FamilyFit {
+
+  static final Map<Family, List<String>> OBJECTIVES = new EnumMap<>(Family.class);
+  static final Map<Family, List<String>> DECODINGS = new EnumMap<>(Family.class);
+
+  static {
+    OBJECTIVES.put(Family.WORD2VEC, List.of("skipgram", "cbow"));
+    OBJECTIVES.put(Family.ENCODER, List.of("mlm", "nsp", "sop", "span", "sbo", "distillation"));
+    OBJECTIVES.put(Family.DECODER, List.of("clm", "distillation"));
+    OBJECTIVES.put(Family.LSTM_LM, List.of("clm"));
+    OBJECTIVES.put(Family.RNN_SEQ2SEQ, List.of("translation", "distillation"));
+    OBJECTIVES.put(Family.TRANSFORMER_SEQ2SEQ, List.of("translation", "distillation"));
+    OBJECTIVES.put(Family.NAT, List.of("cmlm", "length", "glancing", "distillation"));
+    DECODINGS.put(Family.WORD2VEC, List.of());
+    DECODINGS.put(Family.ENCODER, List.of());
+    DECODINGS.put(Family.DECODER, List.of("greedy", "beam", "sampling", "blockwise"));
+    DECODINGS.put(Family.LSTM_LM, List.of("greedy", "beam", "sampling"));
+    DECODINGS.put(Family.RNN_SEQ2SEQ, List.of("greedy", "beam", "sampling"));
+    DECODINGS.put(Family.TRANSFORMER_SEQ2SEQ, List.of("greedy", "beam", "sampling", "blockwise"));
+    DECODINGS.put(Family.NAT, List.of("mask_predict", "hybrid", "greedy"));
+  }
+
+  /** Pairs of objectives that exclude each other, with why. */
+  private static final List<String[]> CONFLICTS =
+      List.of(
+          new String[] {"mlm", "span", "span masking replaces token masking"},
+          new String[] {"nsp", "sop", "both classify the same sentence pair; choose one"},
+          new String[] {"skipgram", "cbow", "a word2vec model trains one architecture; declare two models"});
+
+  private FamilyFit() {}
+
+  static void check(ModelSpec model, Diagnostics diagnostics) {
+    Family family = model.family();
+    String familyWord = family.keyword();
+    List<String> objectives = OBJECTIVES.get(family);
+    for (Objective objective : model.objectives()) {
+      if (!objectives.contains(objective.keyword())) {
+        diagnostics.error(
+            DiagnosticCode.OBJECTIVE_NOT_FOR_FAMILY,
+            objective.origin(),
+            objective.keyword(),
+            familyWord,
+            familyWord,
+            String.join(", ", objectives));
+      }
+    }
+    for (String[] conflict : CONFLICTS) {
+      Optional<Objective> first = find(model, conflict[0]);
+      Optional<Objective> second = find(model, conflict[1]);
+      if (first.isPresent() && second.isPresent()) {
+        diagnostics.error(
+            DiagnosticCode.OBJECTIVES_CONFLICT, second.get().origin(), conflict[0], conflict[1], conflict[2]);
+      }
+    }
+    find(model, "sbo")
+        .filter(sbo -> find(model, "span").isEmpty())
+        .ifPresent(
+            sbo ->
+                diagnostics.error(
+                    DiagnosticCode.OBJECTIVE_REQUIRES,
+                    sbo.origin(),
+                    "sbo",
+                    "span",
+                    "the span-boundary objective predicts the tokens of masked spans"));
+    for (String pairObjective : List.of("nsp", "sop")) {
+      Optional<Objective> found = find(model, pairObjective);
+      if (found.isPresent() && model.architecture() instanceof Architecture.Encoder e && e.embeddings().segments() < 2) {
+        diagnostics.error(DiagnosticCode.SEGMENTS_REQUIRED, found.get().origin(), pairObjective, e.embeddings().segments());
+      }
+    }
+    if (model.objectives().isEmpty()) {
+      diagnostics.error(
+          DiagnosticCode.NO_OBJECTIVE,
+          model.origin(),
+          model.name(),
+          familyWord,
+          "one of: " + String.join(", ", objectives) + " (write 'objective " + objectives.get(0) + ";')");
+    }
+    checkDecodings(model, diagnostics);
+    checkAttention(model, diagnostics);
+  }
+
+  private static void checkDecodings(ModelSpec model, Diagnostics diagnostics) {
+    Family family = model.family();
+    List<String> valid = DECODINGS.get(family);
+    for (Decoding decoding : model.decodings()) {
+      if (valid.contains(decoding.keyword())) {
+        continue;
+      }
+      String why =
+          valid.isEmpty()
+              ? "a " + family.keyword() + " model does not generate text, so it takes no decoding"
+              : "decodings for " + family.keyword() + ": " + String.join(", ", valid);
+      diagnostics.error(DiagnosticCode.DECODING_NOT_FOR_FAMILY, decoding.origin(), decoding.keyword(), family.keyword(), why);
+    }
+  }
+
+  private static void checkAttention(ModelSpec model, Diagnostics diagnostics) {
+    Architecture a = model.architecture();
+    if (a instanceof Architecture.Encoder e) {
+      Attention attention = e.stack().attention();
+      if (attention instanceof Attention.Causal || attention instanceof Attention.TransformerXl) {
+        notFor(diagnostics, attention, "an encoder", "an encoder attends in both directions; use full, local or linformer");
+      } else if (attention instanceof Attention.Local local && local.causal()) {
+        notFor(diagnostics, attention, "an encoder", "an encoder attends in both directions; write causal = false");
+      }
+      positions(e.embeddings(), attention, diagnostics);
+    } else if (a instanceof Architecture.Decoder d) {
+      decoderAttention(d.stack(), "a decoder", diagnostics);
+      positions(d.embeddings(), d.stack().attention(), diagnostics);
+    } else if (a instanceof Architecture.TransformerSeq2Seq s) {
+      bidirectional(s.encoder(), "the encoder", diagnostics);
+      decoderAttention(s.decoder(), "an autoregressive decoder", diagnostics);
+    } else if (a instanceof Architecture.Nat n) {
+      bidirectional(n.encoder(), "the encoder", diagnostics);
+      Attention attention = n.decoder().attention();
+      if (attention.causal()) {
+        notFor(diagnostics, attention, "a non-autoregressive decoder", "it predicts every target position at once, attending both ways; use full or local");
+      } else if (attention instanceof Attention.Linformer) {
+        notFor(diagnostics, attention, "a non-autoregressive decoder", "its target length varies per example; use full or local");
+      }
+    }
+  }
+
+  private static void bidirectional(TransformerStack stack, String where, Diagnostics diagnostics) {
+    Attention attention = stack.attention();
+    if (attention.causal()) {
+      notFor(diagnostics, attention, where, "the encoder attends in both directions; use full, local (causal = false) or linformer");
+    }
+  }
+
+  private static void decoderAttention(TransformerStack stack, String where, Diagnostics diagnostics) {
+    Attention attention = stack.attention();
+    if (attention instanceof Attention.Linformer) {
+      notFor(diagnostics, attention, where, "Linformer projects keys along the whole sequence, so it cannot be causal; use causal, local or xl");
+    } else if (!attention.causal()) {
+      notFor(diagnostics, attention, where, "a position must not see later ones; use causal, local (causal = true) or xl");
+    }
+  }
+
+  private static void positions(Embeddings embeddings, Attention attention, Diagnostics diagnostics) {
+    boolean relative = embeddings.positions() == dev.nlpm.compiler.ir.Positions.RELATIVE;
+    boolean xl = attention instanceof Attention.TransformerXl;
+    if (relative && !xl) {
+      diagnostics.error(
+          DiagnosticCode.ATTENTION_NOT_FOR_FAMILY,
+          embeddings.origin(),
+          attention.keyword(),
+          "a model with relative positions",
+          "relative positions live inside Transformer-XL attention; use attention xl, or positions = learned or sinusoidal");
+    }
+  }
+
+  private static void notFor(Diagnostics diagnostics, Attention attention, String where, String why) {
+    diagnostics.error(DiagnosticCode.ATTENTION_NOT_FOR_FAMILY, attention.origin(), attention.keyword(), where, why);
+  }
+
+  private static Optional<Objective> find(ModelSpec model, String keyword) {
+    return model.objectives().stream().filter(o -> o.keyword().equals(keyword)).findFirst();
+  }
+}

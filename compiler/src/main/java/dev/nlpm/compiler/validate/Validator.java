@@ -1,0 +1,356 @@
+package dev.nlpm.compiler.validate;
+
+import dev.nlpm.compiler.diag.DiagnosticCode;
+import dev.nlpm.compiler.diag.Diagnostics;
+import dev.nlpm.compiler.ir.Architecture;
+import dev.nlpm.compiler.ir.Attention;
+import dev.nlpm.compiler.ir.Decoding;
+import dev.nlpm.compiler.ir.Embeddings;
+import dev.nlpm.compiler.ir.FineTuningHead;
+import dev.nlpm.compiler.ir.ModelSpec;
+import dev.nlpm.compiler.ir.Objective;
+import dev.nlpm.compiler.ir.TrainingDefaults;
+import dev.nlpm.compiler.ir.TransformerStack;
+import dev.nlpm.compiler.ir.Vocabulary;
+import dev.nlpm.compiler.source.Origin;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Checks typed models against every rule of docs/language.md: sizes, probabilities, ranges, and
+ * what fits which family. Every problem of every model is reported, at the most precise origin.
+ */
+public final class Validator {
+
+  private final Diagnostics diagnostics;
+  private final Map<String, ModelSpec> known;
+
+  private Validator(Diagnostics diagnostics, Map<String, ModelSpec> known) {
+    this.diagnostics = diagnostics;
+    this.known = known;
+  }
+
+  /**
+   * @param targets the models to check
+   * @param known every model by name, for distillation teachers
+   */
+  public static void validate(List<ModelSpec> targets, Map<String, ModelSpec> known, Diagnostics diagnostics) {
+    Validator validator = new Validator(diagnostics, known);
+    for (ModelSpec model : targets) {
+      try {
+        validator.validateModel(model);
+      } catch (RuntimeException e) {
+        diagnostics.error(DiagnosticCode.INTERNAL_ERROR, model.origin(), "validating model " + model.name() + ": " + e);
+      }
+    }
+  }
+
+  private void validateModel(ModelSpec model) {
+    new ArchitectureRules(this).check(model);
+    FamilyFit.check(model, diagnostics);
+    for (Objective objective : model.objectives()) {
+      objective(model, objective);
+    }
+    for (Decoding decoding : model.decodings()) {
+      decoding(decoding);
+    }
+    for (FineTuningHead head : model.heads()) {
+      positive("labels", head.labels(), head.origin());
+    }
+    training(model);
+  }
+
+  // ---- shared checks, used by the rule classes ----
+
+  void positive(String key, long value, Origin origin) {
+    if (value <= 0) {
+      diagnostics.error(DiagnosticCode.NOT_POSITIVE, origin, key, value);
+    }
+  }
+
+  void positive(String key, double value, Origin origin) {
+    if (!(value > 0)) {
+      diagnostics.error(DiagnosticCode.NOT_POSITIVE, origin, key, value);
+    }
+  }
+
+  void notNegative(String key, long value, Origin origin) {
+    if (value < 0) {
+      diagnostics.error(DiagnosticCode.NEGATIVE, origin, key, value);
+    }
+  }
+
+  void notNegative(String key, double value, Origin origin) {
+    if (!(value >= 0)) {
+      diagnostics.error(DiagnosticCode.NEGATIVE, origin, key, value);
+    }
+  }
+
+  void probability(String key, double value, Origin origin) {
+    if (!(value >= 0 && value <= 1)) {
+      diagnostics.error(DiagnosticCode.NOT_A_PROBABILITY, origin, key, value);
+    }
+  }
+
+  void range(String key, boolean ok, String valid, Object value, Origin origin) {
+    if (!ok) {
+      diagnostics.error(DiagnosticCode.OUT_OF_RANGE, origin, key, valid, value);
+    }
+  }
+
+  Diagnostics diagnostics() {
+    return diagnostics;
+  }
+
+  void vocabulary(String key, Vocabulary vocab) {
+    positive(vocab.runtime() ? "max_vocab" : key, vocab.size(), vocab.origin());
+  }
+
+  // ---- objectives ----
+
+  private void objective(ModelSpec model, Objective objective) {
+    Origin at = objective.origin();
+    if (objective instanceof Objective.SkipGram sg) {
+      positive("window", sg.window(), at);
+      word2vecOutput(sg.output());
+      notNegative("subsample", sg.subsample(), at);
+    } else if (objective instanceof Objective.Cbow cbow) {
+      positive("window", cbow.window(), at);
+      word2vecOutput(cbow.output());
+      notNegative("subsample", cbow.subsample(), at);
+    } else if (objective instanceof Objective.MaskedLm mlm) {
+      probability("rate", mlm.rate(), at);
+      probability("mask", mlm.mask(), at);
+      probability("random", mlm.random(), at);
+      probability("keep", mlm.keep(), at);
+      double sum = mlm.mask() + mlm.random() + mlm.keep();
+      if (Math.abs(sum - 1.0) > 1e-9) {
+        diagnostics.error(DiagnosticCode.MLM_PARTS_SUM, at, mlm.mask(), mlm.random(), mlm.keep(), sum);
+      }
+    } else if (objective instanceof Objective.SpanMasking span) {
+      probability("rate", span.rate(), at);
+      if (span.distribution() == Objective.SpanDistribution.GEOMETRIC) {
+        range("p", span.p() > 0 && span.p() <= 1, "in (0, 1]", span.p(), at);
+      }
+      if (span.minLength() > span.maxLength()) {
+        diagnostics.error(DiagnosticCode.EMPTY_RANGE, at, "length", span.minLength(), span.maxLength());
+      } else {
+        positive("length (its lower end)", span.minLength(), at);
+      }
+    } else if (objective instanceof Objective.SpanBoundary sbo) {
+      positive("max_span", sbo.maxSpan(), at);
+      positive("position_size", sbo.positionSize(), at);
+      notNegative("weight", sbo.weight(), at);
+    } else if (objective instanceof Objective.Translation translation) {
+      range("label_smoothing", translation.labelSmoothing() >= 0 && translation.labelSmoothing() < 1, "in [0, 1)", translation.labelSmoothing(), at);
+    } else if (objective instanceof Objective.LengthPrediction length) {
+      notNegative("weight", length.weight(), at);
+    } else if (objective instanceof Objective.Glancing glancing) {
+      probability("ratio", glancing.ratio(), at);
+    } else if (objective instanceof Objective.Distillation distillation) {
+      distillation(model, distillation);
+    }
+  }
+
+  private void word2vecOutput(Objective.Word2VecOutput output) {
+    if (output instanceof Objective.NegativeSampling ns) {
+      positive("negative", ns.negatives(), ns.origin());
+      range("power", ns.power() > 0 && ns.power() <= 1, "in (0, 1]", ns.power(), ns.origin());
+    }
+  }
+
+  private void distillation(ModelSpec model, Objective.Distillation distillation) {
+    Origin at = distillation.origin();
+    positive("temperature", distillation.temperature(), at);
+    notNegative("soft", distillation.softWeight(), at);
+    notNegative("hard", distillation.hardWeight(), at);
+    notNegative("cosine", distillation.cosineWeight(), at);
+    if (distillation.teacher().equals(model.name())) {
+      diagnostics.error(DiagnosticCode.TEACHER_IS_SELF, distillation.teacherOrigin(), model.name());
+      return;
+    }
+    ModelSpec teacher = known.get(distillation.teacher());
+    if (teacher == null) {
+      diagnostics.error(
+          DiagnosticCode.UNKNOWN_TEACHER,
+          distillation.teacherOrigin(),
+          distillation.teacher(),
+          String.join(", ", new java.util.TreeSet<>(known.keySet())));
+      return;
+    }
+    if (distillation.level() == Objective.DistillationLevel.SEQUENCE) {
+      if (!teacher.family().generates()) {
+        diagnostics.error(
+            DiagnosticCode.TEACHER_FAMILY,
+            distillation.teacherOrigin(),
+            teacher.name(),
+            teacher.family().keyword(),
+            "sequence-level distillation needs a teacher that generates (decoder, lstm_lm, rnn_seq2seq, transformer_seq2seq or nat)");
+      }
+      return;
+    }
+    if (teacher.family() != model.family()) {
+      diagnostics.error(
+          DiagnosticCode.TEACHER_FAMILY,
+          distillation.teacherOrigin(),
+          teacher.name(),
+          teacher.family().keyword(),
+          "token-level distillation needs a teacher of the student's family (" + model.family().keyword() + ")");
+      return;
+    }
+    int studentVocab = outputVocabulary(model);
+    int teacherVocab = outputVocabulary(teacher);
+    if (studentVocab != teacherVocab) {
+      diagnostics.error(
+          DiagnosticCode.TEACHER_FAMILY,
+          distillation.teacherOrigin(),
+          teacher.name(),
+          teacher.family().keyword(),
+          "token-level distillation compares output distributions, so the vocabularies must match: the teacher has "
+              + teacherVocab + " tokens, the student " + studentVocab);
+    }
+  }
+
+  private static int outputVocabulary(ModelSpec model) {
+    Architecture a = model.architecture();
+    if (a instanceof Architecture.Encoder e) {
+      return e.embeddings().vocab().size();
+    } else if (a instanceof Architecture.Decoder d) {
+      return d.embeddings().vocab().size();
+    } else if (a instanceof Architecture.LstmLm l) {
+      return l.vocab().size();
+    } else if (a instanceof Architecture.RnnSeq2Seq r) {
+      return r.targetVocab().size();
+    } else if (a instanceof Architecture.TransformerSeq2Seq t) {
+      return t.target().vocab().size();
+    } else if (a instanceof Architecture.Nat n) {
+      return n.target().vocab().size();
+    }
+    return ((Architecture.Word2Vec) a).vocab().size();
+  }
+
+  // ---- decoding ----
+
+  private void decoding(Decoding decoding) {
+    Origin at = decoding.origin();
+    Decoding.Limits limits = decoding.limits();
+    positive("max_length", limits.maxLength(), at);
+    range("repetition_penalty", limits.repetitionPenalty() >= 1, ">= 1 (1 disables it)", limits.repetitionPenalty(), at);
+    positive("n_best", limits.nBest(), at);
+    if (decoding instanceof Decoding.Beam beam) {
+      positive("width", beam.width(), at);
+      notNegative("length_penalty", beam.lengthPenalty(), at);
+      if (beam.width() > 0 && limits.nBest() > beam.width()) {
+        range("n_best", false, "at most the beam width " + beam.width(), limits.nBest(), at);
+      }
+    } else if (decoding instanceof Decoding.Sampling sampling) {
+      positive("temperature", sampling.temperature(), at);
+      notNegative("top_k", sampling.topK(), at);
+      range("top_p", sampling.topP() > 0 && sampling.topP() <= 1, "in (0, 1]", sampling.topP(), at);
+    } else if (decoding instanceof Decoding.Blockwise blockwise) {
+      range("k", blockwise.k() >= 2, "at least 2 (k = 1 is greedy decoding)", blockwise.k(), at);
+    } else if (decoding instanceof Decoding.MaskPredict maskPredict) {
+      positive("iterations", maskPredict.iterations(), at);
+      positive("length_candidates", maskPredict.lengthCandidates(), at);
+    } else if (decoding instanceof Decoding.Hybrid hybrid) {
+      probability("threshold", hybrid.threshold(), at);
+    }
+  }
+
+  // ---- training ----
+
+  private void training(ModelSpec model) {
+    TrainingDefaults t = model.training();
+    Origin at = t.origin();
+    positive("lr", t.lr(), at);
+    notNegative("min_lr", t.minLr(), at);
+    if (t.lr() > 0 && t.minLr() > t.lr()) {
+      range("min_lr", false, "at most lr = " + t.lr(), t.minLr(), at);
+    }
+    notNegative("warmup", t.warmup(), at);
+    notNegative("steps", t.steps(), at);
+    positive("epochs", t.epochs(), at);
+    positive("batch", t.batch(), at);
+    positive("seq", t.seq(), at);
+    notNegative("clip", t.clip(), at);
+    notNegative("weight_decay", t.weightDecay(), at);
+    notNegative("threads", t.threads(), at);
+    int maxLength = maxLength(model.architecture());
+    if (maxLength > 0 && t.seq() > maxLength) {
+      diagnostics.error(DiagnosticCode.SEQUENCE_TOO_LONG, at, "seq", t.seq(), maxLength);
+    }
+  }
+
+  /** The longest sequence the architecture's position handling allows, or 0 for no limit. */
+  static int maxLength(Architecture architecture) {
+    if (architecture instanceof Architecture.Encoder e) {
+      return e.embeddings().maxLength();
+    } else if (architecture instanceof Architecture.Decoder d) {
+      return d.stack().attention() instanceof Attention.TransformerXl ? 0 : d.embeddings().maxLength();
+    } else if (architecture instanceof Architecture.TransformerSeq2Seq s) {
+      return s.source().maxLength();
+    } else if (architecture instanceof Architecture.Nat n) {
+      return n.source().maxLength();
+    }
+    return 0;
+  }
+
+  // ---- transformer pieces, used by ArchitectureRules ----
+
+  void stack(String where, TransformerStack stack, Embeddings embeddings) {
+    Origin at = stack.origin();
+    positive("layers", stack.layers(), at);
+    positive("hidden", stack.hidden(), at);
+    positive("heads", stack.heads(), at);
+    positive("intermediate", stack.intermediate(), at);
+    if (stack.hidden() > 0 && stack.heads() > 0 && stack.hidden() % stack.heads() != 0) {
+      diagnostics.error(
+          DiagnosticCode.HIDDEN_NOT_DIVISIBLE_BY_HEADS,
+          at,
+          stack.hidden(),
+          stack.heads(),
+          stack.hidden(),
+          divisors(stack.hidden()));
+    }
+    positive("eps", stack.norm().eps(), stack.norm().origin());
+    probability("dropout hidden", stack.dropout().hidden(), stack.dropout().origin());
+    probability("dropout attention", stack.dropout().attention(), stack.dropout().origin());
+    Attention attention = stack.attention();
+    if (attention instanceof Attention.Local local && local.window() < 1) {
+      diagnostics.error(DiagnosticCode.WINDOW_TOO_SMALL, local.origin(), local.window());
+    } else if (attention instanceof Attention.Linformer linformer) {
+      if (linformer.k() < 1 || linformer.k() > embeddings.maxLength()) {
+        diagnostics.error(
+            DiagnosticCode.LINFORMER_K_TOO_LARGE,
+            linformer.origin(),
+            linformer.k(),
+            embeddings.maxLength(),
+            Math.max(1, embeddings.maxLength()));
+      }
+    } else if (attention instanceof Attention.TransformerXl xl) {
+      positive("memory", xl.memory(), xl.origin());
+    }
+  }
+
+  void embeddings(Embeddings embeddings, int hidden) {
+    Origin at = embeddings.origin();
+    vocabulary("vocab", embeddings.vocab());
+    positive("max_length", embeddings.maxLength(), at);
+    notNegative("segments", embeddings.segments(), at);
+    if (embeddings.size() < 1) {
+      positive("size", embeddings.size(), at);
+    } else if (embeddings.size() > hidden && hidden > 0) {
+      diagnostics.error(DiagnosticCode.FACTORIZED_EMBEDDING_TOO_LARGE, at, embeddings.size(), hidden, hidden);
+    }
+  }
+
+  private static String divisors(int n) {
+    StringBuilder out = new StringBuilder();
+    for (int d = 1; d <= n; d++) {
+      if (n % d == 0) {
+        out.append(out.length() == 0 ? "" : ", ").append(d);
+      }
+    }
+    return out.toString();
+  }
+}
