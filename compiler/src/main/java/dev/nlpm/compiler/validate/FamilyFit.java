@@ -4,6 +4,7 @@ import dev.nlpm.compiler.diag.DiagnosticCode;
 import dev.nlpm.compiler.diag.Diagnostics;
 import dev.nlpm.compiler.ir.Architecture;
 import dev.nlpm.compiler.ir.Attention;
+import dev.nlpm.compiler.ir.CheckpointNames;
 import dev.nlpm.compiler.ir.Decoding;
 import dev.nlpm.compiler.ir.Embeddings;
 import dev.nlpm.compiler.ir.Family;
@@ -99,6 +100,31 @@ final class FamilyFit {
     }
     checkDecodings(model, diagnostics);
     checkAttention(model, diagnostics);
+    checkNames(model, diagnostics);
+  }
+
+  /** The checkpoint naming schemes that can name each family's tensors. */
+  static final Map<Family, List<CheckpointNames>> NAMES = new EnumMap<>(Family.class);
+
+  static {
+    NAMES.put(Family.WORD2VEC, List.of(CheckpointNames.GENSIM));
+    NAMES.put(Family.ENCODER, List.of(CheckpointNames.BERT, CheckpointNames.ROBERTA, CheckpointNames.ALBERT, CheckpointNames.DISTILBERT, CheckpointNames.NLPM));
+    NAMES.put(Family.DECODER, List.of(CheckpointNames.GPT2, CheckpointNames.TRANSFO_XL, CheckpointNames.NLPM));
+    for (Family family : List.of(Family.LSTM_LM, Family.RNN_SEQ2SEQ, Family.TRANSFORMER_SEQ2SEQ, Family.NAT)) {
+      NAMES.put(family, List.of(CheckpointNames.NLPM));
+    }
+  }
+
+  private static void checkNames(ModelSpec model, Diagnostics diagnostics) {
+    List<CheckpointNames> valid = NAMES.get(model.family());
+    if (!valid.contains(model.names())) {
+      diagnostics.error(
+          DiagnosticCode.OUT_OF_RANGE,
+          model.origin(),
+          "names",
+          "one of " + String.join(", ", valid.stream().map(CheckpointNames::keyword).toList()) + " for a " + model.family().keyword() + " model",
+          model.names().keyword());
+    }
   }
 
   private static void checkDecodings(ModelSpec model, Diagnostics diagnostics) {

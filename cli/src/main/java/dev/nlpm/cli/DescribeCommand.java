@@ -1,0 +1,103 @@
+package dev.nlpm.cli;
+
+import dev.nlpm.compiler.Compilation;
+import dev.nlpm.compiler.plan.ModelPlan;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code nlpm describe FILE... [--model NAME]}: the parameter layout of each model. */
+@Command(
+    name = "describe",
+    mixinStandardHelpOptions = true,
+    description =
+        "Checks .nlpm files and prints each model's parameter layout: every tensor's reference"
+            + " name, shape and count, the backbone and head totals, and the memory they take.")
+final class DescribeCommand implements Callable<Integer> {
+
+  @Parameters(arity = "1..*", paramLabel = "FILE", description = ".nlpm files or directories")
+  List<Path> files;
+
+  @Option(
+      names = {"-m", "--model"},
+      paramLabel = "NAME",
+      description = "Describe only this model.")
+  String model;
+
+  @Option(names = "--debug", description = "Print stack traces of internal errors.")
+  boolean debug;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    Optional<Compilation> result =
+        CompilerRun.run(files, false, spec.commandLine().getErr());
+    if (result.isEmpty()) {
+      return Main.EXIT_INPUT_ERRORS;
+    }
+    List<ModelPlan> plans = result.get().plans();
+    if (model != null) {
+      plans = plans.stream().filter(p -> p.model().name().equals(model)).toList();
+      if (plans.isEmpty()) {
+        throw new UserError(
+            "no model named "
+                + model
+                + "; the files declare: "
+                + String.join(
+                    ", ", result.get().models().stream().map(m -> m.name()).toList()));
+      }
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    for (ModelPlan plan : plans) {
+      describe(plan, out);
+    }
+    return 0;
+  }
+
+  private static void describe(ModelPlan plan, PrintWriter out) {
+    var model = plan.model();
+    out.printf(
+        Locale.ROOT,
+        "%s (%s) — %s%n%n",
+        model.name(),
+        model.family().keyword(),
+        model.origin().describe());
+    out.print(plan.describe());
+    long parameters = plan.maxParameterCount();
+    out.printf(
+        Locale.ROOT,
+        "%nmemory (fp32): parameters %s, gradients %s, %s state %s%n%n",
+        bytes(parameters * 4),
+        bytes(parameters * 4),
+        model.training().optimizer().keyword(),
+        bytes(parameters * 4 * optimizerStates(model.training().optimizer())));
+  }
+
+  private static long optimizerStates(dev.nlpm.compiler.ir.TrainingDefaults.Optimizer optimizer) {
+    return switch (optimizer) {
+      case ADAM, ADAMW -> 2;
+      case SGD -> 0;
+    };
+  }
+
+  static String bytes(long count) {
+    String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
+    double value = count;
+    int unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+      value /= 1024;
+      unit++;
+    }
+    return unit == 0
+        ? count + " B"
+        : String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
+  }
+}

@@ -1,0 +1,51 @@
+package dev.nlpm.compiler.codegen;
+
+import com.palantir.javapoet.AnnotationSpec;
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.JavaFile;
+import com.palantir.javapoet.TypeSpec;
+import dev.nlpm.compiler.ir.ModelSpec;
+
+/**
+ * The base of every writer: stamps {@code @Generated} (no date, so that output is deterministic)
+ * naming the declaration's source, and turns a type into a {@link GeneratedFile}.
+ */
+abstract class SourceWriter {
+
+  /** What {@code @Generated} names as the generator. */
+  static final String GENERATOR = "dev.nlpm.compiler";
+
+  private static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
+
+  protected final ModelSpec model;
+
+  SourceWriter(ModelSpec model) {
+    this.model = model;
+  }
+
+  /** The type this writer generates, without {@code @Generated}. */
+  abstract TypeSpec.Builder type();
+
+  /** The simple name of the generated class. */
+  abstract String simpleName();
+
+  final GeneratedFile write() {
+    TypeSpec type =
+        type()
+            .addAnnotation(
+                AnnotationSpec.builder(GENERATED)
+                    .addMember("value", "$S", GENERATOR)
+                    .addMember("comments", "$S", "from " + model.sourceName())
+                    .build())
+            .build();
+    String source =
+        JavaFile.builder(model.javaPackage(), type)
+            .skipJavaLangImports(true)
+            .indent("  ")
+            .build()
+            .toString();
+    String qualified =
+        model.javaPackage().isEmpty() ? simpleName() : model.javaPackage() + "." + simpleName();
+    return new GeneratedFile(qualified, source, model.origin());
+  }
+}

@@ -1,0 +1,105 @@
+package dev.nlpm.compiler.plan;
+
+import dev.nlpm.compiler.ir.ModelSpec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The plan of one model: its dimensions and its parameter tensors in storage order in one flat
+ * buffer (the backbone first, then each head in declaration order).
+ *
+ * @param model the model
+ * @param dimensions the named dimensions, in the order the Layout declares them
+ * @param segments the parameter buffer, segment by segment
+ * @param checkpointPrefix the prefix the backbone's names carry in the reference pretraining
+ *     checkpoint (for example {@code bert.}), or empty
+ */
+public record ModelPlan(
+    ModelSpec model, List<Dimension> dimensions, List<Segment> segments, String checkpointPrefix) {
+
+  /** The group of the backbone's tensors. */
+  public static final String BACKBONE = "backbone";
+
+  public ModelPlan {
+    dimensions = List.copyOf(dimensions);
+    segments = List.copyOf(segments);
+  }
+
+  /** Every tensor, layers expanded, in storage order (tied tensors included, without storage). */
+  public List<TensorPlan> tensors() {
+    List<TensorPlan> tensors = new ArrayList<>();
+    segments.forEach(s -> tensors.addAll(s.tensors()));
+    return tensors;
+  }
+
+  /** The groups, the backbone first, in storage order. */
+  public List<String> groups() {
+    LinkedHashSet<String> groups = new LinkedHashSet<>();
+    groups.add(BACKBONE);
+    tensors().forEach(t -> groups.add(t.group()));
+    return List.copyOf(groups);
+  }
+
+  /** Parameters of one group, at the largest vocabulary. */
+  public long parameterCount(String group) {
+    return tensors().stream().filter(t -> t.group().equals(group)).mapToLong(TensorPlan::size).sum();
+  }
+
+  /** All parameters, at the largest vocabulary: the length of the flat buffer. */
+  public long maxParameterCount() {
+    return segments.stream().mapToLong(Segment::size).sum();
+  }
+
+  /** Whether the vocabulary, and so some shapes and offsets, is known only at run time. */
+  public boolean runtimeVocabulary() {
+    return tensors().stream().anyMatch(TensorPlan::dependsOnVocabulary);
+  }
+
+  public Optional<Dimension> dimension(String name) {
+    return dimensions.stream().filter(d -> d.name().equals(name)).findFirst();
+  }
+
+  /**
+   * A readable table: every tensor's name, shape, parameter count and group, then the total of
+   * each group and the total.
+   */
+  public String describe() {
+    List<TensorPlan> tensors = tensors();
+    int nameWidth = Math.max(4, tensors.stream().mapToInt(t -> t.name().length()).max().orElse(0));
+    int shapeWidth = Math.max(5, tensors.stream().mapToInt(t -> shape(t).length()).max().orElse(0));
+    StringBuilder out = new StringBuilder();
+    String row = "%-" + nameWidth + "s  %-" + shapeWidth + "s  %13s  %s%n";
+    out.append(String.format(Locale.ROOT, row, "name", "shape", "parameters", "group"));
+    for (TensorPlan tensor : tensors) {
+      String count = tensor.tiedTo().map(t -> "tied").orElse(String.format(Locale.ROOT, "%,d", tensor.size()));
+      String group = tensor.tiedTo().map(t -> tensor.group() + " (= " + t + ")").orElse(tensor.group());
+      out.append(String.format(Locale.ROOT, row, tensor.name(), shape(tensor), count, group));
+    }
+    out.append('\n');
+    Map<String, Long> totals = new LinkedHashMap<>();
+    for (String group : groups()) {
+      totals.put(group, parameterCount(group));
+    }
+    int groupWidth = Math.max(5, totals.keySet().stream().mapToInt(String::length).max().orElse(0));
+    String totalRow = "%-" + groupWidth + "s  %,15d%n";
+    totals.forEach((group, count) -> out.append(String.format(Locale.ROOT, totalRow, group, count)));
+    out.append(String.format(Locale.ROOT, totalRow, "total", maxParameterCount()));
+    if (runtimeVocabulary()) {
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "(counts at the largest vocabulary, %,d; the vocabulary is built at run time)%n",
+              dimension("VOCAB").map(Dimension::value).orElse(0)));
+    }
+    return out.toString();
+  }
+
+  private static String shape(TensorPlan tensor) {
+    return tensor.shape().toString();
+  }
+}
