@@ -14,7 +14,7 @@ import java.util.stream.Stream;
  *
  * @param files the files, sorted
  * @param baseDir the directory source names are relative to: the directory argument when there
- *     is exactly one, otherwise the working directory
+ *     is exactly one, otherwise the deepest directory holding every file
  */
 record SourceFiles(List<Path> files, Path baseDir) {
 
@@ -38,12 +38,22 @@ record SourceFiles(List<Path> files, Path baseDir) {
     if (files.isEmpty()) {
       throw new UserError("no .nlpm files in " + arguments);
     }
+    List<Path> absolute = files.stream().map(p -> p.toAbsolutePath().normalize()).toList();
     Path base =
         arguments.size() == 1 && Files.isDirectory(arguments.get(0))
-            ? arguments.get(0)
-            : Path.of("");
-    return new SourceFiles(
-        files.stream().map(p -> p.toAbsolutePath().normalize()).toList(),
-        base.toAbsolutePath().normalize());
+            ? arguments.get(0).toAbsolutePath().normalize()
+            : commonParent(absolute);
+    return new SourceFiles(absolute, base);
+  }
+
+  /** The deepest directory that holds every file. */
+  private static Path commonParent(List<Path> files) {
+    Path common = files.get(0).getParent();
+    for (Path file : files) {
+      while (!file.startsWith(common)) {
+        common = common.getParent();
+      }
+    }
+    return common;
   }
 }

@@ -211,7 +211,7 @@ final class ArchitectureBinder {
   private static Attention attention(Body owner, String defaultVariant, boolean causalByDefault) {
     Optional<Section> section = owner.section("attention");
     if (section.isEmpty()) {
-      return attentionOf(defaultVariant, new Body("attention " + defaultVariant, owner.origin(), List.of(), owner.diagnostics()), causalByDefault);
+      return attentionOf(defaultVariant, owner.child("attention " + defaultVariant, owner.origin(), List.of(), "attention"), causalByDefault);
     }
     Optional<String> variant = Sections.variant(owner, section.get(), TRANSFORMER_ATTENTION);
     Body body = Sections.body(owner, section.get());

@@ -3,6 +3,7 @@ package dev.nlpm.compiler.bind;
 import dev.nlpm.compiler.decl.DeclarationSet;
 import dev.nlpm.compiler.decl.ModelDecl;
 import dev.nlpm.compiler.decl.Section;
+import dev.nlpm.compiler.diag.Diagnostic;
 import dev.nlpm.compiler.diag.DiagnosticCode;
 import dev.nlpm.compiler.diag.Diagnostics;
 import dev.nlpm.compiler.ir.Architecture;
@@ -25,9 +26,11 @@ import javax.lang.model.SourceVersion;
 
 /**
  * Turns declarations into typed models: applies inheritance, then reads every option of every
- * model with its type and default (docs/language.md). Every problem is reported; a model with any
- * binding error is left out of the result, so that validation never reports a consequence of a
- * value that was not understood.
+ * model with its type and default (docs/language.md). Every problem is reported. A model whose
+ * errors replaced a value by its default (a wrong type, an unknown word) is left out of the
+ * result, so that validation never reports a consequence of a value that was not understood; one
+ * with only stray or repeated options is kept, and validated, but the report has errors, so
+ * nothing is generated from it.
  */
 public final class Binder {
 
@@ -54,7 +57,7 @@ public final class Binder {
   }
 
   private static Optional<ModelSpec> bindModel(ResolvedModel model, Diagnostics diagnostics) {
-    int errorsBefore = diagnostics.errorCount();
+    int allBefore = diagnostics.all().size();
     ModelDecl decl = model.decl();
     try {
       checkJavaNames(decl, diagnostics);
@@ -69,7 +72,7 @@ public final class Binder {
       List<FineTuningHead> heads = family == Family.ENCODER ? heads(body) : List.of();
       TrainingDefaults training = TrainingBinder.bind(family, body);
       body.finish();
-      if (diagnostics.errorCount() > errorsBefore) {
+      if (!onlyHarmless(diagnostics.all().subList(allBefore, diagnostics.all().size()))) {
         return Optional.empty();
       }
       return Optional.of(
@@ -84,7 +87,8 @@ public final class Binder {
               objectives,
               decodings,
               heads,
-              training));
+              training,
+              body.written()));
     } catch (RuntimeException e) {
       diagnostics.error(
           DiagnosticCode.INTERNAL_ERROR,
@@ -93,6 +97,26 @@ public final class Binder {
       return Optional.empty();
     }
   }
+
+  /**
+   * Whether the model's binding errors left every value as written, so that validating it cannot
+   * report a consequence of them: a stray option or section is ignored, a duplicate keeps its
+   * first value, a bad name changes no size. Any other error replaced a value by its default, and
+   * the model is not validated until it is fixed.
+   */
+  private static boolean onlyHarmless(List<Diagnostic> found) {
+    return found.stream()
+        .filter(Diagnostic::isError)
+        .allMatch(d -> HARMLESS.contains(d.code()));
+  }
+
+  private static final Set<DiagnosticCode> HARMLESS =
+      Set.of(
+          DiagnosticCode.UNKNOWN_OPTION,
+          DiagnosticCode.UNKNOWN_SECTION,
+          DiagnosticCode.DUPLICATE_OPTION,
+          DiagnosticCode.DUPLICATE_SECTION,
+          DiagnosticCode.INVALID_JAVA_NAME);
 
   static CheckpointNames defaultNames(Family family, Architecture architecture) {
     return switch (family) {

@@ -29,16 +29,38 @@ final class Body {
   private final Diagnostics diagnostics;
   private final Set<String> options = new LinkedHashSet<>();
   private final Set<String> sections = new LinkedHashSet<>();
+  private final String path;
+  private final java.util.Map<String, Origin> written;
 
   /**
    * @param where how messages name this body: "model BertTiny", "objective mlm"
    * @param origin where defaults of this body are said to come from
    */
   Body(String where, Origin origin, List<Member> members, Diagnostics diagnostics) {
+    this(where, origin, members, diagnostics, "", new java.util.LinkedHashMap<>());
+  }
+
+  /**
+   * @param path this body's option path prefix ({@code ""}, {@code "objective.mlm."})
+   * @param written where each option read so far was written, by path; shared by a model's bodies
+   */
+  Body(String where, Origin origin, List<Member> members, Diagnostics diagnostics, String path, java.util.Map<String, Origin> written) {
     this.where = where;
     this.origin = origin;
     this.members = members;
     this.diagnostics = diagnostics;
+    this.path = path;
+    this.written = written;
+  }
+
+  /** A body nested in this one, at {@code path + segment + "."}. */
+  Body child(String where, Origin origin, List<Member> members, String segment) {
+    return new Body(where, origin, members, diagnostics, path + segment + ".", written);
+  }
+
+  /** Where each option of the model read so far was written, by path. */
+  java.util.Map<String, Origin> written() {
+    return written;
   }
 
   Origin origin() {
@@ -58,10 +80,13 @@ final class Body {
   /** The assignment of {@code key}, if written; marks the key valid. */
   Optional<Assignment> assignment(String key) {
     options.add(key);
-    return members.stream()
-        .filter(m -> m instanceof Assignment a && a.key().equals(key))
-        .map(Assignment.class::cast)
-        .findFirst();
+    Optional<Assignment> found =
+        members.stream()
+            .filter(m -> m instanceof Assignment a && a.key().equals(key))
+            .map(Assignment.class::cast)
+            .findFirst();
+    found.ifPresent(a -> written.putIfAbsent(path + key, a.value().origin()));
+    return found;
   }
 
   boolean has(String key) {

@@ -18,7 +18,7 @@ final class Sections {
   static Body plain(Body parent, String kind) {
     Optional<Section> section = parent.section(kind);
     if (section.isEmpty()) {
-      return new Body(kind + " of " + parent.where(), parent.origin(), List.of(), parent.diagnostics());
+      return parent.child(kind + " of " + parent.where(), parent.origin(), List.of(), kind);
     }
     Section s = section.get();
     s.variant()
@@ -33,7 +33,12 @@ final class Sections {
   /** The body of a section, named "kind variant of <parent>" in messages. */
   static Body body(Body parent, Section section) {
     String name = section.variant().isPresent() ? section.kind() + " " + section.variantText() : section.kind();
-    return new Body(name + " of " + parent.where(), section.origin(), section.members(), parent.diagnostics());
+    // Repeatable sections are told apart by their variant; a single section's options are not.
+    String segment =
+        section.variant().isPresent() && InheritanceResolver.REPEATABLE_KINDS.contains(section.kind())
+            ? section.kind() + "." + section.variantText()
+            : section.kind();
+    return parent.child(name + " of " + parent.where(), section.origin(), section.members(), segment);
   }
 
   /**

@@ -22,7 +22,7 @@ final class TokenizerBinder {
       kind = Sections.variant(model, section.get(), KINDS).orElse(kind);
       body = Sections.body(model, section.get());
     } else {
-      body = new Body("tokenizer " + kind, model.origin(), List.of(), model.diagnostics());
+      body = model.child("tokenizer " + kind, model.origin(), List.of(), "tokenizer." + kind);
     }
     Tokenizer tokenizer = tokenizer(kind, body);
     body.finish();

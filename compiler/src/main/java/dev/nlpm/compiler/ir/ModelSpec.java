@@ -19,6 +19,9 @@ import java.util.Objects;
  * @param decodings how it generates, in declaration order (empty for models that do not)
  * @param heads fine-tuning heads declared alongside the pretraining ones
  * @param training training defaults
+ * @param optionOrigins where each written option was written, by its path: {@code heads},
+ *     {@code embeddings.size}, {@code objective.mlm.rate}, {@code decoding.beam.width},
+ *     {@code encoder.layers}, {@code train.seq}; options left at their default are absent
  */
 public record ModelSpec(
     Origin origin,
@@ -31,7 +34,8 @@ public record ModelSpec(
     List<Objective> objectives,
     List<Decoding> decodings,
     List<FineTuningHead> heads,
-    TrainingDefaults training) {
+    TrainingDefaults training,
+    java.util.Map<String, Origin> optionOrigins) {
 
   public ModelSpec {
     Objects.requireNonNull(origin, "origin");
@@ -45,6 +49,12 @@ public record ModelSpec(
     decodings = List.copyOf(decodings);
     heads = List.copyOf(heads);
     Objects.requireNonNull(training, "training");
+    optionOrigins = java.util.Map.copyOf(optionOrigins);
+  }
+
+  /** Where the option at {@code path} was written, or {@code fallback} when it was not. */
+  public Origin originOf(String path, Origin fallback) {
+    return optionOrigins.getOrDefault(path, fallback);
   }
 
   public Family family() {

@@ -22,10 +22,10 @@ final class ArchitectureRules {
       validator.positive("min_count", w.minCount(), at);
     } else if (architecture instanceof Architecture.Encoder e) {
       validator.embeddings(e.embeddings(), e.stack().hidden());
-      validator.stack("model " + model.name(), e.stack(), e.embeddings());
+      validator.stack("", e.stack(), e.embeddings());
     } else if (architecture instanceof Architecture.Decoder d) {
       validator.embeddings(d.embeddings(), d.stack().hidden());
-      validator.stack("model " + model.name(), d.stack(), d.embeddings());
+      validator.stack("", d.stack(), d.embeddings());
     } else if (architecture instanceof Architecture.LstmLm l) {
       validator.vocabulary("vocab", l.vocab());
       validator.positive("embedding", l.embedding(), at);
@@ -68,16 +68,16 @@ final class ArchitectureRules {
     if (target.vocab() != source.vocab()) {
       validator.vocabulary("target_vocab", target.vocab());
     }
-    validator.stack("encoder of " + model.name(), encoder, source);
+    validator.stack("encoder.", encoder, source);
     // The decoder's sizes are the model's, already reported once; only its own parts are checked.
-    validator.positive("layers", decoder.layers(), decoder.origin());
+    validator.positive("decoder.layers", decoder.layers(), decoder.origin());
     if (decoder.attention() instanceof dev.nlpm.compiler.ir.Attention.Local local && local.window() < 1) {
-      validator.diagnostics().error(dev.nlpm.compiler.diag.DiagnosticCode.WINDOW_TOO_SMALL, local.origin(), local.window());
+      validator.diagnostics().error(dev.nlpm.compiler.diag.DiagnosticCode.WINDOW_TOO_SMALL, validator.at("decoder.attention.window", local.origin()), local.window());
     } else if (decoder.attention() instanceof dev.nlpm.compiler.ir.Attention.Linformer linformer
         && (linformer.k() < 1 || linformer.k() > target.maxLength())) {
       validator.diagnostics().error(
           dev.nlpm.compiler.diag.DiagnosticCode.LINFORMER_K_TOO_LARGE,
-          linformer.origin(),
+          validator.at("decoder.attention.k", linformer.origin()),
           linformer.k(),
           target.maxLength(),
           Math.max(1, target.maxLength()));

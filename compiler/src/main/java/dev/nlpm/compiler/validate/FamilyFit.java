@@ -122,7 +122,7 @@ final class FamilyFit {
           DiagnosticCode.OUT_OF_RANGE,
           model.origin(),
           "names",
-          "one of " + String.join(", ", valid.stream().map(CheckpointNames::keyword).toList()) + " for a " + model.family().keyword() + " model",
+          "one of " + String.join(", ", valid.stream().map(CheckpointNames::keyword).toList()) + " in the " + model.family().keyword() + " family",
           model.names().keyword());
     }
   }
@@ -136,7 +136,7 @@ final class FamilyFit {
       }
       String why =
           valid.isEmpty()
-              ? "a " + family.keyword() + " model does not generate text, so it takes no decoding"
+              ? "its models do not generate text, so they take no decoding"
               : "decodings for " + family.keyword() + ": " + String.join(", ", valid);
       diagnostics.error(DiagnosticCode.DECODING_NOT_FOR_FAMILY, decoding.origin(), decoding.keyword(), family.keyword(), why);
     }

@@ -24,6 +24,8 @@ public final class Validator {
 
   private final Diagnostics diagnostics;
   private final Map<String, ModelSpec> known;
+  /** The model being checked, whose option origins place each message. */
+  private ModelSpec current;
 
   private Validator(Diagnostics diagnostics, Map<String, ModelSpec> known) {
     this.diagnostics = diagnostics;
@@ -46,6 +48,7 @@ public final class Validator {
   }
 
   private void validateModel(ModelSpec model) {
+    current = model;
     new ArchitectureRules(this).check(model);
     FamilyFit.check(model, diagnostics);
     for (Objective objective : model.objectives()) {
@@ -55,46 +58,57 @@ public final class Validator {
       decoding(decoding);
     }
     for (FineTuningHead head : model.heads()) {
-      positive("labels", head.labels(), head.origin());
+      positive("head." + head.keyword() + ".labels", head.labels(), head.origin());
     }
     training(model);
   }
 
   // ---- shared checks, used by the rule classes ----
+  //
+  // Each takes the option's path (heads, embeddings.size, objective.mlm.rate): the message names
+  // its last part, at the position the option was written, or at the fallback when it was not.
+
+  Origin at(String path, Origin fallback) {
+    return current.originOf(path, fallback);
+  }
+
+  private static String key(String path) {
+    return path.substring(path.lastIndexOf('.') + 1);
+  }
 
   void positive(String key, long value, Origin origin) {
     if (value <= 0) {
-      diagnostics.error(DiagnosticCode.NOT_POSITIVE, origin, key, value);
+      diagnostics.error(DiagnosticCode.NOT_POSITIVE, at(key, origin), key(key), value);
     }
   }
 
   void positive(String key, double value, Origin origin) {
     if (!(value > 0)) {
-      diagnostics.error(DiagnosticCode.NOT_POSITIVE, origin, key, value);
+      diagnostics.error(DiagnosticCode.NOT_POSITIVE, at(key, origin), key(key), value);
     }
   }
 
   void notNegative(String key, long value, Origin origin) {
     if (value < 0) {
-      diagnostics.error(DiagnosticCode.NEGATIVE, origin, key, value);
+      diagnostics.error(DiagnosticCode.NEGATIVE, at(key, origin), key(key), value);
     }
   }
 
   void notNegative(String key, double value, Origin origin) {
     if (!(value >= 0)) {
-      diagnostics.error(DiagnosticCode.NEGATIVE, origin, key, value);
+      diagnostics.error(DiagnosticCode.NEGATIVE, at(key, origin), key(key), value);
     }
   }
 
   void probability(String key, double value, Origin origin) {
     if (!(value >= 0 && value <= 1)) {
-      diagnostics.error(DiagnosticCode.NOT_A_PROBABILITY, origin, key, value);
+      diagnostics.error(DiagnosticCode.NOT_A_PROBABILITY, at(key, origin), key(key), value);
     }
   }
 
   void range(String key, boolean ok, String valid, Object value, Origin origin) {
     if (!ok) {
-      diagnostics.error(DiagnosticCode.OUT_OF_RANGE, origin, key, valid, value);
+      diagnostics.error(DiagnosticCode.OUT_OF_RANGE, at(key, origin), key(key), valid, value);
     }
   }
 
@@ -106,65 +120,71 @@ public final class Validator {
     positive(vocab.runtime() ? "max_vocab" : key, vocab.size(), vocab.origin());
   }
 
+  void vocabulary(String key, Vocabulary vocab, String prefix) {
+    positive(prefix + (vocab.runtime() ? "max_vocab" : key), vocab.size(), vocab.origin());
+  }
+
   // ---- objectives ----
 
   private void objective(ModelSpec model, Objective objective) {
     Origin at = objective.origin();
+    String p = "objective." + objective.keyword() + ".";
     if (objective instanceof Objective.SkipGram sg) {
-      positive("window", sg.window(), at);
-      word2vecOutput(sg.output());
-      notNegative("subsample", sg.subsample(), at);
+      positive(p + "window", sg.window(), at);
+      word2vecOutput(sg.output(), p);
+      notNegative(p + "subsample", sg.subsample(), at);
     } else if (objective instanceof Objective.Cbow cbow) {
-      positive("window", cbow.window(), at);
-      word2vecOutput(cbow.output());
-      notNegative("subsample", cbow.subsample(), at);
+      positive(p + "window", cbow.window(), at);
+      word2vecOutput(cbow.output(), p);
+      notNegative(p + "subsample", cbow.subsample(), at);
     } else if (objective instanceof Objective.MaskedLm mlm) {
-      probability("rate", mlm.rate(), at);
-      probability("mask", mlm.mask(), at);
-      probability("random", mlm.random(), at);
-      probability("keep", mlm.keep(), at);
+      probability(p + "rate", mlm.rate(), at);
+      probability(p + "mask", mlm.mask(), at);
+      probability(p + "random", mlm.random(), at);
+      probability(p + "keep", mlm.keep(), at);
       double sum = mlm.mask() + mlm.random() + mlm.keep();
       if (Math.abs(sum - 1.0) > 1e-9) {
-        diagnostics.error(DiagnosticCode.MLM_PARTS_SUM, at, mlm.mask(), mlm.random(), mlm.keep(), sum);
+        diagnostics.error(DiagnosticCode.MLM_PARTS_SUM, at(p + "keep", at(p + "random", at(p + "mask", at))), mlm.mask(), mlm.random(), mlm.keep(), Math.round(sum * 1e9) / 1e9);
       }
     } else if (objective instanceof Objective.SpanMasking span) {
-      probability("rate", span.rate(), at);
+      probability(p + "rate", span.rate(), at);
       if (span.distribution() == Objective.SpanDistribution.GEOMETRIC) {
-        range("p", span.p() > 0 && span.p() <= 1, "in (0, 1]", span.p(), at);
+        range(p + "p", span.p() > 0 && span.p() <= 1, "in (0, 1]", span.p(), at);
       }
       if (span.minLength() > span.maxLength()) {
-        diagnostics.error(DiagnosticCode.EMPTY_RANGE, at, "length", span.minLength(), span.maxLength());
+        diagnostics.error(DiagnosticCode.EMPTY_RANGE, at(p + "length", at), "length", span.minLength(), span.maxLength());
       } else {
-        positive("length (its lower end)", span.minLength(), at);
+        positive(p + "length", span.minLength(), at);
       }
     } else if (objective instanceof Objective.SpanBoundary sbo) {
-      positive("max_span", sbo.maxSpan(), at);
-      positive("position_size", sbo.positionSize(), at);
-      notNegative("weight", sbo.weight(), at);
+      positive(p + "max_span", sbo.maxSpan(), at);
+      positive(p + "position_size", sbo.positionSize(), at);
+      notNegative(p + "weight", sbo.weight(), at);
     } else if (objective instanceof Objective.Translation translation) {
-      range("label_smoothing", translation.labelSmoothing() >= 0 && translation.labelSmoothing() < 1, "in [0, 1)", translation.labelSmoothing(), at);
+      range(p + "label_smoothing", translation.labelSmoothing() >= 0 && translation.labelSmoothing() < 1, "in [0, 1)", translation.labelSmoothing(), at);
     } else if (objective instanceof Objective.LengthPrediction length) {
-      notNegative("weight", length.weight(), at);
+      notNegative(p + "weight", length.weight(), at);
     } else if (objective instanceof Objective.Glancing glancing) {
-      probability("ratio", glancing.ratio(), at);
+      probability(p + "ratio", glancing.ratio(), at);
     } else if (objective instanceof Objective.Distillation distillation) {
       distillation(model, distillation);
     }
   }
 
-  private void word2vecOutput(Objective.Word2VecOutput output) {
+  private void word2vecOutput(Objective.Word2VecOutput output, String p) {
     if (output instanceof Objective.NegativeSampling ns) {
-      positive("negative", ns.negatives(), ns.origin());
-      range("power", ns.power() > 0 && ns.power() <= 1, "in (0, 1]", ns.power(), ns.origin());
+      positive(p + "negative", ns.negatives(), ns.origin());
+      range(p + "power", ns.power() > 0 && ns.power() <= 1, "in (0, 1]", ns.power(), ns.origin());
     }
   }
 
   private void distillation(ModelSpec model, Objective.Distillation distillation) {
     Origin at = distillation.origin();
-    positive("temperature", distillation.temperature(), at);
-    notNegative("soft", distillation.softWeight(), at);
-    notNegative("hard", distillation.hardWeight(), at);
-    notNegative("cosine", distillation.cosineWeight(), at);
+    String p = "objective.distillation.";
+    positive(p + "temperature", distillation.temperature(), at);
+    notNegative(p + "soft", distillation.softWeight(), at);
+    notNegative(p + "hard", distillation.hardWeight(), at);
+    notNegative(p + "cosine", distillation.cosineWeight(), at);
     if (distillation.teacher().equals(model.name())) {
       diagnostics.error(DiagnosticCode.TEACHER_IS_SELF, distillation.teacherOrigin(), model.name());
       return;
@@ -233,27 +253,28 @@ public final class Validator {
 
   private void decoding(Decoding decoding) {
     Origin at = decoding.origin();
+    String p = "decoding." + decoding.keyword() + ".";
     Decoding.Limits limits = decoding.limits();
-    positive("max_length", limits.maxLength(), at);
-    range("repetition_penalty", limits.repetitionPenalty() >= 1, ">= 1 (1 disables it)", limits.repetitionPenalty(), at);
-    positive("n_best", limits.nBest(), at);
+    positive(p + "max_length", limits.maxLength(), at);
+    range(p + "repetition_penalty", limits.repetitionPenalty() >= 1, ">= 1 (1 disables it)", limits.repetitionPenalty(), at);
+    positive(p + "n_best", limits.nBest(), at);
     if (decoding instanceof Decoding.Beam beam) {
-      positive("width", beam.width(), at);
-      notNegative("length_penalty", beam.lengthPenalty(), at);
+      positive(p + "width", beam.width(), at);
+      notNegative(p + "length_penalty", beam.lengthPenalty(), at);
       if (beam.width() > 0 && limits.nBest() > beam.width()) {
-        range("n_best", false, "at most the beam width " + beam.width(), limits.nBest(), at);
+        range(p + "n_best", false, "at most the beam width " + beam.width(), limits.nBest(), at);
       }
     } else if (decoding instanceof Decoding.Sampling sampling) {
-      positive("temperature", sampling.temperature(), at);
-      notNegative("top_k", sampling.topK(), at);
-      range("top_p", sampling.topP() > 0 && sampling.topP() <= 1, "in (0, 1]", sampling.topP(), at);
+      positive(p + "temperature", sampling.temperature(), at);
+      notNegative(p + "top_k", sampling.topK(), at);
+      range(p + "top_p", sampling.topP() > 0 && sampling.topP() <= 1, "in (0, 1]", sampling.topP(), at);
     } else if (decoding instanceof Decoding.Blockwise blockwise) {
-      range("k", blockwise.k() >= 2, "at least 2 (k = 1 is greedy decoding)", blockwise.k(), at);
+      range(p + "k", blockwise.k() >= 2, "at least 2 (k = 1 is greedy decoding)", blockwise.k(), at);
     } else if (decoding instanceof Decoding.MaskPredict maskPredict) {
-      positive("iterations", maskPredict.iterations(), at);
-      positive("length_candidates", maskPredict.lengthCandidates(), at);
+      positive(p + "iterations", maskPredict.iterations(), at);
+      positive(p + "length_candidates", maskPredict.lengthCandidates(), at);
     } else if (decoding instanceof Decoding.Hybrid hybrid) {
-      probability("threshold", hybrid.threshold(), at);
+      probability(p + "threshold", hybrid.threshold(), at);
     }
   }
 
@@ -262,22 +283,22 @@ public final class Validator {
   private void training(ModelSpec model) {
     TrainingDefaults t = model.training();
     Origin at = t.origin();
-    positive("lr", t.lr(), at);
-    notNegative("min_lr", t.minLr(), at);
+    positive("train.lr", t.lr(), at);
+    notNegative("train.min_lr", t.minLr(), at);
     if (t.lr() > 0 && t.minLr() > t.lr()) {
-      range("min_lr", false, "at most lr = " + t.lr(), t.minLr(), at);
+      range("train.min_lr", false, "at most lr = " + t.lr(), t.minLr(), at);
     }
-    notNegative("warmup", t.warmup(), at);
-    notNegative("steps", t.steps(), at);
-    positive("epochs", t.epochs(), at);
-    positive("batch", t.batch(), at);
-    positive("seq", t.seq(), at);
-    notNegative("clip", t.clip(), at);
-    notNegative("weight_decay", t.weightDecay(), at);
-    notNegative("threads", t.threads(), at);
+    notNegative("train.warmup", t.warmup(), at);
+    notNegative("train.steps", t.steps(), at);
+    positive("train.epochs", t.epochs(), at);
+    positive("train.batch", t.batch(), at);
+    positive("train.seq", t.seq(), at);
+    notNegative("train.clip", t.clip(), at);
+    notNegative("train.weight_decay", t.weightDecay(), at);
+    notNegative("train.threads", t.threads(), at);
     int maxLength = maxLength(model.architecture());
     if (maxLength > 0 && t.seq() > maxLength) {
-      diagnostics.error(DiagnosticCode.SEQUENCE_TOO_LONG, at, "seq", t.seq(), maxLength);
+      diagnostics.error(DiagnosticCode.SEQUENCE_TOO_LONG, at("train.seq", at), "seq", t.seq(), maxLength);
     }
   }
 
@@ -297,38 +318,42 @@ public final class Validator {
 
   // ---- transformer pieces, used by ArchitectureRules ----
 
-  void stack(String where, TransformerStack stack, Embeddings embeddings) {
+  /**
+   * @param part the path of the section holding the stack's layers and attention: {@code ""} for
+   *     an encoder or decoder, {@code "encoder."} or {@code "decoder."} in a seq2seq model
+   */
+  void stack(String part, TransformerStack stack, Embeddings embeddings) {
     Origin at = stack.origin();
-    positive("layers", stack.layers(), at);
+    positive(part + "layers", stack.layers(), at);
     positive("hidden", stack.hidden(), at);
     positive("heads", stack.heads(), at);
     positive("intermediate", stack.intermediate(), at);
     if (stack.hidden() > 0 && stack.heads() > 0 && stack.hidden() % stack.heads() != 0) {
       diagnostics.error(
           DiagnosticCode.HIDDEN_NOT_DIVISIBLE_BY_HEADS,
-          at,
+          at("heads", at("hidden", at)),
           stack.hidden(),
           stack.heads(),
           stack.hidden(),
           divisors(stack.hidden()));
     }
-    positive("eps", stack.norm().eps(), stack.norm().origin());
-    probability("dropout hidden", stack.dropout().hidden(), stack.dropout().origin());
-    probability("dropout attention", stack.dropout().attention(), stack.dropout().origin());
+    positive("norm.eps", stack.norm().eps(), stack.norm().origin());
+    probability("dropout.hidden", stack.dropout().hidden(), stack.dropout().origin());
+    probability("dropout.attention", stack.dropout().attention(), stack.dropout().origin());
     Attention attention = stack.attention();
     if (attention instanceof Attention.Local local && local.window() < 1) {
-      diagnostics.error(DiagnosticCode.WINDOW_TOO_SMALL, local.origin(), local.window());
+      diagnostics.error(DiagnosticCode.WINDOW_TOO_SMALL, at(part + "attention.window", local.origin()), local.window());
     } else if (attention instanceof Attention.Linformer linformer) {
       if (linformer.k() < 1 || linformer.k() > embeddings.maxLength()) {
         diagnostics.error(
             DiagnosticCode.LINFORMER_K_TOO_LARGE,
-            linformer.origin(),
+            at(part + "attention.k", linformer.origin()),
             linformer.k(),
             embeddings.maxLength(),
             Math.max(1, embeddings.maxLength()));
       }
     } else if (attention instanceof Attention.TransformerXl xl) {
-      positive("memory", xl.memory(), xl.origin());
+      positive(part + "attention.memory", xl.memory(), xl.origin());
     }
   }
 
@@ -336,11 +361,11 @@ public final class Validator {
     Origin at = embeddings.origin();
     vocabulary("vocab", embeddings.vocab());
     positive("max_length", embeddings.maxLength(), at);
-    notNegative("segments", embeddings.segments(), at);
+    notNegative("embeddings.segments", embeddings.segments(), at);
     if (embeddings.size() < 1) {
-      positive("size", embeddings.size(), at);
+      positive("embeddings.size", embeddings.size(), at);
     } else if (embeddings.size() > hidden && hidden > 0) {
-      diagnostics.error(DiagnosticCode.FACTORIZED_EMBEDDING_TOO_LARGE, at, embeddings.size(), hidden, hidden);
+      diagnostics.error(DiagnosticCode.FACTORIZED_EMBEDDING_TOO_LARGE, at("embeddings.size", at), embeddings.size(), hidden, hidden);
     }
   }
 
