@@ -100,8 +100,8 @@ public final class Binder {
 
   /**
    * Whether the model's binding errors left every value as written, so that validating it cannot
-   * report a consequence of them: a stray option or section is ignored, a duplicate keeps its
-   * first value, a bad name changes no size. Any other error replaced a value by its default, and
+   * report a consequence of them: a stray option or section is ignored, a duplicate's last value
+   * is used, a bad name changes no size. Any other error replaced a value by its default, and
    * the model is not validated until it is fixed.
    */
   private static boolean onlyHarmless(List<Diagnostic> found) {

@@ -72,7 +72,6 @@ public enum DiagnosticCode {
   SEGMENTS_REQUIRED("NLPM318", "objective '%s' needs segments >= 2 (sentence A and B), found segments = %d"),
   SEQUENCE_TOO_LONG("NLPM319", "'%s' = %d exceeds max_length = %d"),
   TEACHER_IS_SELF("NLPM320", "model %s cannot be its own teacher"),
-  DIMENSION_MISMATCH("NLPM321", "%s"),
 
   // ---- 9xx: internal ----
   INTERNAL_ERROR("NLPM900", "internal compiler error: %s (please report this with the input)");
