@@ -107,7 +107,7 @@ public final class NlpmFormatter {
   /** The value as it should be written back; decimals keep their spelling. */
   public static String value(Value value) {
     if (value instanceof Value.IntValue v) {
-      return Long.toString(v.value());
+      return integer(v.value());
     } else if (value instanceof Value.DecimalValue v) {
       return v.text();
     } else if (value instanceof Value.BoolValue v) {
@@ -117,10 +117,19 @@ public final class NlpmFormatter {
     } else if (value instanceof Value.WordValue v) {
       return v.word();
     } else if (value instanceof Value.RangeValue v) {
-      return v.from() + ".." + v.to();
+      return integer(v.from()) + ".." + integer(v.to());
     }
     return ((Value.ListValue) value)
         .elements().stream().map(NlpmFormatter::value).collect(Collectors.joining(", ", "[", "]"));
+  }
+
+  /** Integers of six digits or more are grouped by thousands: {@code 1_000_000}. */
+  static String integer(long value) {
+    String digits = Long.toString(value);
+    if (Math.abs(value) < 100_000 || value == Long.MIN_VALUE) {
+      return digits;
+    }
+    return String.format(java.util.Locale.ROOT, "%,d", value).replace(',', '_');
   }
 
   private static String quote(String text) {

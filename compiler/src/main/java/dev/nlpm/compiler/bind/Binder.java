@@ -70,7 +70,7 @@ public final class Binder {
       List<Objective> objectives = ObjectiveBinder.bind(family, body);
       List<Decoding> decodings = DecodingBinder.bind(body);
       List<FineTuningHead> heads = family == Family.ENCODER ? heads(body) : List.of();
-      TrainingDefaults training = TrainingBinder.bind(family, body);
+      TrainingDefaults training = TrainingBinder.bind(family, body, architecture.maxLength());
       body.finish();
       if (!onlyHarmless(diagnostics.all().subList(allBefore, diagnostics.all().size()))) {
         return Optional.empty();

@@ -10,7 +10,10 @@ final class TrainingBinder {
 
   private TrainingBinder() {}
 
-  static TrainingDefaults bind(Family family, Body model) {
+  /**
+   * @param maxLength the architecture's longest sequence (0: none), which caps the default {@code seq}
+   */
+  static TrainingDefaults bind(Family family, Body model, int maxLength) {
     boolean word2vec = family == Family.WORD2VEC;
     Body body = Sections.plain(model, "train");
     TrainingDefaults training =
@@ -24,7 +27,7 @@ final class TrainingBinder {
             body.longInteger("steps", 0),
             body.integer("epochs", word2vec ? 5 : 1),
             body.integer("batch", 32),
-            body.integer("seq", 128),
+            body.integer("seq", maxLength > 0 ? Math.min(128, maxLength) : 128),
             body.decimal("clip", 1.0),
             body.decimal("weight_decay", word2vec ? 0 : 0.01),
             body.longInteger("seed", 42),

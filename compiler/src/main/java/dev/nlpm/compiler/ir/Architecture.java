@@ -10,6 +10,11 @@ public sealed interface Architecture {
 
   Family family();
 
+  /** The longest sequence its positions allow, or 0 when there is no such limit. */
+  default int maxLength() {
+    return 0;
+  }
+
   /** word2vec: input vectors and output weights over a (usually run-time) vocabulary. */
   record Word2Vec(Origin origin, Vocabulary vocab, int dim, int minCount) implements Architecture {
     public Word2Vec {
@@ -36,6 +41,11 @@ public sealed interface Architecture {
     public Family family() {
       return Family.ENCODER;
     }
+
+    @Override
+    public int maxLength() {
+      return embeddings.maxLength();
+    }
   }
 
   /** A GPT-style causal decoder; its output projection may be tied to the token embeddings. */
@@ -51,6 +61,12 @@ public sealed interface Architecture {
     @Override
     public Family family() {
       return Family.DECODER;
+    }
+
+    /** Transformer-XL's relative positions reach past one segment, so it has no limit. */
+    @Override
+    public int maxLength() {
+      return stack.attention() instanceof Attention.TransformerXl ? 0 : embeddings.maxLength();
     }
   }
 
@@ -131,6 +147,11 @@ public sealed interface Architecture {
     public Family family() {
       return Family.TRANSFORMER_SEQ2SEQ;
     }
+
+    @Override
+    public int maxLength() {
+      return source.maxLength();
+    }
   }
 
   /**
@@ -159,6 +180,11 @@ public sealed interface Architecture {
     @Override
     public Family family() {
       return Family.NAT;
+    }
+
+    @Override
+    public int maxLength() {
+      return source.maxLength();
     }
   }
 }

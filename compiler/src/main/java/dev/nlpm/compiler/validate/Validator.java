@@ -296,24 +296,10 @@ public final class Validator {
     notNegative("train.clip", t.clip(), at);
     notNegative("train.weight_decay", t.weightDecay(), at);
     notNegative("train.threads", t.threads(), at);
-    int maxLength = maxLength(model.architecture());
+    int maxLength = model.architecture().maxLength();
     if (maxLength > 0 && t.seq() > maxLength) {
       diagnostics.error(DiagnosticCode.SEQUENCE_TOO_LONG, at("train.seq", at), "seq", t.seq(), maxLength);
     }
-  }
-
-  /** The longest sequence the architecture's position handling allows, or 0 for no limit. */
-  static int maxLength(Architecture architecture) {
-    if (architecture instanceof Architecture.Encoder e) {
-      return e.embeddings().maxLength();
-    } else if (architecture instanceof Architecture.Decoder d) {
-      return d.stack().attention() instanceof Attention.TransformerXl ? 0 : d.embeddings().maxLength();
-    } else if (architecture instanceof Architecture.TransformerSeq2Seq s) {
-      return s.source().maxLength();
-    } else if (architecture instanceof Architecture.Nat n) {
-      return n.source().maxLength();
-    }
-    return 0;
   }
 
   // ---- transformer pieces, used by ArchitectureRules ----
