@@ -86,10 +86,25 @@ class RandomInputsTest {
     return out.toString();
   }
 
+  /** Resolves the fixture's include, so that its mutants get past it. */
+  private static final IncludeResolver SHARED_BASE = RandomInputsTest::sharedBase;
+
+  private static java.util.Optional<IncludeResolver.Source> sharedBase(String from, String path) {
+    if (!path.equals("shared/base.nlpm")) {
+      return java.util.Optional.empty();
+    }
+    try {
+      return java.util.Optional.of(
+          new IncludeResolver.Source(path, Files.readString(EveryConstructTest.resources().resolve(path))));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** @return whether the text compiled without errors */
   private static boolean compile(String name, String text) {
     try {
-      ParsedProgram program = NlpmFrontEnd.parse(name + ".nlpm", text, IncludeResolver.none());
+      ParsedProgram program = NlpmFrontEnd.parse(name + ".nlpm", text, SHARED_BASE);
       if (program.hasErrors()) {
         assertFalse(program.diagnostics().isEmpty());
         return false;
