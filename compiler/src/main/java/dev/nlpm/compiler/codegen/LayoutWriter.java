@@ -236,10 +236,18 @@ final class LayoutWriter extends SourceWriter {
             .build());
   }
 
-  /** The part of a layer tensor's name after the layer index: {@code attention.self.query.weight}. */
+  /**
+   * What tells a layer's tensors apart: the part of the name after the layer index ({@code
+   * attention.self.query.weight}), or the part before it when the index ends the name ({@code
+   * lstm.weight_ih_l}).
+   */
   private static String withinLayerName(String template) {
     int at = template.indexOf("{}");
-    return at < 0 ? template : template.substring(at + 2);
+    if (at < 0) {
+      return template;
+    }
+    String after = template.substring(at + 2);
+    return after.isEmpty() ? template.substring(0, at) : after;
   }
 
   /** A Java constant name for {@code text}, unique within the class. */
