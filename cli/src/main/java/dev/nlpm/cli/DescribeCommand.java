@@ -31,6 +31,11 @@ final class DescribeCommand implements Callable<Integer> {
       description = "Describe only this model.")
   String model;
 
+  @Option(
+      names = {"-s", "--summary"},
+      description = "One line a model: family, parameters of the backbone and the heads, memory.")
+  boolean summary;
+
   @Option(names = "--debug", description = "Print stack traces of internal errors.")
   boolean debug;
 
@@ -56,10 +61,32 @@ final class DescribeCommand implements Callable<Integer> {
       }
     }
     PrintWriter out = spec.commandLine().getOut();
+    if (summary) {
+      summarize(plans, out);
+      return 0;
+    }
     for (ModelPlan plan : plans) {
       describe(plan, out);
     }
     return 0;
+  }
+
+  private static void summarize(List<ModelPlan> plans, PrintWriter out) {
+    String row = "%-20s %-20s %15s %13s %15s  %s%n";
+    out.printf(Locale.ROOT, row, "model", "family", "backbone", "heads", "total", "fp32 weights");
+    for (ModelPlan plan : plans) {
+      long backbone = plan.parameterCount(ModelPlan.BACKBONE);
+      long total = plan.maxParameterCount();
+      out.printf(
+          Locale.ROOT,
+          row,
+          plan.model().name(),
+          plan.model().family().keyword(),
+          String.format(Locale.ROOT, "%,d", backbone),
+          String.format(Locale.ROOT, "%,d", total - backbone),
+          String.format(Locale.ROOT, "%,d", total),
+          bytes(total * 4) + (plan.runtimeVocabulary() ? " (at the largest vocabulary)" : ""));
+    }
   }
 
   private static void describe(ModelPlan plan, PrintWriter out) {
@@ -70,6 +97,9 @@ final class DescribeCommand implements Callable<Integer> {
         model.name(),
         model.family().keyword(),
         model.origin().describe());
+    out.print("dimensions:");
+    plan.dimensions().forEach(d -> out.printf(Locale.ROOT, " %s=%d", d.name(), d.value()));
+    out.printf("%n%n");
     out.print(plan.describe());
     long parameters = plan.maxParameterCount();
     out.printf(

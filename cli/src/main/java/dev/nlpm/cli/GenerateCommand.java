@@ -59,9 +59,13 @@ final class GenerateCommand implements Callable<Integer> {
     spec.commandLine()
         .getOut()
         .printf(
-            "generated %d files for %d models in %s (%d rewritten, %d unchanged)%n",
-            total, result.get().models().size(), output, written, total - written);
+            "generated %s for %s in %s (%d rewritten, %d unchanged)%n",
+            plural(total, "file"), plural(result.get().models().size(), "model"), output, written, total - written);
     return 0;
+  }
+
+  private static String plural(int count, String noun) {
+    return count + " " + noun + (count == 1 ? "" : "s");
   }
 
   private static Path pathOf(GeneratedFile file) {
