@@ -2,13 +2,12 @@ package dev.nlpm.cli;
 
 import dev.nlpm.compiler.Compilation;
 import dev.nlpm.compiler.ir.ModelSpec;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /** {@code nlpm check FILE...}: diagnostics only; exit status 1 when there are errors. */
@@ -18,18 +17,15 @@ import picocli.CommandLine.Spec;
     description = "Parses and validates .nlpm files (directories are searched) and reports every error.")
 final class CheckCommand implements Callable<Integer> {
 
-  @Parameters(arity = "1..*", paramLabel = "FILE", description = ".nlpm files or directories")
-  List<Path> files;
+  @Mixin ModelFiles input;
 
-  @Option(names = "--debug", description = "Print stack traces of internal errors.")
-  boolean debug;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {
     Optional<Compilation> result =
-        CompilerRun.run(files, false, spec.commandLine().getErr());
+        CompilerRun.run(input.files, false, spec.commandLine().getErr());
     if (result.isEmpty()) {
       return Main.EXIT_INPUT_ERRORS;
     }

@@ -3,14 +3,13 @@ package dev.nlpm.cli;
 import dev.nlpm.compiler.Compilation;
 import dev.nlpm.compiler.plan.ModelPlan;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /** {@code nlpm describe FILE... [--model NAME]}: the parameter layout of each model. */
@@ -22,8 +21,7 @@ import picocli.CommandLine.Spec;
             + " name, shape and count, the backbone and head totals, and the memory they take.")
 final class DescribeCommand implements Callable<Integer> {
 
-  @Parameters(arity = "1..*", paramLabel = "FILE", description = ".nlpm files or directories")
-  List<Path> files;
+  @Mixin ModelFiles input;
 
   @Option(
       names = {"-m", "--model"},
@@ -36,15 +34,13 @@ final class DescribeCommand implements Callable<Integer> {
       description = "One line a model: family, parameters of the backbone and the heads, memory.")
   boolean summary;
 
-  @Option(names = "--debug", description = "Print stack traces of internal errors.")
-  boolean debug;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {
     Optional<Compilation> result =
-        CompilerRun.run(files, false, spec.commandLine().getErr());
+        CompilerRun.run(input.files, false, spec.commandLine().getErr());
     if (result.isEmpty()) {
       return Main.EXIT_INPUT_ERRORS;
     }

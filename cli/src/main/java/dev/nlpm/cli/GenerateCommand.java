@@ -14,7 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /**
@@ -27,8 +27,7 @@ import picocli.CommandLine.Spec;
     description = "Checks .nlpm files and writes the generated Java sources.")
 final class GenerateCommand implements Callable<Integer> {
 
-  @Parameters(arity = "1..*", paramLabel = "FILE", description = ".nlpm files or directories")
-  List<Path> files;
+  @Mixin ModelFiles input;
 
   @Option(
       names = {"-o", "--output"},
@@ -37,15 +36,13 @@ final class GenerateCommand implements Callable<Integer> {
       description = "Where to write the sources (a source root).")
   Path output;
 
-  @Option(names = "--debug", description = "Print stack traces of internal errors.")
-  boolean debug;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {
     Optional<Compilation> result =
-        CompilerRun.run(files, true, spec.commandLine().getErr());
+        CompilerRun.run(input.files, true, spec.commandLine().getErr());
     if (result.isEmpty()) {
       return Main.EXIT_INPUT_ERRORS;
     }

@@ -46,17 +46,7 @@ final class ArchitectureBinder {
   private static Architecture encoder(Body model) {
     Vocabulary vocab = requiredVocabulary(model);
     int hidden = model.integer("hidden", 768);
-    int maxLength = model.integer("max_length", 512);
-    Body embeddingsBody = Sections.plain(model, "embeddings");
-    Embeddings embeddings =
-        new Embeddings(
-            embeddingsBody.origin(),
-            vocab,
-            embeddingsBody.integer("size", hidden),
-            embeddingsBody.keyword("positions", Positions.values(), Positions.LEARNED),
-            maxLength,
-            embeddingsBody.integer("segments", 2));
-    embeddingsBody.finish();
+    Embeddings embeddings = embeddings(model, vocab, hidden, model.integer("max_length", 512), Positions.LEARNED, 2);
     TransformerStack stack =
         stack(model, model.integer("layers", 12), hidden, Activation.GELU, Norm.Placement.POST, 1e-12, "full", false);
     boolean pooler = model.bool("pooler", true);
@@ -71,16 +61,7 @@ final class ArchitectureBinder {
         stack(model, model.integer("layers", 12), hidden, Activation.GELU_TANH, Norm.Placement.PRE, 1e-5, "causal", true);
     Positions defaultPositions =
         stack.attention() instanceof Attention.TransformerXl ? Positions.RELATIVE : Positions.LEARNED;
-    Body embeddingsBody = Sections.plain(model, "embeddings");
-    Embeddings embeddings =
-        new Embeddings(
-            embeddingsBody.origin(),
-            vocab,
-            embeddingsBody.integer("size", hidden),
-            embeddingsBody.keyword("positions", Positions.values(), defaultPositions),
-            maxLength,
-            embeddingsBody.integer("segments", 0));
-    embeddingsBody.finish();
+    Embeddings embeddings = embeddings(model, vocab, hidden, maxLength, defaultPositions, 0);
     return new Architecture.Decoder(
         model.origin(), embeddings, stack, model.bool("tie_embeddings", true));
   }
@@ -164,6 +145,22 @@ final class ArchitectureBinder {
           model.origin(), source, target, encoder, decoder, shared, tie, model.integer("max_target_length", 256));
     }
     return new Architecture.TransformerSeq2Seq(model.origin(), source, target, encoder, decoder, shared, tie);
+  }
+
+  /** The {@code embeddings} section of an encoder or decoder, with the family's defaults. */
+  private static Embeddings embeddings(
+      Body model, Vocabulary vocab, int hidden, int maxLength, Positions positions, int segments) {
+    Body body = Sections.plain(model, "embeddings");
+    Embeddings embeddings =
+        new Embeddings(
+            body.origin(),
+            vocab,
+            body.integer("size", hidden),
+            body.keyword("positions", Positions.values(), positions),
+            maxLength,
+            body.integer("segments", segments));
+    body.finish();
+    return embeddings;
   }
 
   /** A stack whose sizes, norm, dropout and attention are all read from the model body. */
