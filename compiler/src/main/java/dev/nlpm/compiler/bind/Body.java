@@ -168,6 +168,9 @@ final class Body {
     if (written.get().value() instanceof Value.StringValue v) {
       return Optional.of(v.value());
     }
+    if (written.get().value() instanceof Value.WordValue v) {
+      return Optional.of(v.word());
+    }
     wrongType(key, "a string", written.get().value());
     return Optional.empty();
   }
@@ -185,6 +188,9 @@ final class Body {
     if (written.get().value() instanceof Value.WordValue v) {
       return Optional.of(new Word(v.origin(), v.word()));
     }
+    if (written.get().value() instanceof Value.StringValue v) {
+      return Optional.of(new Word(v.origin(), v.value()));
+    }
     wrongType(key, "a model name", written.get().value());
     return Optional.empty();
   }
@@ -196,18 +202,19 @@ final class Body {
       return defaultValue;
     }
     Value value = written.get().value();
-    if (!(value instanceof Value.WordValue word)) {
+    String word;
+    if (value instanceof Value.WordValue w) {
+      word = w.word();
+    } else if (value instanceof Value.StringValue s) {
+      word = s.value();
+    } else {
       wrongType(key, "one of " + String.join(", ", Keyword.words(values)), value);
       return defaultValue;
     }
-    Optional<E> found = Keyword.lookup(values, word.word());
+    Optional<E> found = Keyword.lookup(values, word);
     if (found.isEmpty()) {
       diagnostics.error(
-          DiagnosticCode.UNKNOWN_WORD_VALUE,
-          word.origin(),
-          key,
-          String.join(", ", Keyword.words(values)),
-          word.word());
+          DiagnosticCode.UNKNOWN_WORD_VALUE, value.origin(), key, String.join(", ", Keyword.words(values)), word);
       return defaultValue;
     }
     return found.get();

@@ -46,6 +46,12 @@ public enum DiagnosticCode {
   UNKNOWN_TEACHER("NLPM218", "unknown teacher model '%s'; known models: %s"),
   INVALID_JAVA_NAME("NLPM219", "'%s' is not a valid Java %s: %s"),
   NOTHING_TO_REMOVE_HERE("NLPM220", "'remove' needs a parent: %s extends no model"),
+  NOT_A_CONSTANT(
+      "NLPM221",
+      "option '%s' is not a compile-time constant of type int, long, double, boolean or String; write lists and ranges with @Option"),
+  GENERATED_NAME_CLASH(
+      "NLPM222", "the generated class %s would clash with an existing type; rename the model with @Model(name = ...)"),
+  MODEL_NOT_ON_INTERFACE("NLPM223", "@Model belongs on an interface, not on %s %s"),
 
   // ---- 3xx: model validation ----
   NOT_POSITIVE("NLPM300", "'%s' must be positive, found %s"),
