@@ -1,15 +1,9 @@
 package dev.nlpm.cli;
 
 import dev.nlpm.compiler.Compilation;
-import dev.nlpm.compiler.codegen.GeneratedFile;
+import dev.nlpm.dsl.GeneratedSources;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -36,7 +30,6 @@ final class GenerateCommand implements Callable<Integer> {
       description = "Where to write the sources (a source root).")
   Path output;
 
-
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -46,11 +39,11 @@ final class GenerateCommand implements Callable<Integer> {
     if (result.isEmpty()) {
       return Main.EXIT_INPUT_ERRORS;
     }
-    int written = 0;
-    for (GeneratedFile file : result.get().files()) {
-      if (write(output.resolve(pathOf(file)), file.source())) {
-        written++;
-      }
+    int written;
+    try {
+      written = GeneratedSources.write(output, result.get().files());
+    } catch (IOException e) {
+      throw new UserError("cannot write to " + output + ": " + e.getMessage());
     }
     int total = result.get().files().size();
     spec.commandLine()
@@ -63,31 +56,5 @@ final class GenerateCommand implements Callable<Integer> {
 
   private static String plural(int count, String noun) {
     return count + " " + noun + (count == 1 ? "" : "s");
-  }
-
-  private static Path pathOf(GeneratedFile file) {
-    String[] parts = file.qualifiedName().split("\\.");
-    Path path = Path.of("");
-    for (String part : Arrays.copyOf(parts, parts.length - 1)) {
-      path = path.resolve(part);
-    }
-    return path.resolve(parts[parts.length - 1] + ".java");
-  }
-
-  /** Writes atomically (temporary file, then rename) unless the content is already there. */
-  private static boolean write(Path target, String content) {
-    byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
-    try {
-      if (Files.isRegularFile(target) && Arrays.equals(Files.readAllBytes(target), bytes)) {
-        return false;
-      }
-      Files.createDirectories(target.getParent());
-      Path temporary = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
-      Files.write(temporary, bytes);
-      Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      return true;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
-    }
   }
 }
