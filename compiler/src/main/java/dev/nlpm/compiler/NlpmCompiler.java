@@ -5,6 +5,7 @@ import dev.nlpm.compiler.bind.BoundModels;
 import dev.nlpm.compiler.codegen.CodeGenerator;
 import dev.nlpm.compiler.codegen.GeneratedFile;
 import dev.nlpm.compiler.decl.DeclarationSet;
+import dev.nlpm.compiler.diag.Diagnostic;
 import dev.nlpm.compiler.diag.DiagnosticCode;
 import dev.nlpm.compiler.diag.Diagnostics;
 import dev.nlpm.compiler.ir.ModelSpec;
@@ -12,6 +13,7 @@ import dev.nlpm.compiler.plan.ModelPlan;
 import dev.nlpm.compiler.plan.Planner;
 import dev.nlpm.compiler.validate.Validator;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
@@ -58,11 +60,14 @@ public final class NlpmCompiler {
         }
       }
     }
+    // A model and the model extending it can meet the same problem (an inherited size that fails
+    // validation): it is reported once.
+    List<Diagnostic> distinct = List.copyOf(new LinkedHashSet<>(diagnostics.all()));
     return new Compilation(
         diagnostics.hasErrors() ? List.of() : bound.targets(),
         diagnostics.hasErrors() ? List.of() : plans,
         files,
-        diagnostics.all());
+        distinct);
   }
 
   private static java.util.Optional<ModelPlan> plan(ModelSpec model, Diagnostics diagnostics) {

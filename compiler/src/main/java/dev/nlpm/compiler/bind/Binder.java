@@ -16,6 +16,7 @@ import dev.nlpm.compiler.ir.ModelSpec;
 import dev.nlpm.compiler.ir.Objective;
 import dev.nlpm.compiler.ir.Tokenizer;
 import dev.nlpm.compiler.ir.TrainingDefaults;
+import dev.nlpm.compiler.source.Origin;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,7 +73,11 @@ public final class Binder {
       List<FineTuningHead> heads = family == Family.ENCODER ? heads(body) : List.of();
       TrainingDefaults training = TrainingBinder.bind(family, body, architecture.maxLength());
       body.finish();
-      if (!onlyHarmless(diagnostics.all().subList(allBefore, diagnostics.all().size()))) {
+      boolean harmless = onlyHarmless(diagnostics.all().subList(allBefore, diagnostics.all().size()));
+      // A problem in an inherited member is the parent's, reported when the parent is bound.
+      Set<Origin> own = OwnOrigins.of(decl);
+      diagnostics.retainSince(allBefore, d -> own.contains(d.origin()));
+      if (!harmless) {
         return Optional.empty();
       }
       return Optional.of(

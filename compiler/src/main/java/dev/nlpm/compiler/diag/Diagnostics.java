@@ -30,6 +30,21 @@ public final class Diagnostics {
     all.addAll(diagnostics);
   }
 
+  /** How many diagnostics have been reported so far. */
+  public int size() {
+    return all.size();
+  }
+
+  /**
+   * Keeps only those reported since {@code from} that {@code keep} accepts: for a stage that
+   * reports the same problem from several places and knows which one owns it.
+   */
+  public void retainSince(int from, java.util.function.Predicate<Diagnostic> keep) {
+    List<Diagnostic> recent = new ArrayList<>(all.subList(from, all.size()));
+    all.subList(from, all.size()).clear();
+    recent.stream().filter(keep).forEach(all::add);
+  }
+
   public boolean hasErrors() {
     return all.stream().anyMatch(Diagnostic::isError);
   }
