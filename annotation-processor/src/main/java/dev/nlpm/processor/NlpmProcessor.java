@@ -122,19 +122,25 @@ public final class NlpmProcessor extends AbstractProcessor {
     List<Diagnostic> all = new ArrayList<>(diagnostics.all());
     all.addAll(fileDiagnostics);
     all.addAll(compilation.diagnostics());
+    List<GeneratedFile> writable = new ArrayList<>();
     for (GeneratedFile file : compilation.files()) {
       TypeElement existing = processingEnv.getElementUtils().getTypeElement(file.qualifiedName());
       if (existing != null) {
         all.add(Diagnostic.error(DiagnosticCode.GENERATED_NAME_CLASH, file.origin(), file.qualifiedName()));
+      } else {
+        writable.add(file);
       }
     }
     for (Diagnostic diagnostic : all) {
       report(diagnostic, locator, sources, elementsBySource);
     }
-    if (all.stream().anyMatch(Diagnostic::isError)) {
+    if (all.stream().anyMatch(d -> d.isError() && !(d.origin() instanceof ElementOrigin))) {
+      // An error in a .nlpm file (a syntax error, say) may hide models: generate nothing.
       return;
     }
-    for (GeneratedFile file : compilation.files()) {
+    // The valid models are written even when others have errors, so that code using them
+    // compiles and javac shows only the real problems.
+    for (GeneratedFile file : writable) {
       write(file, originatingElement(file.origin(), locator, elementsBySource));
     }
   }

@@ -232,6 +232,25 @@ class InvalidAnnotatedModelsTest {
     assertThat(compilation).hadErrorContaining(message).inFile(file).onLine(lineOf(source, marker));
   }
 
+  @org.junit.jupiter.api.Test
+  void anInvalidModelIsReportedAloneBesideAValidOne() {
+    String source =
+        IMPORTS
+            + """
+            @Model(family = "encoder")
+            interface Good { int VOCAB = 100; int HIDDEN = 64; int HEADS = 4; @Section(kind = "objective", variant = "mlm") interface Mlm {} }
+            @Model(family = "encoder")
+            interface Bad { int VOCAB = 100; int HIDDEN = 64; int HEADS = 3; @Section(kind = "objective", variant = "mlm") interface Mlm {} }
+            class Two {}""";
+    JavaFileObject file = JavaFileObjects.forSourceString("p.Two", source);
+    Compilation compilation = javac().withProcessors(new NlpmProcessor()).compile(file);
+    // Good is checked and reported clean, Bad gets its one error. (javac hides generated files of a
+    // failed compilation from compile-testing; InvalidModelsTest.onlyTheValidModelsAreGenerated
+    // shows that Good is generated and Bad is not.)
+    assertThat(compilation).hadErrorCount(1);
+    assertThat(compilation).hadErrorContaining("[NLPM303]").inFile(file).onLine(lineOf(source, "interface Bad"));
+  }
+
   static long lineOf(String source, String marker) {
     List<String> lines = source.lines().toList();
     for (int i = 0; i < lines.size(); i++) {

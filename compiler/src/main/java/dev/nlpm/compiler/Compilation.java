@@ -7,8 +7,8 @@ import dev.nlpm.compiler.plan.ModelPlan;
 import java.util.List;
 
 /**
- * What a compiler run produced: the checked models and their plans (empty if any error was
- * found), the generated sources (only when asked for and error-free), and every diagnostic.
+ * What a compiler run produced: the models without errors and their plans, their generated
+ * sources (when asked for), and every diagnostic of every model.
  */
 public record Compilation(
     List<ModelSpec> models,

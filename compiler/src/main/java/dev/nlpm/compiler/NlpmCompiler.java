@@ -13,12 +13,17 @@ import dev.nlpm.compiler.plan.ModelPlan;
 import dev.nlpm.compiler.plan.Planner;
 import dev.nlpm.compiler.validate.Validator;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
  * The one compiler behind every way in (the CLI, the annotation processor, the Maven plugin):
- * bind, validate, plan and, only from a report without errors, generate.
+ * bind, validate, plan and generate. Every error of every model is reported; only models without
+ * an error are planned and generated. The CLI and the Maven plugin write nothing while any error
+ * remains; the annotation processor writes the valid models, so that code using them does not
+ * add "cannot find symbol" errors to the real ones.
  */
 public final class NlpmCompiler {
 
@@ -43,15 +48,21 @@ public final class NlpmCompiler {
   private static Compilation run(DeclarationSet declarations, boolean generate) {
     Diagnostics diagnostics = new Diagnostics();
     BoundModels bound = Binder.bind(declarations, diagnostics);
-    Validator.validate(bound.targets(), bound.all(), diagnostics);
+    Set<String> invalid = new HashSet<>(bound.withErrors());
+    invalid.addAll(Validator.validate(bound.targets(), bound.all(), diagnostics));
+    // Every model is checked; those without an error are planned and generated, whatever the
+    // others hold, so that one invalid model does not stop the rest.
+    List<ModelSpec> clean = bound.targets().stream().filter(m -> !invalid.contains(m.name())).toList();
+    List<ModelSpec> planned = new ArrayList<>();
     List<ModelPlan> plans = new ArrayList<>();
-    if (!diagnostics.hasErrors()) {
-      for (ModelSpec model : bound.targets()) {
-        plan(model, diagnostics).ifPresent(plans::add);
-      }
+    for (ModelSpec model : clean) {
+      plan(model, diagnostics).ifPresent(plan -> {
+        planned.add(model);
+        plans.add(plan);
+      });
     }
     List<GeneratedFile> files = new ArrayList<>();
-    if (generate && !diagnostics.hasErrors()) {
+    if (generate) {
       for (ModelPlan plan : plans) {
         try {
           files.addAll(CodeGenerator.generate(plan));
@@ -63,11 +74,7 @@ public final class NlpmCompiler {
     // A model and the model extending it can meet the same problem (an inherited size that fails
     // validation): it is reported once.
     List<Diagnostic> distinct = List.copyOf(new LinkedHashSet<>(diagnostics.all()));
-    return new Compilation(
-        diagnostics.hasErrors() ? List.of() : bound.targets(),
-        diagnostics.hasErrors() ? List.of() : plans,
-        files,
-        distinct);
+    return new Compilation(planned, plans, files, distinct);
   }
 
   private static java.util.Optional<ModelPlan> plan(ModelSpec model, Diagnostics diagnostics) {

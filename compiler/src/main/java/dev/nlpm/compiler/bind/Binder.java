@@ -44,8 +44,18 @@ public final class Binder {
     all.addAll(set.visible());
     Map<String, ResolvedModel> resolved = InheritanceResolver.resolve(all, diagnostics);
     Map<String, ModelSpec> bound = new LinkedHashMap<>();
+    Set<String> withErrors = new java.util.HashSet<>();
+    for (ModelDecl decl : all) {
+      if (!resolved.containsKey(decl.name().text())) {
+        withErrors.add(decl.name().text());
+      }
+    }
     for (ResolvedModel model : resolved.values()) {
-      bindModel(model, diagnostics).ifPresent(spec -> bound.put(spec.name(), spec));
+      int before = diagnostics.errorCount();
+      bindModel(model, diagnostics, withErrors).ifPresent(spec -> bound.put(spec.name(), spec));
+      if (diagnostics.errorCount() > before) {
+        withErrors.add(model.name());
+      }
     }
     List<ModelSpec> targets = new ArrayList<>();
     for (ModelDecl target : set.targets()) {
@@ -54,10 +64,10 @@ public final class Binder {
         targets.add(spec);
       }
     }
-    return new BoundModels(targets, bound);
+    return new BoundModels(targets, bound, withErrors);
   }
 
-  private static Optional<ModelSpec> bindModel(ResolvedModel model, Diagnostics diagnostics) {
+  private static Optional<ModelSpec> bindModel(ResolvedModel model, Diagnostics diagnostics, Set<String> withErrors) {
     int allBefore = diagnostics.all().size();
     ModelDecl decl = model.decl();
     try {
@@ -73,7 +83,12 @@ public final class Binder {
       List<FineTuningHead> heads = family == Family.ENCODER ? heads(body) : List.of();
       TrainingDefaults training = TrainingBinder.bind(family, body, architecture.maxLength());
       body.finish();
-      boolean harmless = onlyHarmless(diagnostics.all().subList(allBefore, diagnostics.all().size()));
+      List<Diagnostic> found = diagnostics.all().subList(allBefore, diagnostics.all().size());
+      if (found.stream().anyMatch(Diagnostic::isError)) {
+        // Also when the error is an inherited one, which is reported at the parent only.
+        withErrors.add(model.name());
+      }
+      boolean harmless = onlyHarmless(found);
       // A problem in an inherited member is the parent's, reported when the parent is bound.
       Set<Origin> own = OwnOrigins.of(decl);
       diagnostics.retainSince(allBefore, d -> own.contains(d.origin()));

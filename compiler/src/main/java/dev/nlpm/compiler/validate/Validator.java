@@ -35,16 +35,23 @@ public final class Validator {
   /**
    * @param targets the models to check
    * @param known every model by name, for distillation teachers
+   * @return the names of the models with an error
    */
-  public static void validate(List<ModelSpec> targets, Map<String, ModelSpec> known, Diagnostics diagnostics) {
+  public static java.util.Set<String> validate(List<ModelSpec> targets, Map<String, ModelSpec> known, Diagnostics diagnostics) {
     Validator validator = new Validator(diagnostics, known);
+    java.util.Set<String> invalid = new java.util.HashSet<>();
     for (ModelSpec model : targets) {
+      int before = diagnostics.errorCount();
       try {
         validator.validateModel(model);
       } catch (RuntimeException e) {
         diagnostics.error(DiagnosticCode.INTERNAL_ERROR, model.origin(), "validating model " + model.name() + ": " + e);
       }
+      if (diagnostics.errorCount() > before) {
+        invalid.add(model.name());
+      }
     }
+    return invalid;
   }
 
   private void validateModel(ModelSpec model) {
