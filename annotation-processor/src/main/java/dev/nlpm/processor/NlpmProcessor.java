@@ -115,7 +115,8 @@ public final class NlpmProcessor extends AbstractProcessor {
       sources.putAll(program.sources());
       targets.addAll(program.declarations().targets());
       visible.addAll(program.declarations().visible());
-      named.element().ifPresent(e -> program.declarations().targets().forEach(m -> elementsBySource.put(m.sourceName(), e)));
+      // Diagnostics in the file, or in a file it includes, are shown on the element that named it.
+      named.element().ifPresent(e -> program.sources().keySet().forEach(source -> elementsBySource.putIfAbsent(source, e)));
     }
     files.errors().forEach(error -> printError(error.element(), error.message()));
     Compilation compilation = NlpmCompiler.compile(new DeclarationSet(targets, visible));
