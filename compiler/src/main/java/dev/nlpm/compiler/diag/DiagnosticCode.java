@@ -77,6 +77,7 @@ public enum DiagnosticCode {
   OUT_OF_RANGE("NLPM317", "'%s' must be %s, found %s"),
   SEGMENTS_REQUIRED("NLPM318", "objective '%s' needs segments >= 2 (sentence A and B), found segments = %d"),
   SEQUENCE_TOO_LONG("NLPM319", "'%s' = %d exceeds max_length = %d"),
+  NAMES_CANNOT_EXPRESS("NLPM322", "%s checkpoints have no %s; %s"),
   TEACHER_IS_SELF("NLPM320", "model %s cannot be its own teacher"),
 
   // ---- 9xx: internal ----

@@ -117,7 +117,9 @@ final class FamilyFit {
 
   private static void checkNames(ModelSpec model, Diagnostics diagnostics) {
     List<CheckpointNames> valid = NAMES.get(model.family());
-    if (!valid.contains(model.names())) {
+    if (valid.contains(model.names())) {
+      checkExpressible(model, diagnostics);
+    } else {
       diagnostics.error(
           DiagnosticCode.OUT_OF_RANGE,
           model.origin(),
@@ -182,6 +184,42 @@ final class FamilyFit {
       notFor(diagnostics, attention, where, "Linformer projects keys along the whole sequence, so it cannot be causal; use causal, local or xl");
     } else if (!attention.causal()) {
       notFor(diagnostics, attention, where, "a position must not see later ones; use causal, local (causal = true) or xl");
+    }
+  }
+
+  /**
+   * What the reference checkpoints of DistilBERT and GPT-2 cannot hold: parameters outside their
+   * architecture would get names the reference does not have.
+   */
+  private static void checkExpressible(ModelSpec model, Diagnostics diagnostics) {
+    Embeddings embeddings;
+    TransformerStack stack;
+    if (model.architecture() instanceof Architecture.Encoder e) {
+      embeddings = e.embeddings();
+      stack = e.stack();
+      if (model.names() == CheckpointNames.DISTILBERT && e.pooler()) {
+        diagnostics.error(DiagnosticCode.NAMES_CANNOT_EXPRESS, model.originOf("pooler", model.origin()), "distilbert", "pooler", "write pooler = false, or names = bert");
+      }
+    } else if (model.architecture() instanceof Architecture.Decoder d) {
+      embeddings = d.embeddings();
+      stack = d.stack();
+    } else {
+      return;
+    }
+    String scheme = model.names().keyword();
+    boolean distilbert = model.names() == CheckpointNames.DISTILBERT;
+    boolean gpt2 = model.names() == CheckpointNames.GPT2;
+    if (!distilbert && !gpt2) {
+      return;
+    }
+    if (embeddings.segments() > 0) {
+      diagnostics.error(DiagnosticCode.NAMES_CANNOT_EXPRESS, model.originOf("embeddings.segments", embeddings.origin()), scheme, "segment embeddings", "write embeddings { segments = 0; }, or names = " + (gpt2 ? "nlpm" : "bert"));
+    }
+    if (embeddings.size() != stack.hidden()) {
+      diagnostics.error(DiagnosticCode.NAMES_CANNOT_EXPRESS, model.originOf("embeddings.size", embeddings.origin()), scheme, "factorized embedding", "leave embeddings.size at hidden, or use names = " + (gpt2 ? "nlpm" : "albert"));
+    }
+    if (stack.sharing() != dev.nlpm.compiler.ir.Sharing.NONE) {
+      diagnostics.error(DiagnosticCode.NAMES_CANNOT_EXPRESS, model.originOf("sharing", model.origin()), scheme, "cross-layer sharing", "write sharing = none, or names = " + (gpt2 ? "nlpm" : "albert"));
     }
   }
 
