@@ -131,12 +131,12 @@ final class TransformerPlanner {
       embeddings.tensor(xl ? "seg_emb.weight" : "wse.weight", emb.segments(), emb.size());
     }
     if (emb.size() != h) {
-      embeddings.linear(xl ? "word_emb.emb_projs.0" : "embedding_hidden_mapping_in", emb.size(), h);
-    }
-    if (Planner.xl(stack.attention())) {
-      // Transformer-XL's global position biases u and v (untie_r = false: shared by the layers).
-      embeddings.tensor("r_w_bias", stack.heads(), h / Math.max(1, stack.heads()));
-      embeddings.tensor("r_r_bias", stack.heads(), h / Math.max(1, stack.heads()));
+      if (xl) {
+        // AdaptiveEmbedding's projection: a bare parameter [d_proj, d_embed], no bias.
+        embeddings.tensor("word_emb.emb_projs.0", h, emb.size());
+      } else {
+        embeddings.linear("embedding_hidden_mapping_in", emb.size(), h);
+      }
     }
     planner.add(embeddings);
     planner.prefix("transformer.");
@@ -279,6 +279,11 @@ final class TransformerPlanner {
       case TRANSFO_XL -> {
         attention.linearWithoutBias(layer + "dec_attn.qkv_net", h, 3 * h);
         if (Planner.xl(stack.attention())) {
+          // The published Transformer-XL checkpoints have untie_r = true: position biases u and v
+          // in every layer.
+          int heads = Math.max(1, stack.heads());
+          attention.tensor(layer + "dec_attn.r_w_bias", heads, h / heads);
+          attention.tensor(layer + "dec_attn.r_r_bias", heads, h / heads);
           attention.linearWithoutBias(layer + "dec_attn.r_net", h, h);
         }
         linformer(attention, stack, emb, layer + "dec_attn.");
