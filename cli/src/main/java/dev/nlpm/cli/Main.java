@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       CheckCommand.class,
       DescribeCommand.class,
       GenerateCommand.class,
+      FmtCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

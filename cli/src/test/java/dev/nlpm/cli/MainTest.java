@@ -100,6 +100,28 @@ class MainTest {
   }
 
   @Test
+  void fmtRewritesInPlaceKeepingCommentsAndCheckReportsWithoutWriting() throws IOException {
+    Path file = write("m.nlpm", "// the model\nmodel A:encoder{vocab=100;objective mlm;} // end\n");
+    Run check = run("fmt", "--check", file.toString());
+    assertEquals(1, check.status());
+    assertEquals("m.nlpm\n", check.out());
+    assertEquals("// the model\nmodel A:encoder{vocab=100;objective mlm;} // end\n", Files.readString(file));
+    Run fmt = run("fmt", file.toString());
+    assertEquals(0, fmt.status(), fmt.err());
+    assertEquals("// the model\nmodel A : encoder {\n  vocab = 100;\n  objective mlm;\n} // end\n", Files.readString(file));
+    assertEquals(0, run("fmt", "--check", file.toString()).status());
+  }
+
+  @Test
+  void fmtLeavesAFileWithSyntaxErrorsAlone() throws IOException {
+    Path file = write("bad.nlpm", "model A : encoder { vocab = ; }\n");
+    Run run = run("fmt", file.toString());
+    assertEquals(1, run.status());
+    assertTrue(run.err().startsWith("bad.nlpm:1:29: error: expected a value after '=', found ';' [NLPM100]"), run.err());
+    assertEquals("model A : encoder { vocab = ; }\n", Files.readString(file));
+  }
+
+  @Test
   void generateWritesNothingFromAnInvalidModel() throws IOException {
     Path file = write("m.nlpm", "model A : encoder { objective mlm; }\n");
     Path out = dir.resolve("out");
