@@ -2,7 +2,6 @@ package dev.nlpm.compiler.plan;
 
 import dev.nlpm.compiler.ir.Architecture;
 import dev.nlpm.compiler.ir.Attention;
-import dev.nlpm.compiler.ir.CheckpointNames;
 import dev.nlpm.compiler.ir.Decoding;
 import dev.nlpm.compiler.ir.Embeddings;
 import dev.nlpm.compiler.ir.FineTuningHead;
@@ -206,10 +205,6 @@ public final class Planner {
 
   static boolean pre(Norm norm) {
     return norm.placement() == Norm.Placement.PRE;
-  }
-
-  static boolean names(ModelSpec model, CheckpointNames names) {
-    return model.names() == names;
   }
 
   static boolean xl(Attention attention) {

@@ -127,10 +127,6 @@ public final class Validator {
     positive(vocab.runtime() ? "max_vocab" : key, vocab.size(), vocab.origin());
   }
 
-  void vocabulary(String key, Vocabulary vocab, String prefix) {
-    positive(prefix + (vocab.runtime() ? "max_vocab" : key), vocab.size(), vocab.origin());
-  }
-
   // ---- objectives ----
 
   private void objective(ModelSpec model, Objective objective) {
