@@ -177,7 +177,8 @@ final class InheritanceResolver {
    * kind (and variant, for repeatable kinds and when the variant is the same), removals drop.
    *
    * @param where the body, for messages: "model X", "section 'train' of model X"
-   * @param orphan the model's name when this is the top-level body of a model without a parent
+   * @param orphan the model's name when the model has no parent (then any removal, at any depth,
+   *     is NLPM220), or null
    */
   private List<Member> merge(List<Member> inherited, List<Member> own, String where, String orphan) {
     List<Member> result = new ArrayList<>(inherited);
@@ -186,7 +187,7 @@ final class InheritanceResolver {
         int at = indexOf(result, m -> m instanceof Assignment b && b.key().equals(a.key()));
         replaceOrAdd(result, at, a);
       } else if (member instanceof Section s) {
-        mergeSection(result, s, where);
+        mergeSection(result, s, where, orphan);
       } else {
         remove(result, (Removal) member, where, orphan);
       }
@@ -194,7 +195,7 @@ final class InheritanceResolver {
     return result;
   }
 
-  private void mergeSection(List<Member> result, Section own, String where) {
+  private void mergeSection(List<Member> result, Section own, String where, String orphan) {
     boolean repeatable = REPEATABLE_KINDS.contains(own.kind());
     int at =
         indexOf(
@@ -204,24 +205,24 @@ final class InheritanceResolver {
                     && s.kind().equals(own.kind())
                     && (!repeatable || s.variantText().equals(own.variantText())));
     if (at < 0) {
-      result.add(merged(own, List.of(), where));
+      result.add(merged(own, List.of(), where, orphan));
       return;
     }
     Section inherited = (Section) result.get(at);
     if (!inherited.variantText().equals(own.variantText())) {
-      result.set(at, merged(own, List.of(), where));
+      result.set(at, merged(own, List.of(), where, orphan));
       return;
     }
-    result.set(at, merged(own, inherited.members(), where));
+    result.set(at, merged(own, inherited.members(), where, orphan));
   }
 
   /** {@code own} with its members applied over {@code inheritedMembers}. */
-  private Section merged(Section own, List<Member> inheritedMembers, String where) {
+  private Section merged(Section own, List<Member> inheritedMembers, String where, String orphan) {
     return new Section(
         own.origin(),
         own.kind(),
         own.variant(),
-        merge(inheritedMembers, own.members(), "section '" + describe(own) + "' of " + where, null));
+        merge(inheritedMembers, own.members(), "section '" + describe(own) + "' of " + where, orphan));
   }
 
   private void remove(List<Member> result, Removal removal, String where, String orphan) {

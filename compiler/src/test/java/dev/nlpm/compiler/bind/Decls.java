@@ -55,6 +55,11 @@ public final class Decls {
     return new Model(name, null, parent);
   }
 
+  /** {@code model name : family extends parent { ... }}. */
+  public static Model model(String name, String family, String parent) {
+    return new Model(name, family, parent);
+  }
+
   /** A string literal, {@code "text"}. */
   public static Value str(String text) {
     return new Value.StringValue(next(11), text);
