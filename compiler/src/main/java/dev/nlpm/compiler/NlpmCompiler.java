@@ -49,7 +49,7 @@ public final class NlpmCompiler {
     Diagnostics diagnostics = new Diagnostics();
     BoundModels bound = Binder.bind(declarations, diagnostics);
     Set<String> invalid = new HashSet<>(bound.withErrors());
-    invalid.addAll(Validator.validate(bound.targets(), bound.all(), diagnostics));
+    invalid.addAll(Validator.validate(bound, diagnostics));
     // Every model is checked; those without an error are planned and generated, whatever the
     // others hold, so that one invalid model does not stop the rest.
     List<ModelSpec> clean = bound.targets().stream().filter(m -> !invalid.contains(m.name())).toList();

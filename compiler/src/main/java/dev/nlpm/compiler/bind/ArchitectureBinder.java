@@ -236,6 +236,7 @@ final class ArchitectureBinder {
     if (!model.has("vocab")) {
       model.diagnostics().error(
           DiagnosticCode.MISSING_OPTION, model.origin(), model.where(), "vocab", "the token vocabulary size, e.g. vocab = 30522;");
+      model.markUnbound("vocab");
     }
     return new Vocabulary(model.originOf("vocab"), model.integer("vocab", 1), false);
   }
@@ -258,6 +259,7 @@ final class ArchitectureBinder {
         model.where(),
         key,
         "a fixed size, or '" + maxKey + "' for a vocabulary built at run time");
+    model.markUnbound(key);
     return new Vocabulary(model.origin(), 1, false);
   }
 
@@ -274,6 +276,7 @@ final class ArchitectureBinder {
     for (int i = 0; i < 2; i++) {
       if (!model.has(keys[i])) {
         model.diagnostics().error(DiagnosticCode.MISSING_OPTION, model.origin(), model.where(), keys[i], why);
+        model.markUnbound(keys[i]);
       }
       result[i] = new Vocabulary(model.originOf(keys[i]), model.integer(keys[i], 1), false);
     }

@@ -27,11 +27,10 @@ import javax.lang.model.SourceVersion;
 
 /**
  * Turns declarations into typed models: applies inheritance, then reads every option of every
- * model with its type and default (docs/language.md). Every problem is reported. A model whose
- * errors replaced a value by its default (a wrong type, an unknown word) is left out of the
- * result, so that validation never reports a consequence of a value that was not understood; one
- * with only stray or repeated options is kept, and validated, but the report has errors, so
- * nothing is generated from it.
+ * model with its type and default (docs/language.md). Every problem is reported, and every model
+ * that resolved is bound: a value that was not understood (a wrong type, an unknown word) is
+ * replaced by its default and its path recorded in {@link BoundModels#unbound()}, so that the
+ * validator can judge everything else without judging the stand-in.
  */
 public final class Binder {
 
@@ -39,11 +38,17 @@ public final class Binder {
 
   private Binder() {}
 
+  /**
+   * Binds every model of the set; never throws (an unexpected failure is NLPM900 at the model).
+   *
+   * @return the bound targets (also those with errors: see {@link BoundModels})
+   */
   public static BoundModels bind(DeclarationSet set, Diagnostics diagnostics) {
     List<ModelDecl> all = new ArrayList<>(set.targets());
     all.addAll(set.visible());
     Map<String, ResolvedModel> resolved = InheritanceResolver.resolve(all, diagnostics);
     Map<String, ModelSpec> bound = new LinkedHashMap<>();
+    Map<String, Set<String>> unbound = new LinkedHashMap<>();
     Set<String> withErrors = new java.util.HashSet<>();
     for (ModelDecl decl : all) {
       if (!resolved.containsKey(decl.name().text())) {
@@ -52,7 +57,7 @@ public final class Binder {
     }
     for (ResolvedModel model : resolved.values()) {
       int before = diagnostics.errorCount();
-      bindModel(model, diagnostics, withErrors).ifPresent(spec -> bound.put(spec.name(), spec));
+      bindModel(model, diagnostics, withErrors, unbound).ifPresent(spec -> bound.put(spec.name(), spec));
       if (diagnostics.errorCount() > before) {
         withErrors.add(model.name());
       }
@@ -64,11 +69,12 @@ public final class Binder {
         targets.add(spec);
       }
     }
-    return new BoundModels(targets, bound, withErrors);
+    return new BoundModels(targets, bound, withErrors, unbound);
   }
 
-  private static Optional<ModelSpec> bindModel(ResolvedModel model, Diagnostics diagnostics, Set<String> withErrors) {
-    int allBefore = diagnostics.all().size();
+  private static Optional<ModelSpec> bindModel(
+      ResolvedModel model, Diagnostics diagnostics, Set<String> withErrors, Map<String, Set<String>> unbound) {
+    int allBefore = diagnostics.size();
     ModelDecl decl = model.decl();
     try {
       checkJavaNames(decl, diagnostics);
@@ -83,18 +89,14 @@ public final class Binder {
       List<FineTuningHead> heads = family == Family.ENCODER ? heads(body) : List.of();
       TrainingDefaults training = TrainingBinder.bind(family, body, architecture.maxLength());
       body.finish();
-      List<Diagnostic> found = diagnostics.all().subList(allBefore, diagnostics.all().size());
-      if (found.stream().anyMatch(Diagnostic::isError)) {
+      if (diagnostics.all().subList(allBefore, diagnostics.size()).stream().anyMatch(Diagnostic::isError)) {
         // Also when the error is an inherited one, which is reported at the parent only.
         withErrors.add(model.name());
       }
-      boolean harmless = onlyHarmless(found);
       // A problem in an inherited member is the parent's, reported when the parent is bound.
       Set<Origin> own = OwnOrigins.of(decl);
       diagnostics.retainSince(allBefore, d -> own.contains(d.origin()));
-      if (!harmless) {
-        return Optional.empty();
-      }
+      unbound.put(model.name(), Set.copyOf(body.unbound()));
       return Optional.of(
           new ModelSpec(
               decl.origin(),
@@ -109,7 +111,7 @@ public final class Binder {
               heads,
               training,
               body.written()));
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | StackOverflowError e) {
       diagnostics.error(
           DiagnosticCode.INTERNAL_ERROR,
           decl.origin(),
@@ -117,26 +119,6 @@ public final class Binder {
       return Optional.empty();
     }
   }
-
-  /**
-   * Whether the model's binding errors left every value as written, so that validating it cannot
-   * report a consequence of them: a stray option or section is ignored, a duplicate's last value
-   * is used, a bad name changes no size. Any other error replaced a value by its default, and
-   * the model is not validated until it is fixed.
-   */
-  private static boolean onlyHarmless(List<Diagnostic> found) {
-    return found.stream()
-        .filter(Diagnostic::isError)
-        .allMatch(d -> HARMLESS.contains(d.code()));
-  }
-
-  private static final Set<DiagnosticCode> HARMLESS =
-      Set.of(
-          DiagnosticCode.UNKNOWN_OPTION,
-          DiagnosticCode.UNKNOWN_SECTION,
-          DiagnosticCode.DUPLICATE_OPTION,
-          DiagnosticCode.DUPLICATE_SECTION,
-          DiagnosticCode.INVALID_JAVA_NAME);
 
   static CheckpointNames defaultNames(Family family, Architecture architecture) {
     return switch (family) {

@@ -17,9 +17,11 @@ import java.util.Set;
 
 /**
  * Reads the typed options of one body (a model's or a section's, inheritance already applied).
- * Every getter declares its key as valid and returns the written value or the default; a value of
- * the wrong type is reported and the default used. {@link #finish()} then reports every member no
- * getter asked for, listing the valid ones — so the list of valid options is the code itself.
+ * Every getter declares its key as valid and returns the written value or the default; a value
+ * that is not understood (a wrong type, an unknown word, an integer beyond int) is reported, the
+ * default used in its place and its path recorded as unbound, so that validation does not judge
+ * the stand-in. {@link #finish()} then reports every member no getter asked for, listing the
+ * valid ones — so the list of valid options is the code itself.
  */
 final class Body {
 
@@ -30,37 +32,50 @@ final class Body {
   private final Set<String> options = new LinkedHashSet<>();
   private final Set<String> sections = new LinkedHashSet<>();
   private final String path;
-  private final java.util.Map<String, Origin> written;
+  private final OptionTrace trace;
 
   /**
    * @param where how messages name this body: "model BertTiny", "objective mlm"
    * @param origin where defaults of this body are said to come from
    */
   Body(String where, Origin origin, List<Member> members, Diagnostics diagnostics) {
-    this(where, origin, members, diagnostics, "", new java.util.LinkedHashMap<>());
+    this(where, origin, members, diagnostics, "", new OptionTrace());
   }
 
   /**
    * @param path this body's option path prefix ({@code ""}, {@code "objective.mlm."})
-   * @param written where each option read so far was written, by path; shared by a model's bodies
+   * @param trace what was written and what was not understood, by path; shared by a model's bodies
    */
-  Body(String where, Origin origin, List<Member> members, Diagnostics diagnostics, String path, java.util.Map<String, Origin> written) {
+  private Body(String where, Origin origin, List<Member> members, Diagnostics diagnostics, String path, OptionTrace trace) {
     this.where = where;
     this.origin = origin;
     this.members = members;
     this.diagnostics = diagnostics;
     this.path = path;
-    this.written = written;
+    this.trace = trace;
   }
 
   /** A body nested in this one, at {@code path + segment + "."}. */
   Body child(String where, Origin origin, List<Member> members, String segment) {
-    return new Body(where, origin, members, diagnostics, path + segment + ".", written);
+    return new Body(where, origin, members, diagnostics, path + segment + ".", trace);
   }
 
   /** Where each option of the model read so far was written, by path. */
   java.util.Map<String, Origin> written() {
-    return written;
+    return trace.written();
+  }
+
+  /** The paths of the model whose written value or variant was not understood. */
+  Set<String> unbound() {
+    return trace.unbound();
+  }
+
+  /**
+   * Records that {@code key} of this body (an option, or a section kind whose variant was not
+   * understood) stands at a default in place of what was written or required.
+   */
+  void markUnbound(String key) {
+    trace.unbound().add(path + key);
   }
 
   Origin origin() {
@@ -85,7 +100,7 @@ final class Body {
             .filter(m -> m instanceof Assignment a && a.key().equals(key))
             .map(Assignment.class::cast)
             .findFirst();
-    found.ifPresent(a -> written.putIfAbsent(path + key, a.value().origin()));
+    found.ifPresent(a -> trace.written().putIfAbsent(path + key, a.value().origin()));
     return found;
   }
 
@@ -104,13 +119,14 @@ final class Body {
       return defaultValue;
     }
     if (written.get().value() instanceof Value.IntValue v) {
-      if (v.value() < Integer.MIN_VALUE || v.value() > Integer.MAX_VALUE) {
+      if (!fitsInt(v.value())) {
         diagnostics.error(
             DiagnosticCode.OUT_OF_RANGE,
             v.origin(),
             key,
             "an integer in [" + Integer.MIN_VALUE + ", " + Integer.MAX_VALUE + "]",
             v.value());
+        markUnbound(key);
         return defaultValue;
       }
       return (int) v.value();
@@ -215,22 +231,40 @@ final class Body {
     if (found.isEmpty()) {
       diagnostics.error(
           DiagnosticCode.UNKNOWN_WORD_VALUE, value.origin(), key, String.join(", ", Keyword.words(values)), word);
+      markUnbound(key);
       return defaultValue;
     }
     return found.get();
   }
 
-  /** A range {@code from..to}; both ends are returned as written (validation checks order). */
-  long[] range(String key, long from, long to) {
+  /**
+   * A range {@code from..to} of ints; both ends are returned as written (validation checks their
+   * order), unless one lies beyond int (NLPM317).
+   */
+  int[] intRange(String key, int from, int to) {
     Optional<Assignment> written = assignment(key);
     if (written.isEmpty()) {
-      return new long[] {from, to};
+      return new int[] {from, to};
     }
     if (written.get().value() instanceof Value.RangeValue v) {
-      return new long[] {v.from(), v.to()};
+      if (fitsInt(v.from()) && fitsInt(v.to())) {
+        return new int[] {(int) v.from(), (int) v.to()};
+      }
+      diagnostics.error(
+          DiagnosticCode.OUT_OF_RANGE,
+          v.origin(),
+          key,
+          "a range with both ends in [" + Integer.MIN_VALUE + ", " + Integer.MAX_VALUE + "]",
+          v.from() + ".." + v.to());
+      markUnbound(key);
+      return new int[] {from, to};
     }
     wrongType(key, "a range such as 2..10", written.get().value());
-    return new long[] {from, to};
+    return new int[] {from, to};
+  }
+
+  private static boolean fitsInt(long value) {
+    return value >= Integer.MIN_VALUE && value <= Integer.MAX_VALUE;
   }
 
   List<String> strings(String key) {
@@ -244,7 +278,8 @@ final class Body {
         if (element instanceof Value.StringValue s) {
           result.add(s.value());
         } else {
-          wrongType(key + " element", "a string", element);
+          diagnostics.error(DiagnosticCode.WRONG_VALUE_TYPE, element.origin(), key + " element", "a string", describe(element));
+          markUnbound(key);
         }
       }
       return result;
@@ -266,6 +301,7 @@ final class Body {
 
   private void wrongType(String key, String expected, Value found) {
     diagnostics.error(DiagnosticCode.WRONG_VALUE_TYPE, found.origin(), key, expected, describe(found));
+    markUnbound(key);
   }
 
   private static String describe(Value value) {

@@ -50,14 +50,14 @@ final class ObjectiveBinder {
       case "nsp" -> new Objective.NextSentence(body.origin());
       case "sop" -> new Objective.SentenceOrder(body.origin());
       case "span" -> {
-        long[] length = body.range("length", 1, 10);
+        int[] length = body.intRange("length", 1, 10);
         yield new Objective.SpanMasking(
             body.origin(),
             body.decimal("rate", 0.15),
             body.keyword("distribution", Objective.SpanDistribution.values(), Objective.SpanDistribution.GEOMETRIC),
             body.decimal("p", 0.2),
-            clamp(length[0]),
-            clamp(length[1]),
+            length[0],
+            length[1],
             body.bool("boundary_markers", false));
       }
       case "sbo" -> new Objective.SpanBoundary(
@@ -76,6 +76,7 @@ final class ObjectiveBinder {
     if (teacher.isEmpty() && !body.has("teacher")) {
       body.diagnostics().error(
           DiagnosticCode.MISSING_OPTION, body.origin(), body.where(), "teacher", "the model to distill from, e.g. teacher = BertBase;");
+      body.markUnbound("teacher");
     }
     Objective.DistillationLevel defaultLevel =
         family == Family.NAT ? Objective.DistillationLevel.SEQUENCE : Objective.DistillationLevel.TOKEN;
@@ -126,10 +127,5 @@ final class ObjectiveBinder {
       return new Objective.HierarchicalSoftmax(body.originOf("output"));
     }
     return new Objective.NegativeSampling(body.originOf("output"), negatives, power);
-  }
-
-  /** Range ends beyond int become the nearest int; the validator then reports them as too large or small. */
-  private static int clamp(long value) {
-    return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, value));
   }
 }

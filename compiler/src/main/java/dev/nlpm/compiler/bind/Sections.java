@@ -47,6 +47,9 @@ final class Sections {
    */
   static Optional<String> variant(Body parent, Section section, List<String> valid) {
     Optional<Word> variant = section.variant();
+    if (variant.isEmpty() || !valid.contains(variant.get().text())) {
+      parent.markUnbound(section.kind());
+    }
     if (variant.isEmpty()) {
       parent
           .diagnostics()

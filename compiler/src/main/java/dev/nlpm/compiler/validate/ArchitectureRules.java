@@ -32,7 +32,7 @@ final class ArchitectureRules {
       validator.positive("hidden", l.hidden(), at);
       validator.positive("layers", l.layers(), at);
       validator.probability("dropout", l.dropout(), at);
-      if (l.tieEmbeddings() && l.embedding() != l.hidden()) {
+      if (l.tieEmbeddings() && l.embedding() != l.hidden() && validator.understood("tie_embeddings", "embedding", "hidden")) {
         validator.range(
             "tie_embeddings",
             false,
@@ -74,7 +74,8 @@ final class ArchitectureRules {
     if (decoder.attention() instanceof dev.nlpm.compiler.ir.Attention.Local local && local.window() < 1) {
       validator.diagnostics().error(dev.nlpm.compiler.diag.DiagnosticCode.WINDOW_TOO_SMALL, validator.at("decoder.attention.window", local.origin()), local.window());
     } else if (decoder.attention() instanceof dev.nlpm.compiler.ir.Attention.Linformer linformer
-        && (linformer.k() < 1 || linformer.k() > target.maxLength())) {
+        && (linformer.k() < 1 || linformer.k() > target.maxLength())
+        && validator.understood("decoder.attention.k", "max_length")) {
       validator.diagnostics().error(
           dev.nlpm.compiler.diag.DiagnosticCode.LINFORMER_K_TOO_LARGE,
           validator.at("decoder.attention.k", linformer.origin()),

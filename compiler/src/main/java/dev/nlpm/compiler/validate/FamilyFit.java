@@ -51,7 +51,8 @@ final class FamilyFit {
 
   private FamilyFit() {}
 
-  static void check(ModelSpec model, Diagnostics diagnostics) {
+  static void check(ModelSpec model, Validator validator) {
+    Diagnostics diagnostics = validator.diagnostics();
     Family family = model.family();
     String familyWord = family.keyword();
     List<String> objectives = OBJECTIVES.get(family);
@@ -74,8 +75,10 @@ final class FamilyFit {
             DiagnosticCode.OBJECTIVES_CONFLICT, second.get().origin(), conflict[0], conflict[1], conflict[2]);
       }
     }
+    // An objective whose kind was not understood may be the one another needs.
+    boolean objectivesUnderstood = validator.understood("objective");
     find(model, "sbo")
-        .filter(sbo -> find(model, "span").isEmpty())
+        .filter(sbo -> find(model, "span").isEmpty() && objectivesUnderstood)
         .ifPresent(
             sbo ->
                 diagnostics.error(
@@ -86,11 +89,14 @@ final class FamilyFit {
                     "the span-boundary objective predicts the tokens of masked spans"));
     for (String pairObjective : List.of("nsp", "sop")) {
       Optional<Objective> found = find(model, pairObjective);
-      if (found.isPresent() && model.architecture() instanceof Architecture.Encoder e && e.embeddings().segments() < 2) {
+      if (found.isPresent()
+          && model.architecture() instanceof Architecture.Encoder e
+          && e.embeddings().segments() < 2
+          && validator.understood("embeddings.segments")) {
         diagnostics.error(DiagnosticCode.SEGMENTS_REQUIRED, found.get().origin(), pairObjective, e.embeddings().segments());
       }
     }
-    if (model.objectives().isEmpty()) {
+    if (model.objectives().isEmpty() && objectivesUnderstood) {
       diagnostics.error(
           DiagnosticCode.NO_OBJECTIVE,
           model.origin(),
@@ -99,8 +105,10 @@ final class FamilyFit {
           "one of: " + String.join(", ", objectives) + " (write 'objective " + objectives.get(0) + ";')");
     }
     checkDecodings(model, diagnostics);
-    checkAttention(model, diagnostics);
-    checkNames(model, diagnostics);
+    checkAttention(model, diagnostics, validator.understood("attention", "embeddings.positions"));
+    if (validator.understood("names")) {
+      checkNames(model, diagnostics, validator);
+    }
   }
 
   /** The checkpoint naming schemes that can name each family's tensors. */
@@ -115,14 +123,14 @@ final class FamilyFit {
     }
   }
 
-  private static void checkNames(ModelSpec model, Diagnostics diagnostics) {
+  private static void checkNames(ModelSpec model, Diagnostics diagnostics, Validator validator) {
     List<CheckpointNames> valid = NAMES.get(model.family());
     if (valid.contains(model.names())) {
-      checkExpressible(model, diagnostics);
+      checkExpressible(model, diagnostics, validator);
     } else {
       diagnostics.error(
           DiagnosticCode.OUT_OF_RANGE,
-          model.origin(),
+          model.originOf("names", model.origin()),
           "names",
           "one of " + String.join(", ", valid.stream().map(CheckpointNames::keyword).toList()) + " in the " + model.family().keyword() + " family",
           model.names().keyword());
@@ -144,7 +152,8 @@ final class FamilyFit {
     }
   }
 
-  private static void checkAttention(ModelSpec model, Diagnostics diagnostics) {
+  /** @param positionsUnderstood whether the attention variant and the positions are as written */
+  private static void checkAttention(ModelSpec model, Diagnostics diagnostics, boolean positionsUnderstood) {
     Architecture a = model.architecture();
     if (a instanceof Architecture.Encoder e) {
       Attention attention = e.stack().attention();
@@ -153,10 +162,14 @@ final class FamilyFit {
       } else if (attention instanceof Attention.Local local && local.causal()) {
         notFor(diagnostics, attention, "an encoder", "an encoder attends in both directions; write causal = false");
       }
-      positions(e.embeddings(), attention, diagnostics);
+      if (positionsUnderstood) {
+        positions(e.embeddings(), attention, diagnostics);
+      }
     } else if (a instanceof Architecture.Decoder d) {
       decoderAttention(d.stack(), "a decoder", diagnostics);
-      positions(d.embeddings(), d.stack().attention(), diagnostics);
+      if (positionsUnderstood) {
+        positions(d.embeddings(), d.stack().attention(), diagnostics);
+      }
     } else if (a instanceof Architecture.TransformerSeq2Seq s) {
       bidirectional(s.encoder(), "the encoder", diagnostics);
       decoderAttention(s.decoder(), "an autoregressive decoder", diagnostics);
@@ -191,13 +204,13 @@ final class FamilyFit {
    * What the reference checkpoints of DistilBERT and GPT-2 cannot hold: parameters outside their
    * architecture would get names the reference does not have.
    */
-  private static void checkExpressible(ModelSpec model, Diagnostics diagnostics) {
+  private static void checkExpressible(ModelSpec model, Diagnostics diagnostics, Validator validator) {
     Embeddings embeddings;
     TransformerStack stack;
     if (model.architecture() instanceof Architecture.Encoder e) {
       embeddings = e.embeddings();
       stack = e.stack();
-      if (model.names() == CheckpointNames.DISTILBERT && e.pooler()) {
+      if (model.names() == CheckpointNames.DISTILBERT && e.pooler() && validator.understood("pooler")) {
         diagnostics.error(DiagnosticCode.NAMES_CANNOT_EXPRESS, model.originOf("pooler", model.origin()), "distilbert", "pooler", "write pooler = false, or names = bert");
       }
     } else if (model.architecture() instanceof Architecture.Decoder d) {
@@ -212,13 +225,13 @@ final class FamilyFit {
     if (!distilbert && !gpt2) {
       return;
     }
-    if (embeddings.segments() > 0) {
+    if (embeddings.segments() > 0 && validator.understood("embeddings.segments")) {
       diagnostics.error(DiagnosticCode.NAMES_CANNOT_EXPRESS, model.originOf("embeddings.segments", embeddings.origin()), scheme, "segment embeddings", "write embeddings { segments = 0; }, or names = " + (gpt2 ? "nlpm" : "bert"));
     }
-    if (embeddings.size() != stack.hidden()) {
+    if (embeddings.size() != stack.hidden() && validator.understood("embeddings.size", "hidden")) {
       diagnostics.error(DiagnosticCode.NAMES_CANNOT_EXPRESS, model.originOf("embeddings.size", embeddings.origin()), scheme, "factorized embedding", "leave embeddings.size at hidden, or use names = " + (gpt2 ? "nlpm" : "albert"));
     }
-    if (stack.sharing() != dev.nlpm.compiler.ir.Sharing.NONE) {
+    if (stack.sharing() != dev.nlpm.compiler.ir.Sharing.NONE && validator.understood("sharing")) {
       diagnostics.error(DiagnosticCode.NAMES_CANNOT_EXPRESS, model.originOf("sharing", model.origin()), scheme, "cross-layer sharing", "write sharing = none, or names = " + (gpt2 ? "nlpm" : "albert"));
     }
   }

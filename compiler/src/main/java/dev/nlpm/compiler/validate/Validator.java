@@ -13,38 +13,61 @@ import dev.nlpm.compiler.ir.TrainingDefaults;
 import dev.nlpm.compiler.ir.TransformerStack;
 import dev.nlpm.compiler.ir.Vocabulary;
 import dev.nlpm.compiler.source.Origin;
+import dev.nlpm.compiler.bind.BoundModels;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Checks typed models against every rule of docs/language.md: sizes, probabilities, ranges, and
- * what fits which family. Every problem of every model is reported, at the most precise origin.
+ * what fits which family. Every problem of every model is reported, at the most precise origin,
+ * and none that follows from a binding error: a rule that reads an option whose written value
+ * was not understood (an unbound path, where a default stands in) is not judged. A rule of a
+ * single option needs no such care, since every default is valid.
  */
 public final class Validator {
 
   private final Diagnostics diagnostics;
   private final Map<String, ModelSpec> known;
+  private final Map<String, Set<String>> unbound;
   /** The model being checked, whose option origins place each message. */
   private ModelSpec current;
 
-  private Validator(Diagnostics diagnostics, Map<String, ModelSpec> known) {
+  private Validator(Diagnostics diagnostics, Map<String, ModelSpec> known, Map<String, Set<String>> unbound) {
     this.diagnostics = diagnostics;
     this.known = known;
+    this.unbound = unbound;
   }
 
   /**
+   * Validates the bound targets, skipping the rules that read a value binding did not understand.
+   *
+   * @return the names of the targets with a validation error
+   */
+  public static Set<String> validate(BoundModels bound, Diagnostics diagnostics) {
+    return run(bound.targets(), bound.all(), bound.unbound(), diagnostics);
+  }
+
+  /**
+   * Validates models whose every option was understood.
+   *
    * @param targets the models to check
    * @param known every model by name, for distillation teachers
    * @return the names of the models with an error
    */
-  public static java.util.Set<String> validate(List<ModelSpec> targets, Map<String, ModelSpec> known, Diagnostics diagnostics) {
-    Validator validator = new Validator(diagnostics, known);
-    java.util.Set<String> invalid = new java.util.HashSet<>();
+  public static Set<String> validate(List<ModelSpec> targets, Map<String, ModelSpec> known, Diagnostics diagnostics) {
+    return run(targets, known, Map.of(), diagnostics);
+  }
+
+  private static Set<String> run(
+      List<ModelSpec> targets, Map<String, ModelSpec> known, Map<String, Set<String>> unbound, Diagnostics diagnostics) {
+    Validator validator = new Validator(diagnostics, known, unbound);
+    Set<String> invalid = new java.util.HashSet<>();
     for (ModelSpec model : targets) {
       int before = diagnostics.errorCount();
       try {
         validator.validateModel(model);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | StackOverflowError e) {
         diagnostics.error(DiagnosticCode.INTERNAL_ERROR, model.origin(), "validating model " + model.name() + ": " + e);
       }
       if (diagnostics.errorCount() > before) {
@@ -57,7 +80,7 @@ public final class Validator {
   private void validateModel(ModelSpec model) {
     current = model;
     new ArchitectureRules(this).check(model);
-    FamilyFit.check(model, diagnostics);
+    FamilyFit.check(model, this);
     for (Objective objective : model.objectives()) {
       objective(model, objective);
     }
@@ -77,6 +100,26 @@ public final class Validator {
 
   Origin at(String path, Origin fallback) {
     return current.originOf(path, fallback);
+  }
+
+  /** Whether every one of these option paths of the current model was understood by binding. */
+  boolean understood(String... paths) {
+    return understood(current, paths);
+  }
+
+  private boolean understood(ModelSpec model, String... paths) {
+    Set<String> failed = unbound.getOrDefault(model.name(), Set.of());
+    for (String path : paths) {
+      if (failed.contains(path)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether the vocabulary sizes of {@code model} are as written. */
+  private boolean vocabularyUnderstood(ModelSpec model) {
+    return understood(model, "vocab", "max_vocab", "source_vocab", "target_vocab");
   }
 
   private static String key(String path) {
@@ -146,7 +189,7 @@ public final class Validator {
       probability(p + "random", mlm.random(), at);
       probability(p + "keep", mlm.keep(), at);
       double sum = mlm.mask() + mlm.random() + mlm.keep();
-      if (Math.abs(sum - 1.0) > 1e-9) {
+      if (Math.abs(sum - 1.0) > 1e-9 && understood(p + "mask", p + "random", p + "keep")) {
         diagnostics.error(DiagnosticCode.MLM_PARTS_SUM, at(p + "keep", at(p + "random", at(p + "mask", at))), mlm.mask(), mlm.random(), mlm.keep(), Math.round(sum * 1e9) / 1e9);
       }
     } else if (objective instanceof Objective.SpanMasking span) {
@@ -188,6 +231,9 @@ public final class Validator {
     notNegative(p + "soft", distillation.softWeight(), at);
     notNegative(p + "hard", distillation.hardWeight(), at);
     notNegative(p + "cosine", distillation.cosineWeight(), at);
+    if (!understood(p + "teacher")) {
+      return;
+    }
     if (distillation.teacher().equals(model.name())) {
       diagnostics.error(DiagnosticCode.TEACHER_IS_SELF, distillation.teacherOrigin(), model.name());
       return;
@@ -199,6 +245,9 @@ public final class Validator {
           distillation.teacherOrigin(),
           distillation.teacher(),
           String.join(", ", new java.util.TreeSet<>(known.keySet())));
+      return;
+    }
+    if (!understood(p + "level")) {
       return;
     }
     if (distillation.level() == Objective.DistillationLevel.SEQUENCE) {
@@ -223,7 +272,7 @@ public final class Validator {
     }
     int studentVocab = outputVocabulary(model);
     int teacherVocab = outputVocabulary(teacher);
-    if (studentVocab != teacherVocab) {
+    if (studentVocab != teacherVocab && vocabularyUnderstood(model) && vocabularyUnderstood(teacher)) {
       diagnostics.error(
           DiagnosticCode.TEACHER_FAMILY,
           distillation.teacherOrigin(),
@@ -264,7 +313,7 @@ public final class Validator {
     if (decoding instanceof Decoding.Beam beam) {
       positive(p + "width", beam.width(), at);
       notNegative(p + "length_penalty", beam.lengthPenalty(), at);
-      if (beam.width() > 0 && limits.nBest() > beam.width()) {
+      if (beam.width() > 0 && limits.nBest() > beam.width() && understood(p + "n_best", p + "width")) {
         range(p + "n_best", false, "at most the beam width " + beam.width(), limits.nBest(), at);
       }
     } else if (decoding instanceof Decoding.Sampling sampling) {
@@ -288,7 +337,7 @@ public final class Validator {
     Origin at = t.origin();
     positive("train.lr", t.lr(), at);
     notNegative("train.min_lr", t.minLr(), at);
-    if (t.lr() > 0 && t.minLr() > t.lr()) {
+    if (t.lr() > 0 && t.minLr() > t.lr() && understood("train.lr", "train.min_lr")) {
       range("train.min_lr", false, "at most lr = " + t.lr(), t.minLr(), at);
     }
     notNegative("train.warmup", t.warmup(), at);
@@ -300,7 +349,7 @@ public final class Validator {
     notNegative("train.weight_decay", t.weightDecay(), at);
     notNegative("train.threads", t.threads(), at);
     int maxLength = model.architecture().maxLength();
-    if (maxLength > 0 && t.seq() > maxLength) {
+    if (maxLength > 0 && t.seq() > maxLength && understood("train.seq", "max_length", "attention")) {
       diagnostics.error(DiagnosticCode.SEQUENCE_TOO_LONG, at("train.seq", at), "seq", t.seq(), maxLength);
     }
   }
@@ -317,7 +366,7 @@ public final class Validator {
     positive("hidden", stack.hidden(), at);
     positive("heads", stack.heads(), at);
     positive("intermediate", stack.intermediate(), at);
-    if (stack.hidden() > 0 && stack.heads() > 0 && stack.hidden() % stack.heads() != 0) {
+    if (stack.hidden() > 0 && stack.heads() > 0 && stack.hidden() % stack.heads() != 0 && understood("hidden", "heads")) {
       diagnostics.error(
           DiagnosticCode.HIDDEN_NOT_DIVISIBLE_BY_HEADS,
           at("heads", at("hidden", at)),
@@ -333,7 +382,7 @@ public final class Validator {
     if (attention instanceof Attention.Local local && local.window() < 1) {
       diagnostics.error(DiagnosticCode.WINDOW_TOO_SMALL, at(part + "attention.window", local.origin()), local.window());
     } else if (attention instanceof Attention.Linformer linformer) {
-      if (linformer.k() < 1 || linformer.k() > embeddings.maxLength()) {
+      if ((linformer.k() < 1 || linformer.k() > embeddings.maxLength()) && understood(part + "attention.k", "max_length")) {
         diagnostics.error(
             DiagnosticCode.LINFORMER_K_TOO_LARGE,
             at(part + "attention.k", linformer.origin()),
@@ -353,7 +402,7 @@ public final class Validator {
     notNegative("embeddings.segments", embeddings.segments(), at);
     if (embeddings.size() < 1) {
       positive("embeddings.size", embeddings.size(), at);
-    } else if (embeddings.size() > hidden && hidden > 0) {
+    } else if (embeddings.size() > hidden && hidden > 0 && understood("embeddings.size", "hidden")) {
       diagnostics.error(DiagnosticCode.FACTORIZED_EMBEDDING_TOO_LARGE, at("embeddings.size", at), embeddings.size(), hidden, hidden);
     }
   }

@@ -62,7 +62,7 @@ public final class Checks {
   public static Result check(List<Decls.Model> targets, List<Decls.Model> visible) {
     Diagnostics diagnostics = new Diagnostics();
     BoundModels bound = Binder.bind(set(targets, visible), diagnostics);
-    Set<String> invalid = Validator.validate(bound.targets(), bound.all(), diagnostics);
+    Set<String> invalid = Validator.validate(bound, diagnostics);
     return new Result(bound, diagnostics.all(), invalid);
   }
 
