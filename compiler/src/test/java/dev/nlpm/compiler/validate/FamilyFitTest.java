@@ -218,7 +218,7 @@ class FamilyFitTest {
         .assertReported(
             expect(
                 OUT_OF_RANGE,
-                m.origin(),
+                m.value("names"),
                 "'names' must be one of bert, roberta, albert, distilbert, nlpm in the encoder family, found gpt2"));
   }
 
