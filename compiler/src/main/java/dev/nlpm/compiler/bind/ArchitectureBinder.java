@@ -86,7 +86,9 @@ final class ArchitectureBinder {
       Optional<String> variant =
           Sections.variant(model, attentionSection.get(), dev.nlpm.compiler.ir.Keyword.words(RnnAttention.Score.values()));
       score = variant.flatMap(RnnAttention.Score::fromKeyword).orElse(score);
-      Sections.body(model, attentionSection.get()).finish();
+      if (variant.isPresent()) {
+        Sections.body(model, attentionSection.get()).finish();
+      }
     }
     RnnAttention attention =
         new RnnAttention(attentionSection.map(Section::origin).orElse(model.origin()), score);
@@ -213,7 +215,10 @@ final class ArchitectureBinder {
     Optional<String> variant = Sections.variant(owner, section.get(), TRANSFORMER_ATTENTION);
     Body body = Sections.body(owner, section.get());
     Attention attention = attentionOf(variant.orElse(defaultVariant), body, causalByDefault);
-    body.finish();
+    if (variant.isPresent()) {
+      // The options of a variant that was not understood are not judged against the default's.
+      body.finish();
+    }
     return attention;
   }
 

@@ -138,13 +138,15 @@ public final class Binder {
       Optional<String> kind = Sections.variant(model, section, List.copyOf(new java.util.TreeSet<>(HEAD_KINDS)));
       Body body = Sections.body(model, section);
       int labels = body.integer("labels", 2);
+      // The options of a head whose kind was not understood are not judged either.
       kind.ifPresent(
-          k ->
-              heads.add(
-                  k.equals("sequence_classification")
-                      ? new FineTuningHead.SequenceClassification(body.origin(), labels)
-                      : new FineTuningHead.TokenClassification(body.origin(), labels)));
-      body.finish();
+          k -> {
+            heads.add(
+                k.equals("sequence_classification")
+                    ? new FineTuningHead.SequenceClassification(body.origin(), labels)
+                    : new FineTuningHead.TokenClassification(body.origin(), labels));
+            body.finish();
+          });
     }
     return heads;
   }

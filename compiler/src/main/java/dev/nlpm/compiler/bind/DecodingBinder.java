@@ -27,8 +27,11 @@ final class DecodingBinder {
               body.decimal("repetition_penalty", 1.0),
               body.integer("n_best", 1),
               body.longInteger("seed", 0));
-      scheme.map(s -> decoding(s, body, limits)).ifPresent(decodings::add);
-      body.finish();
+      // The options of a section whose scheme was not understood are not judged either.
+      scheme.ifPresent(s -> {
+        decodings.add(decoding(s, body, limits));
+        body.finish();
+      });
     }
     return decodings;
   }

@@ -20,9 +20,15 @@ import java.util.TreeSet;
 
 /**
  * Applies {@code extends}: each model's members merged over its parent's (docs/language.md,
- * "Inheritance"). Reports duplicate names, unknown parents, cycles (once, at the {@code extends}
- * of the model that closes the cycle) and family mismatches; a model whose chain has an error is
- * left out, and so are its descendants, without further messages.
+ * "Inheritance"). Reports duplicate names (at the second declaration), unknown parents, cycles
+ * and family mismatches; a model whose chain has an error is left out, and so are its
+ * descendants, without further messages.
+ *
+ * <p>A cycle is reported once: models are resolved in declaration order, each by following its
+ * parents; the walk that first comes back to a model it is resolving reports the cycle at the
+ * {@code extends} that closes it, naming the chain from that model ({@code A -> B -> A}, where A
+ * is the first model of the cycle the walk reached). The walk starts at the first declared
+ * model leading into the cycle, so the same input always gives the same message.
  */
 final class InheritanceResolver {
 
@@ -65,7 +71,13 @@ final class InheritanceResolver {
     }
     ModelDecl decl = byName.get(name);
     visiting.add(name);
-    Optional<ResolvedModel> result = resolveDecl(decl);
+    Optional<ResolvedModel> result;
+    try {
+      result = resolveDecl(decl);
+    } catch (RuntimeException | StackOverflowError e) {
+      diagnostics.error(DiagnosticCode.INTERNAL_ERROR, decl.origin(), "resolving model " + name + ": " + e);
+      result = Optional.empty();
+    }
     visiting.remove(visiting.size() - 1);
     resolved.put(name, result);
     return result;
@@ -144,7 +156,7 @@ final class InheritanceResolver {
             REPEATABLE_KINDS.contains(s.kind())
                 ? s.kind() + " " + s.variantText()
                 : s.kind();
-        checkDuplicates(s.members(), describe(s));
+        checkDuplicates(s.members(), "section '" + describe(s) + "' of " + where);
       } else {
         continue;
       }

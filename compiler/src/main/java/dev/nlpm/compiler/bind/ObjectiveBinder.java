@@ -24,8 +24,11 @@ final class ObjectiveBinder {
     for (Section section : model.sections("objective")) {
       Optional<String> kind = Sections.variant(model, section, KINDS);
       Body body = Sections.body(model, section);
-      kind.map(k -> objective(k, family, body)).ifPresent(objectives::add);
-      body.finish();
+      // The options of a section whose kind was not understood are not judged either.
+      kind.ifPresent(k -> {
+        objectives.add(objective(k, family, body));
+        body.finish();
+      });
     }
     return objectives;
   }

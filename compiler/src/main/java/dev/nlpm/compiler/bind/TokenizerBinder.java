@@ -18,14 +18,20 @@ final class TokenizerBinder {
     Optional<Section> section = model.section("tokenizer");
     String kind = defaultKind(family);
     Body body;
+    boolean understood = true;
     if (section.isPresent()) {
-      kind = Sections.variant(model, section.get(), KINDS).orElse(kind);
+      Optional<String> variant = Sections.variant(model, section.get(), KINDS);
+      understood = variant.isPresent();
+      kind = variant.orElse(kind);
       body = Sections.body(model, section.get());
     } else {
       body = model.child("tokenizer " + kind, model.origin(), List.of(), "tokenizer." + kind);
     }
     Tokenizer tokenizer = tokenizer(kind, body);
-    body.finish();
+    if (understood) {
+      // The options of a tokenizer whose kind was not understood are not judged against the default's.
+      body.finish();
+    }
     return tokenizer;
   }
 
