@@ -232,7 +232,7 @@ class FamilyFitTest {
             .section("objective", "mlm");
     Checks.check(m)
         .assertReported(
-            expect(NAMES_CANNOT_EXPRESS, m.origin(), "distilbert checkpoints have no pooler; write pooler = false, or names = bert"),
+            expect(NAMES_CANNOT_EXPRESS, m.value("names"), "distilbert checkpoints have no pooler; write pooler = false, or names = bert"),
             expect(
                 NAMES_CANNOT_EXPRESS,
                 m.value("embeddings/segments"),
