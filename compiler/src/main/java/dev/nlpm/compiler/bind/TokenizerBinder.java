@@ -25,7 +25,7 @@ final class TokenizerBinder {
       kind = variant.orElse(kind);
       body = Sections.body(model, section.get());
     } else {
-      body = model.child("tokenizer " + kind, model.origin(), List.of(), "tokenizer." + kind);
+      body = model.child("tokenizer " + kind, model.origin(), List.of(), "tokenizer");
     }
     Tokenizer tokenizer = tokenizer(kind, body);
     if (understood) {

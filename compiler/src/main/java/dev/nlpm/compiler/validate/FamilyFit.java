@@ -163,12 +163,12 @@ final class FamilyFit {
         notFor(diagnostics, attention, "an encoder", "an encoder attends in both directions; write causal = false");
       }
       if (positionsUnderstood) {
-        positions(e.embeddings(), attention, diagnostics);
+        positions(model, e.embeddings(), attention, diagnostics);
       }
     } else if (a instanceof Architecture.Decoder d) {
       decoderAttention(d.stack(), "a decoder", diagnostics);
       if (positionsUnderstood) {
-        positions(d.embeddings(), d.stack().attention(), diagnostics);
+        positions(model, d.embeddings(), d.stack().attention(), diagnostics);
       }
     } else if (a instanceof Architecture.TransformerSeq2Seq s) {
       bidirectional(s.encoder(), "the encoder", diagnostics);
@@ -211,7 +211,8 @@ final class FamilyFit {
       embeddings = e.embeddings();
       stack = e.stack();
       if (model.names() == CheckpointNames.DISTILBERT && e.pooler() && validator.understood("pooler")) {
-        diagnostics.error(DiagnosticCode.NAMES_CANNOT_EXPRESS, model.originOf("pooler", model.origin()), "distilbert", "pooler", "write pooler = false, or names = bert");
+        // Left at its default, the pooler is at odds with the names: the names are what to fix.
+        diagnostics.error(DiagnosticCode.NAMES_CANNOT_EXPRESS, model.originOf("pooler", model.originOf("names", model.origin())), "distilbert", "pooler", "write pooler = false, or names = bert");
       }
     } else if (model.architecture() instanceof Architecture.Decoder d) {
       embeddings = d.embeddings();
@@ -226,7 +227,7 @@ final class FamilyFit {
       return;
     }
     if (embeddings.segments() > 0 && validator.understood("embeddings.segments")) {
-      diagnostics.error(DiagnosticCode.NAMES_CANNOT_EXPRESS, model.originOf("embeddings.segments", embeddings.origin()), scheme, "segment embeddings", "write embeddings { segments = 0; }, or names = " + (gpt2 ? "nlpm" : "bert"));
+      diagnostics.error(DiagnosticCode.NAMES_CANNOT_EXPRESS, model.originOf("embeddings.segments", defaultAt(model, embeddings)), scheme, "segment embeddings", "write embeddings { segments = 0; }, or names = " + (gpt2 ? "nlpm" : "bert"));
     }
     if (embeddings.size() != stack.hidden() && validator.understood("embeddings.size", "hidden")) {
       diagnostics.error(DiagnosticCode.NAMES_CANNOT_EXPRESS, model.originOf("embeddings.size", embeddings.origin()), scheme, "factorized embedding", "leave embeddings.size at hidden, or use names = " + (gpt2 ? "nlpm" : "albert"));
@@ -236,9 +237,26 @@ final class FamilyFit {
     }
   }
 
-  private static void positions(Embeddings embeddings, Attention attention, Diagnostics diagnostics) {
+  /**
+   * Where to report a default of the embeddings that the names cannot express: the embeddings
+   * section when written, else the names, which are what made it wrong.
+   */
+  private static dev.nlpm.compiler.source.Origin defaultAt(ModelSpec model, Embeddings embeddings) {
+    return embeddings.origin().equals(model.origin()) ? model.originOf("names", model.origin()) : embeddings.origin();
+  }
+
+  private static void positions(ModelSpec model, Embeddings embeddings, Attention attention, Diagnostics diagnostics) {
     boolean relative = embeddings.positions() == dev.nlpm.compiler.ir.Positions.RELATIVE;
     boolean xl = attention instanceof Attention.TransformerXl;
+    // Only where xl is allowed: in an encoder, xl itself is the error.
+    if (xl && !relative && model.family() == Family.DECODER) {
+      diagnostics.error(
+          DiagnosticCode.ATTENTION_NOT_FOR_FAMILY,
+          model.originOf("embeddings.positions", embeddings.origin()),
+          attention.keyword(),
+          "a model with " + embeddings.positions().keyword() + " positions",
+          "Transformer-XL attention carries relative positions; write positions = relative or leave it out");
+    }
     if (relative && !xl) {
       diagnostics.error(
           DiagnosticCode.ATTENTION_NOT_FOR_FAMILY,

@@ -90,7 +90,14 @@ public final class Validator {
     for (FineTuningHead head : model.heads()) {
       positive("head." + head.keyword() + ".labels", head.labels(), head.origin());
     }
+    tokenizer(model.tokenizer());
     training(model);
+  }
+
+  private void tokenizer(dev.nlpm.compiler.ir.Tokenizer tokenizer) {
+    if (tokenizer instanceof dev.nlpm.compiler.ir.Tokenizer.WordPiece w) {
+      positive("tokenizer.max_chars_per_word", w.maxCharsPerWord(), w.origin());
+    }
   }
 
   // ---- shared checks, used by the rule classes ----
@@ -100,6 +107,11 @@ public final class Validator {
 
   Origin at(String path, Origin fallback) {
     return current.originOf(path, fallback);
+  }
+
+  /** Whether the option at {@code path} was written (else it holds its default). */
+  boolean written(String path) {
+    return current.optionOrigins().containsKey(path);
   }
 
   /** Whether every one of these option paths of the current model was understood by binding. */
@@ -365,7 +377,10 @@ public final class Validator {
     positive(part + "layers", stack.layers(), at);
     positive("hidden", stack.hidden(), at);
     positive("heads", stack.heads(), at);
-    positive("intermediate", stack.intermediate(), at);
+    if (written("intermediate") || stack.hidden() > 0) {
+      // Left out, intermediate is 4 x hidden: a bad hidden is reported once, at hidden.
+      positive("intermediate", stack.intermediate(), at);
+    }
     if (stack.hidden() > 0 && stack.heads() > 0 && stack.hidden() % stack.heads() != 0 && understood("hidden", "heads")) {
       diagnostics.error(
           DiagnosticCode.HIDDEN_NOT_DIVISIBLE_BY_HEADS,
@@ -400,6 +415,10 @@ public final class Validator {
     vocabulary("vocab", embeddings.vocab());
     positive("max_length", embeddings.maxLength(), at);
     notNegative("embeddings.segments", embeddings.segments(), at);
+    if (!written("embeddings.size") && hidden < 1) {
+      // Left out, the size is hidden: a bad hidden is reported once, at hidden.
+      return;
+    }
     if (embeddings.size() < 1) {
       positive("embeddings.size", embeddings.size(), at);
     } else if (embeddings.size() > hidden && hidden > 0 && understood("embeddings.size", "hidden")) {
