@@ -109,7 +109,7 @@ class RandomInputsTest {
         assertFalse(program.diagnostics().isEmpty());
         return false;
       }
-      Compilation compilation = NlpmCompiler.compile(program.declarations());
+      Compilation compilation = NlpmCompiler.check(program.declarations());
       assertFalse(
           compilation.diagnostics().stream().anyMatch(d -> d.code() == DiagnosticCode.INTERNAL_ERROR),
           () -> "internal error on:\n" + text + "\n" + compilation.diagnostics());
