@@ -35,7 +35,7 @@ class NamedFilesTest {
             "package named;\n@dev.nlpm.runtime.annotations.NlpmFiles({\"broken.nlpm\", \"missing.nlpm\"})\nfinal class Models {}\n");
     Compilation compilation = javac().withProcessors(new NlpmProcessor()).compile(marker);
     assertThat(compilation).hadErrorCount(2);
-    assertThat(compilation).hadErrorContaining("named/broken.nlpm:3:1: error: expected ';' after '100', found '}' [NLPM100]").inFile(marker).onLine(3);
+    assertThat(compilation).hadErrorContaining("named/broken.nlpm:3:1: error: expected ';' after the value, found '}' [NLPM100]").inFile(marker).onLine(3);
     assertThat(compilation).hadErrorContaining("[NLPM102] .nlpm file \"missing.nlpm\" not found as named/missing.nlpm").inFile(marker).onLine(3);
   }
 

@@ -73,6 +73,9 @@ BLOCK_COMMENT : '/*' .*? '*/' -> channel(HIDDEN);
 // A block comment never closed: it cannot contain '*/', so it never wins over BLOCK_COMMENT.
 UNTERMINATED_COMMENT : '/*' (~'*' | '*'+ ~[*/])* '*'* EOF -> channel(HIDDEN);
 WS       : [ \t\r\n\f]+ -> channel(HIDDEN);
+// Any other character: reported as NLPM101 by NlpmFileParser and kept away from the parser, so
+// that the lexer never fails (a failing ANTLR lexer drops the characters after the bad one too).
+INVALID_CHARACTER : . -> channel(HIDDEN);
 
 fragment DIGITS   : [0-9] ([0-9_]* [0-9])?;
 fragment EXPONENT : [eE] [+-]? [0-9]+;

@@ -3,7 +3,9 @@ package dev.nlpm.dsl;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -53,7 +55,8 @@ final class FileIncludeResolver implements IncludeResolver {
   /**
    * Reads a file as strict UTF-8.
    *
-   * @throws UncheckedIOException when it cannot be read or is not valid UTF-8 (naming the line)
+   * @throws UncheckedIOException when it cannot be read, or is not valid UTF-8 (then its cause is
+   *     an {@link InvalidUtf8Exception} that locates the first bad byte)
    */
   String read(Path file) {
     byte[] bytes;
@@ -62,35 +65,49 @@ final class FileIncludeResolver implements IncludeResolver {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    try {
-      return StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
-          .toString();
-    } catch (CharacterCodingException e) {
-      throw new UncheckedIOException(
-          new IOException("invalid UTF-8 on line " + lineOfFirstInvalidByte(bytes)));
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    CharBuffer out = CharBuffer.allocate(bytes.length);
+    CoderResult result = decoder.decode(in, out, true);
+    if (result.isError()) {
+      throw new UncheckedIOException(locate(out.flip(), in.position()));
     }
+    decoder.flush(out);
+    return out.flip().toString();
   }
 
-  private static int lineOfFirstInvalidByte(byte[] bytes) {
-    var decoder =
-        StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT);
+  /** Where the first bad byte is, from the text decoded before it. */
+  private static InvalidUtf8Exception locate(CharBuffer decoded, int byteOffset) {
     int line = 1;
-    int start = 0;
-    for (int i = 0; i <= bytes.length; i++) {
-      if (i == bytes.length || bytes[i] == '\n') {
-        try {
-          decoder.reset().decode(ByteBuffer.wrap(bytes, start, i - start));
-        } catch (CharacterCodingException e) {
-          return line;
-        }
+    int column = 1;
+    while (decoded.hasRemaining()) {
+      char c = decoded.get();
+      if (c == '\n') {
         line++;
-        start = i + 1;
+        column = 1;
+      } else if (!Character.isLowSurrogate(c)) {
+        // Columns count code points, as the lexer's do.
+        column++;
       }
     }
-    return line;
+    return new InvalidUtf8Exception(line, column, byteOffset);
+  }
+
+  /** A file that is not valid UTF-8, with the 1-based line and column of its first bad byte. */
+  static final class InvalidUtf8Exception extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    final int line;
+    final int column;
+
+    InvalidUtf8Exception(int line, int column, int byteOffset) {
+      super("invalid UTF-8 on line " + line + " (byte offset " + byteOffset + ")");
+      this.line = line;
+      this.column = column;
+    }
   }
 }

@@ -50,13 +50,21 @@ final class NlpmFileParser {
         new NlpmFile(file.sourceName(), file.packages(), file.includes(), file.models(), comments));
   }
 
-  /** Unterminated strings and comments: reported once, and parsed as if they were closed. */
+  /**
+   * Characters the language has no use for, and unterminated strings and comments: reported once;
+   * the characters are hidden from the parser, strings and comments parsed as if they were closed.
+   */
   private static void reportUnterminated(
       String sourceName, CommonTokenStream tokens, Diagnostics diagnostics) {
     for (Token token : tokens.getTokens()) {
       SourcePosition position =
           new SourcePosition(sourceName, token.getLine(), token.getCharPositionInLine() + 1);
-      if (token.getType() == NlpmLexer.UNTERMINATED_STRING) {
+      if (token.getType() == NlpmLexer.INVALID_CHARACTER) {
+        diagnostics.error(
+            DiagnosticCode.INVALID_CHARACTER,
+            position,
+            SyntaxErrorListener.describeCharacter(token.getText()));
+      } else if (token.getType() == NlpmLexer.UNTERMINATED_STRING) {
         diagnostics.error(
             DiagnosticCode.SYNTAX_ERROR,
             position,

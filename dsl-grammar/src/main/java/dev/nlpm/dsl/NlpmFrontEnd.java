@@ -56,11 +56,13 @@ public final class NlpmFrontEnd {
       try {
         roots.add(new Source(name, fileResolver.read(file)));
       } catch (UncheckedIOException e) {
+        // Invalid UTF-8 is reported at its first bad byte; a file that cannot be read at all, at 1:1.
+        SourcePosition position =
+            e.getCause() instanceof FileIncludeResolver.InvalidUtf8Exception invalid
+                ? new SourcePosition(name, invalid.line, invalid.column)
+                : new SourcePosition(name, 1, 1);
         frontEnd.diagnostics.error(
-            DiagnosticCode.UNREADABLE_FILE,
-            new SourcePosition(name, 1, 1),
-            name,
-            e.getCause().getMessage());
+            DiagnosticCode.UNREADABLE_FILE, position, name, e.getCause().getMessage());
       }
     }
     frontEnd.read(roots);

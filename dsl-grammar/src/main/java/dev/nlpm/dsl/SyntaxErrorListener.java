@@ -13,6 +13,10 @@ import org.antlr.v4.runtime.RecognitionException;
 import org.antlr.v4.runtime.Recognizer;
 import org.antlr.v4.runtime.Token;
 import org.antlr.v4.runtime.TokenStream;
+import org.antlr.v4.runtime.NoViableAltException;
+import org.antlr.v4.runtime.atn.ATNConfig;
+import org.antlr.v4.runtime.atn.Transition;
+import org.antlr.v4.runtime.misc.Interval;
 import org.antlr.v4.runtime.misc.IntervalSet;
 
 /**
@@ -50,22 +54,51 @@ final class SyntaxErrorListener extends BaseErrorListener {
       RecognitionException e) {
     SourcePosition position = new SourcePosition(sourceName, line, charPositionInLine + 1);
     if (recognizer instanceof Lexer lexer) {
-      int index = lexer.getCharIndex();
-      String text = lexer.getInputStream().getText(org.antlr.v4.runtime.misc.Interval.of(index, index));
+      // The grammar's INVALID_CHARACTER rule matches any character, so this is a safety net.
+      int start = lexer._tokenStartCharIndex;
+      String text = lexer.getInputStream().getText(Interval.of(start, start));
       diagnostics.error(DiagnosticCode.INVALID_CHARACTER, position, describeCharacter(text));
       return;
     }
     Parser parser = (Parser) recognizer;
     Token found = (Token) offendingSymbol;
-    IntervalSet expected = parser.getExpectedTokens();
+    IntervalSet expected = expectedTokens(parser, e);
     StringBuilder message = new StringBuilder("expected ").append(describeExpected(expected));
-    previousToken(parser.getInputStream(), found)
-        .ifPresent(previous -> message.append(" after ").append(quote(previous.getText())));
+    TokenStream tokens = parser.getInputStream();
+    previousToken(tokens, found.getTokenIndex())
+        .ifPresent(previous -> message.append(" after ").append(describePrevious(tokens, previous)));
     message.append(", found ").append(describeFound(found));
     diagnostics.error(DiagnosticCode.SYNTAX_ERROR, position, message.toString());
   }
 
-  private static String describeCharacter(String text) {
+  /**
+   * What the parser could have accepted at the offending token. When a decision that looks more
+   * than one token ahead fails ({@code vocab: 100}, {@code attention local wide}), ANTLR's
+   * expected set is the one at the start of the decision, which names the wrong place; the
+   * configurations that were still alive just before the offending token say what could have
+   * come there.
+   */
+  private static IntervalSet expectedTokens(Parser parser, RecognitionException e) {
+    if (e instanceof NoViableAltException noViableAlt
+        && noViableAlt.getDeadEndConfigs() != null
+        && noViableAlt.getOffendingToken().getTokenIndex()
+            > noViableAlt.getStartToken().getTokenIndex()) {
+      IntervalSet expected = new IntervalSet();
+      for (ATNConfig config : noViableAlt.getDeadEndConfigs()) {
+        for (Transition transition : config.state.getTransitions()) {
+          if (!transition.isEpsilon() && transition.label() != null) {
+            expected.addAll(transition.label());
+          }
+        }
+      }
+      if (!expected.isNil()) {
+        return expected;
+      }
+    }
+    return parser.getExpectedTokens();
+  }
+
+  static String describeCharacter(String text) {
     if (text.isEmpty()) {
       return "at the end of the file";
     }
@@ -76,8 +109,33 @@ final class SyntaxErrorListener extends BaseErrorListener {
     return "'" + text + "'";
   }
 
-  private static java.util.Optional<Token> previousToken(TokenStream tokens, Token found) {
-    for (int i = found.getTokenIndex() - 1; i >= 0; i--) {
+  /**
+   * The token before the offending one, as a user would name it: "the value" when it ends the value
+   * of an assignment (a literal, a closing ']', or a word after '=' or in a list), which reads
+   * better than a quoted long string; otherwise the token as written.
+   */
+  private static String describePrevious(TokenStream tokens, Token previous) {
+    boolean endsValue =
+        switch (previous.getType()) {
+          case NlpmParser.INT,
+              NlpmParser.DECIMAL,
+              NlpmParser.STRING,
+              NlpmParser.UNTERMINATED_STRING,
+              NlpmParser.TRUE,
+              NlpmParser.FALSE,
+              NlpmParser.RBRACKET -> true;
+          case NlpmParser.IDENT ->
+              previousToken(tokens, previous.getTokenIndex())
+                  .map(Token::getType)
+                  .filter(t -> t == NlpmParser.ASSIGN || t == NlpmParser.LBRACKET || t == NlpmParser.COMMA)
+                  .isPresent();
+          default -> false;
+        };
+    return endsValue ? "the value" : quote(previous.getText());
+  }
+
+  private static java.util.Optional<Token> previousToken(TokenStream tokens, int index) {
+    for (int i = index - 1; i >= 0; i--) {
       Token token = tokens.get(i);
       if (token.getChannel() == Token.DEFAULT_CHANNEL) {
         return java.util.Optional.of(token);
@@ -110,9 +168,9 @@ final class SyntaxErrorListener extends BaseErrorListener {
               .filter(t -> t != NlpmParser.IDENT && t != NlpmParser.REMOVE && t != NlpmParser.RBRACE)
               .toList();
     }
-    for (int type : types) {
-      words.add(describeTokenType(type));
-    }
+    types.stream()
+        .sorted(java.util.Comparator.comparingInt(SyntaxErrorListener::displayRank))
+        .forEach(type -> words.add(describeTokenType(type)));
     if (words.isEmpty()) {
       return "something else";
     }
@@ -120,6 +178,26 @@ final class SyntaxErrorListener extends BaseErrorListener {
       return words.get(0);
     }
     return String.join(", ", words.subList(0, words.size() - 1)) + " or " + words.get(words.size() - 1);
+  }
+
+  /** Expected tokens are listed in the order they are written in the language, not by token type. */
+  private static final List<Integer> DISPLAY_ORDER =
+      List.of(
+          NlpmParser.COLON,
+          NlpmParser.EXTENDS,
+          NlpmParser.ASSIGN,
+          NlpmParser.DOT,
+          NlpmParser.RANGE,
+          NlpmParser.IDENT,
+          NlpmParser.LBRACE,
+          NlpmParser.SEMI,
+          NlpmParser.COMMA,
+          NlpmParser.RBRACKET,
+          NlpmParser.RBRACE);
+
+  private static int displayRank(int type) {
+    int rank = DISPLAY_ORDER.indexOf(type);
+    return rank < 0 ? DISPLAY_ORDER.size() + type : rank;
   }
 
   static String describeTokenType(int type) {

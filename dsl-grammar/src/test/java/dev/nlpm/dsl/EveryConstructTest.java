@@ -42,8 +42,8 @@ class EveryConstructTest {
     assertEquals(List.of(), program.diagnostics());
     Compilation compilation = NlpmCompiler.compile(program.declarations());
     assertEquals(List.of(), compilation.diagnostics());
-    assertEquals(9, compilation.models().size());
-    assertEquals(9, compilation.files().size());
+    assertEquals(12, compilation.models().size());
+    assertEquals(12, compilation.files().size());
     Map<String, ModelSpec> models =
         compilation.models().stream().collect(Collectors.toMap(ModelSpec::name, Function.identity()));
     Architecture.Encoder lin = (Architecture.Encoder) models.get("LinEnc").architecture();
@@ -73,6 +73,20 @@ class EveryConstructTest {
     Value range = ((Assignment) span.members().get(2)).value();
     assertEquals(2, ((Value.RangeValue) range).from());
     assertEquals(10, ((Value.RangeValue) range).to());
+
+    ModelDecl additive =
+        file.models().stream().filter(m -> m.name().text().equals("RnnAdditive")).findFirst().orElseThrow();
+    assertEquals("Rnn", additive.parent().orElseThrow().text());
+    assertEquals(
+        new Value.StringValue(new SourcePosition("every-construct.nlpm", 191, 10), "gru"),
+        ((Assignment) additive.members().get(0)).value());
+    Section beam = (Section) additive.members().get(2);
+    assertEquals(new SourcePosition("every-construct.nlpm", 193, 3), beam.origin());
+    Value.ListValue stop = (Value.ListValue) ((Assignment) beam.members().get(0)).value();
+    assertEquals(new SourcePosition("every-construct.nlpm", 194, 12), stop.origin());
+    assertEquals(
+        List.of("back\\slash", "quote\"", "new\nline", "tab\t"),
+        stop.elements().stream().map(v -> ((Value.StringValue) v).value()).toList());
   }
 
   @Test

@@ -82,13 +82,70 @@ class IncludesTest {
         diagnostics(program));
   }
 
+  private static final byte[] INVALID_UTF8 = {
+    '/', '/', ' ', 'o', 'k', '\n', '/', '/', ' ', (byte) 0xC3, (byte) 0xA9, (byte) 0xC3, (byte) 0x28, '\n'
+  };
+
   @Test
-  void invalidUtf8IsReportedWithItsLine() throws IOException {
+  void invalidUtf8IsReportedAtItsFirstBadByte() throws IOException {
     Path a = dir.resolve("bad.nlpm");
-    Files.write(a, new byte[] {'m', 'o', 'd', 'e', 'l', '\n', '/', '/', ' ', (byte) 0xC3, (byte) 0x28, '\n'});
+    Files.write(a, INVALID_UTF8);
     ParsedProgram program = NlpmFrontEnd.load(List.of(a), dir);
     assertEquals(
-        List.of("bad.nlpm:1:1: error: cannot read bad.nlpm: invalid UTF-8 on line 2 [NLPM106]"),
+        List.of("bad.nlpm:2:5: error: cannot read bad.nlpm: invalid UTF-8 on line 2 (byte offset 11) [NLPM106]"),
         diagnostics(program));
+    assertEquals(List.of(), program.declarations().targets());
+  }
+
+  @Test
+  void anIncludedFileWithInvalidUtf8IsReportedAtTheInclude() throws IOException {
+    Files.createDirectories(dir.resolve("lib"));
+    Files.write(dir.resolve("lib/bad.nlpm"), INVALID_UTF8);
+    Path a = write("a.nlpm", "include \"lib/bad.nlpm\";\nmodel A : encoder { vocab = 1; objective mlm; }\n");
+    ParsedProgram program = NlpmFrontEnd.load(List.of(a), dir);
+    assertEquals(
+        List.of(
+            "a.nlpm:1:9: error: cannot read lib/bad.nlpm: invalid UTF-8 on line 2 (byte offset 11) [NLPM106]"),
+        diagnostics(program));
+  }
+
+  @Test
+  void aFileThatIncludesItselfIsACycle() throws IOException {
+    Path a = write("a.nlpm", "\ninclude \"./a.nlpm\";\n");
+    ParsedProgram program = NlpmFrontEnd.load(List.of(a), dir);
+    assertEquals(List.of("a.nlpm:2:9: error: include cycle: a.nlpm -> a.nlpm [NLPM103]"), diagnostics(program));
+  }
+
+  @Test
+  void aFileAskedForIsATargetEvenWhenAnotherIncludesIt() throws IOException {
+    Path base = write("base.nlpm", "model Base : encoder { vocab = 100; objective mlm; }\n");
+    Path child = write("child.nlpm", "include \"base.nlpm\";\nmodel Child extends Base { }\n");
+    ParsedProgram program = NlpmFrontEnd.load(List.of(child, base), dir);
+    assertEquals(List.of(), diagnostics(program));
+    assertEquals(List.of("Child", "Base"), names(program.declarations().targets()));
+    assertEquals(List.of(), names(program.declarations().visible()));
+    assertEquals(List.of("child.nlpm", "base.nlpm"), program.files().stream().map(NlpmFile::sourceName).toList());
+  }
+
+  @Test
+  void inMemoryIncludesGoThroughTheResolverWithTheIncludingName() {
+    java.util.Map<String, String> texts =
+        java.util.Map.of("lib/base.nlpm", "package lib;\nmodel Base : encoder { vocab = 100; objective mlm; }\n");
+    List<String> asked = new java.util.ArrayList<>();
+    IncludeResolver resolver =
+        (from, path) -> {
+          asked.add(from + " -> " + path);
+          String name = path.startsWith("../") ? path.substring(3) : path;
+          return java.util.Optional.ofNullable(texts.get(name)).map(text -> new IncludeResolver.Source(name, text));
+        };
+    ParsedProgram program =
+        NlpmFrontEnd.parse("app/main.nlpm", "include \"../lib/base.nlpm\";\nmodel Main extends Base { }\n", resolver);
+    assertEquals(List.of(), diagnostics(program));
+    assertEquals(List.of("app/main.nlpm -> ../lib/base.nlpm"), asked);
+    assertEquals(List.of("Main"), names(program.declarations().targets()));
+    ModelDecl base = program.declarations().visible().get(0);
+    assertEquals("lib", base.javaPackage());
+    assertEquals("lib/base.nlpm", base.sourceName());
+    assertEquals(java.util.Set.of("app/main.nlpm", "lib/base.nlpm"), program.sources().keySet());
   }
 }
