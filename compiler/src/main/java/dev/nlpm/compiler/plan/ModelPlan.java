@@ -37,6 +37,33 @@ public record ModelPlan(
     return tensors;
   }
 
+  /**
+   * Every tensor with its offset, in storage order: each tensor with storage starts where the
+   * previous one ended (the backbone first, then each head), a tied tensor at its target's offset.
+   * Offsets are at the largest vocabulary when the vocabulary is built at run time.
+   */
+  public List<PlacedTensor> placements() {
+    List<PlacedTensor> placed = new ArrayList<>();
+    Map<String, Long> offsets = new java.util.HashMap<>();
+    long next = 0;
+    for (TensorPlan tensor : tensors()) {
+      long offset;
+      if (tensor.tiedTo().isPresent()) {
+        Long target = offsets.get(tensor.tiedTo().get());
+        if (target == null) {
+          throw new IllegalStateException(tensor.name() + " is tied to " + tensor.tiedTo().get() + ", which is not placed before it");
+        }
+        offset = target;
+      } else {
+        offset = next;
+        next += tensor.size();
+      }
+      offsets.put(tensor.name(), offset);
+      placed.add(new PlacedTensor(tensor, offset));
+    }
+    return placed;
+  }
+
   /** The groups, the backbone first, in storage order. */
   public List<String> groups() {
     LinkedHashSet<String> groups = new LinkedHashSet<>();
