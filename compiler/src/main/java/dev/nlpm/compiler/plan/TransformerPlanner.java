@@ -81,11 +81,13 @@ final class TransformerPlanner {
     Extent v = Planner.vocab(emb.vocab());
     Tensors head = new Tensors("mlm_head");
     switch (names) {
-      case ROBERTA -> head.linear("lm_head.dense", h, h).norm("lm_head.layer_norm", h).tensor("lm_head.bias", v)
+      // With a factorized embedding (E < hidden) the transform maps hidden to E, as ALBERT's does,
+      // so that the tied decoder applies; at E = hidden these are the reference shapes.
+      case ROBERTA -> head.linear("lm_head.dense", h, e).norm("lm_head.layer_norm", e).tensor("lm_head.bias", v)
           .tied("lm_head.decoder.weight", word, v, Extent.of(h)).tied("lm_head.decoder.bias", "lm_head.bias", v);
       case ALBERT -> head.tensor("predictions.bias", v).linear("predictions.dense", h, e).norm("predictions.LayerNorm", e)
           .tied("predictions.decoder.weight", word, v, Extent.of(e)).tied("predictions.decoder.bias", "predictions.bias", v);
-      case DISTILBERT -> head.linear("vocab_transform", h, h).norm("vocab_layer_norm", h)
+      case DISTILBERT -> head.linear("vocab_transform", h, e).norm("vocab_layer_norm", e)
           .tied("vocab_projector.weight", word, v, Extent.of(h)).tensor("vocab_projector.bias", v);
       default -> head.tensor("cls.predictions.bias", v).linear("cls.predictions.transform.dense", h, e)
           .norm("cls.predictions.transform.LayerNorm", e)
