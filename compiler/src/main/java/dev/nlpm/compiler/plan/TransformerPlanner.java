@@ -52,9 +52,8 @@ final class TransformerPlanner {
     planner.add(embeddings);
     String layer =
         switch (names) {
-          case ALBERT -> stack.sharing() == Sharing.ALL
-              ? "encoder.albert_layer_groups.0.albert_layers.0."
-              : "encoder.albert_layer_groups.{}.albert_layers.0.";
+          // One layer group per stored layer: with sharing = all, a single group 0.
+          case ALBERT -> "encoder.albert_layer_groups.{}.albert_layers.0.";
           case DISTILBERT -> "transformer.layer.{}.";
           default -> "encoder.layer.{}.";
         };
