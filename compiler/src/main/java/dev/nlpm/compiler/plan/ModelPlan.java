@@ -11,7 +11,12 @@ import java.util.Optional;
 
 /**
  * The plan of one model: its dimensions and its parameter tensors in storage order in one flat
- * buffer (the backbone first, then each head in declaration order).
+ * buffer. The order is deterministic: the backbone first (embeddings, then the layers in order,
+ * a shared block before the per-layer ones, then final norms and the pooler), then the heads: the
+ * output head of a generating model ({@code lm_head}, then {@code length_head}), or one head per
+ * objective in declaration order ({@code mlm_head}, {@code nsp_head}, {@code sop_head}, {@code
+ * sbo_head}), then the fine-tuning heads in declaration order, then {@code blockwise_heads}.
+ * Tied tensors are listed where their head lists them, with their target's offset and no storage.
  *
  * @param model the model
  * @param dimensions the named dimensions, in the order the Layout declares them
