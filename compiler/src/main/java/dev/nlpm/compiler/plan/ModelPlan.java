@@ -11,7 +11,12 @@ import java.util.Optional;
 
 /**
  * The plan of one model: its dimensions and its parameter tensors in storage order in one flat
- * buffer (the backbone first, then each head in declaration order).
+ * buffer. The order is deterministic: the backbone first (embeddings, then the layers in order,
+ * a shared block before the per-layer ones, then final norms and the pooler), then the heads: the
+ * output head of a generating model ({@code lm_head}, then {@code length_head}), or one head per
+ * objective in declaration order ({@code mlm_head}, {@code nsp_head}, {@code sop_head}, {@code
+ * sbo_head}), then the fine-tuning heads in declaration order, then {@code blockwise_heads}.
+ * Tied tensors are listed where their head lists them, with their target's offset and no storage.
  *
  * @param model the model
  * @param dimensions the named dimensions, in the order the Layout declares them
@@ -35,6 +40,33 @@ public record ModelPlan(
     List<TensorPlan> tensors = new ArrayList<>();
     segments.forEach(s -> tensors.addAll(s.tensors()));
     return tensors;
+  }
+
+  /**
+   * Every tensor with its offset, in storage order: each tensor with storage starts where the
+   * previous one ended (the backbone first, then each head), a tied tensor at its target's offset.
+   * Offsets are at the largest vocabulary when the vocabulary is built at run time.
+   */
+  public List<PlacedTensor> placements() {
+    List<PlacedTensor> placed = new ArrayList<>();
+    Map<String, Long> offsets = new java.util.HashMap<>();
+    long next = 0;
+    for (TensorPlan tensor : tensors()) {
+      long offset;
+      if (tensor.tiedTo().isPresent()) {
+        Long target = offsets.get(tensor.tiedTo().get());
+        if (target == null) {
+          throw new IllegalStateException(tensor.name() + " is tied to " + tensor.tiedTo().get() + ", which is not placed before it");
+        }
+        offset = target;
+      } else {
+        offset = next;
+        next += tensor.size();
+      }
+      offsets.put(tensor.name(), offset);
+      placed.add(new PlacedTensor(tensor, offset));
+    }
+    return placed;
   }
 
   /** The groups, the backbone first, in storage order. */

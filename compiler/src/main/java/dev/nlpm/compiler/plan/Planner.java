@@ -2,6 +2,7 @@ package dev.nlpm.compiler.plan;
 
 import dev.nlpm.compiler.ir.Architecture;
 import dev.nlpm.compiler.ir.Attention;
+import dev.nlpm.compiler.ir.CheckpointNames;
 import dev.nlpm.compiler.ir.Decoding;
 import dev.nlpm.compiler.ir.Embeddings;
 import dev.nlpm.compiler.ir.FineTuningHead;
@@ -181,11 +182,26 @@ public final class Planner {
 
   // ---- heads shared by the transformer planners ----
 
+  /**
+   * Fine-tuning heads as HuggingFace's {@code ...ForSequenceClassification} and {@code
+   * ...ForTokenClassification} name them: {@code classifier} (RoBERTa's sequence head is {@code
+   * classifier.dense} then {@code classifier.out_proj}; DistilBERT's has {@code pre_classifier}
+   * before it). With both kinds declared, the heads are {@code sequence_classifier} and {@code
+   * token_classifier}.
+   */
   void fineTuningHeads(int hidden) {
     List<FineTuningHead> heads = model.heads();
     for (FineTuningHead head : heads) {
       String name = heads.size() == 1 ? "classifier" : head.keyword().replace("_classification", "_classifier");
-      add(new Tensors(head.keyword() + "_head").linear(name, hidden, head.labels()));
+      Tensors tensors = new Tensors(head.keyword() + "_head");
+      if (head instanceof FineTuningHead.SequenceClassification && model.names() == CheckpointNames.ROBERTA) {
+        tensors.linear(name + ".dense", hidden, hidden).linear(name + ".out_proj", hidden, head.labels());
+      } else if (head instanceof FineTuningHead.SequenceClassification && model.names() == CheckpointNames.DISTILBERT) {
+        tensors.linear("pre_" + name, hidden, hidden).linear(name, hidden, head.labels());
+      } else {
+        tensors.linear(name, hidden, head.labels());
+      }
+      add(tensors);
     }
   }
 

@@ -45,15 +45,15 @@ final class TransformerPlanner {
       embeddings.tensor("embeddings.token_type_embeddings.weight", emb.segments(), e);
     }
     embeddings.norm("embeddings.LayerNorm", e);
-    if (e != h) {
+    // HuggingFace's AlbertTransformer always has the E -> hidden mapping, even when E = hidden.
+    if (e != h || names == CheckpointNames.ALBERT) {
       embeddings.linear("encoder.embedding_hidden_mapping_in", e, h);
     }
     planner.add(embeddings);
     String layer =
         switch (names) {
-          case ALBERT -> stack.sharing() == Sharing.ALL
-              ? "encoder.albert_layer_groups.0.albert_layers.0."
-              : "encoder.albert_layer_groups.{}.albert_layers.0.";
+          // One layer group per stored layer: with sharing = all, a single group 0.
+          case ALBERT -> "encoder.albert_layer_groups.{}.albert_layers.0.";
           case DISTILBERT -> "transformer.layer.{}.";
           default -> "encoder.layer.{}.";
         };
@@ -80,11 +80,13 @@ final class TransformerPlanner {
     Extent v = Planner.vocab(emb.vocab());
     Tensors head = new Tensors("mlm_head");
     switch (names) {
-      case ROBERTA -> head.linear("lm_head.dense", h, h).norm("lm_head.layer_norm", h).tensor("lm_head.bias", v)
+      // With a factorized embedding (E < hidden) the transform maps hidden to E, as ALBERT's does,
+      // so that the tied decoder applies; at E = hidden these are the reference shapes.
+      case ROBERTA -> head.linear("lm_head.dense", h, e).norm("lm_head.layer_norm", e).tensor("lm_head.bias", v)
           .tied("lm_head.decoder.weight", word, v, Extent.of(h)).tied("lm_head.decoder.bias", "lm_head.bias", v);
       case ALBERT -> head.tensor("predictions.bias", v).linear("predictions.dense", h, e).norm("predictions.LayerNorm", e)
           .tied("predictions.decoder.weight", word, v, Extent.of(e)).tied("predictions.decoder.bias", "predictions.bias", v);
-      case DISTILBERT -> head.linear("vocab_transform", h, h).norm("vocab_layer_norm", h)
+      case DISTILBERT -> head.linear("vocab_transform", h, e).norm("vocab_layer_norm", e)
           .tied("vocab_projector.weight", word, v, Extent.of(h)).tensor("vocab_projector.bias", v);
       default -> head.tensor("cls.predictions.bias", v).linear("cls.predictions.transform.dense", h, e)
           .norm("cls.predictions.transform.LayerNorm", e)
@@ -94,26 +96,38 @@ final class TransformerPlanner {
   }
 
   /**
-   * SpanBERT's span-boundary head. HuggingFace has no SBO head, so these are nlpm's names:
-   * relative position embeddings, a two-layer MLP (GeLU, LayerNorm) over the two boundary states
-   * and the position, then the tied decoder with its own bias.
+   * SpanBERT's span-boundary head, named as SpanBERT's own pretraining code names it ({@code
+   * BertPairTargetPredictionHead} under {@code cls.pair_target_predictions}): relative position
+   * embeddings [max_span, position_size], a two-layer MLP ({@code mlp_layer_norm}: linear, GeLU,
+   * LayerNorm, twice) over [left boundary; right boundary; position] to hidden, then the decoder
+   * tied to the word embeddings with a bias of its own.
    */
   private void sboHead(Objective.SpanBoundary sbo, int h, Embeddings emb, String word) {
     Extent v = Planner.vocab(emb.vocab());
     planner.dimension("SBO_MAX_SPAN", sbo.maxSpan(), "longest span the boundary objective predicts");
     planner.dimension("SBO_POSITION_SIZE", sbo.positionSize(), "width of its relative position embeddings");
+    String head = "cls.pair_target_predictions.";
     planner.add(
         new Tensors("sbo_head")
-            .tensor("cls.span_boundary.position_embeddings.weight", sbo.maxSpan(), sbo.positionSize())
-            .linear("cls.span_boundary.mlp.0.dense", 2 * h + sbo.positionSize(), h)
-            .norm("cls.span_boundary.mlp.0.LayerNorm", h)
-            .linear("cls.span_boundary.mlp.1.dense", h, h)
-            .norm("cls.span_boundary.mlp.1.LayerNorm", h)
-            .tensor("cls.span_boundary.bias", v)
-            .tied("cls.span_boundary.decoder.weight", word, v, Extent.of(emb.size())));
+            .tensor(head + "bias", v)
+            .tensor(head + "position_embeddings.weight", sbo.maxSpan(), sbo.positionSize())
+            .linear(head + "mlp_layer_norm.linear1", 2 * h + sbo.positionSize(), h)
+            .norm(head + "mlp_layer_norm.layer_norm1", h)
+            .linear(head + "mlp_layer_norm.linear2", h, h)
+            .norm(head + "mlp_layer_norm.layer_norm2", h)
+            .tied(head + "decoder.weight", word, v, Extent.of(emb.size())));
   }
 
   // ---- decoders: GPT-2 (and nlpm = GPT-2's names), Transformer-XL ----
+
+  /**
+   * A decoder in GPT-2's names ({@code GPT2LMHeadModel}: Conv1D weights stored [in, out], the
+   * backbone under {@code transformer.}), or in HuggingFace's Transformer-XL names ({@code
+   * TransfoXLLMHeadModel}). nlpm's Transformer-XL has a plain, non-adaptive embedding: the names
+   * are those of HuggingFace's {@code AdaptiveEmbedding} and {@code ProjectedAdaptiveLogSoftmax}
+   * with no cutoffs ({@code div_val = 1}), so a single cluster {@code 0} holds the whole
+   * vocabulary; the published WikiText-103 checkpoint, which has four clusters, does not map.
+   */
 
   void decoder(Architecture.Decoder decoder) {
     Embeddings emb = decoder.embeddings();
@@ -145,14 +159,22 @@ final class TransformerPlanner {
       planner.add(new Tensors(ModelPlan.BACKBONE).norm("ln_f", h));
     }
     Tensors head = new Tensors("lm_head");
-    String output = xl ? "crit.out_layers.0.weight" : "lm_head.weight";
-    if (decoder.tieEmbeddings()) {
-      head.tied(output, word, v, Extent.of(emb.size()));
-    } else {
-      head.tensor(output, v, Extent.of(h));
-    }
     if (xl) {
+      // ProjectedAdaptiveLogSoftmax without cutoffs: out_layers.0 = Linear(E, vocab), and, when
+      // E differs from hidden, its own projection out_projs.0 [hidden, E] (tie_projs[0] is false).
+      if (decoder.tieEmbeddings()) {
+        head.tied("crit.out_layers.0.weight", word, v, Extent.of(emb.size()));
+      } else {
+        head.tensor("crit.out_layers.0.weight", v, Extent.of(emb.size()));
+      }
       head.tensor("crit.out_layers.0.bias", v);
+      if (emb.size() != h) {
+        head.tensor("crit.out_projs.0", h, emb.size());
+      }
+    } else if (decoder.tieEmbeddings()) {
+      head.tied("lm_head.weight", word, v, Extent.of(emb.size()));
+    } else {
+      head.tensor("lm_head.weight", v, Extent.of(h));
     }
     planner.add(head);
     planner.blockwiseHeads(h);
@@ -321,24 +343,31 @@ final class TransformerPlanner {
     return both;
   }
 
-  /** Linformer's sequence projections that live in each layer (E and F, or one for both). */
+  /**
+   * Linformer's sequence projections that live in each layer, in fairseq's Linformer names
+   * ({@code MultiheadLinearAttention}: {@code compress_k}, and {@code compress_v} unless keys and
+   * values share one), each an {@code nn.Linear(max_length, k)} without bias: [k, max_length].
+   */
   private static void linformer(Tensors attention, TransformerStack stack, Embeddings emb, String prefix) {
     if (stack.attention() instanceof Attention.Linformer linformer) {
       switch (linformer.sharing()) {
         case SEPARATE -> attention
-            .tensor(prefix + "key_projection.weight", linformer.k(), emb.maxLength())
-            .tensor(prefix + "value_projection.weight", linformer.k(), emb.maxLength());
-        case KEY_VALUE -> attention.tensor(prefix + "projection.weight", linformer.k(), emb.maxLength());
+            .tensor(prefix + "compress_k.weight", linformer.k(), emb.maxLength())
+            .tensor(prefix + "compress_v.weight", linformer.k(), emb.maxLength());
+        case KEY_VALUE -> attention.tensor(prefix + "compress_k.weight", linformer.k(), emb.maxLength());
         default -> { }
       }
     }
   }
 
-  /** Linformer's layerwise-shared projection, stored once before the layers. */
+  /**
+   * Linformer's layerwise-shared projection (fairseq's {@code compress_layer}, [k, max_length],
+   * kept without bias as the per-layer ones), stored once before the layers.
+   */
   private void projectionsBefore(TransformerStack stack, Embeddings emb, String prefix) {
     if (stack.attention() instanceof Attention.Linformer linformer
         && linformer.sharing() == Attention.ProjectionSharing.LAYERWISE) {
-      planner.add(new Tensors(ModelPlan.BACKBONE).tensor(prefix + "sequence_projection.weight", linformer.k(), emb.maxLength()));
+      planner.add(new Tensors(ModelPlan.BACKBONE).tensor(prefix + "compress_layer.weight", linformer.k(), emb.maxLength()));
     }
   }
 
