@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.testing.compile.Compiler;
 import com.google.testing.compile.JavaFileObjects;
 import dev.nlpm.compiler.Compilation;
+import dev.nlpm.compiler.codegen.ClassFileMethods;
 import dev.nlpm.compiler.codegen.GeneratedFile;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,29 +18,14 @@ import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
 
 /**
- * Generated code compiles without a warning under {@code -Xlint:all}, no method of it is too
- * large for HotSpot to JIT-compile (8,000 bytes of bytecode), and generation is deterministic.
+ * The standard models, from their {@code .nlpm} files through the whole compiler: the generated
+ * code compiles without a warning under {@code -Xlint:all}, no method of it is too large for
+ * HotSpot to JIT-compile (8,000 bytes of bytecode), and generation is deterministic. Deep models
+ * of every naming scheme are checked the same way in the compiler's {@code LayoutWriterTest}.
  */
 class GeneratedCodeTest {
 
   static final int HUGE_METHOD_LIMIT = 8000;
-
-  /** Deep models of every naming scheme: the slot tables must stay small methods. */
-  static final String DEEP_MODELS =
-      """
-      model DeepBert : encoder { vocab = 30522; layers = 48; objective mlm; objective nsp; head sequence_classification { labels = 3; } }
-      model DeepAlbert : encoder { vocab = 30000; layers = 48; names = albert; embeddings { size = 128; } objective mlm; objective sop; }
-      model DeepDistil : encoder { vocab = 30522; layers = 48; names = distilbert; pooler = false; embeddings { segments = 0; } objective mlm; }
-      model DeepLinformer : encoder { vocab = 1000; layers = 48; attention linformer { k = 64; } objective span; objective sbo; }
-      model DeepGpt : decoder { vocab = 50257; layers = 48; objective clm; decoding blockwise { k = 8; } }
-      model DeepXl : decoder { vocab = 1000; layers = 48; attention xl { memory = 64; } objective clm; }
-      model DeepLstm : lstm_lm { max_vocab = 1000; layers = 48; objective clm; }
-      model DeepLstmFixed : lstm_lm { vocab = 1000; layers = 48; objective clm; }
-      model DeepRnn : rnn_seq2seq { vocab = 1000; layers = 16; objective translation; }
-      model DeepSeq : transformer_seq2seq { vocab = 1000; encoder { layers = 48; } decoder { layers = 48; } objective translation; }
-      model DeepNat : nat { source_vocab = 1000; target_vocab = 900; encoder { layers = 48; } decoder { layers = 48; } objective cmlm; objective length; }
-      model Words : word2vec { objective skipgram; }
-      """;
 
   private static com.google.testing.compile.Compilation javac(List<GeneratedFile> files) {
     List<JavaFileObject> sources = new ArrayList<>();
@@ -74,28 +60,6 @@ class GeneratedCodeTest {
   @Test
   void theStandardModelsCompileCleanlyWithSmallMethods() throws IOException {
     assertCompilesSmallAndClean(Models.standard());
-  }
-
-  @Test
-  void deepModelsOfEveryNamingSchemeCompileCleanlyWithSmallMethods() throws IOException {
-    assertCompilesSmallAndClean(Models.compile("deep.nlpm", DEEP_MODELS));
-  }
-
-  @Test
-  void theClassFileReaderSeesALargeMethod() throws IOException {
-    // The check above must be able to fail: a method of 10,000 statements is over the limit.
-    StringBuilder body = new StringBuilder("public class Big { static int f(int x) {");
-    for (int i = 0; i < 2000; i++) {
-      body.append("x = x * 31 + ").append(i).append(";");
-    }
-    body.append("return x; } }");
-    com.google.testing.compile.Compilation javac =
-        Compiler.javac().compile(JavaFileObjects.forSourceString("Big", body.toString()));
-    byte[] bytes;
-    try (InputStream in = javac.generatedFiles().stream().filter(f -> f.getKind() == JavaFileObject.Kind.CLASS).findFirst().orElseThrow().openInputStream()) {
-      bytes = in.readAllBytes();
-    }
-    assertTrue(ClassFileMethods.codeLengths(bytes).get("f(I)I") > HUGE_METHOD_LIMIT);
   }
 
   @Test

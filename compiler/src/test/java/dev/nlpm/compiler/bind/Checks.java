@@ -60,8 +60,13 @@ public final class Checks {
   }
 
   public static Result check(List<Decls.Model> targets, List<Decls.Model> visible) {
+    return check(set(targets, visible));
+  }
+
+  /** Binds and validates a declaration set from any front end, as the compiler does. */
+  public static Result check(DeclarationSet declarations) {
     Diagnostics diagnostics = new Diagnostics();
-    BoundModels bound = Binder.bind(set(targets, visible), diagnostics);
+    BoundModels bound = Binder.bind(declarations, diagnostics);
     Set<String> invalid = Validator.validate(bound, diagnostics);
     return new Result(bound, diagnostics.all(), invalid);
   }

@@ -48,7 +48,7 @@ class InheritanceTest {
     assertEquals(4, e.stack().layers());
     assertEquals(Sharing.FFN, e.stack().sharing());
     assertEquals(Family.ENCODER, result.spec("Leaf").family());
-    assertEquals(List.of("mlm", "nsp"), StandardModelsTest.keywords(result.spec("Leaf")));
+    assertEquals(List.of("mlm", "nsp"), keywords(result.spec("Leaf")));
     assertEquals(4, encoder(result.spec("Base")).stack().heads());
   }
 
@@ -105,7 +105,7 @@ class InheritanceTest {
     Decls.Model leaf = child("Leaf", "Base").remove("objective", "nsp").remove("layers", null).remove("attention", null);
     Checks.Result result = Checks.check(leaf, base());
     result.assertClean();
-    assertEquals(List.of("mlm"), StandardModelsTest.keywords(result.spec("Leaf")));
+    assertEquals(List.of("mlm"), keywords(result.spec("Leaf")));
     assertEquals(12, encoder(result.spec("Leaf")).stack().layers());
     assertEquals(new Attention.Full(leaf.origin()), encoder(result.spec("Leaf")).stack().attention());
   }
@@ -233,5 +233,9 @@ class InheritanceTest {
     result.assertClean();
     assertEquals(List.of("Leaf"), result.bound().targets().stream().map(ModelSpec::name).toList());
     assertEquals(Set.of("Leaf", "Base"), result.bound().all().keySet());
+  }
+
+  private static List<String> keywords(dev.nlpm.compiler.ir.ModelSpec model) {
+    return model.objectives().stream().map(dev.nlpm.compiler.ir.Objective::keyword).toList();
   }
 }

@@ -10,12 +10,12 @@ import java.util.Map;
  * Reads just enough of a class file (JVMS chapter 4) to tell the bytecode length of each
  * method's {@code Code} attribute.
  */
-final class ClassFileMethods {
+public final class ClassFileMethods {
 
   private ClassFileMethods() {}
 
   /** Bytecode length of every method with code, by {@code name + descriptor}. */
-  static Map<String, Integer> codeLengths(byte[] classFile) {
+  public static Map<String, Integer> codeLengths(byte[] classFile) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(classFile))) {
       if (in.readInt() != 0xCAFEBABE) {
         throw new IllegalArgumentException("not a class file");

@@ -1,9 +1,10 @@
-package dev.nlpm.compiler.bind;
+package dev.nlpm.dsl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import dev.nlpm.compiler.bind.Checks;
 import dev.nlpm.compiler.ir.Architecture;
 import dev.nlpm.compiler.ir.Attention;
 import dev.nlpm.compiler.ir.CheckpointNames;
@@ -16,40 +17,24 @@ import dev.nlpm.compiler.ir.Tokenizer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The standard models bind and validate without a diagnostic, with the values they declare. */
-class StandardModelsTest {
+/**
+ * The standard models, read from stdlib-models, bind and validate without a diagnostic, with the
+ * values they declare.
+ */
+class StandardModelsBindTest {
 
-  private static final Checks.Result ALL =
-      Checks.check(
-          List.of(
-              StandardModels.bertBase(),
-              StandardModels.bertTiny(),
-              StandardModels.robertaBase(),
-              StandardModels.albertBase(),
-              StandardModels.spanBertBase(),
-              StandardModels.distilBertBase(),
-              StandardModels.linformerBase(),
-              StandardModels.gpt2Small(),
-              StandardModels.transformerXlBase(),
-              StandardModels.charLstm(),
-              StandardModels.skipGram(),
-              StandardModels.cbow(),
-              StandardModels.skipGramHs(),
-              StandardModels.rnnSearch(),
-              StandardModels.transformerBase(),
-              StandardModels.maskPredictNat()),
-          List.of());
+  private static final Checks.Result ALL = Checks.check(StandardModelsParseTest.standardProgram().declarations());
 
   @Test
   void everyStandardModelBindsAndValidatesCleanly() {
     ALL.assertClean();
     assertEquals(16, ALL.bound().targets().size());
     assertEquals(
-        List.of(
+        java.util.Set.of(
             "BertBase", "BertTiny", "RobertaBase", "AlbertBase", "SpanBertBase", "DistilBertBase", "LinformerBase",
             "Gpt2Small", "TransformerXlBase", "CharLstm", "SkipGram", "Cbow", "SkipGramHs", "RnnSearch",
             "TransformerBase", "MaskPredictNat"),
-        ALL.bound().targets().stream().map(ModelSpec::name).toList());
+        java.util.Set.copyOf(ALL.bound().targets().stream().map(ModelSpec::name).toList()));
     assertEquals(java.util.Set.of(), ALL.invalid());
     assertEquals(java.util.Set.of(), ALL.bound().withErrors());
   }
