@@ -194,7 +194,7 @@ public final class BpeTrainer {
     }
   }
 
-  /** Calls {@code action} with each symbol of {@code word}, skipping characters outside alphabet. */
+  /** Calls {@code action} with each symbol of {@code word}, skipping non-alphabet characters. */
   private static void forEachSymbol(String word, int[] alphabet, String prefix, String suffix,
       Consumer<String> action) {
     int n = word.length();

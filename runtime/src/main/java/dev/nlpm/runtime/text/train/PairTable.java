@@ -1,6 +1,7 @@
 package dev.nlpm.runtime.text.train;
 
 import java.util.Arrays;
+import java.util.function.Consumer;
 
 /**
  * The adjacent symbol pairs of a BPE training, keyed by {@code (left, right)} in an open-addressing
@@ -93,7 +94,7 @@ final class PairTable {
   }
 
   /** Every pair, in table order. */
-  void forEach(java.util.function.Consumer<Pair> action) {
+  void forEach(Consumer<Pair> action) {
     for (Pair p : values) {
       if (p != null) {
         action.accept(p);

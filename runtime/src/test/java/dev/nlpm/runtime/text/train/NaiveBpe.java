@@ -61,8 +61,8 @@ final class NaiveBpe {
       }
       String left = best.get(0);
       String right = best.get(1);
-      String merged = left
-          + (!prefix.isEmpty() && right.startsWith(prefix) ? right.substring(prefix.length()) : right);
+      boolean prefixed = !prefix.isEmpty() && right.startsWith(prefix);
+      String merged = left + (prefixed ? right.substring(prefix.length()) : right);
       vocabulary.add(merged);
       if (!merges.contains(left + " " + right)) {
         merges.add(left + " " + right);

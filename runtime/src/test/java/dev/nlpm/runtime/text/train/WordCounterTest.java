@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.nlpm.runtime.io.MalformedInputFileException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +24,8 @@ class WordCounterTest {
 
   @Test
   void splitsOnWhitespaceAndPunctuation() {
-    assertEquals(List.of("Hello", ",", "wörld", "!", "don", "'", "t", "«", "ok", "»", "\uD83D\uDE00"),
+    assertEquals(
+        List.of("Hello", ",", "wörld", "!", "don", "'", "t", "«", "ok", "»", "\uD83D\uDE00"),
         PreTokenizer.whitespaceAndPunctuation().words(" Hello,\twörld!  don't «ok» \uD83D\uDE00 "));
     assertEquals(List.of("hello,", "world!"),
         PreTokenizer.whitespace().lowercased().words("Hello,  WORLD!"));
@@ -125,7 +127,7 @@ class WordCounterTest {
         counts.mostFrequent(3));
   }
 
-  private Path write(String text, java.nio.charset.Charset charset) throws IOException {
+  private Path write(String text, Charset charset) throws IOException {
     Path file = Files.createTempFile(dir, "corpus", ".txt");
     Files.writeString(file, text, charset);
     return file;
