@@ -1,0 +1,98 @@
+package dev.nlpm.runtime.text.train;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The 256 symbols of byte-level BPE, as GPT-2's {@code bytes_to_unicode} makes them: the byte
+ * {@code b} is the character {@code b} itself when that is printable Latin-1 ({@code !..~},
+ * {@code ¡..¬}, {@code ®..ÿ}), and otherwise the character {@code 256 + k} for the {@code k}-th
+ * byte (in byte order) that is not, so that the space 0x20 becomes {@code Ġ} (U+0120). Training a
+ * byte-level BPE means counting words in this form ({@link #mapping}) and starting from all 256
+ * symbols ({@link #symbols}), so that every byte sequence stays encodable.
+ */
+public final class ByteLevelAlphabet {
+
+  private static final char[] BYTE_TO_CHAR = byteToChar();
+  private static final List<String> SYMBOLS = symbolList();
+
+  private ByteLevelAlphabet() {}
+
+  /** The 256 one-character symbols, the {@code b}-th standing for the byte {@code b}. */
+  public static List<String> symbols() {
+    return SYMBOLS;
+  }
+
+  /** The symbol for the byte {@code b} (0..255). */
+  public static char symbol(int b) {
+    return BYTE_TO_CHAR[b];
+  }
+
+  /**
+   * The byte-level form of a word: one symbol for each byte of its UTF-8 encoding.
+   *
+   * @throws IllegalArgumentException if the word holds a lone surrogate, which has no UTF-8
+   */
+  public static String encode(String word) {
+    for (int i = 0; i < word.length(); i++) {
+      char c = word.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < word.length()
+          && Character.isLowSurrogate(word.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw new IllegalArgumentException(
+            "lone surrogate U+" + Integer.toHexString(c).toUpperCase() + " at index " + i);
+      }
+    }
+    byte[] bytes = word.getBytes(StandardCharsets.UTF_8);
+    char[] out = new char[bytes.length];
+    for (int i = 0; i < bytes.length; i++) {
+      out[i] = BYTE_TO_CHAR[bytes[i] & 0xff];
+    }
+    return new String(out);
+  }
+
+  /** A pre-tokenizer giving the byte-level form of each word of {@code words}. */
+  public static PreTokenizer mapping(PreTokenizer words) {
+    return line -> {
+      List<String> split = words.words(line);
+      List<String> mapped = new ArrayList<>(split.size());
+      for (String word : split) {
+        mapped.add(encode(word));
+      }
+      return mapped;
+    };
+  }
+
+  /**
+   * The counts of the byte-level forms of these words (distinct words keep distinct forms, since
+   * UTF-8 is injective), so that one counting pass can feed both a WordPiece and a byte-level BPE
+   * trainer.
+   */
+  public static WordCounts mapCounts(WordCounts counts) {
+    Map<String, Long> mapped = new HashMap<>(counts.size() * 2);
+    counts.asMap().forEach((w, c) -> mapped.put(encode(w), c));
+    return WordCounts.of(mapped, counts.approximate());
+  }
+
+  private static char[] byteToChar() {
+    char[] table = new char[256];
+    int next = 256;
+    for (int b = 0; b < 256; b++) {
+      boolean printable = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE);
+      table[b] = printable ? (char) b : (char) next++;
+    }
+    return table;
+  }
+
+  private static List<String> symbolList() {
+    List<String> list = new ArrayList<>(256);
+    for (char c : BYTE_TO_CHAR) {
+      list.add(String.valueOf(c));
+    }
+    return List.copyOf(list);
+  }
+}

@@ -1,0 +1,91 @@
+package dev.nlpm.runtime.text.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Splits one line of a corpus into the "words" a trainer counts: the seam between a trainer and
+ * the tokenizer whose vocabulary it trains. A WordPiece vocabulary for BERT is trained on the
+ * words of BERT's basic tokenizer (cleanup, optional lowercasing, punctuation split); a GPT-2
+ * vocabulary on the words of GPT-2's pre-tokenization pattern, mapped to byte-level symbols with
+ * {@link ByteLevelAlphabet#mapping}. Any {@code Function<String, List<String>>} fits as a method
+ * reference ({@code basicTokenizer::split}).
+ *
+ * <p>Implementations must be deterministic and must not return empty words (they are skipped).
+ */
+@FunctionalInterface
+public interface PreTokenizer {
+
+  /** The words of {@code line}, in order; the line holds no {@code \n}. */
+  List<String> words(String line);
+
+  /** This pre-tokenizer applied to the line lower-cased with {@link Locale#ROOT}. */
+  default PreTokenizer lowercased() {
+    return line -> words(line.toLowerCase(Locale.ROOT));
+  }
+
+  /** Words are the maximal runs of non-whitespace ({@link Character#isWhitespace}). */
+  static PreTokenizer whitespace() {
+    return line -> split(line, false);
+  }
+
+  /**
+   * Words are the maximal runs of non-whitespace, with each punctuation character split off as a
+   * word of its own; punctuation is what BERT's basic tokenizer calls so: the Unicode categories
+   * P* and the ASCII symbols {@code !"#$%&'()*+,-./:;<=>?@[\]^_`{|}~}. No other cleanup is done.
+   */
+  static PreTokenizer whitespaceAndPunctuation() {
+    return line -> split(line, true);
+  }
+
+  /** Whether BERT's basic tokenizer treats this code point as punctuation. */
+  static boolean isPunctuation(int cp) {
+    if ((cp >= 33 && cp <= 47) || (cp >= 58 && cp <= 64) || (cp >= 91 && cp <= 96)
+        || (cp >= 123 && cp <= 126)) {
+      return true;
+    }
+    switch (Character.getType(cp)) {
+      case Character.CONNECTOR_PUNCTUATION:
+      case Character.DASH_PUNCTUATION:
+      case Character.START_PUNCTUATION:
+      case Character.END_PUNCTUATION:
+      case Character.INITIAL_QUOTE_PUNCTUATION:
+      case Character.FINAL_QUOTE_PUNCTUATION:
+      case Character.OTHER_PUNCTUATION:
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  private static List<String> split(String line, boolean punctuation) {
+    List<String> words = new ArrayList<>();
+    int start = -1;
+    int i = 0;
+    int n = line.length();
+    while (i < n) {
+      int cp = line.codePointAt(i);
+      int width = Character.charCount(cp);
+      if (Character.isWhitespace(cp)) {
+        if (start >= 0) {
+          words.add(line.substring(start, i));
+          start = -1;
+        }
+      } else if (punctuation && isPunctuation(cp)) {
+        if (start >= 0) {
+          words.add(line.substring(start, i));
+          start = -1;
+        }
+        words.add(line.substring(i, i + width));
+      } else if (start < 0) {
+        start = i;
+      }
+      i += width;
+    }
+    if (start >= 0) {
+      words.add(line.substring(start));
+    }
+    return words;
+  }
+}
