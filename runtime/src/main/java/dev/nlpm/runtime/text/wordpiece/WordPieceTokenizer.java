@@ -258,26 +258,32 @@ public final class WordPieceTokenizer implements Tokenizer {
     return vocabulary;
   }
 
+  /** The options this tokenizer was built with. */
   public WordPieceOptions options() {
     return options;
   }
 
+  /** The id of the padding token. */
   public int padId() {
     return padId;
   }
 
+  /** The id of the unknown-word token. */
   public int unkId() {
     return unkId;
   }
 
+  /** The id of the sequence-start token. */
   public int clsId() {
     return clsId;
   }
 
+  /** The id of the segment-end token. */
   public int sepId() {
     return sepId;
   }
 
+  /** The id of the mask token. */
   public int maskId() {
     return maskId;
   }
