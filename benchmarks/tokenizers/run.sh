@@ -10,16 +10,16 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 data="$(cd "${1:-$root/../shared/data}" && pwd)"
 ref="$root/benchmarks/tokenizers/reference"
+# The same files as TokenizerThroughputBenchmark.ENGLISH.
 english=("$data/austen-novels.txt" "$data/bible-kjv.txt" "$data/dostoevsky-crime-and-punishment.txt"
          "$data/tinyshakespeare.txt" "$data/tolstoy-anna-karenina.txt" "$data/tolstoy-war-and-peace.txt")
-corpus=$(IFS=,; echo "${english[*]}")
 
 (cd "$root" && mvn -B -q -pl benchmarks -am package -DskipTests)
 cp="$root/benchmarks/target/classes:$(cat "$root/benchmarks/target/classpath.txt")"
 
 echo "== nlpm (JMH, 1 thread, $(java -version 2>&1 | head -1))"
 java -cp "$cp" org.openjdk.jmh.Main TokenizerThroughputBenchmark \
-  -p corpus="$corpus" -p vocabDir="$data/vocab" -t 1 -f 1 -wi 2 -i 3 -rf json \
+  -p data="$data" -t 1 -f 1 -wi 2 -i 3 -rf json \
   -rff "$root/benchmarks/target/tokenizers-jmh.json"
 
 echo "== reference implementations (Python $(/usr/bin/python3 --version 2>&1 | cut -d' ' -f2), 1 thread)"

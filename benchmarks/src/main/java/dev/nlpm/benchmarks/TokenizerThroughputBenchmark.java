@@ -30,13 +30,19 @@ import org.openjdk.jmh.annotations.State;
 @State(Scope.Thread)
 public class TokenizerThroughputBenchmark {
 
-  /** Comma-separated corpus files. */
-  @Param("")
-  public String corpus;
+  /** The English texts of the shared data folder, 15.7 MB. */
+  static final List<String> ENGLISH =
+      List.of(
+          "austen-novels.txt",
+          "bible-kjv.txt",
+          "dostoevsky-crime-and-punishment.txt",
+          "tinyshakespeare.txt",
+          "tolstoy-anna-karenina.txt",
+          "tolstoy-war-and-peace.txt");
 
-  /** The folder holding bert-base-uncased-vocab.txt, gpt2-vocab.json and gpt2-merges.txt. */
-  @Param("")
-  public String vocabDir;
+  /** The shared data folder: the {@link #ENGLISH} texts, and {@code vocab/} with the published vocabularies. */
+  @Param("../shared/data")
+  public String data;
 
   @Param({"wordpiece", "bpe"})
   public String tokenizer;
@@ -58,14 +64,11 @@ public class TokenizerThroughputBenchmark {
 
   @Setup
   public void setUp() throws IOException {
-    if (corpus.isEmpty() || vocabDir.isEmpty()) {
-      throw new IllegalArgumentException("run with -p corpus=FILE,... -p vocabDir=DIR");
-    }
     lines = new ArrayList<>();
-    for (String file : corpus.split(",")) {
-      lines.addAll(Files.readAllLines(Path.of(file), StandardCharsets.UTF_8));
+    for (String file : ENGLISH) {
+      lines.addAll(Files.readAllLines(Path.of(data, file), StandardCharsets.UTF_8));
     }
-    instance = BenchmarkTokenizers.load(tokenizer, Path.of(vocabDir));
+    instance = BenchmarkTokenizers.load(tokenizer, Path.of(data, "vocab"));
   }
 
   @Benchmark

@@ -1,0 +1,22 @@
+package dev.nlpm.benchmarks;
+
+import dev.nlpm.runtime.text.Tokenizer;
+import dev.nlpm.runtime.text.wordpiece.WordPieceOptions;
+import dev.nlpm.runtime.text.wordpiece.WordPieceTokenizer;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** The published tokenizers the benchmarks measure, loaded from the shared vocabulary folder. */
+final class BenchmarkTokenizers {
+
+  private BenchmarkTokenizers() {}
+
+  /** {@code wordpiece}: BERT base uncased; {@code bpe}: GPT-2. */
+  static Tokenizer load(String name, Path vocabDir) throws IOException {
+    return switch (name) {
+      case "wordpiece" -> WordPieceTokenizer.fromVocabTxt(
+          vocabDir.resolve("bert-base-uncased-vocab.txt"), WordPieceOptions.uncased());
+      default -> throw new IllegalArgumentException("unknown tokenizer: " + name);
+    };
+  }
+}
