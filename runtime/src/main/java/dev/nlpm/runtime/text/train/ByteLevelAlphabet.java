@@ -18,6 +18,7 @@ public final class ByteLevelAlphabet {
 
   private static final char[] BYTE_TO_CHAR = byteToChar();
   private static final List<String> SYMBOLS = symbolList();
+  private static final int[] CHAR_TO_BYTE = charToByte();
 
   private ByteLevelAlphabet() {}
 
@@ -29,6 +30,11 @@ public final class ByteLevelAlphabet {
   /** The symbol for the byte {@code b} (0..255). */
   public static char symbol(int b) {
     return BYTE_TO_CHAR[b];
+  }
+
+  /** The byte (0..255) that the symbol {@code c} stands for, or -1 if {@code c} is no symbol. */
+  public static int byteOf(char c) {
+    return c < CHAR_TO_BYTE.length ? CHAR_TO_BYTE[c] : -1;
   }
 
   /**
@@ -84,6 +90,15 @@ public final class ByteLevelAlphabet {
     for (int b = 0; b < 256; b++) {
       boolean printable = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE);
       table[b] = printable ? (char) b : (char) next++;
+    }
+    return table;
+  }
+
+  private static int[] charToByte() {
+    int[] table = new int[256 + 68];
+    java.util.Arrays.fill(table, -1);
+    for (int b = 0; b < 256; b++) {
+      table[BYTE_TO_CHAR[b]] = b;
     }
     return table;
   }
