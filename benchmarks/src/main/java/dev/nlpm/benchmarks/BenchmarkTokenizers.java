@@ -1,6 +1,7 @@
 package dev.nlpm.benchmarks;
 
 import dev.nlpm.runtime.text.Tokenizer;
+import dev.nlpm.runtime.text.bpe.ByteLevelBpeTokenizer;
 import dev.nlpm.runtime.text.wordpiece.WordPieceOptions;
 import dev.nlpm.runtime.text.wordpiece.WordPieceTokenizer;
 import java.io.IOException;
@@ -16,6 +17,8 @@ final class BenchmarkTokenizers {
     return switch (name) {
       case "wordpiece" -> WordPieceTokenizer.fromVocabTxt(
           vocabDir.resolve("bert-base-uncased-vocab.txt"), WordPieceOptions.uncased());
+      case "bpe" -> ByteLevelBpeTokenizer.fromFiles(
+          vocabDir.resolve("gpt2-vocab.json"), vocabDir.resolve("gpt2-merges.txt"));
       default -> throw new IllegalArgumentException("unknown tokenizer: " + name);
     };
   }

@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
       DescribeCommand.class,
       GenerateCommand.class,
       FmtCommand.class,
+      TokenizeCommand.class,
+      VocabCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

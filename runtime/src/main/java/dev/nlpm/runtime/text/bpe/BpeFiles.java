@@ -170,9 +170,21 @@ public final class BpeFiles {
   public static void writeMergesTxt(List<Merge> merges, Path file) throws IOException {
     StringBuilder b = new StringBuilder(MERGES_HEADER).append('\n');
     for (Merge merge : merges) {
+      checkWritable(merge.left());
+      checkWritable(merge.right());
       b.append(merge.left()).append(' ').append(merge.right()).append('\n');
     }
     AtomicFiles.writeString(file, b.toString());
+  }
+
+  private static void checkWritable(String symbol) {
+    for (int i = 0; i < symbol.length(); i++) {
+      char c = symbol.charAt(i);
+      if (c == ' ' || c == '\n' || c == '\r') {
+        throw new IllegalArgumentException(
+            "symbol " + quote(symbol) + " holds a space or line break, which merges.txt cannot hold");
+      }
+    }
   }
 
   private static String describe(JsonToken token) {
