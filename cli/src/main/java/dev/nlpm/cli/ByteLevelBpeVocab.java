@@ -4,7 +4,6 @@ import dev.nlpm.runtime.text.bpe.ByteLevelBpeTokenizer;
 import dev.nlpm.runtime.text.bpe.Gpt2PreTokenizer;
 import dev.nlpm.runtime.text.train.BpeTrainer;
 import dev.nlpm.runtime.text.train.BpeTrainingOptions;
-import dev.nlpm.runtime.text.train.ByteLevelAlphabet;
 import dev.nlpm.runtime.text.train.TrainedBpe;
 import dev.nlpm.runtime.text.train.WordCounter;
 import dev.nlpm.runtime.text.train.WordCounts;
@@ -30,7 +29,7 @@ final class ByteLevelBpeVocab {
       throws IOException {
     TrainedBpe trained =
         BpeTrainer.train(
-            ByteLevelAlphabet.mapCounts(counts),
+            counts.byteLevel(),
             BpeTrainingOptions.byteLevel(size).withMinFrequency(minFrequency));
     ByteLevelBpeTokenizer tokenizer = trained.byteLevelTokenizer();
     tokenizer.writeTo(dir);

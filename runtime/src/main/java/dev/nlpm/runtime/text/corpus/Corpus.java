@@ -1,13 +1,8 @@
 package dev.nlpm.runtime.text.corpus;
 
 import dev.nlpm.runtime.io.MalformedInputFileException;
-import dev.nlpm.runtime.io.StrictUtf8;
-import java.io.BufferedInputStream;
+import dev.nlpm.runtime.io.Utf8Lines;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,12 +32,6 @@ public final class Corpus {
   @FunctionalInterface
   public interface ExampleConsumer {
     void accept(Example example) throws IOException;
-  }
-
-  /** Receives every line of a file, blank ones included. */
-  @FunctionalInterface
-  public interface LineConsumer {
-    void accept(int line, String text) throws IOException;
   }
 
   private final List<Path> files;
@@ -88,7 +77,7 @@ public final class Corpus {
     long[] index = {0};
     for (Path file : files) {
       if (unit == Unit.LINE) {
-        readLines(file, (line, text) -> {
+        Utf8Lines.read(file, (line, text) -> {
           if (!text.isBlank()) {
             consumer.accept(new Example(file, line, index[0]++, text));
           }
@@ -96,7 +85,7 @@ public final class Corpus {
       } else {
         List<String> document = new ArrayList<>();
         int[] firstLine = {0};
-        readLines(file, (line, text) -> {
+        Utf8Lines.read(file, (line, text) -> {
           if (text.isBlank()) {
             if (!document.isEmpty()) {
               consumer.accept(new Example(file, firstLine[0], index[0]++, String.join("\n", document)));
@@ -121,53 +110,5 @@ public final class Corpus {
     List<Example> all = new ArrayList<>();
     forEach(all::add);
     return all;
-  }
-
-  /**
-   * Reads the lines of one UTF-8 file without loading it whole, each decoded strictly.
-   *
-   * @throws MalformedInputFileException at the line holding invalid UTF-8
-   */
-  public static void readLines(Path file, LineConsumer consumer) throws IOException {
-    CharsetDecoder decoder = StrictUtf8.newDecoder();
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-      byte[] line = new byte[256];
-      int length = 0;
-      int number = 1;
-      boolean first = true;
-      int b;
-      while (true) {
-        b = in.read();
-        if (b == '\n' || b < 0) {
-          if (b < 0 && length == 0) {
-            break;
-          }
-          int start = 0;
-          if (first && length >= 3 && (line[0] & 0xff) == 0xEF && (line[1] & 0xff) == 0xBB
-              && (line[2] & 0xff) == 0xBF) {
-            start = 3; // byte-order mark
-          }
-          int end = length > start && line[length - 1] == '\r' ? length - 1 : length;
-          String text;
-          try {
-            text = decoder.reset().decode(ByteBuffer.wrap(line, start, end - start)).toString();
-          } catch (CharacterCodingException e) {
-            throw MalformedInputFileException.atLine(file, number, "invalid UTF-8", e);
-          }
-          consumer.accept(number, text);
-          if (b < 0) {
-            break;
-          }
-          number++;
-          length = 0;
-          first = false;
-        } else {
-          if (length == line.length) {
-            line = java.util.Arrays.copyOf(line, length * 2);
-          }
-          line[length++] = (byte) b;
-        }
-      }
-    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.nlpm.runtime.text.train;
 
+import dev.nlpm.runtime.text.bpe.ByteLevelAlphabet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;

@@ -7,10 +7,10 @@ import java.util.Locale;
 /**
  * Splits one line of a corpus into the "words" a trainer counts: the seam between a trainer and
  * the tokenizer whose vocabulary it trains. A WordPiece vocabulary for BERT is trained on the
- * words of BERT's basic tokenizer (cleanup, optional lowercasing, punctuation split); a GPT-2
- * vocabulary on the words of GPT-2's pre-tokenization pattern, mapped to byte-level symbols with
- * {@link ByteLevelAlphabet#mapping}. Any {@code Function<String, List<String>>} fits as a method
- * reference ({@code basicTokenizer::split}).
+ * words of BERT's basic tokenizer ({@code BertBasicTokenizer.of(true)::words}); a GPT-2
+ * vocabulary on the pieces of GPT-2's pre-tokenization pattern ({@code Gpt2PreTokenizer::split}),
+ * the counts then mapped to byte-level symbols with {@link WordCounts#byteLevel}. Any {@code
+ * Function<String, List<String>>} fits as a method reference.
  *
  * <p>Implementations must be deterministic and must not return empty words (they are skipped).
  */

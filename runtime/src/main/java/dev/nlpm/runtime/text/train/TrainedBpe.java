@@ -33,7 +33,7 @@ public record TrainedBpe(List<BpeMerge> merges, Vocabulary vocabulary) {
 
   /**
    * The byte-level BPE tokenizer these merges make, for a training whose alphabet was {@link
-   * ByteLevelAlphabet}'s and which used no continuing-subword prefix or end-of-word suffix.
+   * dev.nlpm.runtime.text.bpe.ByteLevelAlphabet}'s and which used no continuing-subword prefix or end-of-word suffix.
    */
   public ByteLevelBpeTokenizer byteLevelTokenizer() {
     return ByteLevelBpeTokenizer.of(

@@ -1,16 +1,10 @@
 package dev.nlpm.runtime.text.train;
 
 import dev.nlpm.runtime.io.MalformedInputFileException;
-import dev.nlpm.runtime.io.StrictUtf8;
+import dev.nlpm.runtime.io.Utf8Lines;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +26,6 @@ import java.util.Objects;
  */
 public final class WordCounter {
 
-  private static final int BLOCK = 1 << 16;
 
   /** A mutable count, so that counting a seen word is one hash lookup and no boxing. */
   private static final class Tally {
@@ -124,13 +117,18 @@ public final class WordCounter {
    * @throws MalformedInputFileException naming the file and line of the first invalid UTF-8
    */
   public void addFiles(List<Path> files, ProgressListener progress) throws IOException {
-    long total = 0;
+    long sum = 0;
     for (Path file : files) {
-      total += Files.size(file);
+      sum += Files.size(file);
     }
+    long total = sum;
     long done = 0;
     for (Path file : files) {
-      done = readLines(file, done, total, progress);
+      long before = done;
+      long size = Files.size(file);
+      Utf8Lines.read(
+          file, (line, text) -> addLine(text), bytes -> progress.progress(before + bytes, total));
+      done += size;
     }
     progress.progress(total, total);
   }
@@ -145,78 +143,5 @@ public final class WordCounter {
   /** How many distinct words the table holds now. */
   public int distinctWords() {
     return table.size();
-  }
-
-  private long readLines(Path file, long doneBefore, long total, ProgressListener progress)
-      throws IOException {
-    CharsetDecoder decoder = StrictUtf8.newDecoder();
-    byte[] block = new byte[BLOCK];
-    byte[] line = new byte[256];
-    int lineLength = 0;
-    int lineNumber = 1;
-    CharBuffer chars = CharBuffer.allocate(256);
-    long done = doneBefore;
-    try (InputStream in = Files.newInputStream(file)) {
-      int read;
-      while ((read = in.read(block)) > 0) {
-        int from = 0;
-        for (int i = 0; i < read; i++) {
-          if (block[i] == '\n') {
-            line = append(line, lineLength, block, from, i - from);
-            lineLength += i - from;
-            chars = processLine(file, lineNumber, line, lineLength, decoder, chars);
-            lineNumber++;
-            lineLength = 0;
-            from = i + 1;
-          }
-        }
-        line = append(line, lineLength, block, from, read - from);
-        lineLength += read - from;
-        done += read;
-        progress.progress(done, total);
-      }
-    }
-    if (lineLength > 0) {
-      processLine(file, lineNumber, line, lineLength, decoder, chars);
-    }
-    return done;
-  }
-
-  private static byte[] append(byte[] line, int length, byte[] src, int from, int count) {
-    byte[] target = line;
-    if (length + count > target.length) {
-      target = Arrays.copyOf(line, Math.max(length + count, line.length * 2));
-    }
-    System.arraycopy(src, from, target, length, count);
-    return target;
-  }
-
-  /** Decodes and counts one line; returns the (maybe grown) char buffer for the next line. */
-  private CharBuffer processLine(
-      Path file, int lineNumber, byte[] bytes, int length, CharsetDecoder decoder, CharBuffer chars)
-      throws MalformedInputFileException {
-    int end = length > 0 && bytes[length - 1] == '\r' ? length - 1 : length;
-    // UTF-8 never takes fewer bytes than UTF-16 chars, so this buffer cannot overflow.
-    CharBuffer out =
-        chars.capacity() >= end ? chars : CharBuffer.allocate(Math.max(end, 2 * chars.capacity()));
-    out.clear();
-    decoder.reset();
-    ByteBuffer in = ByteBuffer.wrap(bytes, 0, end);
-    CoderResult result = decoder.decode(in, out, true);
-    if (!result.isError()) {
-      result = decoder.flush(out);
-    }
-    if (result.isError()) {
-      throw MalformedInputFileException.atLine(
-          file, lineNumber,
-          "invalid UTF-8 (byte 0x" + Integer.toHexString(bytes[in.position()] & 0xff)
-              + " at byte " + (in.position() + 1) + " of the line)");
-    }
-    out.flip();
-    if (lineNumber == 1 && out.hasRemaining() && out.get(0) == '\uFEFF') {
-      out.position(1);
-    }
-    addLine(out.toString());
-    return out;
   }
 }

@@ -1,5 +1,6 @@
 package dev.nlpm.runtime.text.train;
 
+import dev.nlpm.runtime.text.bpe.ByteLevelAlphabet;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -82,6 +83,17 @@ public final class WordCounts {
   /** The table as an unmodifiable map, in no particular order. */
   public Map<String, Long> asMap() {
     return counts;
+  }
+
+  /**
+   * The counts of the byte-level forms of these words (GPT-2's byte symbols, {@link
+   * ByteLevelAlphabet#encode}): distinct words keep distinct forms, since UTF-8 is injective, so
+   * one counting pass over text feeds a byte-level BPE trainer.
+   */
+  public WordCounts byteLevel() {
+    Map<String, Long> mapped = new HashMap<>(size() * 2);
+    asMap().forEach((w, c) -> mapped.put(ByteLevelAlphabet.encode(w), c));
+    return WordCounts.of(mapped, approximate());
   }
 
   /** The {@code n} most frequent words, most frequent first, ties in {@link String} order. */

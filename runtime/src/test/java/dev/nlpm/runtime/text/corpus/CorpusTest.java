@@ -62,7 +62,7 @@ class CorpusTest {
         assertThrows(
             MalformedInputFileException.class,
             () -> Corpus.lines(List.of(file)).forEach(x -> seen.add(x.text())));
-    assertEquals(file + ":3: invalid UTF-8", e.getMessage());
+    assertEquals(file + ":3: invalid UTF-8 (byte 0xc3 at byte 3 of the line)", e.getMessage());
     assertEquals(List.of("ok", "fine"), seen);
   }
 

@@ -1,5 +1,6 @@
 package dev.nlpm.runtime.text.train;
 
+import dev.nlpm.runtime.text.bpe.ByteLevelAlphabet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -122,7 +123,7 @@ class BpeTrainerTest {
   void byteLevelTrainingStartsFromAllByteSymbols() {
     WordCounts words = WordCounts.of(Map.of(" the", 10L, " then", 3L, "\uD83D\uDE00", 2L));
     TrainedBpe bpe =
-        BpeTrainer.train(ByteLevelAlphabet.mapCounts(words), BpeTrainingOptions.byteLevel(262));
+        BpeTrainer.train(words.byteLevel(), BpeTrainingOptions.byteLevel(262));
 
     Vocabulary vocabulary = bpe.vocabulary();
     assertEquals("<|endoftext|>", vocabulary.token(0));

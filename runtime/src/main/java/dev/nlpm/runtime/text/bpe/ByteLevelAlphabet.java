@@ -1,10 +1,8 @@
-package dev.nlpm.runtime.text.train;
+package dev.nlpm.runtime.text.bpe;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The 256 symbols of byte-level BPE, as GPT-2's {@code bytes_to_unicode} makes them: the byte
@@ -59,29 +57,6 @@ public final class ByteLevelAlphabet {
       out[i] = BYTE_TO_CHAR[bytes[i] & 0xff];
     }
     return new String(out);
-  }
-
-  /** A pre-tokenizer giving the byte-level form of each word of {@code words}. */
-  public static PreTokenizer mapping(PreTokenizer words) {
-    return line -> {
-      List<String> split = words.words(line);
-      List<String> mapped = new ArrayList<>(split.size());
-      for (String word : split) {
-        mapped.add(encode(word));
-      }
-      return mapped;
-    };
-  }
-
-  /**
-   * The counts of the byte-level forms of these words (distinct words keep distinct forms, since
-   * UTF-8 is injective), so that one counting pass can feed both a WordPiece and a byte-level BPE
-   * trainer.
-   */
-  public static WordCounts mapCounts(WordCounts counts) {
-    Map<String, Long> mapped = new HashMap<>(counts.size() * 2);
-    counts.asMap().forEach((w, c) -> mapped.put(encode(w), c));
-    return WordCounts.of(mapped, counts.approximate());
   }
 
   private static char[] byteToChar() {
