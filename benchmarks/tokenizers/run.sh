@@ -19,7 +19,7 @@ cp="$root/benchmarks/target/classes:$(cat "$root/benchmarks/target/classpath.txt
 
 echo "== nlpm (JMH, 1 thread, $(java -version 2>&1 | head -1))"
 java -cp "$cp" org.openjdk.jmh.Main TokenizerThroughputBenchmark \
-  -p data="$data" -t 1 -f 1 -wi 2 -i 3 -rf json \
+  -p data="$data" -t 1 -f 1 -wi 3 -i 5 -rf json \
   -rff "$root/benchmarks/target/tokenizers-jmh.json"
 
 echo "== reference implementations (Python $(/usr/bin/python3 --version 2>&1 | cut -d' ' -f2), 1 thread)"
