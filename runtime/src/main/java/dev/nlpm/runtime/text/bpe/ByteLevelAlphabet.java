@@ -41,22 +41,33 @@ public final class ByteLevelAlphabet {
    * @throws IllegalArgumentException if the word holds a lone surrogate, which has no UTF-8
    */
   public static String encode(String word) {
-    for (int i = 0; i < word.length(); i++) {
-      char c = word.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < word.length()
-          && Character.isLowSurrogate(word.charAt(i + 1))) {
-        i++;
-      } else if (Character.isSurrogate(c)) {
-        throw new IllegalArgumentException(
-            "lone surrogate U+" + Integer.toHexString(c).toUpperCase() + " at index " + i);
-      }
-    }
+    checkNoLoneSurrogate(word);
     byte[] bytes = word.getBytes(StandardCharsets.UTF_8);
     char[] out = new char[bytes.length];
     for (int i = 0; i < bytes.length; i++) {
       out[i] = BYTE_TO_CHAR[bytes[i] & 0xff];
     }
     return new String(out);
+  }
+
+  /**
+   * Rejects text that is not valid Unicode: byte-level BPE works on UTF-8, which a lone surrogate
+   * does not have.
+   *
+   * @throws IllegalArgumentException naming the first lone surrogate and its char index
+   */
+  public static void checkNoLoneSurrogate(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw new IllegalArgumentException(
+            String.format(
+                "lone surrogate U+%04X at char index %d: text must be valid Unicode", (int) c, i));
+      }
+    }
   }
 
   private static char[] byteToChar() {

@@ -118,7 +118,7 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
 
   @Override
   public int[] encodeIds(String text) {
-    checkNoLoneSurrogate(text);
+    ByteLevelAlphabet.checkNoLoneSurrogate(text);
     IntList ids = new IntList(text.length() / 3 + 4);
     forEachSegment(
         text,
@@ -130,7 +130,7 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
 
   @Override
   public Encoding encode(String text) {
-    checkNoLoneSurrogate(text);
+    ByteLevelAlphabet.checkNoLoneSurrogate(text);
     IntList ids = new IntList(16);
     IntList starts = new IntList(16);
     IntList ends = new IntList(16);
@@ -287,20 +287,6 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
     }
     if (from < text.length()) {
       plain.segment(from, text.length());
-    }
-  }
-
-  private static void checkNoLoneSurrogate(String text) {
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < text.length()
-          && Character.isLowSurrogate(text.charAt(i + 1))) {
-        i++;
-      } else if (Character.isSurrogate(c)) {
-        throw new IllegalArgumentException(
-            String.format(
-                "lone surrogate U+%04X at char index %d: text must be valid Unicode", (int) c, i));
-      }
     }
   }
 

@@ -27,39 +27,10 @@ public interface PreTokenizer {
 
   /** Words are the maximal runs of non-whitespace ({@link Character#isWhitespace}). */
   static PreTokenizer whitespace() {
-    return line -> split(line, false);
+    return PreTokenizer::split;
   }
 
-  /**
-   * Words are the maximal runs of non-whitespace, with each punctuation character split off as a
-   * word of its own; punctuation is what BERT's basic tokenizer calls so: the Unicode categories
-   * P* and the ASCII symbols {@code !"#$%&'()*+,-./:;<=>?@[\]^_`{|}~}. No other cleanup is done.
-   */
-  static PreTokenizer whitespaceAndPunctuation() {
-    return line -> split(line, true);
-  }
-
-  /** Whether BERT's basic tokenizer treats this code point as punctuation. */
-  static boolean isPunctuation(int cp) {
-    if ((cp >= 33 && cp <= 47) || (cp >= 58 && cp <= 64) || (cp >= 91 && cp <= 96)
-        || (cp >= 123 && cp <= 126)) {
-      return true;
-    }
-    switch (Character.getType(cp)) {
-      case Character.CONNECTOR_PUNCTUATION:
-      case Character.DASH_PUNCTUATION:
-      case Character.START_PUNCTUATION:
-      case Character.END_PUNCTUATION:
-      case Character.INITIAL_QUOTE_PUNCTUATION:
-      case Character.FINAL_QUOTE_PUNCTUATION:
-      case Character.OTHER_PUNCTUATION:
-        return true;
-      default:
-        return false;
-    }
-  }
-
-  private static List<String> split(String line, boolean punctuation) {
+  private static List<String> split(String line) {
     List<String> words = new ArrayList<>();
     int start = -1;
     int i = 0;
@@ -72,12 +43,6 @@ public interface PreTokenizer {
           words.add(line.substring(start, i));
           start = -1;
         }
-      } else if (punctuation && isPunctuation(cp)) {
-        if (start >= 0) {
-          words.add(line.substring(start, i));
-          start = -1;
-        }
-        words.add(line.substring(i, i + width));
       } else if (start < 0) {
         start = i;
       }

@@ -1,5 +1,6 @@
 package dev.nlpm.runtime.text.train;
 
+import dev.nlpm.runtime.text.wordpiece.BertBasicTokenizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
@@ -26,7 +27,7 @@ final class TestCorpus {
     if (austenCounts == null) {
       try {
         austenCounts = WordCounter.countFiles(List.of(austen()),
-            PreTokenizer.whitespaceAndPunctuation().lowercased(), ProgressListener.NONE);
+            BertBasicTokenizer.of(true)::words, ProgressListener.NONE);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
