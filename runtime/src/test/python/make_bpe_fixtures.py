@@ -111,7 +111,8 @@ def main(encoder_py, vocab_dir, chinese_txt, out_path):
         assert encoder.decode(ids) == text
         pieces = module.re.findall(encoder.pat, text)
         cases.append({"text": text, "pieces": pieces, "ids": ids})
-    with gzip.GzipFile(out_path, "wb", mtime=0) as f:
+    # No file name and no time in the gzip header, so a rerun gives the same bytes.
+    with open(out_path, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as f:
         f.write(json.dumps({"reference": "openai/gpt-2 src/encoder.py", "cases": cases},
                            ensure_ascii=False, indent=0).encode("utf-8"))
     print(f"{len(cases)} cases -> {out_path}")
