@@ -1,0 +1,336 @@
+package dev.nlpm.runtime.word2vec;
+
+import dev.nlpm.runtime.io.Utf8Lines;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Trains word2vec as word2vec.c does — skip-gram or CBOW, negative sampling and/or hierarchical
+ * softmax, frequent-word subsampling, randomly shrunk windows, a precomputed sigmoid — over text
+ * files read a line (a sentence) at a time, epoch after epoch, with the learning rate decaying
+ * linearly from {@code alpha} to {@code minAlpha} over all the words of all epochs.
+ *
+ * <p>This is the plain path: loops over the dimension as written, one flat array per matrix. With
+ * more than one thread the workers share the weights without locks (Hogwild), as word2vec.c and
+ * gensim do, so only a one-thread run is reproducible bit for bit; it then runs in the calling
+ * thread with one random stream seeded by {@link Word2VecOptions#seed()}.
+ */
+public final class Word2VecTrainer {
+
+  /** Sentences longer than this are cut, as gensim's {@code MAX_WORDS_IN_BATCH}. */
+  static final int MAX_SENTENCE = 10_000;
+
+  /** Words handed to a worker at once. */
+  static final int BATCH_WORDS = 10_000;
+
+  /** Told how training goes, about once a second and at the end of each epoch. */
+  @FunctionalInterface
+  public interface ProgressListener {
+    /**
+     * @param epoch the epoch, from 0
+     * @param rawWords words read so far, all epochs (gensim's "words")
+     * @param effectiveWords of those, the words kept after subsampling (gensim's "effective words")
+     * @param totalRawWords the words all epochs will read
+     * @param alpha the current learning rate
+     * @param seconds since training started
+     */
+    void progress(int epoch, long rawWords, long effectiveWords, long totalRawWords, float alpha, double seconds);
+
+    ProgressListener NONE = (e, r, w, t, a, s) -> {};
+  }
+
+  private final Word2VecVocabulary vocabulary;
+  private final Word2VecOptions options;
+  private final Word2VecWeights weights;
+  private final float[] sigmoid = SamplingTables.sigmoidTable();
+  private final float[] keep;
+  private final int[] unigram;
+  private final HuffmanTree tree;
+
+  private final AtomicLong rawWords = new AtomicLong();
+  private final AtomicLong effectiveWords = new AtomicLong();
+
+  private Word2VecTrainer(Word2VecVocabulary vocabulary, Word2VecOptions options) {
+    this.vocabulary = vocabulary;
+    this.options = options;
+    long[] counts = vocabulary.counts();
+    this.weights = Word2VecWeights.initialize(vocabulary, options);
+    this.keep = SamplingTables.keepProbabilities(counts, vocabulary.totalCount(), options.sample());
+    this.unigram =
+        options.negatives() > 0
+            ? SamplingTables.unigramTable(counts, options.negativePower(), options.unigramTableSize())
+            : null;
+    this.tree = options.hierarchicalSoftmax() ? HuffmanTree.build(counts) : null;
+  }
+
+  /** Trains on {@code files} and returns the weights. */
+  public static Word2VecWeights train(
+      Word2VecVocabulary vocabulary, List<Path> files, Word2VecOptions options, ProgressListener progress)
+      throws IOException {
+    Word2VecTrainer trainer = new Word2VecTrainer(vocabulary, options);
+    trainer.run(files, progress);
+    return trainer.weights;
+  }
+
+  private void run(List<Path> files, ProgressListener progress) throws IOException {
+    long totalRaw = vocabulary.totalCount() * options.epochs();
+    long start = System.nanoTime();
+    long[] lastReport = {start};
+    for (int epoch = 0; epoch < options.epochs(); epoch++) {
+      int e = epoch;
+      if (options.threads() == 1) {
+        Worker worker = new Worker(0);
+        forEachBatch(files, batch -> {
+          worker.train(batch, alpha(e, totalRaw));
+          report(progress, e, totalRaw, start, lastReport, false);
+        });
+      } else {
+        trainInParallel(files, e, totalRaw, progress, start, lastReport);
+      }
+      report(progress, e, totalRaw, start, lastReport, true);
+    }
+  }
+
+  private void trainInParallel(
+      List<Path> files, int epoch, long totalRaw, ProgressListener progress, long start, long[] lastReport)
+      throws IOException {
+    BlockingQueue<int[][]> queue = new ArrayBlockingQueue<>(options.threads() * 2);
+    int[][] poison = new int[0][];
+    List<Thread> threads = new ArrayList<>();
+    Throwable[] failure = new Throwable[1];
+    for (int t = 0; t < options.threads(); t++) {
+      Worker worker = new Worker(t);
+      Thread thread = new Thread(() -> {
+        try {
+          for (int[][] batch = queue.take(); batch != poison; batch = queue.take()) {
+            worker.train(batch, alpha(epoch, totalRaw));
+          }
+        } catch (InterruptedException ex) {
+          Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error ex) {
+          synchronized (failure) {
+            failure[0] = ex;
+          }
+        }
+      }, "word2vec-" + t);
+      thread.setDaemon(true);
+      thread.start();
+      threads.add(thread);
+    }
+    try {
+      forEachBatch(files, batch -> {
+        try {
+          queue.put(batch);
+        } catch (InterruptedException ex) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while training", ex);
+        }
+        report(progress, epoch, totalRaw, start, lastReport, false);
+      });
+    } finally {
+      for (int t = 0; t < threads.size(); t++) {
+        queue.add(poison);
+      }
+      for (Thread thread : threads) {
+        try {
+          thread.join();
+        } catch (InterruptedException ex) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+    if (failure[0] != null) {
+      throw new IllegalStateException("a training thread failed", failure[0]);
+    }
+  }
+
+  private void report(ProgressListener progress, int epoch, long totalRaw, long start, long[] last, boolean always) {
+    long now = System.nanoTime();
+    if (always || now - last[0] > 1_000_000_000L) {
+      last[0] = now;
+      progress.progress(epoch, rawWords.get(), effectiveWords.get(), totalRaw, alpha(epoch, totalRaw), (now - start) / 1e9);
+    }
+  }
+
+  /** The learning rate after the words done so far: linear from alpha to minAlpha over all epochs. */
+  private float alpha(int epoch, long totalRaw) {
+    double done = Math.min(1.0, rawWords.get() / (double) Math.max(1, totalRaw));
+    return (float) (options.alpha() - (options.alpha() - options.minAlpha()) * done);
+  }
+
+  @FunctionalInterface
+  private interface BatchSink {
+    void accept(int[][] batch);
+  }
+
+  /** Reads the files into batches of sentences (vocabulary indices) of about BATCH_WORDS words. */
+  private void forEachBatch(List<Path> files, BatchSink sink) throws IOException {
+    List<int[]> batch = new ArrayList<>();
+    int[] words = {0};
+    for (Path file : files) {
+      Utf8Lines.read(file, (line, text) -> {
+        int[] sentence = vocabulary.indices(text);
+        for (int from = 0; from < sentence.length; from += MAX_SENTENCE) {
+          int to = Math.min(sentence.length, from + MAX_SENTENCE);
+          batch.add(from == 0 && to == sentence.length ? sentence : java.util.Arrays.copyOfRange(sentence, from, to));
+          words[0] += to - from;
+        }
+        if (words[0] >= BATCH_WORDS) {
+          sink.accept(batch.toArray(new int[0][]));
+          batch.clear();
+          words[0] = 0;
+        }
+      });
+    }
+    if (!batch.isEmpty()) {
+      sink.accept(batch.toArray(new int[0][]));
+    }
+  }
+
+  /** One thread's state: its random stream and its scratch vectors. */
+  private final class Worker {
+    private long random;
+    private final float[] hidden;
+    private final float[] error;
+    private final int[] kept = new int[MAX_SENTENCE];
+
+    Worker(int id) {
+      this.random = options.seed() * 0x9E3779B97F4A7C15L + id;
+      this.hidden = new float[options.dimension()];
+      this.error = new float[options.dimension()];
+    }
+
+    private long next() {
+      random = random * 25214903917L + 11;
+      return random;
+    }
+
+    void train(int[][] batch, float alpha) {
+      long raw = 0;
+      long effective = 0;
+      for (int[] sentence : batch) {
+        int length = 0;
+        for (int w : sentence) {
+          if (keep[w] < 1f && keep[w] < (next() & 0xFFFF) / 65536f) {
+            continue;
+          }
+          kept[length++] = w;
+        }
+        raw += sentence.length;
+        effective += length;
+        for (int position = 0; position < length; position++) {
+          int shrink = (int) Long.remainderUnsigned(next(), options.window());
+          if (options.skipGram()) {
+            trainSkipGram(position, length, shrink, alpha);
+          } else {
+            trainCbow(position, length, shrink, alpha);
+          }
+        }
+      }
+      rawWords.addAndGet(raw);
+      effectiveWords.addAndGet(effective);
+    }
+
+    private void trainSkipGram(int position, int length, int shrink, float alpha) {
+      int window = options.window();
+      int word = kept[position];
+      for (int a = shrink; a < window * 2 + 1 - shrink; a++) {
+        int c = position - window + a;
+        if (a == window || c < 0 || c >= length) {
+          continue;
+        }
+        int input = kept[c] * options.dimension();
+        java.util.Arrays.fill(error, 0f);
+        update(weights.input(), input, word, alpha);
+        Kernels.axpy(1f, error, 0, weights.input(), input, options.dimension());
+      }
+    }
+
+    private void trainCbow(int position, int length, int shrink, float alpha) {
+      int window = options.window();
+      int dim = options.dimension();
+      float[] in = weights.input();
+      java.util.Arrays.fill(hidden, 0f);
+      int count = 0;
+      for (int a = shrink; a < window * 2 + 1 - shrink; a++) {
+        int c = position - window + a;
+        if (a == window || c < 0 || c >= length) {
+          continue;
+        }
+        Kernels.axpy(1f, in, kept[c] * dim, hidden, 0, dim);
+        count++;
+      }
+      if (count == 0) {
+        return;
+      }
+      Kernels.scale(1f / count, hidden, dim);
+      java.util.Arrays.fill(error, 0f);
+      update(hidden, 0, kept[position], alpha);
+      for (int a = shrink; a < window * 2 + 1 - shrink; a++) {
+        int c = position - window + a;
+        if (a == window || c < 0 || c >= length) {
+          continue;
+        }
+        Kernels.axpy(1f, error, 0, in, kept[c] * dim, dim);
+      }
+    }
+
+    /**
+     * One prediction of {@code word} from the hidden vector at {@code h[hOffset..]}: accumulates
+     * the gradient for the hidden vector into {@code error} and updates the output weights.
+     */
+    private void update(float[] h, int hOffset, int word, float alpha) {
+      int dim = options.dimension();
+      if (tree != null) {
+        float[] out = weights.hierarchicalOutput();
+        byte[] code = tree.code(word);
+        int[] points = tree.points(word);
+        for (int d = 0; d < code.length; d++) {
+          int row = points[d] * dim;
+          float f = Kernels.dot(h, hOffset, out, row, dim);
+          if (f <= -SamplingTables.MAX_EXP || f >= SamplingTables.MAX_EXP) {
+            continue;
+          }
+          f = sigmoid[(int) ((f + SamplingTables.MAX_EXP) * (SamplingTables.SIGMOID_TABLE_SIZE / SamplingTables.MAX_EXP / 2))];
+          float g = (1 - code[d] - f) * alpha;
+          Kernels.axpy(g, out, row, error, 0, dim);
+          Kernels.axpy(g, h, hOffset, out, row, dim);
+        }
+      }
+      if (unigram != null) {
+        float[] out = weights.negativeOutput();
+        for (int d = 0; d <= options.negatives(); d++) {
+          int target;
+          float label;
+          if (d == 0) {
+            target = word;
+            label = 1;
+          } else {
+            target = unigram[(int) Long.remainderUnsigned(next() >>> 16, unigram.length)];
+            if (target == word) {
+              continue;
+            }
+            label = 0;
+          }
+          int row = target * dim;
+          float f = Kernels.dot(h, hOffset, out, row, dim);
+          float g;
+          if (f > SamplingTables.MAX_EXP) {
+            g = (label - 1) * alpha;
+          } else if (f < -SamplingTables.MAX_EXP) {
+            g = label * alpha;
+          } else {
+            g = (label - sigmoid[(int) ((f + SamplingTables.MAX_EXP) * (SamplingTables.SIGMOID_TABLE_SIZE / SamplingTables.MAX_EXP / 2))]) * alpha;
+          }
+          Kernels.axpy(g, out, row, error, 0, dim);
+          Kernels.axpy(g, h, hOffset, out, row, dim);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,151 @@
+package dev.nlpm.runtime.word2vec;
+
+import dev.nlpm.runtime.io.Utf8Lines;
+import dev.nlpm.runtime.text.WhitespaceTokenizer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The words word2vec trains, with their counts: most frequent first (ties by word, so the order
+ * does not depend on reading order), words seen fewer than {@code minCount} times dropped, at most
+ * {@code maxSize} kept. Index {@code i} is the row of word {@code i} in every weight matrix.
+ */
+public final class Word2VecVocabulary {
+
+  private final String[] words;
+  private final long[] counts;
+  private final Map<String, Integer> index;
+  private final long totalCount;
+
+  private Word2VecVocabulary(String[] words, long[] counts) {
+    this.words = words;
+    this.counts = counts;
+    this.index = new HashMap<>(words.length * 2);
+    long total = 0;
+    for (int i = 0; i < words.length; i++) {
+      index.put(words[i], i);
+      total += counts[i];
+    }
+    this.totalCount = total;
+  }
+
+  /**
+   * The vocabulary of these counts.
+   *
+   * @param maxSize the most words kept, the most frequent; 0 for no limit
+   */
+  public static Word2VecVocabulary of(Map<String, Long> counts, long minCount, int maxSize) {
+    List<Map.Entry<String, Long>> entries = new ArrayList<>();
+    for (Map.Entry<String, Long> e : counts.entrySet()) {
+      if (e.getValue() >= minCount) {
+        entries.add(e);
+      }
+    }
+    entries.sort(
+        Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
+    int n = maxSize > 0 ? Math.min(maxSize, entries.size()) : entries.size();
+    if (n == 0) {
+      throw new IllegalArgumentException(
+          "no word occurs " + minCount + " times or more: the vocabulary would be empty");
+    }
+    String[] words = new String[n];
+    long[] wordCounts = new long[n];
+    for (int i = 0; i < n; i++) {
+      words[i] = entries.get(i).getKey();
+      wordCounts[i] = entries.get(i).getValue();
+    }
+    return new Word2VecVocabulary(words, wordCounts);
+  }
+
+  /**
+   * Counts the words of UTF-8 text files, streaming, split as word2vec.c splits them (space, tab,
+   * newline; see {@link WhitespaceTokenizer.Mode#WORD2VEC}), each line a sentence.
+   */
+  public static Word2VecVocabulary count(List<Path> files, long minCount, int maxSize)
+      throws IOException {
+    Map<String, long[]> counts = new HashMap<>();
+    for (Path file : files) {
+      Utf8Lines.read(file, (line, text) -> forEachWord(text, w -> counts.computeIfAbsent(w, k -> new long[1])[0]++));
+    }
+    Map<String, Long> plain = new HashMap<>(counts.size() * 2);
+    counts.forEach((w, c) -> plain.put(w, c[0]));
+    return of(plain, minCount, maxSize);
+  }
+
+  /** Receives a word. */
+  @FunctionalInterface
+  interface WordSink {
+    void word(String word);
+  }
+
+  /** The words of a line: maximal runs of characters other than space, tab and newline. */
+  static void forEachWord(String line, WordSink sink) {
+    int start = -1;
+    for (int i = 0; i <= line.length(); i++) {
+      char c = i < line.length() ? line.charAt(i) : ' ';
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+        if (start >= 0) {
+          sink.word(line.substring(start, i));
+          start = -1;
+        }
+      } else if (start < 0) {
+        start = i;
+      }
+    }
+  }
+
+  /** The indices of a line's words that are in the vocabulary, in order; the rest are skipped. */
+  public int[] indices(String line) {
+    int[] out = new int[16];
+    int[] n = {0};
+    int[][] holder = {out};
+    forEachWord(line, w -> {
+      Integer i = index.get(w);
+      if (i != null) {
+        if (n[0] == holder[0].length) {
+          holder[0] = Arrays.copyOf(holder[0], n[0] * 2);
+        }
+        holder[0][n[0]++] = i;
+      }
+    });
+    return Arrays.copyOf(holder[0], n[0]);
+  }
+
+  public int size() {
+    return words.length;
+  }
+
+  public String word(int i) {
+    return words[i];
+  }
+
+  public long count(int i) {
+    return counts[i];
+  }
+
+  /** The index of a word, or -1. */
+  public int indexOf(String word) {
+    Integer i = index.get(word);
+    return i == null ? -1 : i;
+  }
+
+  /** The sum of the counts of the words kept: the words one epoch trains on before subsampling. */
+  public long totalCount() {
+    return totalCount;
+  }
+
+  /** The counts in index order, a copy. */
+  public long[] counts() {
+    return counts.clone();
+  }
+
+  /** The words in index order. */
+  public List<String> words() {
+    return List.of(words);
+  }
+}

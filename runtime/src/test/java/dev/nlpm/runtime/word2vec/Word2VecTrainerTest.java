@@ -1,0 +1,164 @@
+package dev.nlpm.runtime.word2vec;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Training on a tiny synthetic corpus where two groups of words have disjoint contexts. */
+class Word2VecTrainerTest {
+
+  @TempDir Path dir;
+
+  private static final String[] ANIMALS = {"cat", "dog", "mouse", "horse"};
+  private static final String[] VEHICLES = {"car", "bus", "train", "truck"};
+
+  /** Animals eat, sleep and run; vehicles drive, park and honk: shared contexts within a group. */
+  private Path corpus() throws IOException {
+    Random random = new Random(3);
+    String[] animalContext = {"eats", "sleeps", "runs", "purrs", "barks", "food", "grass"};
+    String[] vehicleContext = {"drives", "parks", "honks", "road", "fuel", "wheels", "engine"};
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < 3000; i++) {
+      boolean animal = random.nextBoolean();
+      String[] words = animal ? ANIMALS : VEHICLES;
+      String[] context = animal ? animalContext : vehicleContext;
+      StringBuilder line = new StringBuilder("the");
+      for (int k = 0; k < 4; k++) {
+        line.append(' ').append(k % 2 == 0 ? words[random.nextInt(words.length)] : context[random.nextInt(context.length)]);
+      }
+      lines.add(line.toString());
+    }
+    Path file = dir.resolve("corpus.txt");
+    Files.write(file, lines);
+    return file;
+  }
+
+  private Word2VecWeights train(Word2VecOptions options) throws IOException {
+    Path file = corpus();
+    Word2VecVocabulary vocabulary = Word2VecVocabulary.count(List.of(file), 1, 0);
+    return Word2VecTrainer.train(vocabulary, List.of(file), options, Word2VecTrainer.ProgressListener.NONE);
+  }
+
+  private static Word2VecOptions small() {
+    return Word2VecOptions.defaults().withDimension(20).withWindow(3).withEpochs(5)
+        .withSample(0).withUnigramTableSize(100_000).withAlpha(0.05f, 0.0001f);
+  }
+
+  private static void assertGroupsSeparate(Word2VecWeights w) {
+    Word2VecVocabulary v = w.vocabulary();
+    double within = 0;
+    double across = 0;
+    for (String a : ANIMALS) {
+      for (String b : ANIMALS) {
+        if (!a.equals(b)) {
+          within += w.cosine(v.indexOf(a), v.indexOf(b)) / 12;
+        }
+      }
+      for (String b : VEHICLES) {
+        across += w.cosine(v.indexOf(a), v.indexOf(b)) / 16;
+      }
+    }
+    assertTrue(within > across + 0.3, "words sharing contexts are closer: within " + within + ", across " + across);
+  }
+
+  /**
+   * The output layer predicts a group's own context words from a word of the group: by
+   * hierarchical softmax's path probability, or by negative sampling's σ(in · out).
+   */
+  private static void assertPredictsOwnContexts(Word2VecWeights w) {
+    Word2VecVocabulary v = w.vocabulary();
+    int dim = w.dimension();
+    double own = 0;
+    double other = 0;
+    for (String a : ANIMALS) {
+      int in = v.indexOf(a) * dim;
+      own += logProbability(w, in, v.indexOf("eats"));
+      other += logProbability(w, in, v.indexOf("drives"));
+    }
+    assertTrue(own > other + 1, "log P(eats | animal) " + own + " vs log P(drives | animal) " + other);
+    assertTrue(own / ANIMALS.length > Math.log(1.0 / v.size()),
+        "P(eats | animal) beats a uniform guess: log " + own / ANIMALS.length);
+  }
+
+  private static double logProbability(Word2VecWeights w, int in, int target) {
+    int dim = w.dimension();
+    double log = 0;
+    if (w.hierarchicalOutput() != null) {
+      HuffmanTree tree = HuffmanTree.build(w.vocabulary().counts());
+      for (int d = 0; d < tree.code(target).length; d++) {
+        double f = Kernels.dot(w.input(), in, w.hierarchicalOutput(), tree.points(target)[d] * dim, dim);
+        double p = 1 / (1 + Math.exp(-f));
+        log += Math.log(tree.code(target)[d] == 0 ? p : 1 - p);
+      }
+    }
+    if (w.negativeOutput() != null) {
+      double f = Kernels.dot(w.input(), in, w.negativeOutput(), target * dim, dim);
+      log += Math.log(1 / (1 + Math.exp(-f)));
+    }
+    return log;
+  }
+
+  @Test
+  void skipGramWithNegativeSamplingLearnsSharedContexts() throws IOException {
+    Word2VecWeights w = train(small());
+    assertGroupsSeparate(w);
+    assertPredictsOwnContexts(w);
+  }
+
+  @Test
+  void cbowWithNegativeSamplingLearnsSharedContexts() throws IOException {
+    Word2VecWeights w = train(small().withCbow());
+    assertGroupsSeparate(w);
+    assertPredictsOwnContexts(w);
+  }
+
+  @Test
+  void skipGramWithHierarchicalSoftmaxLearnsSharedContexts() throws IOException {
+    Word2VecWeights w = train(small().withHierarchicalSoftmax(0));
+    assertGroupsSeparate(w);
+    assertPredictsOwnContexts(w);
+  }
+
+  @Test
+  void oneThreadIsReproducibleBitForBitAndTheSeedMatters() throws IOException {
+    Word2VecWeights a = train(small().withSample(1e-2));
+    Word2VecWeights b = train(small().withSample(1e-2));
+    Word2VecWeights c = train(small().withSample(1e-2).withSeed(2));
+    assertArrayEquals(a.input(), b.input());
+    assertArrayEquals(a.negativeOutput(), b.negativeOutput());
+    assertFalse(java.util.Arrays.equals(a.input(), c.input()));
+  }
+
+  @Test
+  void twoThreadsTrainToo() throws IOException {
+    assertGroupsSeparate(train(small().withThreads(2)));
+  }
+
+  @Test
+  void progressCountsRawAndEffectiveWords() throws IOException {
+    Path file = corpus();
+    Word2VecVocabulary vocabulary = Word2VecVocabulary.count(List.of(file), 1, 0);
+    long[] last = new long[3];
+    float[] alpha = new float[1];
+    Word2VecTrainer.train(vocabulary, List.of(file), small().withSample(1e-2), (epoch, raw, effective, total, a, s) -> {
+      last[0] = raw;
+      last[1] = effective;
+      last[2] = total;
+      alpha[0] = a;
+    });
+    assertEquals(vocabulary.totalCount() * 5, last[0]);
+    assertEquals(last[0], last[2]);
+    assertTrue(last[1] < last[0] && last[1] > 0, "subsampling dropped some words: " + last[1]);
+    assertEquals(0.0001f, alpha[0], 1e-6, "the rate has decayed to its floor");
+  }
+}
