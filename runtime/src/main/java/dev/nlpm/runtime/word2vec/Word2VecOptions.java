@@ -41,7 +41,7 @@ public record Word2VecOptions(
 
   /** gensim's defaults: skip-gram, negative sampling. */
   public static Word2VecOptions defaults() {
-    return new Word2VecOptions(true, 100, 5, 5, false, 0.75, 1e-3, 0.025f, 0.0001f, 5, 1, 1, 10_000_000);
+    return new Word2VecOptions(true, 100, 5, 5, false, 0.75, 1e-3, 0.025f, 0.0001f, 5, 1, 1, 1_000_000);
   }
 
   public Word2VecOptions withCbow() {

@@ -1,0 +1,84 @@
+package dev.nlpm.benchmarks;
+
+import dev.nlpm.runtime.word2vec.Word2VecOptions;
+import dev.nlpm.runtime.word2vec.Word2VecTrainer;
+import dev.nlpm.runtime.word2vec.Word2VecVocabulary;
+import dev.nlpm.runtime.word2vec.Word2VecWeights;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * nlpm's side of {@code benchmarks/word2vec/side_by_side.sh}: trains word2vec on a prepared corpus
+ * (one sentence a line, words separated by spaces) with gensim's settings, prints one JSON line
+ * with the timing, and writes the vectors in word2vec's text format for the shared evaluator.
+ *
+ * <pre>
+ * Word2VecTraining CORPUS OUT.txt sg|cbow ns|hs THREADS SEED [EPOCHS]
+ * </pre>
+ */
+public final class Word2VecTraining {
+
+  private Word2VecTraining() {}
+
+  public static void main(String[] args) throws IOException {
+    Path corpus = Path.of(args[0]);
+    Path out = Path.of(args[1]);
+    boolean skipGram = args[2].equals("sg");
+    boolean hs = args[3].equals("hs");
+    int threads = Integer.parseInt(args[4]);
+    long seed = Long.parseLong(args[5]);
+    int epochs = args.length > 6 ? Integer.parseInt(args[6]) : 5;
+
+    long start = System.nanoTime();
+    Word2VecVocabulary vocabulary = Word2VecVocabulary.count(List.of(corpus), 5, 0);
+    double vocabSeconds = (System.nanoTime() - start) / 1e9;
+    Word2VecOptions options =
+        Word2VecOptions.defaults().withDimension(100).withWindow(5).withEpochs(epochs)
+            .withThreads(threads).withSeed(seed);
+    if (!skipGram) {
+      options = options.withCbow();
+    }
+    if (hs) {
+      options = options.withHierarchicalSoftmax(0);
+    }
+    long[] done = new long[2];
+    long trainStart = System.nanoTime();
+    Word2VecWeights weights =
+        Word2VecTrainer.train(vocabulary, List.of(corpus), options, (epoch, raw, effective, total, alpha, s) -> {
+          done[0] = raw;
+          done[1] = effective;
+          System.err.printf(Locale.ROOT, "\rnlpm: epoch %d  %5.1f%%  alpha %.5f  %,.0f words/s  %,.0f effective words/s",
+              epoch + 1, 100.0 * raw / total, alpha, raw / s, effective / s);
+        });
+    double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
+    System.err.println();
+    writeText(weights, out);
+    System.out.printf(Locale.ROOT,
+        "{\"implementation\": \"nlpm\", \"vocabulary\": %d, \"vocab_seconds\": %.3f, \"train_seconds\": %.3f,"
+            + " \"words\": %d, \"effective_words\": %d, \"words_per_second\": %.0f, \"effective_words_per_second\": %.0f}%n",
+        vocabulary.size(), vocabSeconds, trainSeconds, done[0], done[1], done[0] / trainSeconds, done[1] / trainSeconds);
+  }
+
+  /** word2vec.c's text format: a header, then a word and its values per line. */
+  private static void writeText(Word2VecWeights weights, Path out) throws IOException {
+    int dim = weights.dimension();
+    float[] v = weights.input();
+    try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(out, StandardCharsets.UTF_8))) {
+      w.println(weights.vocabulary().size() + " " + dim);
+      StringBuilder line = new StringBuilder();
+      for (int i = 0; i < weights.vocabulary().size(); i++) {
+        line.setLength(0);
+        line.append(weights.vocabulary().word(i));
+        for (int k = 0; k < dim; k++) {
+          line.append(' ').append(v[i * dim + k]);
+        }
+        w.println(line);
+      }
+    }
+  }
+}
