@@ -58,15 +58,18 @@ public final class SimilarityEvaluator {
             pairs, line, "a pair needs two words and a score, got " + fields.length
                 + " fields: \"" + stripped + "\"");
       }
-      if (!Word2VecFormat.isNumber(fields[2])) {
+      double score;
+      try {
+        score = Word2VecFormat.parseNumber(fields[2]);
+      } catch (NumberFormatException e) {
         throw MalformedInputFileException.atLine(
-            pairs, line, "the score is not a number: \"" + fields[2] + "\"");
+            pairs, line, "the score is not a number: \"" + fields[2] + "\"", e);
       }
       total[0]++;
       int a = keys.index(keys.key(fields[0]));
       int b = keys.index(keys.key(fields[1]));
       if (a >= 0 && b >= 0) {
-        used.add(new double[] {Double.parseDouble(fields[2]), searched.cosine(a, b)});
+        used.add(new double[] {score, searched.cosine(a, b)});
       }
     });
     double[] human = new double[used.size()];

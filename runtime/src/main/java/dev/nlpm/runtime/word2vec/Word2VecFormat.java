@@ -127,13 +127,14 @@ public final class Word2VecFormat {
       int offset = words.size() * header.dimension;
       for (int d = 0; d < header.dimension; d++) {
         String field = fields[d + 1];
-        if (!isNumber(field)) {
+        try {
+          // Parsed as a double and then rounded, as gensim's numpy.float32(str) does.
+          vectors[offset + d] = (float) parseNumber(field);
+        } catch (NumberFormatException e) {
           throw MalformedInputFileException.atLine(
               file, line, "value " + (d + 1) + " of \"" + word + "\" is not a number: \""
-                  + field + "\"");
+                  + field + "\"", e);
         }
-        // Parsed as a double and then rounded, as gensim's numpy.float32(str) does.
-        vectors[offset + d] = (float) Double.parseDouble(field);
       }
       words.add(word);
       lastEntryLine = line;
@@ -153,34 +154,30 @@ public final class Word2VecFormat {
   }
 
   /**
-   * Whether a field is a decimal number as Python's {@code float()} reads it: digits with an
-   * optional sign, point and exponent, or {@code nan}/{@code inf}/{@code infinity} (which
-   * word2vec.c's {@code %lf} prints for non-finite values). Java's parser alone would also take
-   * {@code 1f}, {@code 0x1p3} and surrounding whitespace.
+   * A decimal number as Python's {@code float()} reads it: digits with an optional sign, point and
+   * exponent, or {@code nan}/{@code inf}/{@code infinity} in any case (which word2vec.c's {@code
+   * %lf} prints for non-finite values). Java's parser alone would also take {@code 1f}, {@code
+   * 0x1p3} and surrounding whitespace, and not {@code inf}.
+   *
+   * @throws NumberFormatException if the field is not such a number
    */
-  static boolean isNumber(String field) {
-    if (field.isEmpty()) {
-      return false;
-    }
+  static double parseNumber(String field) {
+    boolean negative = !field.isEmpty() && field.charAt(0) == '-';
     String unsigned =
-        field.charAt(0) == '+' || field.charAt(0) == '-' ? field.substring(1) : field;
-    if (unsigned.equalsIgnoreCase("nan")
-        || unsigned.equalsIgnoreCase("inf")
-        || unsigned.equalsIgnoreCase("infinity")) {
-      return true;
+        !field.isEmpty() && (negative || field.charAt(0) == '+') ? field.substring(1) : field;
+    if (unsigned.equalsIgnoreCase("nan")) {
+      return Double.NaN;
+    }
+    if (unsigned.equalsIgnoreCase("inf") || unsigned.equalsIgnoreCase("infinity")) {
+      return negative ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
     }
     for (int i = 0; i < unsigned.length(); i++) {
       char c = unsigned.charAt(i);
       if (!(c >= '0' && c <= '9') && c != '.' && c != 'e' && c != 'E' && c != '+' && c != '-') {
-        return false;
+        throw new NumberFormatException("not a number: \"" + field + "\"");
       }
     }
-    try {
-      Double.parseDouble(field);
-      return true;
-    } catch (NumberFormatException e) {
-      return false;
-    }
+    return Double.parseDouble(field);
   }
 
   /** The parsed {@code <count> <dimension>} header line. */
