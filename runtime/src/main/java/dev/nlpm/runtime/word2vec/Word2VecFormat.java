@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -263,7 +264,7 @@ public final class Word2VecFormat {
         int wordLength = 0;
         while (b >= 0 && b != ' ') {
           if (wordLength == word.length) {
-            word = java.util.Arrays.copyOf(word, 2 * word.length);
+            word = Arrays.copyOf(word, 2 * word.length);
           }
           word[wordLength++] = (byte) b;
           b = in.read();

@@ -91,6 +91,33 @@ class AnalogyEvaluatorTest {
     }
   }
 
+  /**
+   * "KING", another case of the question word king, is nearest to woman - man + king; as in
+   * gensim, a candidate whose upper case is a question word is passed over, so queen answers.
+   */
+  @Test
+  void passesOverOtherCasesOfTheQuestionWords() throws IOException {
+    float h = (float) Math.sqrt(0.5);
+    WordVectors vectors = WordVectors.of(
+        List.of("man", "woman", "king", "queen", "KING"),
+        new float[] {
+          1, 0, 0, 0, //
+          0, 1, 0, 0, //
+          1, 0, 1, 0, //
+          0, 1, 1, 0, //
+          -1 + h, 1, h, 0
+        },
+        4);
+    Path file = dir.resolve("q.txt");
+    Files.writeString(file, ": family\nman woman king queen\n");
+    assertEquals(new AnalogyScore("family", 1, 1, 0),
+        new AnalogyEvaluator().evaluate(vectors, file).sections().get(0));
+    assertEquals(new AnalogyScore("family", 0, 1, 0),
+        new AnalogyEvaluator(AnalogyEvaluator.DEFAULT_RESTRICT_VOCAB, false)
+            .evaluate(vectors, file).sections().get(0),
+        "case-sensitive, KING is another word and the best answer");
+  }
+
   @Test
   void malformedLinesAreReportedAtTheLine() throws IOException {
     Path file = dir.resolve("q.txt");
