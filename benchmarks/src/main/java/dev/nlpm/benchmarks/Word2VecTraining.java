@@ -1,13 +1,11 @@
 package dev.nlpm.benchmarks;
 
+import dev.nlpm.runtime.word2vec.Word2VecFormat;
 import dev.nlpm.runtime.word2vec.Word2VecOptions;
 import dev.nlpm.runtime.word2vec.Word2VecTrainer;
 import dev.nlpm.runtime.word2vec.Word2VecVocabulary;
 import dev.nlpm.runtime.word2vec.Word2VecWeights;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -57,28 +55,10 @@ public final class Word2VecTraining {
         });
     double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
     System.err.println();
-    writeText(weights, out);
+    Word2VecFormat.writeText(weights.wordVectors(), out);
     System.out.printf(Locale.ROOT,
         "{\"implementation\": \"nlpm\", \"vocabulary\": %d, \"vocab_seconds\": %.3f, \"train_seconds\": %.3f,"
             + " \"words\": %d, \"effective_words\": %d, \"words_per_second\": %.0f, \"effective_words_per_second\": %.0f}%n",
         vocabulary.size(), vocabSeconds, trainSeconds, done[0], done[1], done[0] / trainSeconds, done[1] / trainSeconds);
-  }
-
-  /** word2vec.c's text format: a header, then a word and its values per line. */
-  private static void writeText(Word2VecWeights weights, Path out) throws IOException {
-    int dim = weights.dimension();
-    float[] v = weights.input();
-    try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(out, StandardCharsets.UTF_8))) {
-      w.println(weights.vocabulary().size() + " " + dim);
-      StringBuilder line = new StringBuilder();
-      for (int i = 0; i < weights.vocabulary().size(); i++) {
-        line.setLength(0);
-        line.append(weights.vocabulary().word(i));
-        for (int k = 0; k < dim; k++) {
-          line.append(' ').append(v[i * dim + k]);
-        }
-        w.println(line);
-      }
-    }
   }
 }

@@ -78,6 +78,11 @@ public final class Word2VecWeights {
     return v;
   }
 
+  /** The word vectors as a query-able, savable set, a copy of the trained ones. */
+  public WordVectors wordVectors() {
+    return WordVectors.of(vocabulary.words(), input, dimension);
+  }
+
   /** The cosine similarity of two words' vectors. */
   public double cosine(int a, int b) {
     double dot = 0;
