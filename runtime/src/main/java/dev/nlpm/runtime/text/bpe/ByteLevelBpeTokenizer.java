@@ -152,7 +152,11 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
     return Encoding.of(ids.toArray(), tokens, starts.toArray(), ends.toArray());
   }
 
-  /** The text of {@code ids}; bytes that are not valid UTF-8 become U+FFFD, as in the reference. */
+  /**
+   * The text of {@code ids}. Bytes that are not valid UTF-8 become U+FFFD exactly as the reference's
+   * {@code errors="replace"} does (one per maximal ill-formed subpart), which Java's own decoder
+   * does not always match.
+   */
   @Override
   public String decode(int[] ids) {
     java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(ids.length * 4);
@@ -167,7 +171,8 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
         bytes.write(b);
       }
     }
-    return new String(bytes.toByteArray(), StandardCharsets.UTF_8);
+    byte[] utf8 = bytes.toByteArray();
+    return ReplacingUtf8.decode(utf8, utf8.length);
   }
 
   private void addPiece(

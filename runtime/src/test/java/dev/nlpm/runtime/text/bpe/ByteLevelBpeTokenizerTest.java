@@ -125,6 +125,19 @@ class ByteLevelBpeTokenizerTest {
     int[] emoji = GPT2.encodeIds("🤯");
     int[] head = java.util.Arrays.copyOf(emoji, emoji.length - 1);
     assertEquals("\uFFFD", GPT2.decode(head));
+    // Python: b"\xed\xbe".decode("utf-8", "replace") == "\ufffd\ufffd" (a surrogate's lead
+    // byte); b"\xc0\xaf" likewise; Java's decoder gives one U+FFFD for the first.
+    assertEquals("\uFFFD\uFFFD", GPT2.decode(byteIds(0xED, 0xBE)));
+    assertEquals("\uFFFD\uFFFD", GPT2.decode(byteIds(0xC0, 0xAF)));
+    assertEquals("a\uFFFDb", GPT2.decode(byteIds('a', 0xF0, 0x9F, 0x98, 'b')));
+  }
+
+  private static int[] byteIds(int... bytes) {
+    int[] ids = new int[bytes.length];
+    for (int i = 0; i < bytes.length; i++) {
+      ids[i] = GPT2.id(String.valueOf(ByteLevelAlphabet.symbol(bytes[i])));
+    }
+    return ids;
   }
 
   @Test
