@@ -133,8 +133,15 @@ public final class Word2VecTrainer {
         report(progress, epoch, totalRaw, start, lastReport, false);
       });
     } finally {
+      // One end marker per worker; put waits while the queue is full of batches still to train.
       for (int t = 0; t < threads.size(); t++) {
-        queue.add(poison);
+        try {
+          queue.put(poison);
+        } catch (InterruptedException ex) {
+          Thread.currentThread().interrupt();
+          threads.forEach(Thread::interrupt);
+          break;
+        }
       }
       for (Thread thread : threads) {
         try {

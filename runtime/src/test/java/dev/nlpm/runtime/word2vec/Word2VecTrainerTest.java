@@ -24,11 +24,15 @@ class Word2VecTrainerTest {
 
   /** Animals eat, sleep and run; vehicles drive, park and honk: shared contexts within a group. */
   private Path corpus() throws IOException {
+    return corpus(3000);
+  }
+
+  private Path corpus(int sentences) throws IOException {
     Random random = new Random(3);
     String[] animalContext = {"eats", "sleeps", "runs", "purrs", "barks", "food", "grass"};
     String[] vehicleContext = {"drives", "parks", "honks", "road", "fuel", "wheels", "engine"};
     List<String> lines = new ArrayList<>();
-    for (int i = 0; i < 3000; i++) {
+    for (int i = 0; i < sentences; i++) {
       boolean animal = random.nextBoolean();
       String[] words = animal ? ANIMALS : VEHICLES;
       String[] context = animal ? animalContext : vehicleContext;
@@ -142,6 +146,17 @@ class Word2VecTrainerTest {
   @Test
   void twoThreadsTrainToo() throws IOException {
     assertGroupsSeparate(train(small().withThreads(2)));
+  }
+
+  @Test
+  void workersFinishWhenTheQueueIsFullAtTheEnd() throws IOException {
+    // 20,000 lines of 5 words make 10 batches an epoch: with 2 threads the queue (4 places) is
+    // full when reading ends, which once made adding the end markers throw.
+    Path file = corpus(20_000);
+    Word2VecVocabulary vocabulary = Word2VecVocabulary.count(List.of(file), 1, 0);
+    Word2VecWeights w = Word2VecTrainer.train(
+        vocabulary, List.of(file), small().withThreads(2).withEpochs(1), Word2VecTrainer.ProgressListener.NONE);
+    assertEquals(vocabulary.size() * 20, w.input().length);
   }
 
   @Test
