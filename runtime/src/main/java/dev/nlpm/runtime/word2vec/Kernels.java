@@ -9,7 +9,7 @@ final class Kernels {
   private Kernels() {}
 
   /**
-   * {@code x[xo..xo+n) · y[yo..yo+n)}, in four partial sums: HotSpot does not reorder a float
+   * {@code x[xo..xo+n) · y[yo..yo+n)}, in eight partial sums: HotSpot does not reorder a float
    * reduction on its own, and one running sum serializes on the add's latency.
    */
   static float dot(float[] x, int xo, float[] y, int yo, int n) {
@@ -17,17 +17,25 @@ final class Kernels {
     float s1 = 0;
     float s2 = 0;
     float s3 = 0;
+    float s4 = 0;
+    float s5 = 0;
+    float s6 = 0;
+    float s7 = 0;
     int i = 0;
-    for (; i + 3 < n; i += 4) {
+    for (; i + 7 < n; i += 8) {
       s0 += x[xo + i] * y[yo + i];
       s1 += x[xo + i + 1] * y[yo + i + 1];
       s2 += x[xo + i + 2] * y[yo + i + 2];
       s3 += x[xo + i + 3] * y[yo + i + 3];
+      s4 += x[xo + i + 4] * y[yo + i + 4];
+      s5 += x[xo + i + 5] * y[yo + i + 5];
+      s6 += x[xo + i + 6] * y[yo + i + 6];
+      s7 += x[xo + i + 7] * y[yo + i + 7];
     }
     for (; i < n; i++) {
       s0 += x[xo + i] * y[yo + i];
     }
-    return (s0 + s1) + (s2 + s3);
+    return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
   }
 
   /** {@code y[yo..yo+n) += a · x[xo..xo+n)}. */
