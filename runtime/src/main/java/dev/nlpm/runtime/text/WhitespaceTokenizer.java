@@ -66,6 +66,16 @@ public final class WhitespaceTokenizer implements Tokenizer {
     return new WhitespaceTokenizer(counts.build(specials, minCount, maxSize), mode, lowercase, unknown);
   }
 
+  /**
+   * The words of {@code text} split as {@code mode} splits them, without lowercasing or a
+   * vocabulary; the pre-tokenizer for counting a corpus ({@code </s>} only where a newline is).
+   */
+  public static List<String> split(String text, Mode mode) {
+    List<String> words = new ArrayList<>();
+    words(text, mode, false, (w, s, e) -> words.add(w));
+    return words;
+  }
+
   /** The words of {@code text}, before any vocabulary lookup. */
   public List<String> words(String text) {
     List<String> words = new ArrayList<>();

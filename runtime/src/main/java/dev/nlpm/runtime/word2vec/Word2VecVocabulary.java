@@ -1,7 +1,9 @@
 package dev.nlpm.runtime.word2vec;
 
-import dev.nlpm.runtime.io.Utf8Lines;
 import dev.nlpm.runtime.text.WhitespaceTokenizer;
+import dev.nlpm.runtime.text.train.ProgressListener;
+import dev.nlpm.runtime.text.train.WordCounter;
+import dev.nlpm.runtime.text.train.WordCounts;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,52 +70,26 @@ public final class Word2VecVocabulary {
    */
   public static Word2VecVocabulary count(List<Path> files, long minCount, int maxSize)
       throws IOException {
-    Map<String, long[]> counts = new HashMap<>();
-    for (Path file : files) {
-      Utf8Lines.read(file, (line, text) -> forEachWord(text, w -> counts.computeIfAbsent(w, k -> new long[1])[0]++));
-    }
-    Map<String, Long> plain = new HashMap<>(counts.size() * 2);
-    counts.forEach((w, c) -> plain.put(w, c[0]));
-    return of(plain, minCount, maxSize);
-  }
-
-  /** Receives a word. */
-  @FunctionalInterface
-  interface WordSink {
-    void word(String word);
-  }
-
-  /** The words of a line: maximal runs of characters other than space, tab and newline. */
-  static void forEachWord(String line, WordSink sink) {
-    int start = -1;
-    for (int i = 0; i <= line.length(); i++) {
-      char c = i < line.length() ? line.charAt(i) : ' ';
-      if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-        if (start >= 0) {
-          sink.word(line.substring(start, i));
-          start = -1;
-        }
-      } else if (start < 0) {
-        start = i;
-      }
-    }
+    WordCounts counts = WordCounter.countFiles(files, Word2VecVocabulary::words, ProgressListener.NONE);
+    return of(counts.asMap(), minCount, maxSize);
   }
 
   /** The indices of a line's words that are in the vocabulary, in order; the rest are skipped. */
   public int[] indices(String line) {
-    int[] out = new int[16];
-    int[] n = {0};
-    int[][] holder = {out};
-    forEachWord(line, w -> {
-      Integer i = index.get(w);
+    List<String> words = words(line);
+    int[] out = new int[words.size()];
+    int n = 0;
+    for (String word : words) {
+      Integer i = index.get(word);
       if (i != null) {
-        if (n[0] == holder[0].length) {
-          holder[0] = Arrays.copyOf(holder[0], n[0] * 2);
-        }
-        holder[0][n[0]++] = i;
+        out[n++] = i;
       }
-    });
-    return Arrays.copyOf(holder[0], n[0]);
+    }
+    return n == out.length ? out : Arrays.copyOf(out, n);
+  }
+
+  private static List<String> words(String line) {
+    return WhitespaceTokenizer.split(line, WhitespaceTokenizer.Mode.WORD2VEC);
   }
 
   public int size() {

@@ -82,19 +82,4 @@ public final class Word2VecWeights {
   public WordVectors wordVectors() {
     return WordVectors.of(vocabulary.words(), input, dimension);
   }
-
-  /** The cosine similarity of two words' vectors. */
-  public double cosine(int a, int b) {
-    double dot = 0;
-    double na = 0;
-    double nb = 0;
-    for (int k = 0; k < dimension; k++) {
-      double x = input[a * dimension + k];
-      double y = input[b * dimension + k];
-      dot += x * y;
-      na += x * x;
-      nb += y * y;
-    }
-    return dot / Math.sqrt(na * nb);
-  }
 }

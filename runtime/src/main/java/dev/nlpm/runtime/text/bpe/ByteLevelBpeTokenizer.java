@@ -216,20 +216,20 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
     int n = word.length;
     while (n > 1) {
       long best = Long.MAX_VALUE;
+      int left = -1;
+      int right = -1;
       for (int i = 0; i + 1 < n; i++) {
         Long rank = ranks.get(pair(word[i], word[i + 1]));
         if (rank != null && rank < best) {
           best = rank;
+          left = word[i];
+          right = word[i + 1];
         }
       }
       if (best == Long.MAX_VALUE) {
         break;
       }
-      int rankOfBest = (int) (best >>> 32);
       int merged = (int) best;
-      Merge m = merges.get(rankOfBest);
-      int left = vocabulary.idOrMinusOne(m.left());
-      int right = vocabulary.idOrMinusOne(m.right());
       // Merge every occurrence, left to right, as the reference does.
       int out = 0;
       for (int i = 0; i < n; ) {
