@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -17,13 +15,8 @@ class MainTest {
 
   @TempDir Path dir;
 
-  record Run(int status, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int status = Main.execute(args, new PrintWriter(out), new PrintWriter(err));
-    return new Run(status, out.toString(), err.toString());
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   private Path write(String name, String text) throws IOException {
@@ -35,7 +28,7 @@ class MainTest {
   @Test
   void checkAcceptsValidModels() throws IOException {
     Path file = write("ok.nlpm", "model A : encoder { vocab = 100; hidden = 64; heads = 4; objective mlm; }\n");
-    Run run = run("check", file.toString());
+    CliRun run = run("check", file.toString());
     assertEquals(0, run.status(), run.err());
     assertEquals("ok: 1 model: A\n", run.out());
     assertEquals("", run.err());
@@ -44,7 +37,7 @@ class MainTest {
   @Test
   void checkPrintsEveryErrorWithItsLineAndCaretAndExitsWith1() throws IOException {
     Path file = write("bad.nlpm", "model A : encoder {\n  vocab = 100;\n  heads = 5;\n  colour = 1;\n  objective mlm;\n}\n");
-    Run run = run("check", file.toString());
+    CliRun run = run("check", file.toString());
     assertEquals(1, run.status());
     assertEquals(
         "bad.nlpm:3:11: error: hidden size 768 is not divisible by 5 heads; head counts that divide 768: 1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 768 [NLPM303]\n"
@@ -59,7 +52,7 @@ class MainTest {
 
   @Test
   void aMissingFileIsOneLineAndExitStatus2() {
-    Run run = run("check", dir.resolve("nope.nlpm").toString());
+    CliRun run = run("check", dir.resolve("nope.nlpm").toString());
     assertEquals(2, run.status());
     assertEquals("nlpm: no such file or directory: " + dir.resolve("nope.nlpm") + "\n", run.err());
   }
@@ -72,15 +65,15 @@ class MainTest {
   @Test
   void describePrintsTheLayoutAndMemory() throws IOException {
     Path file = write("m.nlpm", "model A : decoder { vocab = 10; hidden = 4; heads = 2; layers = 1; max_length = 8; objective clm; }\n");
-    Run run = run("describe", file.toString());
+    CliRun run = run("describe", file.toString());
     assertEquals(0, run.status(), run.err());
     assertTrue(run.out().startsWith("A (decoder) — m.nlpm:1:1\n"), run.out());
     assertTrue(run.out().contains("h.0.attn.c_attn.weight"), run.out());
     assertTrue(run.out().contains("lm_head.weight"), run.out());
     assertTrue(run.out().contains("memory (fp32): parameters"), run.out());
-    Run summary = run("describe", "--summary", file.toString());
+    CliRun summary = run("describe", "--summary", file.toString());
     assertTrue(summary.out().contains("A                    decoder"), summary.out());
-    Run unknown = run("describe", "-m", "Nope", file.toString());
+    CliRun unknown = run("describe", "-m", "Nope", file.toString());
     assertEquals(2, unknown.status());
     assertEquals("nlpm: no model named Nope; the files declare: A\n", unknown.err());
   }
@@ -89,12 +82,12 @@ class MainTest {
   void generateWritesOnceAndASecondRunChangesNothing() throws IOException {
     Path file = write("m.nlpm", "package p.q;\nmodel A : encoder { vocab = 100; hidden = 64; heads = 4; objective mlm; }\n");
     Path out = dir.resolve("out");
-    Run first = run("generate", file.toString(), "-o", out.toString());
+    CliRun first = run("generate", file.toString(), "-o", out.toString());
     assertEquals(0, first.status(), first.err());
     Path generated = out.resolve("p/q/ALayout.java");
     assertTrue(Files.readString(generated).contains("public final class ALayout"));
     Files.setLastModifiedTime(generated, FileTime.fromMillis(0));
-    Run second = run("generate", file.toString(), "-o", out.toString());
+    CliRun second = run("generate", file.toString(), "-o", out.toString());
     assertTrue(second.out().contains("(0 rewritten, 1 unchanged)"), second.out());
     assertEquals(0, Files.getLastModifiedTime(generated).toMillis());
   }
@@ -102,11 +95,11 @@ class MainTest {
   @Test
   void fmtRewritesInPlaceKeepingCommentsAndCheckReportsWithoutWriting() throws IOException {
     Path file = write("m.nlpm", "// the model\nmodel A:encoder{vocab=100;objective mlm;} // end\n");
-    Run check = run("fmt", "--check", file.toString());
+    CliRun check = run("fmt", "--check", file.toString());
     assertEquals(1, check.status());
     assertEquals("m.nlpm\n", check.out());
     assertEquals("// the model\nmodel A:encoder{vocab=100;objective mlm;} // end\n", Files.readString(file));
-    Run fmt = run("fmt", file.toString());
+    CliRun fmt = run("fmt", file.toString());
     assertEquals(0, fmt.status(), fmt.err());
     assertEquals("// the model\nmodel A : encoder {\n  vocab = 100;\n  objective mlm;\n} // end\n", Files.readString(file));
     assertEquals(0, run("fmt", "--check", file.toString()).status());
@@ -115,7 +108,7 @@ class MainTest {
   @Test
   void fmtLeavesAFileWithSyntaxErrorsAlone() throws IOException {
     Path file = write("bad.nlpm", "model A : encoder { vocab = ; }\n");
-    Run run = run("fmt", file.toString());
+    CliRun run = run("fmt", file.toString());
     assertEquals(1, run.status());
     assertTrue(run.err().startsWith("bad.nlpm:1:29: error: expected a value after '=', found ';' [NLPM100]"), run.err());
     assertEquals("model A : encoder { vocab = ; }\n", Files.readString(file));

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,13 +15,8 @@ class TextCommandsTest {
 
   @TempDir Path dir;
 
-  record Run(int status, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int status = Main.execute(args, new PrintWriter(out), new PrintWriter(err));
-    return new Run(status, out.toString(), err.toString());
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   private Path corpus() throws IOException {
@@ -41,14 +34,14 @@ class TextCommandsTest {
   void vocabTrainsAWordPieceVocabularyThatTokenizeUses() throws IOException {
     Path corpus = corpus();
     Path out = dir.resolve("wp");
-    Run trained = run("vocab", "--kind", "wordpiece", "--size", "60", "-o", out.toString(), corpus.toString());
+    CliRun trained = run("vocab", "--kind", "wordpiece", "--size", "60", "-o", out.toString(), corpus.toString());
     assertEquals(0, trained.status(), trained.err());
     assertTrue(trained.out().contains("wrote " + out.resolve("vocab.txt") + " (60 tokens)"), trained.out());
     List<String> vocab = Files.readAllLines(out.resolve("vocab.txt"));
     assertEquals(List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"), vocab.subList(0, 5));
     assertTrue(vocab.contains("the"), "a frequent word is whole: " + vocab);
 
-    Run tokens = run("tokenize", "--vocab", out.resolve("vocab.txt").toString(), "The cat!");
+    CliRun tokens = run("tokenize", "--vocab", out.resolve("vocab.txt").toString(), "The cat!");
     assertEquals(0, tokens.status(), tokens.err());
     int the = vocab.indexOf("the");
     int cat = vocab.indexOf("cat");
@@ -62,10 +55,10 @@ class TextCommandsTest {
   void vocabTrainsAByteLevelBpeThatRoundTrips() throws IOException {
     Path corpus = corpus();
     Path out = dir.resolve("bpe");
-    Run trained = run("vocab", "--kind", "bpe", "--size", "300", "-o", out.toString(), corpus.toString());
+    CliRun trained = run("vocab", "--kind", "bpe", "--size", "300", "-o", out.toString(), corpus.toString());
     assertEquals(0, trained.status(), trained.err());
     assertTrue(Files.readString(out.resolve("merges.txt")).startsWith("#version: 0.2\n"));
-    Run tokens = run("tokenize", "--bpe", out.toString(), "The cat sat");
+    CliRun tokens = run("tokenize", "--bpe", out.toString(), "The cat sat");
     assertEquals(0, tokens.status(), tokens.err());
     assertTrue(tokens.out().startsWith("The/"), tokens.out());
     assertTrue(tokens.out().contains("Ġcat/"), "a frequent word is one token: " + tokens.out());
@@ -75,14 +68,14 @@ class TextCommandsTest {
   void aMalformedVocabularyIsReportedAtItsLine() throws IOException {
     Path vocab = dir.resolve("vocab.txt");
     Files.writeString(vocab, "[PAD]\n[UNK]\n\n[CLS]\n");
-    Run run = run("tokenize", "--vocab", vocab.toString(), "hello");
+    CliRun run = run("tokenize", "--vocab", vocab.toString(), "hello");
     assertEquals(2, run.status());
     assertEquals("nlpm: " + vocab + ":3: empty token\n", run.err());
   }
 
   @Test
   void aMissingCorpusIsAClearError() {
-    Run run = run("vocab", "-o", dir.toString(), dir.resolve("nope.txt").toString());
+    CliRun run = run("vocab", "-o", dir.toString(), dir.resolve("nope.txt").toString());
     assertEquals(2, run.status());
     assertEquals("nlpm: no such file: " + dir.resolve("nope.txt") + "\n", run.err());
   }
@@ -91,7 +84,7 @@ class TextCommandsTest {
   void invalidUtf8InACorpusIsReportedAtItsLine() throws IOException {
     Path file = dir.resolve("bad.txt");
     Files.write(file, new byte[] {'o', 'k', '\n', 'o', 'k', '\n', (byte) 0xFF, '\n'});
-    Run run = run("vocab", "-o", dir.resolve("v").toString(), file.toString());
+    CliRun run = run("vocab", "-o", dir.resolve("v").toString(), file.toString());
     assertEquals(2, run.status());
     assertTrue(run.err().startsWith("nlpm: " + file + ":3: invalid UTF-8"), run.err());
   }
