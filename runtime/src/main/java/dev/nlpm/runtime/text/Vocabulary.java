@@ -55,7 +55,15 @@ public final class Vocabulary {
    *     duplicate
    */
   public static Vocabulary readVocabTxt(Path file) throws IOException {
-    byte[] bytes = Files.readAllBytes(file);
+    return parseVocabTxt(file, Files.readAllBytes(file));
+  }
+
+  /** Reads a {@code vocab.txt} from a stream (a class-path resource); {@code name} is for errors. */
+  public static Vocabulary readVocabTxt(InputStream in, Path name) throws IOException {
+    return parseVocabTxt(name, in.readAllBytes());
+  }
+
+  private static Vocabulary parseVocabTxt(Path file, byte[] bytes) throws IOException {
     String text = StrictUtf8.decode(file, bytes);
     List<String> tokens = new ArrayList<>();
     Map<String, Integer> ids = new HashMap<>();
@@ -81,21 +89,6 @@ public final class Vocabulary {
       throw MalformedInputFileException.inFile(file, "the vocabulary is empty", null);
     }
     return new Vocabulary(List.copyOf(tokens), Map.copyOf(ids));
-  }
-
-  /** Reads a {@code vocab.txt} from a stream (a class-path resource); {@code name} is for errors. */
-  public static Vocabulary readVocabTxt(InputStream in, Path name) throws IOException {
-    Path tmp = Files.createTempFile("nlpm-vocab", ".txt");
-    try {
-      Files.copy(in, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      return readVocabTxt(tmp);
-    } catch (MalformedInputFileException e) {
-      throw e.line().isPresent()
-          ? MalformedInputFileException.atLine(name, e.line().getAsInt(), e.problem())
-          : MalformedInputFileException.inFile(name, e.problem(), null);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
   }
 
   /** Writes a {@code vocab.txt} atomically: one token a line, LF, a final newline. */

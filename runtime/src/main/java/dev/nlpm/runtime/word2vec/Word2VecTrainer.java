@@ -86,7 +86,7 @@ public final class Word2VecTrainer {
       if (options.threads() == 1) {
         Worker worker = new Worker(0);
         forEachBatch(files, batch -> {
-          worker.train(batch, alpha(e, totalRaw));
+          worker.train(batch, alpha(totalRaw));
           report(progress, e, totalRaw, start, lastReport, false);
         });
       } else {
@@ -108,7 +108,7 @@ public final class Word2VecTrainer {
       Thread thread = new Thread(() -> {
         try {
           for (int[][] batch = queue.take(); batch != poison; batch = queue.take()) {
-            worker.train(batch, alpha(epoch, totalRaw));
+            worker.train(batch, alpha(totalRaw));
           }
         } catch (InterruptedException ex) {
           Thread.currentThread().interrupt();
@@ -160,12 +160,12 @@ public final class Word2VecTrainer {
     long now = System.nanoTime();
     if (always || now - last[0] > 1_000_000_000L) {
       last[0] = now;
-      progress.progress(epoch, rawWords.get(), effectiveWords.get(), totalRaw, alpha(epoch, totalRaw), (now - start) / 1e9);
+      progress.progress(epoch, rawWords.get(), effectiveWords.get(), totalRaw, alpha(totalRaw), (now - start) / 1e9);
     }
   }
 
   /** The learning rate after the words done so far: linear from alpha to minAlpha over all epochs. */
-  private float alpha(int epoch, long totalRaw) {
+  private float alpha(long totalRaw) {
     double done = Math.min(1.0, rawWords.get() / (double) Math.max(1, totalRaw));
     return (float) (options.alpha() - (options.alpha() - options.minAlpha()) * done);
   }
