@@ -81,30 +81,36 @@ public final class Word2VecTrainer {
     long totalRaw = vocabulary.totalCount() * options.epochs();
     long start = System.nanoTime();
     long[] lastReport = {start};
+    // Created once: each worker's random stream runs on across epochs, so every epoch draws
+    // fresh subsampling, windows and negatives.
+    List<Worker> workers = new ArrayList<>();
+    for (int t = 0; t < options.threads(); t++) {
+      workers.add(new Worker(t));
+    }
     for (int epoch = 0; epoch < options.epochs(); epoch++) {
       int e = epoch;
       if (options.threads() == 1) {
-        Worker worker = new Worker(0);
+        Worker worker = workers.get(0);
         forEachBatch(files, batch -> {
           worker.train(batch, alpha(totalRaw));
           report(progress, e, totalRaw, start, lastReport, false);
         });
       } else {
-        trainInParallel(files, e, totalRaw, progress, start, lastReport);
+        trainInParallel(files, workers, e, totalRaw, progress, start, lastReport);
       }
       report(progress, e, totalRaw, start, lastReport, true);
     }
   }
 
   private void trainInParallel(
-      List<Path> files, int epoch, long totalRaw, ProgressListener progress, long start, long[] lastReport)
-      throws IOException {
+      List<Path> files, List<Worker> workers, int epoch, long totalRaw, ProgressListener progress,
+      long start, long[] lastReport) throws IOException {
     BlockingQueue<int[][]> queue = new ArrayBlockingQueue<>(options.threads() * 2);
     int[][] poison = new int[0][];
     List<Thread> threads = new ArrayList<>();
     Throwable[] failure = new Throwable[1];
-    for (int t = 0; t < options.threads(); t++) {
-      Worker worker = new Worker(t);
+    for (int t = 0; t < workers.size(); t++) {
+      Worker worker = workers.get(t);
       Thread thread = new Thread(() -> {
         try {
           for (int[][] batch = queue.take(); batch != poison; batch = queue.take()) {

@@ -160,6 +160,24 @@ class Word2VecTrainerTest {
   }
 
   @Test
+  void everyEpochDrawsFreshSubsampling() throws IOException {
+    Path file = corpus();
+    Word2VecVocabulary vocabulary = Word2VecVocabulary.count(List.of(file), 1, 0);
+    List<Long> effectiveAtEpochEnd = new ArrayList<>();
+    int[] lastEpoch = {-1};
+    Word2VecTrainer.train(vocabulary, List.of(file), small().withSample(1e-2).withEpochs(2),
+        (epoch, raw, effective, total, a, s) -> {
+          if (raw == vocabulary.totalCount() * (epoch + 1) && epoch != lastEpoch[0]) {
+            effectiveAtEpochEnd.add(effective);
+            lastEpoch[0] = epoch;
+          }
+        });
+    long first = effectiveAtEpochEnd.get(0);
+    long second = effectiveAtEpochEnd.get(1) - first;
+    assertTrue(first != second, "the second epoch kept other words than the first: " + first + " vs " + second);
+  }
+
+  @Test
   void progressCountsRawAndEffectiveWords() throws IOException {
     Path file = corpus();
     Word2VecVocabulary vocabulary = Word2VecVocabulary.count(List.of(file), 1, 0);
