@@ -12,8 +12,6 @@ import java.util.Objects;
  */
 public final class Encoding {
 
-  private static final Encoding EMPTY = new Encoding(new int[0], List.of(), new int[0], new int[0]);
-
   private final int[] ids;
   private final List<String> tokens;
   private final int[] starts;
@@ -41,11 +39,6 @@ public final class Encoding {
       }
     }
     return new Encoding(ids.clone(), List.copyOf(tokens), starts.clone(), ends.clone());
-  }
-
-  /** The encoding of text with no tokens. */
-  public static Encoding empty() {
-    return EMPTY;
   }
 
   /** How many tokens. */
