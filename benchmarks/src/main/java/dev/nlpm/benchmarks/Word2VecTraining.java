@@ -1,6 +1,10 @@
 package dev.nlpm.benchmarks;
 
+import dev.nlpm.models.CbowModel;
+import dev.nlpm.models.SkipGramHsModel;
+import dev.nlpm.models.SkipGramModel;
 import dev.nlpm.runtime.word2vec.Word2VecFormat;
+import dev.nlpm.runtime.word2vec.Word2VecKernels;
 import dev.nlpm.runtime.word2vec.Word2VecOptions;
 import dev.nlpm.runtime.word2vec.Word2VecTrainer;
 import dev.nlpm.runtime.word2vec.Word2VecVocabulary;
@@ -11,7 +15,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * nlpm's side of {@code benchmarks/word2vec/side_by_side.sh}: trains word2vec on a prepared corpus
+ * nlpm's side of {@code benchmarks/word2vec/side_by_side.sh}: trains the standard word2vec models
+ * (their generated kernels; {@code -Dnlpm.plainKernels=true} for the plain ones) on a prepared corpus
  * (one sentence a line, words separated by spaces) with gensim's settings, prints one JSON line
  * with the timing, and writes the vectors in word2vec's text format for the shared evaluator.
  *
@@ -35,24 +40,22 @@ public final class Word2VecTraining {
     long start = System.nanoTime();
     Word2VecVocabulary vocabulary = Word2VecVocabulary.count(List.of(corpus), 5, 0);
     double vocabSeconds = (System.nanoTime() - start) / 1e9;
+    // The generated facades of the standard declarations, with the benchmark's settings: the
+    // declarations' own, but for gensim's learning rate (0.025) for CBOW too.
     Word2VecOptions options =
-        Word2VecOptions.defaults().withDimension(100).withWindow(5).withEpochs(epochs)
-            .withThreads(threads).withSeed(seed);
-    if (!skipGram) {
-      options = options.withCbow();
-    }
-    if (hs) {
-      options = options.withHierarchicalSoftmax(0);
-    }
+        (skipGram ? hs ? SkipGramHsModel.options() : SkipGramModel.options() : CbowModel.options())
+            .withAlpha(0.025f, 0.0001f).withEpochs(epochs).withThreads(threads).withSeed(seed);
+    Word2VecKernels kernels = skipGram ? hs ? SkipGramHsModel.kernels() : SkipGramModel.kernels() : CbowModel.kernels();
     long[] done = new long[2];
     long trainStart = System.nanoTime();
     Word2VecWeights weights =
-        Word2VecTrainer.train(vocabulary, List.of(corpus), options, (epoch, raw, effective, total, alpha, s) -> {
+        Word2VecTrainer.train(vocabulary, List.of(corpus), options,
+            kernels, (epoch, raw, effective, total, alpha, s) -> {
           done[0] = raw;
           done[1] = effective;
           System.err.printf(Locale.ROOT, "\rnlpm: epoch %d  %5.1f%%  alpha %.5f  %,.0f words/s  %,.0f effective words/s",
               epoch + 1, 100.0 * raw / total, alpha, raw / s, effective / s);
-        });
+        }, null);
     double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
     System.err.println();
     Word2VecFormat.writeText(weights.wordVectors(), out);

@@ -1,6 +1,8 @@
 package dev.nlpm.compiler.codegen;
 
+import dev.nlpm.compiler.ir.Family;
 import dev.nlpm.compiler.plan.ModelPlan;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Generates every source file of one planned model. */
@@ -9,6 +11,12 @@ public final class CodeGenerator {
   private CodeGenerator() {}
 
   public static List<GeneratedFile> generate(ModelPlan plan) {
-    return List.of(new LayoutWriter(plan).write());
+    List<GeneratedFile> files = new ArrayList<>();
+    files.add(new LayoutWriter(plan).write());
+    if (plan.model().family() == Family.WORD2VEC) {
+      files.add(new Word2VecKernelsWriter(plan.model()).write());
+      files.add(new Word2VecModelWriter(plan.model()).write());
+    }
+    return List.copyOf(files);
   }
 }

@@ -28,28 +28,6 @@ public final class SamplingTables {
   }
 
   /**
-   * word2vec.c's {@code InitUnigramTable}: {@code size} slots, word {@code w} filling a share
-   * proportional to {@code count[w]^power}; a uniformly drawn slot is a negative sample.
-   */
-  public static int[] unigramTable(long[] counts, double power, int size) {
-    double total = 0;
-    for (long c : counts) {
-      total += Math.pow(c, power);
-    }
-    int[] table = new int[size];
-    int i = 0;
-    double cumulative = Math.pow(counts[0], power) / total;
-    for (int a = 0; a < size; a++) {
-      table[a] = i;
-      if (a / (double) size > cumulative && i < counts.length - 1) {
-        i++;
-        cumulative += Math.pow(counts[i], power) / total;
-      }
-    }
-    return table;
-  }
-
-  /**
    * The probability of keeping each word under subsampling with threshold {@code sample}, as
    * word2vec.c defines it: {@code (sqrt(c / (s·T)) + 1) · (s·T) / c} for count {@code c} and
    * {@code T} words in all, capped at 1; {@code sample <= 0} keeps every word.

@@ -11,7 +11,8 @@ package dev.nlpm.runtime.word2vec;
  * @param hierarchicalSoftmax whether to train the Huffman-tree output layer
  * @param negativePower the exponent of the unigram distribution negatives are drawn from
  * @param sample the subsampling threshold; 0 keeps every word
- * @param unigramTableSize slots of the negative-sampling table
+ * @param cbowMean whether CBOW's hidden vector is the mean of the context vectors (word2vec.c's
+ *     {@code -cbow 1 -cbow_mean 1}, the default) or their sum
  */
 public record Word2VecOptions(
     boolean skipGram,
@@ -26,7 +27,7 @@ public record Word2VecOptions(
     int epochs,
     int threads,
     long seed,
-    int unigramTableSize) {
+    boolean cbowMean) {
 
   public Word2VecOptions {
     require(dimension > 0, "dimension must be positive, got " + dimension);
@@ -36,52 +37,52 @@ public record Word2VecOptions(
     require(alpha > 0 && minAlpha >= 0 && minAlpha <= alpha, "need 0 <= minAlpha <= alpha, alpha > 0");
     require(epochs > 0, "epochs must be positive, got " + epochs);
     require(threads > 0, "threads must be positive, got " + threads);
-    require(unigramTableSize > 0, "the unigram table needs slots");
   }
 
   /** gensim's defaults: skip-gram, negative sampling. */
   public static Word2VecOptions defaults() {
-    return new Word2VecOptions(true, 100, 5, 5, false, 0.75, 1e-3, 0.025f, 0.0001f, 5, 1, 1, 1_000_000);
+    return new Word2VecOptions(true, 100, 5, 5, false, 0.75, 1e-3, 0.025f, 0.0001f, 5, 1, 1, true);
   }
 
   public Word2VecOptions withCbow() {
-    return new Word2VecOptions(false, dimension, window, negatives, hierarchicalSoftmax, negativePower, sample, alpha, minAlpha, epochs, threads, seed, unigramTableSize);
+    return new Word2VecOptions(false, dimension, window, negatives, hierarchicalSoftmax, negativePower, sample, alpha, minAlpha, epochs, threads, seed, cbowMean);
   }
 
   public Word2VecOptions withHierarchicalSoftmax(int negatives) {
-    return new Word2VecOptions(skipGram, dimension, window, negatives, true, negativePower, sample, alpha, minAlpha, epochs, threads, seed, unigramTableSize);
+    return new Word2VecOptions(skipGram, dimension, window, negatives, true, negativePower, sample, alpha, minAlpha, epochs, threads, seed, cbowMean);
   }
 
   public Word2VecOptions withDimension(int dimension) {
-    return new Word2VecOptions(skipGram, dimension, window, negatives, hierarchicalSoftmax, negativePower, sample, alpha, minAlpha, epochs, threads, seed, unigramTableSize);
+    return new Word2VecOptions(skipGram, dimension, window, negatives, hierarchicalSoftmax, negativePower, sample, alpha, minAlpha, epochs, threads, seed, cbowMean);
   }
 
   public Word2VecOptions withWindow(int window) {
-    return new Word2VecOptions(skipGram, dimension, window, negatives, hierarchicalSoftmax, negativePower, sample, alpha, minAlpha, epochs, threads, seed, unigramTableSize);
+    return new Word2VecOptions(skipGram, dimension, window, negatives, hierarchicalSoftmax, negativePower, sample, alpha, minAlpha, epochs, threads, seed, cbowMean);
   }
 
   public Word2VecOptions withEpochs(int epochs) {
-    return new Word2VecOptions(skipGram, dimension, window, negatives, hierarchicalSoftmax, negativePower, sample, alpha, minAlpha, epochs, threads, seed, unigramTableSize);
+    return new Word2VecOptions(skipGram, dimension, window, negatives, hierarchicalSoftmax, negativePower, sample, alpha, minAlpha, epochs, threads, seed, cbowMean);
   }
 
   public Word2VecOptions withSample(double sample) {
-    return new Word2VecOptions(skipGram, dimension, window, negatives, hierarchicalSoftmax, negativePower, sample, alpha, minAlpha, epochs, threads, seed, unigramTableSize);
+    return new Word2VecOptions(skipGram, dimension, window, negatives, hierarchicalSoftmax, negativePower, sample, alpha, minAlpha, epochs, threads, seed, cbowMean);
   }
 
   public Word2VecOptions withAlpha(float alpha, float minAlpha) {
-    return new Word2VecOptions(skipGram, dimension, window, negatives, hierarchicalSoftmax, negativePower, sample, alpha, minAlpha, epochs, threads, seed, unigramTableSize);
+    return new Word2VecOptions(skipGram, dimension, window, negatives, hierarchicalSoftmax, negativePower, sample, alpha, minAlpha, epochs, threads, seed, cbowMean);
   }
 
   public Word2VecOptions withThreads(int threads) {
-    return new Word2VecOptions(skipGram, dimension, window, negatives, hierarchicalSoftmax, negativePower, sample, alpha, minAlpha, epochs, threads, seed, unigramTableSize);
+    return new Word2VecOptions(skipGram, dimension, window, negatives, hierarchicalSoftmax, negativePower, sample, alpha, minAlpha, epochs, threads, seed, cbowMean);
   }
 
   public Word2VecOptions withSeed(long seed) {
-    return new Word2VecOptions(skipGram, dimension, window, negatives, hierarchicalSoftmax, negativePower, sample, alpha, minAlpha, epochs, threads, seed, unigramTableSize);
+    return new Word2VecOptions(skipGram, dimension, window, negatives, hierarchicalSoftmax, negativePower, sample, alpha, minAlpha, epochs, threads, seed, cbowMean);
   }
 
-  public Word2VecOptions withUnigramTableSize(int size) {
-    return new Word2VecOptions(skipGram, dimension, window, negatives, hierarchicalSoftmax, negativePower, sample, alpha, minAlpha, epochs, threads, seed, size);
+  /** CBOW's hidden vector the sum of the context vectors rather than their mean. */
+  public Word2VecOptions withCbowSum() {
+    return new Word2VecOptions(skipGram, dimension, window, negatives, hierarchicalSoftmax, negativePower, sample, alpha, minAlpha, epochs, threads, seed, false);
   }
 
   private static void require(boolean ok, String message) {

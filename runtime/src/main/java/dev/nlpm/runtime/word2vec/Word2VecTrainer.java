@@ -1,5 +1,6 @@
 package dev.nlpm.runtime.word2vec;
 
+import dev.nlpm.runtime.io.MalformedInputFileException;
 import dev.nlpm.runtime.io.Utf8Lines;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -15,10 +16,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * files read a line (a sentence) at a time, epoch after epoch, with the learning rate decaying
  * linearly from {@code alpha} to {@code minAlpha} over all the words of all epochs.
  *
- * <p>This is the plain path: loops over the dimension as written, one flat array per matrix. With
- * more than one thread the workers share the weights without locks (Hogwild), as word2vec.c and
- * gensim do, so only a one-thread run is reproducible bit for bit; it then runs in the calling
- * thread with one random stream seeded by {@link Word2VecOptions#seed()}.
+ * <p>The vector work goes through {@link Word2VecKernels}: a generated model passes its
+ * dimension-specialized kernels, everything else gets the plain ones. With more than one thread
+ * the workers share the weights without locks (Hogwild), as word2vec.c and gensim do, so only a
+ * one-thread run is reproducible bit for bit; it then runs in the calling thread with one random
+ * stream seeded by {@link Word2VecOptions#seed()}.
+ *
+ * <p>Given a checkpoint path, the trainer writes a {@link Word2VecCheckpoint} atomically after
+ * every epoch; {@link #resume} continues from the last one written, and a one-thread run resumed
+ * gives the same bits as one never stopped.
  */
 public final class Word2VecTrainer {
 
@@ -46,48 +52,93 @@ public final class Word2VecTrainer {
 
   private final Word2VecVocabulary vocabulary;
   private final Word2VecOptions options;
+  private final Word2VecKernels kernels;
   private final Word2VecWeights weights;
   private final float[] sigmoid = SamplingTables.sigmoidTable();
   private final float[] keep;
-  private final int[] unigram;
+  private final NegativeSampler negatives;
   private final HuffmanTree tree;
 
   private final AtomicLong rawWords = new AtomicLong();
   private final AtomicLong effectiveWords = new AtomicLong();
 
-  private Word2VecTrainer(Word2VecVocabulary vocabulary, Word2VecOptions options) {
-    this.vocabulary = vocabulary;
+  private Word2VecTrainer(Word2VecWeights weights, Word2VecOptions options, Word2VecKernels kernels) {
+    if (kernels.dimension() != options.dimension()) {
+      throw new IllegalArgumentException(
+          "the kernels are for dimension " + kernels.dimension() + ", the options say " + options.dimension());
+    }
+    if (weights.dimension() != options.dimension()) {
+      throw new IllegalArgumentException(
+          "the weights have dimension " + weights.dimension() + ", the options say " + options.dimension());
+    }
+    this.vocabulary = weights.vocabulary();
     this.options = options;
+    this.kernels = kernels;
     long[] counts = vocabulary.counts();
-    this.weights = Word2VecWeights.initialize(vocabulary, options);
+    this.weights = weights;
     this.keep = SamplingTables.keepProbabilities(counts, vocabulary.totalCount(), options.sample());
-    this.unigram =
-        options.negatives() > 0
-            ? SamplingTables.unigramTable(counts, options.negativePower(), options.unigramTableSize())
-            : null;
+    this.negatives = options.negatives() > 0 ? NegativeSampler.of(counts, options.negativePower()) : null;
     this.tree = options.hierarchicalSoftmax() ? HuffmanTree.build(counts) : null;
   }
 
-  /** Trains on {@code files} and returns the weights. */
+  /** Trains on {@code files} with the plain kernels and returns the weights. */
   public static Word2VecWeights train(
       Word2VecVocabulary vocabulary, List<Path> files, Word2VecOptions options, ProgressListener progress)
       throws IOException {
-    Word2VecTrainer trainer = new Word2VecTrainer(vocabulary, options);
-    trainer.run(files, progress);
+    return train(vocabulary, files, options, Word2VecKernels.plain(options.dimension()), progress, null);
+  }
+
+  /**
+   * Trains on {@code files} with these kernels and returns the weights.
+   *
+   * @param checkpoint where to write a checkpoint after every epoch, or null for none
+   */
+  public static Word2VecWeights train(
+      Word2VecVocabulary vocabulary,
+      List<Path> files,
+      Word2VecOptions options,
+      Word2VecKernels kernels,
+      ProgressListener progress,
+      Path checkpoint)
+      throws IOException {
+    Word2VecTrainer trainer = new Word2VecTrainer(Word2VecWeights.initialize(vocabulary, options), options, kernels);
+    List<Worker> workers = new ArrayList<>();
+    for (int t = 0; t < options.threads(); t++) {
+      workers.add(trainer.new Worker(options.seed() * 0x9E3779B97F4A7C15L + t));
+    }
+    trainer.run(files, workers, 0, progress, checkpoint);
     return trainer.weights;
   }
 
-  private void run(List<Path> files, ProgressListener progress) throws IOException {
+  /**
+   * Continues the training a checkpoint stopped, over the same {@code files}, from the epoch after
+   * the last one it completed, writing new checkpoints to the same path; returns the weights.
+   *
+   * @throws MalformedInputFileException if the checkpoint is not one
+   * @throws IllegalArgumentException if the kernels are for another dimension
+   */
+  public static Word2VecWeights resume(
+      Path checkpoint, List<Path> files, Word2VecKernels kernels, ProgressListener progress) throws IOException {
+    Word2VecCheckpoint saved = Word2VecCheckpoint.read(checkpoint);
+    Word2VecTrainer trainer = new Word2VecTrainer(saved.weights(), saved.options(), kernels);
+    trainer.rawWords.set(saved.rawWords());
+    trainer.effectiveWords.set(saved.effectiveWords());
+    List<Worker> workers = new ArrayList<>();
+    for (long random : saved.randoms()) {
+      workers.add(trainer.new Worker(random));
+    }
+    trainer.run(files, workers, saved.epochsDone(), progress, checkpoint);
+    return trainer.weights;
+  }
+
+  private void run(List<Path> files, List<Worker> workers, int firstEpoch, ProgressListener progress, Path checkpoint)
+      throws IOException {
     long totalRaw = vocabulary.totalCount() * options.epochs();
     long start = System.nanoTime();
     long[] lastReport = {start};
-    // Created once: each worker's random stream runs on across epochs, so every epoch draws
-    // fresh subsampling, windows and negatives.
-    List<Worker> workers = new ArrayList<>();
-    for (int t = 0; t < options.threads(); t++) {
-      workers.add(new Worker(t));
-    }
-    for (int epoch = 0; epoch < options.epochs(); epoch++) {
+    // The workers live across epochs: each one's random stream runs on, so every epoch draws fresh
+    // subsampling, windows and negatives.
+    for (int epoch = firstEpoch; epoch < options.epochs(); epoch++) {
       int e = epoch;
       if (options.threads() == 1) {
         Worker worker = workers.get(0);
@@ -99,6 +150,11 @@ public final class Word2VecTrainer {
         trainInParallel(files, workers, e, totalRaw, progress, start, lastReport);
       }
       report(progress, e, totalRaw, start, lastReport, true);
+      if (checkpoint != null) {
+        long[] randoms = workers.stream().mapToLong(w -> w.random).toArray();
+        new Word2VecCheckpoint(options, weights, epoch + 1, rawWords.get(), effectiveWords.get(), randoms)
+            .write(checkpoint);
+      }
     }
   }
 
@@ -210,10 +266,11 @@ public final class Word2VecTrainer {
     private long random;
     private final float[] hidden;
     private final float[] error;
+    private final float[] lanes = new float[Word2VecKernels.LANES];
     private final int[] kept = new int[MAX_SENTENCE];
 
-    Worker(int id) {
-      this.random = options.seed() * 0x9E3779B97F4A7C15L + id;
+    Worker(long random) {
+      this.random = random;
       this.hidden = new float[options.dimension()];
       this.error = new float[options.dimension()];
     }
@@ -257,17 +314,16 @@ public final class Word2VecTrainer {
         if (a == window || c < 0 || c >= length) {
           continue;
         }
-        int input = kept[c] * options.dimension();
+        float[] input = weights.input()[kept[c]];
         java.util.Arrays.fill(error, 0f);
-        update(weights.input(), input, word, alpha);
-        Kernels.axpy(1f, error, 0, weights.input(), input, options.dimension());
+        update(input, word, alpha);
+        kernels.axpy(1f, error, input);
       }
     }
 
     private void trainCbow(int position, int length, int shrink, float alpha) {
       int window = options.window();
-      int dim = options.dimension();
-      float[] in = weights.input();
+      float[][] in = weights.input();
       java.util.Arrays.fill(hidden, 0f);
       int count = 0;
       for (int a = shrink; a < window * 2 + 1 - shrink; a++) {
@@ -275,48 +331,48 @@ public final class Word2VecTrainer {
         if (a == window || c < 0 || c >= length) {
           continue;
         }
-        Kernels.axpy(1f, in, kept[c] * dim, hidden, 0, dim);
+        kernels.axpy(1f, in[kept[c]], hidden);
         count++;
       }
       if (count == 0) {
         return;
       }
-      Kernels.scale(1f / count, hidden, dim);
+      if (options.cbowMean()) {
+        kernels.scale(1f / count, hidden);
+      }
       java.util.Arrays.fill(error, 0f);
-      update(hidden, 0, kept[position], alpha);
+      update(hidden, kept[position], alpha);
       for (int a = shrink; a < window * 2 + 1 - shrink; a++) {
         int c = position - window + a;
         if (a == window || c < 0 || c >= length) {
           continue;
         }
-        Kernels.axpy(1f, error, 0, in, kept[c] * dim, dim);
+        kernels.axpy(1f, error, in[kept[c]]);
       }
     }
 
     /**
-     * One prediction of {@code word} from the hidden vector at {@code h[hOffset..]}: accumulates
-     * the gradient for the hidden vector into {@code error} and updates the output weights.
+     * One prediction of {@code word} from the hidden vector {@code h}: accumulates the gradient
+     * for the hidden vector into {@code error} and updates the output weights.
      */
-    private void update(float[] h, int hOffset, int word, float alpha) {
-      int dim = options.dimension();
+    private void update(float[] h, int word, float alpha) {
       if (tree != null) {
-        float[] out = weights.hierarchicalOutput();
+        float[][] out = weights.hierarchicalOutput();
         byte[] code = tree.code(word);
         int[] points = tree.points(word);
         for (int d = 0; d < code.length; d++) {
-          int row = points[d] * dim;
-          float f = Kernels.dot(h, hOffset, out, row, dim);
+          float[] row = out[points[d]];
+          float f = kernels.dot(h, row, lanes);
           if (f <= -SamplingTables.MAX_EXP || f >= SamplingTables.MAX_EXP) {
             continue;
           }
           f = sigmoid[(int) ((f + SamplingTables.MAX_EXP) * (SamplingTables.SIGMOID_TABLE_SIZE / SamplingTables.MAX_EXP / 2))];
           float g = (1 - code[d] - f) * alpha;
-          Kernels.axpy(g, out, row, error, 0, dim);
-          Kernels.axpy(g, h, hOffset, out, row, dim);
+          kernels.update(g, h, row, error);
         }
       }
-      if (unigram != null) {
-        float[] out = weights.negativeOutput();
+      if (negatives != null) {
+        float[][] out = weights.negativeOutput();
         for (int d = 0; d <= options.negatives(); d++) {
           int target;
           float label;
@@ -324,14 +380,14 @@ public final class Word2VecTrainer {
             target = word;
             label = 1;
           } else {
-            target = unigram[(int) Long.remainderUnsigned(next() >>> 16, unigram.length)];
+            target = negatives.sample(next());
             if (target == word) {
               continue;
             }
             label = 0;
           }
-          int row = target * dim;
-          float f = Kernels.dot(h, hOffset, out, row, dim);
+          float[] row = out[target];
+          float f = kernels.dot(h, row, lanes);
           float g;
           if (f > SamplingTables.MAX_EXP) {
             g = (label - 1) * alpha;
@@ -340,8 +396,7 @@ public final class Word2VecTrainer {
           } else {
             g = (label - sigmoid[(int) ((f + SamplingTables.MAX_EXP) * (SamplingTables.SIGMOID_TABLE_SIZE / SamplingTables.MAX_EXP / 2))]) * alpha;
           }
-          Kernels.axpy(g, out, row, error, 0, dim);
-          Kernels.axpy(g, h, hOffset, out, row, dim);
+          kernels.update(g, h, row, error);
         }
       }
     }

@@ -65,6 +65,24 @@ public final class Word2VecVocabulary {
   }
 
   /**
+   * A vocabulary in a given order, as a checkpoint stored it.
+   *
+   * @throws IllegalArgumentException if a word repeats or a count is not positive
+   */
+  static Word2VecVocabulary restore(String[] words, long[] counts) {
+    Word2VecVocabulary vocabulary = new Word2VecVocabulary(words.clone(), counts.clone());
+    if (vocabulary.index.size() != words.length) {
+      throw new IllegalArgumentException("a word occurs twice in the vocabulary");
+    }
+    for (int i = 0; i < counts.length; i++) {
+      if (counts[i] < 1) {
+        throw new IllegalArgumentException("word " + i + " (" + words[i] + ") has count " + counts[i]);
+      }
+    }
+    return vocabulary;
+  }
+
+  /**
    * Counts the words of UTF-8 text files, streaming, split as word2vec.c splits them (space, tab,
    * newline; see {@link WhitespaceTokenizer.Mode#WORD2VEC}), each line a sentence.
    */

@@ -51,19 +51,37 @@ class Word2VecTablesTest {
   }
 
   @Test
-  void negativeSamplingTableFollowsCountToThePower() {
-    long[] counts = {1000, 300, 50, 7, 1};
-    int[] table = SamplingTables.unigramTable(counts, 0.75, 1_000_000);
+  void negativeSamplingFollowsCountToThePowerExactly() {
+    long[] counts = {1000, 300, 50, 7, 1, 1, 123_456};
     double total = 0;
     for (long c : counts) {
       total += Math.pow(c, 0.75);
     }
+    double[] p = NegativeSampler.of(counts, 0.75).probabilities();
+    for (int w = 0; w < counts.length; w++) {
+      assertEquals(Math.pow(counts[w], 0.75) / total, p[w], 1e-6, "share of word " + w);
+    }
+  }
+
+  @Test
+  void drawsFromWord2vecsRandomStreamFollowTheDistribution() {
+    long[] counts = {1000, 300, 50, 7, 1};
+    double total = 0;
+    for (long c : counts) {
+      total += Math.pow(c, 0.75);
+    }
+    NegativeSampler sampler = NegativeSampler.of(counts, 0.75);
     int[] seen = new int[counts.length];
-    for (int w : table) {
-      seen[w]++;
+    long random = 1;
+    int draws = 1_000_000;
+    for (int i = 0; i < draws; i++) {
+      random = random * 25214903917L + 11;
+      seen[sampler.sample(random)]++;
     }
     for (int w = 0; w < counts.length; w++) {
-      assertEquals(Math.pow(counts[w], 0.75) / total, seen[w] / 1e6, 1e-5, "share of word " + w);
+      double expected = Math.pow(counts[w], 0.75) / total;
+      // Four standard deviations of a binomial share over a million draws.
+      assertEquals(expected, seen[w] / (double) draws, 4 * Math.sqrt(expected * (1 - expected) / draws), "share of word " + w);
     }
   }
 

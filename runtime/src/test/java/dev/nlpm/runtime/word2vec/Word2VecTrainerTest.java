@@ -55,7 +55,7 @@ class Word2VecTrainerTest {
 
   private static Word2VecOptions small() {
     return Word2VecOptions.defaults().withDimension(20).withWindow(3).withEpochs(5)
-        .withSample(0).withUnigramTableSize(100_000).withAlpha(0.05f, 0.0001f);
+        .withSample(0).withAlpha(0.05f, 0.0001f);
   }
 
   private static void assertGroupsSeparate(Word2VecWeights w) {
@@ -81,11 +81,10 @@ class Word2VecTrainerTest {
    */
   private static void assertPredictsOwnContexts(Word2VecWeights w) {
     Word2VecVocabulary v = w.vocabulary();
-    int dim = w.dimension();
     double own = 0;
     double other = 0;
     for (String a : ANIMALS) {
-      int in = v.indexOf(a) * dim;
+      float[] in = w.input()[v.indexOf(a)];
       own += logProbability(w, in, v.indexOf("eats"));
       other += logProbability(w, in, v.indexOf("drives"));
     }
@@ -94,19 +93,19 @@ class Word2VecTrainerTest {
         "P(eats | animal) beats a uniform guess: log " + own / ANIMALS.length);
   }
 
-  private static double logProbability(Word2VecWeights w, int in, int target) {
-    int dim = w.dimension();
+  private static double logProbability(Word2VecWeights w, float[] in, int target) {
+    Word2VecKernels kernels = Word2VecKernels.plain(w.dimension());
     double log = 0;
     if (w.hierarchicalOutput() != null) {
       HuffmanTree tree = HuffmanTree.build(w.vocabulary().counts());
       for (int d = 0; d < tree.code(target).length; d++) {
-        double f = Kernels.dot(w.input(), in, w.hierarchicalOutput(), tree.points(target)[d] * dim, dim);
+        double f = kernels.dot(in, w.hierarchicalOutput()[tree.points(target)[d]], new float[Word2VecKernels.LANES]);
         double p = 1 / (1 + Math.exp(-f));
         log += Math.log(tree.code(target)[d] == 0 ? p : 1 - p);
       }
     }
     if (w.negativeOutput() != null) {
-      double f = Kernels.dot(w.input(), in, w.negativeOutput(), target * dim, dim);
+      double f = kernels.dot(in, w.negativeOutput()[target], new float[Word2VecKernels.LANES]);
       log += Math.log(1 / (1 + Math.exp(-f)));
     }
     return log;
@@ -140,7 +139,7 @@ class Word2VecTrainerTest {
     Word2VecWeights c = train(small().withSample(1e-2).withSeed(2));
     assertArrayEquals(a.input(), b.input());
     assertArrayEquals(a.negativeOutput(), b.negativeOutput());
-    assertFalse(java.util.Arrays.equals(a.input(), c.input()));
+    assertFalse(java.util.Arrays.deepEquals(a.input(), c.input()));
   }
 
   @Test
@@ -156,7 +155,7 @@ class Word2VecTrainerTest {
     Word2VecVocabulary vocabulary = Word2VecVocabulary.count(List.of(file), 1, 0);
     Word2VecWeights w = Word2VecTrainer.train(
         vocabulary, List.of(file), small().withThreads(2).withEpochs(1), Word2VecTrainer.ProgressListener.NONE);
-    assertEquals(vocabulary.size() * 20, w.input().length);
+    assertEquals(vocabulary.size(), w.input().length);
   }
 
   @Test

@@ -1,0 +1,216 @@
+package dev.nlpm.codegen;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.testing.compile.Compiler;
+import com.google.testing.compile.JavaFileObjects;
+import dev.nlpm.compiler.codegen.GeneratedFile;
+import dev.nlpm.models.CbowModel;
+import dev.nlpm.models.SkipGramHsModel;
+import dev.nlpm.models.SkipGramKernels;
+import dev.nlpm.models.SkipGramModel;
+import dev.nlpm.runtime.word2vec.Word2VecKernels;
+import dev.nlpm.runtime.word2vec.Word2VecOptions;
+import dev.nlpm.runtime.word2vec.Word2VecTrainer;
+import dev.nlpm.runtime.word2vec.Word2VecWeights;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The generated word2vec code: the kernels against their plain twin for dimensions that exercise
+ * the unrolled loop, its tail and neither; the facades of the standard models train to the same
+ * bits as the plain path; and they carry the declared settings.
+ */
+class Word2VecGeneratedTest {
+
+  @TempDir Path dir;
+
+  /** Compiles a word2vec declaration of this dimension and instantiates its kernels. */
+  private static Word2VecKernels generatedKernels(int dim) throws Exception {
+    String text = "package gen;\nmodel W" + dim + " : word2vec {\n  dim = " + dim + ";\n  objective skipgram;\n}\n";
+    List<GeneratedFile> files = Models.compile("w.nlpm", text).files();
+    List<JavaFileObject> sources = new ArrayList<>();
+    for (GeneratedFile file : files) {
+      sources.add(JavaFileObjects.forSourceString(file.qualifiedName(), file.source()));
+    }
+    com.google.testing.compile.Compilation javac = Compiler.javac().withOptions("-Xlint:all", "-Werror").compile(sources);
+    assertThat(javac).succeededWithoutWarnings();
+    Map<String, byte[]> classes = new HashMap<>();
+    for (JavaFileObject file : javac.generatedFiles()) {
+      if (file.getKind() == JavaFileObject.Kind.CLASS) {
+        try (InputStream in = file.openInputStream()) {
+          String name = file.getName().replaceFirst("^/CLASS_OUTPUT/", "").replace(".class", "").replace('/', '.');
+          classes.put(name, in.readAllBytes());
+        }
+      }
+    }
+    ClassLoader loader = new ClassLoader(Word2VecGeneratedTest.class.getClassLoader()) {
+      @Override
+      protected Class<?> findClass(String name) throws ClassNotFoundException {
+        byte[] bytes = classes.get(name);
+        if (bytes == null) {
+          throw new ClassNotFoundException(name);
+        }
+        return defineClass(name, bytes, 0, bytes.length);
+      }
+    };
+    return (Word2VecKernels) loader.loadClass("gen.W" + dim + "Kernels").getDeclaredConstructor().newInstance();
+  }
+
+  private static float[] random(Random random, int n) {
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = (float) random.nextGaussian();
+    }
+    return v;
+  }
+
+  @Test
+  void generatedKernelsEqualThePlainOnesBitForBit() throws Exception {
+    Random random = new Random(11);
+    float[] lanes = new float[Word2VecKernels.LANES];
+    for (int dim : new int[] {1, 3, 16, 17, 40, 100, 300}) {
+      Word2VecKernels generated = generatedKernels(dim);
+      Word2VecKernels plain = Word2VecKernels.plain(dim);
+      assertEquals(dim, generated.dimension());
+      for (int trial = 0; trial < 200; trial++) {
+        float[] x = random(random, dim);
+        float[] y = random(random, dim);
+        float a = (float) random.nextGaussian();
+        assertEquals(Float.floatToIntBits(plain.dot(x, y, lanes)), Float.floatToIntBits(generated.dot(x, y, lanes)), "dot, dim " + dim);
+        double exact = 0;
+        for (int i = 0; i < dim; i++) {
+          exact += (double) x[i] * y[i];
+        }
+        assertEquals(exact, generated.dot(x, y, lanes), 1e-5 + 1e-4 * Math.abs(exact), "dot against double precision, dim " + dim);
+
+        float[] y1 = y.clone();
+        float[] y2 = y.clone();
+        plain.axpy(a, x, y1);
+        generated.axpy(a, x, y2);
+        assertArrayEquals(y1, y2, "axpy, dim " + dim);
+
+        float[] out1 = y.clone();
+        float[] out2 = y.clone();
+        float[] err1 = random(new Random(trial), dim);
+        float[] err2 = err1.clone();
+        plain.update(a, x, out1, err1);
+        generated.update(a, x, out2, err2);
+        assertArrayEquals(out1, out2, "update's output, dim " + dim);
+        assertArrayEquals(err1, err2, "update's error, dim " + dim);
+
+        float[] s1 = x.clone();
+        float[] s2 = x.clone();
+        plain.scale(a, s1);
+        generated.scale(a, s2);
+        assertArrayEquals(s1, s2, "scale, dim " + dim);
+      }
+    }
+  }
+
+  private Path corpus() throws IOException {
+    Random random = new Random(5);
+    String[][] groups = {{"cat", "dog", "mouse", "eats", "sleeps", "purrs"}, {"car", "bus", "truck", "drives", "parks", "honks"}};
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < 400; i++) {
+      String[] group = groups[random.nextInt(2)];
+      StringBuilder line = new StringBuilder("the");
+      for (int k = 0; k < 6; k++) {
+        line.append(' ').append(group[random.nextInt(group.length)]);
+      }
+      lines.add(line.toString());
+    }
+    Path file = dir.resolve("corpus.txt");
+    Files.write(file, lines);
+    return file;
+  }
+
+  private static void assertSameWeights(Word2VecWeights expected, Word2VecWeights actual) {
+    assertArrayEquals(expected.input(), actual.input());
+    if (expected.negativeOutput() != null) {
+      assertArrayEquals(expected.negativeOutput(), actual.negativeOutput());
+    }
+    if (expected.hierarchicalOutput() != null) {
+      assertArrayEquals(expected.hierarchicalOutput(), actual.hierarchicalOutput());
+    }
+  }
+
+  @Test
+  void theFacadesTrainToTheSameBitsAsThePlainPath() throws IOException {
+    List<Path> corpus = List.of(corpus());
+    Word2VecTrainer.ProgressListener quiet = Word2VecTrainer.ProgressListener.NONE;
+    Word2VecOptions skipGram = SkipGramModel.options().withThreads(1).withEpochs(2);
+    Word2VecWeights generated = SkipGramModel.train(corpus, skipGram, quiet, null);
+    Word2VecWeights plain =
+        Word2VecTrainer.train(SkipGramModel.vocabulary(corpus), corpus, skipGram, Word2VecKernels.plain(100), quiet, null);
+    assertSameWeights(plain, generated);
+
+    Word2VecOptions cbow = CbowModel.options().withThreads(1).withEpochs(2);
+    assertSameWeights(
+        Word2VecTrainer.train(CbowModel.vocabulary(corpus), corpus, cbow, Word2VecKernels.plain(100), quiet, null),
+        CbowModel.train(corpus, cbow, quiet, null));
+
+    Word2VecOptions hs = SkipGramHsModel.options().withThreads(1).withEpochs(2);
+    assertSameWeights(
+        Word2VecTrainer.train(SkipGramHsModel.vocabulary(corpus), corpus, hs, Word2VecKernels.plain(100), quiet, null),
+        SkipGramHsModel.train(corpus, hs, quiet, null));
+  }
+
+  @Test
+  void theFacadesCarryTheDeclaredSettings() {
+    Word2VecOptions sg = SkipGramModel.options();
+    assertTrue(sg.skipGram());
+    assertEquals(100, sg.dimension());
+    assertEquals(5, sg.window());
+    assertEquals(5, sg.negatives());
+    assertEquals(0.75, sg.negativePower());
+    assertEquals(1e-3, sg.sample());
+    assertEquals(0.025f, sg.alpha());
+    assertEquals(0.0001f, sg.minAlpha());
+    assertEquals(5, sg.epochs());
+    assertEquals(Runtime.getRuntime().availableProcessors(), sg.threads(), "threads = 0 means a thread per core");
+    assertEquals(5, SkipGramModel.MIN_COUNT);
+    assertEquals(2_000_000, SkipGramModel.MAX_VOCAB);
+
+    Word2VecOptions cbow = CbowModel.options();
+    assertTrue(!cbow.skipGram() && cbow.cbowMean());
+    assertEquals(0.05f, cbow.alpha());
+
+    Word2VecOptions hs = SkipGramHsModel.options();
+    assertTrue(hs.hierarchicalSoftmax());
+    assertEquals(0, hs.negatives());
+  }
+
+  @Test
+  void theFacadeRefusesAnotherDimension() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> SkipGramModel.train(List.of(corpus()), SkipGramModel.options().withDimension(50), Word2VecTrainer.ProgressListener.NONE, null));
+    assertEquals("SkipGram's kernels are for dimension 100; the options say 50", e.getMessage());
+  }
+
+  @Test
+  void aSystemPropertyForcesThePlainKernels() {
+    assertSame(SkipGramKernels.class, SkipGramModel.kernels().getClass());
+    System.setProperty(Word2VecKernels.FORCE_PLAIN, "true");
+    try {
+      assertEquals("PlainKernels", SkipGramModel.kernels().getClass().getSimpleName());
+    } finally {
+      System.clearProperty(Word2VecKernels.FORCE_PLAIN);
+    }
+  }
+}

@@ -1,0 +1,219 @@
+package dev.nlpm.runtime.word2vec;
+
+import dev.nlpm.runtime.io.AtomicFiles;
+import dev.nlpm.runtime.io.MalformedInputFileException;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * Everything a word2vec run needs to continue exactly where it stopped, at the end of an epoch:
+ * the options, the vocabulary with its counts, every weight matrix, the epochs done, the word
+ * counters the learning rate decays by, and each worker's random state.
+ *
+ * <p>One binary file, big-endian, written atomically: the magic {@code NLPMW2V\n}, a format
+ * version, the options, the counters, the random states, the vocabulary (each word as a length
+ * and its UTF-8 bytes, then its count), then the input vectors and the output vectors that were
+ * trained, row after row. Reading checks every size against the file's length before it
+ * allocates, so a truncated or foreign file fails with a message naming what is wrong.
+ *
+ * @param epochsDone the epochs completed
+ * @param rawWords words read so far, all epochs
+ * @param effectiveWords of those, the words kept after subsampling
+ * @param randoms each worker's random state, one per thread
+ */
+public record Word2VecCheckpoint(
+    Word2VecOptions options, Word2VecWeights weights, int epochsDone, long rawWords, long effectiveWords, long[] randoms) {
+
+  private static final byte[] MAGIC = "NLPMW2V\n".getBytes(StandardCharsets.US_ASCII);
+  private static final int VERSION = 1;
+  /** A word longer than this many UTF-8 bytes is not one a corpus line splits into. */
+  private static final int MAX_WORD_BYTES = 1 << 20;
+
+  public Word2VecCheckpoint {
+    randoms = randoms.clone();
+    if (randoms.length != options.threads()) {
+      throw new IllegalArgumentException(randoms.length + " random states for " + options.threads() + " threads");
+    }
+    if (epochsDone < 0 || epochsDone > options.epochs()) {
+      throw new IllegalArgumentException("epochs done " + epochsDone + " is outside 0.." + options.epochs());
+    }
+  }
+
+  @Override
+  public long[] randoms() {
+    return randoms.clone();
+  }
+
+  /** Writes the checkpoint to {@code file} atomically: a reader sees the old one or this one. */
+  public void write(Path file) throws IOException {
+    AtomicFiles.write(file, stream -> {
+      DataOutputStream out = new DataOutputStream(stream);
+      out.write(MAGIC);
+      out.writeInt(VERSION);
+      writeOptions(out, options);
+      out.writeInt(epochsDone);
+      out.writeLong(rawWords);
+      out.writeLong(effectiveWords);
+      for (long random : randoms) {
+        out.writeLong(random);
+      }
+      Word2VecVocabulary vocabulary = weights.vocabulary();
+      out.writeInt(vocabulary.size());
+      for (int i = 0; i < vocabulary.size(); i++) {
+        byte[] word = vocabulary.word(i).getBytes(StandardCharsets.UTF_8);
+        out.writeInt(word.length);
+        out.write(word);
+        out.writeLong(vocabulary.count(i));
+      }
+      writeRows(out, weights.input());
+      if (weights.negativeOutput() != null) {
+        writeRows(out, weights.negativeOutput());
+      }
+      if (weights.hierarchicalOutput() != null) {
+        writeRows(out, weights.hierarchicalOutput());
+      }
+      out.flush();
+    });
+  }
+
+  /**
+   * Reads a checkpoint.
+   *
+   * @throws MalformedInputFileException naming the file and what is wrong, if it is not a whole
+   *     checkpoint of this format
+   */
+  public static Word2VecCheckpoint read(Path file) throws IOException {
+    long length = Files.size(file);
+    try (InputStream stream = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+      DataInputStream in = new DataInputStream(stream);
+      byte[] magic = new byte[MAGIC.length];
+      in.readFully(magic);
+      if (!Arrays.equals(magic, MAGIC)) {
+        throw malformed(file, "not an nlpm word2vec checkpoint (no NLPMW2V header)");
+      }
+      int version = in.readInt();
+      if (version != VERSION) {
+        throw malformed(file, "checkpoint format version " + version + "; this nlpm reads version " + VERSION);
+      }
+      Word2VecOptions options;
+      try {
+        options = readOptions(in);
+      } catch (IllegalArgumentException e) {
+        throw malformed(file, "invalid options: " + e.getMessage());
+      }
+      int epochsDone = in.readInt();
+      long rawWords = in.readLong();
+      long effectiveWords = in.readLong();
+      long[] randoms = new long[options.threads()];
+      if (options.threads() > length / 8) {
+        throw malformed(file, options.threads() + " threads' random states cannot fit in " + length + " bytes");
+      }
+      for (int t = 0; t < randoms.length; t++) {
+        randoms[t] = in.readLong();
+      }
+      int words = in.readInt();
+      int matrices = 1 + (options.negatives() > 0 ? 1 : 0) + (options.hierarchicalSoftmax() ? 1 : 0);
+      long rowBytes = 4L * options.dimension();
+      if (words < 1 || (long) words * (12 + matrices * rowBytes) > length) {
+        throw malformed(file, "a vocabulary of " + words + " words of dimension " + options.dimension()
+            + " cannot fit in " + length + " bytes");
+      }
+      String[] vocabularyWords = new String[words];
+      long[] counts = new long[words];
+      for (int i = 0; i < words; i++) {
+        int bytes = in.readInt();
+        if (bytes < 0 || bytes > MAX_WORD_BYTES) {
+          throw malformed(file, "word " + i + " has a length of " + bytes + " bytes");
+        }
+        byte[] word = new byte[bytes];
+        in.readFully(word);
+        vocabularyWords[i] = new String(word, StandardCharsets.UTF_8);
+        counts[i] = in.readLong();
+      }
+      Word2VecVocabulary vocabulary;
+      try {
+        vocabulary = Word2VecVocabulary.restore(vocabularyWords, counts);
+      } catch (IllegalArgumentException e) {
+        throw malformed(file, "invalid vocabulary: " + e.getMessage());
+      }
+      float[][] input = readRows(in, words, options.dimension());
+      float[][] negative = options.negatives() > 0 ? readRows(in, words, options.dimension()) : null;
+      float[][] hierarchical = options.hierarchicalSoftmax() ? readRows(in, words, options.dimension()) : null;
+      if (in.read() != -1) {
+        throw malformed(file, "bytes after the last weight matrix");
+      }
+      Word2VecWeights weights = new Word2VecWeights(vocabulary, options.dimension(), input, negative, hierarchical);
+      try {
+        return new Word2VecCheckpoint(options, weights, epochsDone, rawWords, effectiveWords, randoms);
+      } catch (IllegalArgumentException e) {
+        throw malformed(file, e.getMessage());
+      }
+    } catch (EOFException e) {
+      throw MalformedInputFileException.inFile(file, "the checkpoint ends early (truncated?)", e);
+    }
+  }
+
+  private static MalformedInputFileException malformed(Path file, String problem) {
+    return MalformedInputFileException.inFile(file, problem, null);
+  }
+
+  private static void writeOptions(DataOutputStream out, Word2VecOptions o) throws IOException {
+    out.writeBoolean(o.skipGram());
+    out.writeInt(o.dimension());
+    out.writeInt(o.window());
+    out.writeInt(o.negatives());
+    out.writeBoolean(o.hierarchicalSoftmax());
+    out.writeDouble(o.negativePower());
+    out.writeDouble(o.sample());
+    out.writeFloat(o.alpha());
+    out.writeFloat(o.minAlpha());
+    out.writeInt(o.epochs());
+    out.writeInt(o.threads());
+    out.writeLong(o.seed());
+    out.writeBoolean(o.cbowMean());
+  }
+
+  private static Word2VecOptions readOptions(DataInputStream in) throws IOException {
+    boolean skipGram = in.readBoolean();
+    int dimension = in.readInt();
+    int window = in.readInt();
+    int negatives = in.readInt();
+    boolean hierarchical = in.readBoolean();
+    double power = in.readDouble();
+    double sample = in.readDouble();
+    float alpha = in.readFloat();
+    float minAlpha = in.readFloat();
+    int epochs = in.readInt();
+    int threads = in.readInt();
+    long seed = in.readLong();
+    boolean cbowMean = in.readBoolean();
+    return new Word2VecOptions(
+        skipGram, dimension, window, negatives, hierarchical, power, sample, alpha, minAlpha, epochs, threads, seed, cbowMean);
+  }
+
+  private static void writeRows(DataOutputStream out, float[][] rows) throws IOException {
+    for (float[] row : rows) {
+      for (float v : row) {
+        out.writeFloat(v);
+      }
+    }
+  }
+
+  private static float[][] readRows(DataInputStream in, int rows, int dimension) throws IOException {
+    float[][] matrix = new float[rows][dimension];
+    for (float[] row : matrix) {
+      for (int i = 0; i < dimension; i++) {
+        row[i] = in.readFloat();
+      }
+    }
+    return matrix;
+  }
+}

@@ -1,0 +1,180 @@
+package dev.nlpm.runtime.word2vec;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nlpm.runtime.io.MalformedInputFileException;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Checkpoints: a run stopped and resumed gives the bits of one never stopped; bad files fail clearly. */
+class Word2VecCheckpointTest {
+
+  @TempDir Path dir;
+
+  private Path corpus() throws IOException {
+    Random random = new Random(8);
+    String[] words = {"a", "b", "c", "d", "e", "f", "g", "h", "i", "j"};
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < 1500; i++) {
+      StringBuilder line = new StringBuilder(words[random.nextInt(words.length)]);
+      for (int k = 0; k < 7; k++) {
+        line.append(' ').append(words[random.nextInt(words.length)]);
+      }
+      lines.add(line.toString());
+    }
+    Path file = dir.resolve("corpus.txt");
+    Files.write(file, lines);
+    return file;
+  }
+
+  private static Word2VecOptions options() {
+    return Word2VecOptions.defaults().withDimension(12).withEpochs(4).withSample(1e-2);
+  }
+
+  /** Thrown by a progress listener to stop training, as a crash or Ctrl-C would. */
+  private static final class Stop extends RuntimeException {}
+
+  private void assertResumedRunEqualsUninterrupted(Word2VecOptions options) throws IOException {
+    List<Path> files = List.of(corpus());
+    Word2VecVocabulary vocabulary = Word2VecVocabulary.count(files, 1, 0);
+    Word2VecKernels kernels = Word2VecKernels.plain(options.dimension());
+    Word2VecWeights whole =
+        Word2VecTrainer.train(vocabulary, files, options, kernels, Word2VecTrainer.ProgressListener.NONE, null);
+
+    Path checkpoint = dir.resolve("run.w2v");
+    // Stops as the third epoch ends, before its checkpoint: the file holds two epochs.
+    assertThrows(Stop.class, () -> Word2VecTrainer.train(vocabulary, files, options, kernels,
+        (epoch, raw, effective, total, alpha, seconds) -> {
+          if (epoch == 2 && raw == vocabulary.totalCount() * 3) {
+            throw new Stop();
+          }
+        }, checkpoint));
+    assertEquals(2, Word2VecCheckpoint.read(checkpoint).epochsDone());
+
+    Word2VecWeights resumed = Word2VecTrainer.resume(checkpoint, files, kernels, Word2VecTrainer.ProgressListener.NONE);
+    assertArrayEquals(whole.input(), resumed.input());
+    if (whole.negativeOutput() != null) {
+      assertArrayEquals(whole.negativeOutput(), resumed.negativeOutput());
+    }
+    if (whole.hierarchicalOutput() != null) {
+      assertArrayEquals(whole.hierarchicalOutput(), resumed.hierarchicalOutput());
+    }
+    Word2VecCheckpoint last = Word2VecCheckpoint.read(checkpoint);
+    assertEquals(4, last.epochsDone());
+    assertEquals(vocabulary.totalCount() * 4, last.rawWords());
+    assertEquals(vocabulary.words(), last.weights().vocabulary().words());
+  }
+
+  @Test
+  void aResumedSkipGramRunEqualsOneNeverStopped() throws IOException {
+    assertResumedRunEqualsUninterrupted(options());
+  }
+
+  @Test
+  void aResumedCbowRunWithBothOutputLayersEqualsOneNeverStopped() throws IOException {
+    assertResumedRunEqualsUninterrupted(options().withCbow().withHierarchicalSoftmax(3));
+  }
+
+  @Test
+  void resumingAFinishedRunReturnsItsWeights() throws IOException {
+    List<Path> files = List.of(corpus());
+    Word2VecVocabulary vocabulary = Word2VecVocabulary.count(files, 1, 0);
+    Path checkpoint = dir.resolve("done.w2v");
+    Word2VecWeights trained = Word2VecTrainer.train(vocabulary, files, options().withEpochs(1),
+        Word2VecKernels.plain(12), Word2VecTrainer.ProgressListener.NONE, checkpoint);
+    Word2VecWeights again = Word2VecTrainer.resume(checkpoint, files, Word2VecKernels.plain(12), Word2VecTrainer.ProgressListener.NONE);
+    assertArrayEquals(trained.input(), again.input());
+  }
+
+  @Test
+  void kernelsOfAnotherDimensionAreRefused() throws IOException {
+    List<Path> files = List.of(corpus());
+    Word2VecVocabulary vocabulary = Word2VecVocabulary.count(files, 1, 0);
+    Path checkpoint = dir.resolve("c.w2v");
+    Word2VecTrainer.train(vocabulary, files, options().withEpochs(1), Word2VecKernels.plain(12), Word2VecTrainer.ProgressListener.NONE, checkpoint);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Word2VecTrainer.resume(checkpoint, files, Word2VecKernels.plain(100), Word2VecTrainer.ProgressListener.NONE));
+    assertEquals("the kernels are for dimension 100, the options say 12", e.getMessage());
+  }
+
+  private Path checkpoint() throws IOException {
+    List<Path> files = List.of(corpus());
+    Word2VecVocabulary vocabulary = Word2VecVocabulary.count(files, 1, 0);
+    Path checkpoint = dir.resolve("good.w2v");
+    Word2VecTrainer.train(vocabulary, files, options().withEpochs(1), Word2VecKernels.plain(12), Word2VecTrainer.ProgressListener.NONE, checkpoint);
+    return checkpoint;
+  }
+
+  private Path withBytes(byte[] bytes) throws IOException {
+    Path bad = dir.resolve("bad.w2v");
+    Files.write(bad, bytes);
+    return bad;
+  }
+
+  private static String problem(Path file) {
+    return assertThrows(MalformedInputFileException.class, () -> Word2VecCheckpoint.read(file)).getMessage();
+  }
+
+  @Test
+  void aTruncatedCheckpointFailsNamingTheFile() throws IOException {
+    byte[] good = Files.readAllBytes(checkpoint());
+    Path bad = withBytes(Arrays.copyOf(good, good.length - 5));
+    assertEquals(bad + ": the checkpoint ends early (truncated?)", problem(bad));
+  }
+
+  @Test
+  void trailingBytesAreReported() throws IOException {
+    byte[] good = Files.readAllBytes(checkpoint());
+    Path bad = withBytes(Arrays.copyOf(good, good.length + 1));
+    assertEquals(bad + ": bytes after the last weight matrix", problem(bad));
+  }
+
+  @Test
+  void anotherFileIsNotTakenForACheckpoint() throws IOException {
+    Path bad = withBytes("hello world, this is text".getBytes(StandardCharsets.UTF_8));
+    assertEquals(bad + ": not an nlpm word2vec checkpoint (no NLPMW2V header)", problem(bad));
+  }
+
+  @Test
+  void aVocabularySizeTheFileCannotHoldFailsBeforeAllocating() throws IOException {
+    byte[] good = Files.readAllBytes(checkpoint());
+    // The vocabulary size follows the header, options, counters and one random state.
+    int at = 8 + 4 + (1 + 4 + 4 + 4 + 1 + 8 + 8 + 4 + 4 + 4 + 4 + 8 + 1) + (4 + 8 + 8) + 8;
+    byte[] bad = good.clone();
+    java.nio.ByteBuffer.wrap(bad).putInt(at, Integer.MAX_VALUE);
+    Path file = withBytes(bad);
+    String message = problem(file);
+    assertTrue(message.startsWith(file + ": a vocabulary of 2147483647 words of dimension 12 cannot fit in "), message);
+  }
+
+  @Test
+  void invalidOptionsAreReported() throws IOException {
+    byte[] good = Files.readAllBytes(checkpoint());
+    byte[] bad = good.clone();
+    java.nio.ByteBuffer.wrap(bad).putInt(8 + 4 + 1, -3); // the dimension
+    Path file = withBytes(bad);
+    assertEquals(file + ": invalid options: dimension must be positive, got -3", problem(file));
+  }
+
+  @Test
+  void aNewerFormatVersionIsNamed() throws IOException {
+    Path file = dir.resolve("v9.w2v");
+    try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(file))) {
+      out.write("NLPMW2V\n".getBytes(StandardCharsets.US_ASCII));
+      out.writeInt(9);
+    }
+    assertEquals(file + ": checkpoint format version 9; this nlpm reads version 1", problem(file));
+  }
+}
