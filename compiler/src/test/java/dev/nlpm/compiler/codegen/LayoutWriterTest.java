@@ -259,7 +259,9 @@ class LayoutWriterTest {
   void noGeneratedMethodIsTooLargeToJitEvenAt48Layers() {
     List<ModelPlan> deep = everyFamily(48).stream().map(Planner::plan).toList();
     Map<String, byte[]> classes = InMemoryJavac.compile(generate(deep)).classFiles();
-    assertEquals(deep.size(), classes.size());
+    // A Layout per model; word2vec models add their Kernels and Model facade.
+    long word2vec = deep.stream().filter(p -> p.model().family() == dev.nlpm.compiler.ir.Family.WORD2VEC).count();
+    assertEquals(deep.size() + 2 * word2vec, classes.size());
     int methods = 0;
     int largest = 0;
     for (Map.Entry<String, byte[]> file : classes.entrySet()) {
