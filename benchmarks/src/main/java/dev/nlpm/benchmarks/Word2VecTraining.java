@@ -47,17 +47,15 @@ public final class Word2VecTraining {
             .withAlpha(0.025f, 0.0001f).withEpochs(epochs).withThreads(threads).withSeed(seed);
     Word2VecKernels kernels = skipGram ? hs ? SkipGramHsModel.kernels() : SkipGramModel.kernels() : CbowModel.kernels();
     long[] done = new long[2];
+    Word2VecTrainer.ProgressListener line = Word2VecTrainer.ProgressListener.line(System.err);
     long trainStart = System.nanoTime();
     Word2VecWeights weights =
-        Word2VecTrainer.train(vocabulary, List.of(corpus), options,
-            kernels, (epoch, raw, effective, total, alpha, s) -> {
+        Word2VecTrainer.train(vocabulary, List.of(corpus), options, kernels, (epoch, raw, effective, total, alpha, s) -> {
           done[0] = raw;
           done[1] = effective;
-          System.err.printf(Locale.ROOT, "\rnlpm: epoch %d  %5.1f%%  alpha %.5f  %,.0f words/s  %,.0f effective words/s",
-              epoch + 1, 100.0 * raw / total, alpha, raw / s, effective / s);
+          line.progress(epoch, raw, effective, total, alpha, s);
         }, null);
     double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
-    System.err.println();
     Word2VecFormat.writeText(weights.wordVectors(), out);
     System.out.printf(Locale.ROOT,
         "{\"implementation\": \"nlpm\", \"vocabulary\": %d, \"vocab_seconds\": %.3f, \"train_seconds\": %.3f,"

@@ -1,15 +1,12 @@
 package dev.nlpm.codegen;
 
-import static com.google.testing.compile.CompilationSubject.assertThat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.testing.compile.Compiler;
-import com.google.testing.compile.JavaFileObjects;
-import dev.nlpm.compiler.codegen.GeneratedFile;
+import dev.nlpm.compiler.codegen.InMemoryJavac;
 import dev.nlpm.models.CbowModel;
 import dev.nlpm.models.SkipGramHsModel;
 import dev.nlpm.models.SkipGramKernels;
@@ -19,15 +16,11 @@ import dev.nlpm.runtime.word2vec.Word2VecOptions;
 import dev.nlpm.runtime.word2vec.Word2VecTrainer;
 import dev.nlpm.runtime.word2vec.Word2VecWeights;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
-import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,32 +36,7 @@ class Word2VecGeneratedTest {
   /** Compiles a word2vec declaration of this dimension and instantiates its kernels. */
   private static Word2VecKernels generatedKernels(int dim) throws Exception {
     String text = "package gen;\nmodel W" + dim + " : word2vec {\n  dim = " + dim + ";\n  objective skipgram;\n}\n";
-    List<GeneratedFile> files = Models.compile("w.nlpm", text).files();
-    List<JavaFileObject> sources = new ArrayList<>();
-    for (GeneratedFile file : files) {
-      sources.add(JavaFileObjects.forSourceString(file.qualifiedName(), file.source()));
-    }
-    com.google.testing.compile.Compilation javac = Compiler.javac().withOptions("-Xlint:all", "-Werror").compile(sources);
-    assertThat(javac).succeededWithoutWarnings();
-    Map<String, byte[]> classes = new HashMap<>();
-    for (JavaFileObject file : javac.generatedFiles()) {
-      if (file.getKind() == JavaFileObject.Kind.CLASS) {
-        try (InputStream in = file.openInputStream()) {
-          String name = file.getName().replaceFirst("^/CLASS_OUTPUT/", "").replace(".class", "").replace('/', '.');
-          classes.put(name, in.readAllBytes());
-        }
-      }
-    }
-    ClassLoader loader = new ClassLoader(Word2VecGeneratedTest.class.getClassLoader()) {
-      @Override
-      protected Class<?> findClass(String name) throws ClassNotFoundException {
-        byte[] bytes = classes.get(name);
-        if (bytes == null) {
-          throw new ClassNotFoundException(name);
-        }
-        return defineClass(name, bytes, 0, bytes.length);
-      }
-    };
+    ClassLoader loader = InMemoryJavac.compile(Models.compile("w.nlpm", text).files()).loader();
     return (Word2VecKernels) loader.loadClass("gen.W" + dim + "Kernels").getDeclaredConstructor().newInstance();
   }
 

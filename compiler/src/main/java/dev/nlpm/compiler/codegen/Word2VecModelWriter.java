@@ -108,6 +108,15 @@ final class Word2VecModelWriter extends SourceWriter {
     return type;
   }
 
+  /** {@code public static RETURNS name(...) throws IOException}, documented. */
+  private static MethodSpec.Builder operation(String name, TypeName returns, String doc, Object... args) {
+    return MethodSpec.methodBuilder(name)
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .returns(returns)
+        .addException(IOException.class)
+        .addJavadoc(doc, args);
+  }
+
   private static FieldSpec constant(TypeName type, String name, CodeBlock value, String doc) {
     return FieldSpec.builder(type, name, Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
         .addJavadoc(doc + "\n")
@@ -175,30 +184,24 @@ final class Word2VecModelWriter extends SourceWriter {
 
   private void addVocabulary(TypeSpec.Builder type) {
     type.addMethod(
-        MethodSpec.methodBuilder("vocabulary")
-            .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-            .returns(VOCABULARY)
+        operation("vocabulary", VOCABULARY, "Counts the words of the corpus, keeping those seen MIN_COUNT times or more, at most MAX_VOCAB.\n")
             .addParameter(PATHS, "corpus")
-            .addException(IOException.class)
-            .addJavadoc("Counts the words of the corpus, keeping those seen MIN_COUNT times or more, at most MAX_VOCAB.\n")
             .addStatement("return $T.count(corpus, MIN_COUNT, MAX_VOCAB)", VOCABULARY)
             .build());
   }
 
   private void addTrain(TypeSpec.Builder type) {
     type.addMethod(
-        MethodSpec.methodBuilder("train")
-            .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-            .returns(WEIGHTS)
+        operation(
+                "train",
+                WEIGHTS,
+                "Builds the vocabulary and trains on the corpus.\n\n"
+                    + "@param checkpoint where to write a checkpoint after every epoch, or null for none\n"
+                    + "@throws IllegalArgumentException if the options change the dimension\n")
             .addParameter(PATHS, "corpus")
             .addParameter(OPTIONS, "options")
             .addParameter(PROGRESS, "progress")
             .addParameter(Path.class, "checkpoint")
-            .addException(IOException.class)
-            .addJavadoc(
-                "Builds the vocabulary and trains on the corpus.\n\n"
-                    + "@param checkpoint where to write a checkpoint after every epoch, or null for none\n"
-                    + "@throws IllegalArgumentException if the options change the dimension\n")
             .addCode(requireDimension("options.dimension()"))
             .addStatement("return $T.train(vocabulary(corpus), corpus, options, kernels(), progress, checkpoint)", TRAINER)
             .build());
@@ -206,29 +209,23 @@ final class Word2VecModelWriter extends SourceWriter {
 
   private void addResume(TypeSpec.Builder type) {
     type.addMethod(
-        MethodSpec.methodBuilder("resume")
-            .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-            .returns(WEIGHTS)
+        operation("resume", WEIGHTS, "Continues a run from its last checkpoint, over the same corpus.\n")
             .addParameter(Path.class, "checkpoint")
             .addParameter(PATHS, "corpus")
             .addParameter(PROGRESS, "progress")
-            .addException(IOException.class)
-            .addJavadoc("Continues a run from its last checkpoint, over the same corpus.\n")
             .addStatement("return $T.resume(checkpoint, corpus, kernels(), progress)", TRAINER)
             .build());
   }
 
   private void addLoad(TypeSpec.Builder type) {
     type.addMethod(
-        MethodSpec.methodBuilder("load")
-            .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-            .returns(VECTORS)
-            .addParameter(Path.class, "file")
-            .addParameter(TypeName.BOOLEAN, "binary")
-            .addException(IOException.class)
-            .addJavadoc(
+        operation(
+                "load",
+                VECTORS,
                 "Reads vectors in word2vec's text or binary format (as the C tool and gensim write them).\n\n"
                     + "@throws IllegalArgumentException if they are not of this model's dimension\n")
+            .addParameter(Path.class, "file")
+            .addParameter(TypeName.BOOLEAN, "binary")
             .addStatement("$T vectors = $T.read(file, binary)", VECTORS, FORMAT)
             .beginControlFlow("if (vectors.dimension() != DIMENSION)")
             .addStatement(

@@ -25,16 +25,17 @@ import javax.tools.ToolProvider;
 
 /**
  * Compiles generated sources in memory against the runtime's classes, with every lint warning
- * an error, and loads the result.
+ * an error, and loads the result. Public for the codegen tests, which reach it through this
+ * module's test jar.
  */
-final class InMemoryJavac {
+public final class InMemoryJavac {
 
   private InMemoryJavac() {}
 
   /** The class files of a compilation, by binary class name, and a loader for them. */
-  record Compiled(Map<String, byte[]> classFiles) {
+  public record Compiled(Map<String, byte[]> classFiles) {
 
-    ClassLoader loader() {
+    public ClassLoader loader() {
       return new ClassLoader(InMemoryJavac.class.getClassLoader()) {
         @Override
         protected Class<?> findClass(String name) throws ClassNotFoundException {
@@ -49,7 +50,7 @@ final class InMemoryJavac {
   }
 
   /** Compiles the files with {@code -Xlint:all -Werror}; fails with javac's messages otherwise. */
-  static Compiled compile(List<GeneratedFile> files) {
+  public static Compiled compile(List<GeneratedFile> files) {
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
     StandardJavaFileManager standard = javac.getStandardFileManager(diagnostics, Locale.ROOT, null);

@@ -19,8 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>The vector work goes through {@link Word2VecKernels}: a generated model passes its
  * dimension-specialized kernels, everything else gets the plain ones. With more than one thread
  * the workers share the weights without locks (Hogwild), as word2vec.c and gensim do, so only a
- * one-thread run is reproducible bit for bit; it then runs in the calling thread with one random
- * stream seeded by {@link Word2VecOptions#seed()}.
+ * one-thread run is reproducible bit for bit: one worker, one random stream seeded by {@link
+ * Word2VecOptions#seed()}, taking the batches in order while the calling thread reads ahead.
  *
  * <p>Given a checkpoint path, the trainer writes a {@link Word2VecCheckpoint} atomically after
  * every epoch; {@link #resume} continues from the last one written, and a one-thread run resumed
@@ -48,6 +48,24 @@ public final class Word2VecTrainer {
     void progress(int epoch, long rawWords, long effectiveWords, long totalRawWords, float alpha, double seconds);
 
     ProgressListener NONE = (e, r, w, t, a, s) -> {};
+
+    /**
+     * A progress line rewritten in place on {@code out} ({@code \r}), ended by a newline when
+     * the last word is done: {@code epoch 2  43.1%  alpha 0.01433  251,012 words/s  181,440
+     * effective words/s  0:31 left}.
+     */
+    static ProgressListener line(java.io.PrintStream out) {
+      return (epoch, raw, effective, total, alpha, seconds) -> {
+        double rate = raw / Math.max(seconds, 1e-9);
+        long left = Math.round((total - raw) / Math.max(rate, 1e-9));
+        out.printf(java.util.Locale.ROOT, "\repoch %d  %5.1f%%  alpha %.5f  %,.0f words/s  %,.0f effective words/s  %d:%02d left",
+            epoch + 1, 100.0 * raw / Math.max(total, 1), alpha, rate, effective / Math.max(seconds, 1e-9), left / 60, left % 60);
+        if (raw >= total) {
+          out.println();
+        }
+        out.flush();
+      };
+    }
   }
 
   private final Word2VecVocabulary vocabulary;
@@ -139,17 +157,11 @@ public final class Word2VecTrainer {
     // The workers live across epochs: each one's random stream runs on, so every epoch draws fresh
     // subsampling, windows and negatives.
     for (int epoch = firstEpoch; epoch < options.epochs(); epoch++) {
-      int e = epoch;
-      if (options.threads() == 1) {
-        Worker worker = workers.get(0);
-        forEachBatch(files, batch -> {
-          worker.train(batch, alpha(totalRaw));
-          report(progress, e, totalRaw, start, lastReport, false);
-        });
-      } else {
-        trainInParallel(files, workers, e, totalRaw, progress, start, lastReport);
-      }
-      report(progress, e, totalRaw, start, lastReport, true);
+      // The calling thread reads and splits the text while the workers train, one thread or many:
+      // one worker takes the batches in order and alone moves the word count the learning rate
+      // follows, so a one-thread run stays reproducible.
+      trainInParallel(files, workers, epoch, totalRaw, progress, start, lastReport);
+      report(progress, epoch, totalRaw, start, lastReport, true);
       if (checkpoint != null) {
         long[] randoms = workers.stream().mapToLong(w -> w.random).toArray();
         new Word2VecCheckpoint(options, weights, epoch + 1, rawWords.get(), effectiveWords.get(), randoms)

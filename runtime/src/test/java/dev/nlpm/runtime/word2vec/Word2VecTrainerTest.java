@@ -193,4 +193,18 @@ class Word2VecTrainerTest {
     assertTrue(last[1] < last[0] && last[1] > 0, "subsampling dropped some words: " + last[1]);
     assertEquals(0.0001f, alpha[0], 1e-6, "the rate has decayed to its floor");
   }
+
+  @Test
+  void theProgressLineShowsRawAndEffectiveRatesAndTimeLeft() {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream out = new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8);
+    Word2VecTrainer.ProgressListener line = Word2VecTrainer.ProgressListener.line(out);
+    line.progress(1, 500_000, 360_000, 2_000_000, 0.0125f, 2.0);
+    assertEquals("\repoch 2   25.0%  alpha 0.01250  250,000 words/s  180,000 effective words/s  0:06 left",
+        bytes.toString(java.nio.charset.StandardCharsets.UTF_8));
+    bytes.reset();
+    line.progress(4, 2_000_000, 1_440_000, 2_000_000, 0.0001f, 8.0);
+    assertEquals("\repoch 5  100.0%  alpha 0.00010  250,000 words/s  180,000 effective words/s  0:00 left\n",
+        bytes.toString(java.nio.charset.StandardCharsets.UTF_8).replace(System.lineSeparator(), "\n"));
+  }
 }
