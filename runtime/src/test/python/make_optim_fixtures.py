@@ -11,7 +11,8 @@ a = [0, 20), b = [20, 29), c = [29, 37).
 Two cases: "bert" uses BERT's settings (peak 1e-3, weight decay 0.01, default betas and eps,
 max_norm 1); "strong" uses a large learning rate and weight decay, other betas and eps, and
 larger gradients, so that the weight decay, the second moment and a step past `total` (lr 0)
-are all far above the test's tolerance.
+are all far above the test's tolerance. "schedule" lists the rates LambdaLR gives over a longer
+run with awkward numbers, which nlpm must reproduce to the bit.
 
   /usr/bin/python3 make_optim_fixtures.py OUT.json
 """
@@ -70,6 +71,18 @@ def run(seed, steps, peak, warmup, total, weight_decay, betas, eps, max_norm, gr
     }
 
 
+def schedule(peak, warmup, total, steps):
+    dummy = torch.zeros(1, requires_grad=True)
+    optimizer = torch.optim.AdamW([dummy], lr=peak)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, linear_schedule_with_warmup(warmup, total))
+    rates = []
+    for _ in range(steps):
+        rates.append(optimizer.param_groups[0]["lr"])
+        optimizer.step()
+        scheduler.step()
+    return {"peak": peak, "warmup": warmup, "total": total, "lr": rates}
+
+
 def main(out):
     cases = {
         "bert": run(seed=11, steps=5, peak=1e-3, warmup=2, total=5, weight_decay=0.01,
@@ -80,7 +93,8 @@ def main(out):
                       grad_scales=[2.0, 0.3, 1.5, 0.5, 1.0]),
     }
     with open(out, "w") as f:
-        json.dump({"torch": torch.__version__, "cases": cases}, f, separators=(",", ":"))
+        json.dump({"torch": torch.__version__, "cases": cases,
+                   "schedule": schedule(peak=3e-5, warmup=7, total=23, steps=26)}, f, separators=(",", ":"))
         f.write("\n")
 
 
