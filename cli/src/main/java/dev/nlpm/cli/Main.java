@@ -20,6 +20,9 @@ import picocli.CommandLine.Command;
       FmtCommand.class,
       TokenizeCommand.class,
       VocabCommand.class,
+      TrainCommand.class,
+      SimilarCommand.class,
+      AnalogyCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -1,0 +1,199 @@
+package dev.nlpm.cli;
+
+import dev.nlpm.compiler.Compilation;
+import dev.nlpm.compiler.ir.Family;
+import dev.nlpm.compiler.ir.ModelSpec;
+import dev.nlpm.runtime.io.MalformedInputFileException;
+import dev.nlpm.runtime.word2vec.Word2VecFormat;
+import dev.nlpm.runtime.word2vec.Word2VecOptions;
+import dev.nlpm.runtime.word2vec.Word2VecTrainer;
+import dev.nlpm.runtime.word2vec.Word2VecWeights;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code nlpm train FILE --data CORPUS... -o DIR}: compiles the model in this process (the
+ * generated sources, with the JDK's compiler), trains it with its declared settings — each
+ * overridable by a flag — and writes what it learned. The word2vec family trains today; the
+ * others say so.
+ */
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Compiles a model in process and trains it on text files with its declared settings.",
+      "word2vec: writes DIR/vectors.txt and DIR/vectors.bin (word2vec's formats) and a checkpoint",
+      "DIR/checkpoint.w2v after every epoch; --resume continues from it."
+    })
+final class TrainCommand implements Callable<Integer> {
+
+  @Mixin ModelFiles input;
+
+  @Option(names = {"-m", "--model"}, description = "The model to train, when the files declare several.")
+  String model;
+
+  @Option(names = "--data", arity = "1..*", required = true, paramLabel = "CORPUS", description = "UTF-8 text, one sentence a line.")
+  List<Path> data;
+
+  @Option(names = {"-o", "--output"}, required = true, description = "The folder to write into.")
+  Path output;
+
+  @Option(names = "--resume", description = "Continue from DIR's checkpoint instead of starting afresh.")
+  boolean resume;
+
+  @Option(names = "--epochs", description = "Override the declared epochs.")
+  Integer epochs;
+
+  @Option(names = "--threads", description = "Override the declared threads (word2vec is reproducible at 1).")
+  Integer threads;
+
+  @Option(names = "--seed", description = "Override the declared seed.")
+  Long seed;
+
+  @Option(names = "--lr", description = "Override the declared starting learning rate.")
+  Float lr;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    for (Path file : data) {
+      if (!Files.isRegularFile(file)) {
+        throw new UserError("no such file: " + file);
+      }
+    }
+    Optional<Compilation> compiled = CompilerRun.run(input.files, true, err);
+    if (compiled.isEmpty()) {
+      return Main.EXIT_INPUT_ERRORS;
+    }
+    ModelSpec spec = choose(compiled.get());
+    if (spec.family() != Family.WORD2VEC) {
+      throw new UserError(spec.name() + " is " + article(spec.family().keyword()) + " model: `nlpm train` trains the word2vec family so far;"
+          + " the others' generated training code is not written yet");
+    }
+    Path checkpoint = output.resolve("checkpoint.w2v");
+    if (resume && !Files.isRegularFile(checkpoint)) {
+      throw new UserError("--resume: no checkpoint at " + checkpoint);
+    }
+    ClassLoader loader = InProcessJavac.compile(compiled.get().files());
+    String facade = (spec.javaPackage().isEmpty() ? "" : spec.javaPackage() + ".") + spec.name() + "Model";
+    Word2VecWeights weights;
+    PrintStream progressStream = new PrintStream(new WriterOutputStream(err), true, java.nio.charset.StandardCharsets.UTF_8);
+    Word2VecTrainer.ProgressListener progress = Word2VecTrainer.ProgressListener.line(progressStream);
+    try {
+      Class<?> type = loader.loadClass(facade);
+      Files.createDirectories(output);
+      if (resume) {
+        Method resumeMethod = type.getMethod("resume", Path.class, List.class, Word2VecTrainer.ProgressListener.class);
+        err.println("resuming " + spec.name() + " from " + checkpoint);
+        weights = (Word2VecWeights) resumeMethod.invoke(null, checkpoint, data, progress);
+      } else {
+        Word2VecOptions options = (Word2VecOptions) type.getMethod("options").invoke(null);
+        options = override(options);
+        err.printf(Locale.ROOT, "training %s: %s, %d dimensions, window %d, %d epochs, %d threads, seed %d%n",
+            spec.name(), options.skipGram() ? "skip-gram" : "CBOW", options.dimension(), options.window(),
+            options.epochs(), options.threads(), options.seed());
+        Method train = type.getMethod("train", List.class, Word2VecOptions.class, Word2VecTrainer.ProgressListener.class, Path.class);
+        weights = (Word2VecWeights) train.invoke(null, data, options, progress, checkpoint);
+      }
+    } catch (InvocationTargetException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof MalformedInputFileException || cause instanceof IllegalArgumentException) {
+        throw new UserError(cause.getMessage());
+      }
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      throw new IllegalStateException(cause);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("the generated facade " + facade + " is not as nlpm writes it", e);
+    }
+    err.flush();
+    Word2VecFormat.writeText(weights.wordVectors(), output.resolve("vectors.txt"));
+    Word2VecFormat.writeBinary(weights.wordVectors(), output.resolve("vectors.bin"));
+    out.printf(Locale.ROOT, "%,d words × %d dimensions: %s, %s%n", weights.vocabulary().size(), weights.dimension(),
+        output.resolve("vectors.txt"), output.resolve("vectors.bin"));
+    return 0;
+  }
+
+  private Word2VecOptions override(Word2VecOptions options) {
+    if (epochs != null) {
+      requirePositive("--epochs", epochs);
+      options = options.withEpochs(epochs);
+    }
+    if (threads != null) {
+      requirePositive("--threads", threads);
+      options = options.withThreads(threads);
+    }
+    if (seed != null) {
+      options = options.withSeed(seed);
+    }
+    if (lr != null) {
+      if (!(lr > 0)) {
+        throw new UserError("--lr must be positive, got " + lr);
+      }
+      options = options.withAlpha(lr, Math.min(options.minAlpha(), lr));
+    }
+    return options;
+  }
+
+  private static void requirePositive(String flag, int value) {
+    if (value < 1) {
+      throw new UserError(flag + " must be positive, got " + value);
+    }
+  }
+
+  private ModelSpec choose(Compilation compilation) {
+    List<ModelSpec> models = compilation.models();
+    if (model != null) {
+      return models.stream().filter(m -> m.name().equals(model)).findFirst().orElseThrow(() -> new UserError(
+          "no model named " + model + "; the files declare: " + String.join(", ", models.stream().map(ModelSpec::name).toList())));
+    }
+    if (models.size() != 1) {
+      throw new UserError("the files declare " + models.size() + " models; choose one with --model: "
+          + String.join(", ", models.stream().map(ModelSpec::name).toList()));
+    }
+    return models.get(0);
+  }
+
+  private static String article(String word) {
+    return ("aeiou".indexOf(word.charAt(0)) >= 0 ? "an " : "a ") + word;
+  }
+
+  /** Lets the runtime's PrintStream-based progress line write to picocli's error writer. */
+  private static final class WriterOutputStream extends java.io.OutputStream {
+    private final PrintWriter writer;
+    private final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
+
+    WriterOutputStream(PrintWriter writer) {
+      this.writer = writer;
+    }
+
+    @Override
+    public void write(int b) {
+      pending.write(b);
+    }
+
+    @Override
+    public void flush() {
+      writer.print(pending.toString(java.nio.charset.StandardCharsets.UTF_8));
+      writer.flush();
+      pending.reset();
+    }
+  }
+}

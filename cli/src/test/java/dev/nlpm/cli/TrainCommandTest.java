@@ -1,0 +1,130 @@
+package dev.nlpm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code nlpm train}, {@code similar} and {@code analogy} in process on a tiny word2vec model. */
+class TrainCommandTest {
+
+  @TempDir Path dir;
+
+  private Path model() throws IOException {
+    Path file = dir.resolve("words.nlpm");
+    Files.writeString(file, String.join("\n",
+        "package demo;",
+        "model Tiny : word2vec {",
+        "  dim = 12;",
+        "  max_vocab = 1000;",
+        "  min_count = 1;",
+        "  objective skipgram { window = 3; subsample = 0; }",
+        "  train { lr = 0.05; epochs = 3; threads = 1; seed = 7; }",
+        "}",
+        "model TinyBert : encoder { vocab = 50; hidden = 8; layers = 1; heads = 2; max_length = 16; objective mlm; }",
+        ""));
+    return file;
+  }
+
+  private Path corpus() throws IOException {
+    Random random = new Random(3);
+    String[][] groups = {{"cat", "dog", "mouse", "eats", "sleeps", "purrs"}, {"car", "bus", "truck", "drives", "parks", "honks"}};
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < 2000; i++) {
+      String[] group = groups[random.nextInt(2)];
+      StringBuilder line = new StringBuilder("the");
+      for (int k = 0; k < 5; k++) {
+        line.append(' ').append(group[random.nextInt(group.length)]);
+      }
+      lines.add(line.toString());
+    }
+    Path file = dir.resolve("corpus.txt");
+    Files.write(file, lines);
+    return file;
+  }
+
+  @Test
+  void trainsWritesVectorsAndAnswersQueries() throws IOException {
+    Path out = dir.resolve("out");
+    CliRun run = CliRun.of("train", model().toString(), "-m", "Tiny", "--data", corpus().toString(), "-o", out.toString());
+    assertEquals(0, run.status(), run.err());
+    assertTrue(run.err().contains("training Tiny: skip-gram, 12 dimensions, window 3, 3 epochs, 1 threads, seed 7"), run.err());
+    assertTrue(run.err().contains("epoch 3  100.0%"), "the progress line reaches the end: " + run.err());
+    assertEquals("13 words × 12 dimensions: " + out.resolve("vectors.txt") + ", " + out.resolve("vectors.bin") + "\n", run.out());
+    assertTrue(Files.isRegularFile(out.resolve("checkpoint.w2v")));
+
+    CliRun similar = CliRun.of("similar", out.resolve("vectors.bin").toString(), "cat", "-k", "3");
+    assertEquals(0, similar.status(), similar.err());
+    List<String> neighbours = similar.out().lines().map(l -> l.split(" +")[0]).toList();
+    assertEquals(3, neighbours.size(), similar.out());
+    assertTrue(List.of("dog", "mouse", "eats", "sleeps", "purrs").containsAll(neighbours),
+        "a cat's neighbours are from its own group: " + similar.out());
+
+    CliRun analogy = CliRun.of("analogy", out.resolve("vectors.txt").toString(), "dog", "eats", "car", "-k", "2");
+    assertEquals(0, analogy.status(), analogy.err());
+    assertEquals(2, analogy.out().lines().count(), analogy.out());
+
+    byte[] vectors = Files.readAllBytes(out.resolve("vectors.txt"));
+    CliRun resumed = CliRun.of("train", model().toString(), "-m", "Tiny", "--data", corpus().toString(), "-o", out.toString(), "--resume");
+    assertEquals(0, resumed.status(), resumed.err());
+    assertTrue(resumed.err().contains("resuming Tiny from " + out.resolve("checkpoint.w2v")), resumed.err());
+    assertEquals(new String(vectors, java.nio.charset.StandardCharsets.UTF_8), Files.readString(out.resolve("vectors.txt")),
+        "resuming a finished run gives back its vectors");
+  }
+
+  @Test
+  void theSameSeedAtOneThreadGivesTheSameVectors() throws IOException {
+    Path first = dir.resolve("first");
+    Path second = dir.resolve("second");
+    String model = model().toString();
+    String data = corpus().toString();
+    assertEquals(0, CliRun.of("train", model, "-m", "Tiny", "--data", data, "-o", first.toString(), "--epochs", "1").status());
+    assertEquals(0, CliRun.of("train", model, "-m", "Tiny", "--data", data, "-o", second.toString(), "--epochs", "1").status());
+    assertEquals(Files.readString(first.resolve("vectors.txt")), Files.readString(second.resolve("vectors.txt")));
+  }
+
+  @Test
+  void errorsAreOneLineWithStatusTwo() throws IOException {
+    String model = model().toString();
+    String data = corpus().toString();
+    Path out = dir.resolve("o");
+
+    CliRun missing = CliRun.of("train", model, "-m", "Tiny", "--data", dir.resolve("nope.txt").toString(), "-o", out.toString());
+    assertEquals(2, missing.status());
+    assertEquals("nlpm: no such file: " + dir.resolve("nope.txt") + "\n", missing.err());
+
+    CliRun which = CliRun.of("train", model, "--data", data, "-o", out.toString());
+    assertEquals(2, which.status());
+    assertEquals("nlpm: the files declare 2 models; choose one with --model: Tiny, TinyBert\n", which.err());
+
+    CliRun encoder = CliRun.of("train", model, "-m", "TinyBert", "--data", data, "-o", out.toString());
+    assertEquals(2, encoder.status());
+    assertEquals("nlpm: TinyBert is an encoder model: `nlpm train` trains the word2vec family so far;"
+        + " the others' generated training code is not written yet\n", encoder.err());
+
+    CliRun noCheckpoint = CliRun.of("train", model, "-m", "Tiny", "--data", data, "-o", out.toString(), "--resume");
+    assertEquals(2, noCheckpoint.status());
+    assertEquals("nlpm: --resume: no checkpoint at " + out.resolve("checkpoint.w2v") + "\n", noCheckpoint.err());
+
+    CliRun badEpochs = CliRun.of("train", model, "-m", "Tiny", "--data", data, "-o", out.toString(), "--epochs", "0");
+    assertEquals(2, badEpochs.status());
+    assertEquals("nlpm: --epochs must be positive, got 0\n", badEpochs.err().lines().reduce((x, y) -> y).orElse("") + "\n");
+
+    Path trained = dir.resolve("t");
+    assertEquals(0, CliRun.of("train", model, "-m", "Tiny", "--data", data, "-o", trained.toString(), "--epochs", "1").status());
+    CliRun unknown = CliRun.of("similar", trained.resolve("vectors.txt").toString(), "zebra");
+    assertEquals(2, unknown.status());
+    assertEquals("nlpm: \"zebra\" is not in the vocabulary (13 words)\n", unknown.err());
+
+    CliRun noVectors = CliRun.of("analogy", dir.resolve("none.txt").toString(), "a", "b", "c");
+    assertEquals(2, noVectors.status());
+    assertEquals("nlpm: no such file: " + dir.resolve("none.txt") + "\n", noVectors.err());
+  }
+}
