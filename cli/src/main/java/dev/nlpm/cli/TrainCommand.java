@@ -1,6 +1,7 @@
 package dev.nlpm.cli;
 
 import dev.nlpm.compiler.Compilation;
+import dev.nlpm.compiler.codegen.GeneratedCodeCompiler;
 import dev.nlpm.compiler.ir.Family;
 import dev.nlpm.compiler.ir.ModelSpec;
 import dev.nlpm.runtime.io.MalformedInputFileException;
@@ -90,7 +91,13 @@ final class TrainCommand implements Callable<Integer> {
     if (resume && !Files.isRegularFile(checkpoint)) {
       throw new UserError("--resume: no checkpoint at " + checkpoint);
     }
-    ClassLoader loader = InProcessJavac.compile(compiled.get().files());
+    if (!GeneratedCodeCompiler.available()) {
+      throw new UserError("training compiles the model's generated code, which needs a JDK, not a JRE");
+    }
+    // Against this process's class path, which holds the runtime the generated code calls.
+    ClassLoader loader =
+        GeneratedCodeCompiler.compile(compiled.get().files(), List.of("-proc:none", "-classpath", System.getProperty("java.class.path")))
+            .loader(TrainCommand.class.getClassLoader());
     String facade = (spec.javaPackage().isEmpty() ? "" : spec.javaPackage() + ".") + spec.name() + "Model";
     Word2VecWeights weights;
     PrintStream progressStream = new PrintStream(new WriterOutputStream(err), true, java.nio.charset.StandardCharsets.UTF_8);
