@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       TrainCommand.class,
       SimilarCommand.class,
       AnalogyCommand.class,
+      DemoCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -87,52 +87,7 @@ final class TrainCommand implements Callable<Integer> {
       throw new UserError(spec.name() + " is " + article(spec.family().keyword()) + " model: `nlpm train` trains the word2vec family so far;"
           + " the others' generated training code is not written yet");
     }
-    Path checkpoint = output.resolve("checkpoint.w2v");
-    if (resume && !Files.isRegularFile(checkpoint)) {
-      throw new UserError("--resume: no checkpoint at " + checkpoint);
-    }
-    if (!GeneratedCodeCompiler.available()) {
-      throw new UserError("training compiles the model's generated code, which needs a JDK, not a JRE");
-    }
-    // Against this process's class path, which holds the runtime the generated code calls.
-    ClassLoader loader =
-        GeneratedCodeCompiler.compile(compiled.get().files(), List.of("-proc:none", "-classpath", System.getProperty("java.class.path")))
-            .loader(TrainCommand.class.getClassLoader());
-    String facade = (spec.javaPackage().isEmpty() ? "" : spec.javaPackage() + ".") + spec.name() + "Model";
-    Word2VecWeights weights;
-    PrintStream progressStream = new PrintStream(new WriterOutputStream(err), true, java.nio.charset.StandardCharsets.UTF_8);
-    Word2VecTrainer.ProgressListener progress = Word2VecTrainer.ProgressListener.line(progressStream);
-    try {
-      Class<?> type = loader.loadClass(facade);
-      Files.createDirectories(output);
-      if (resume) {
-        Method resumeMethod = type.getMethod("resume", Path.class, List.class, Word2VecTrainer.ProgressListener.class);
-        err.println("resuming " + spec.name() + " from " + checkpoint);
-        weights = (Word2VecWeights) resumeMethod.invoke(null, checkpoint, data, progress);
-      } else {
-        Word2VecOptions options = (Word2VecOptions) type.getMethod("options").invoke(null);
-        options = override(options);
-        err.printf(Locale.ROOT, "training %s: %s, %d dimensions, window %d, %d epochs, %d threads, seed %d%n",
-            spec.name(), options.skipGram() ? "skip-gram" : "CBOW", options.dimension(), options.window(),
-            options.epochs(), options.threads(), options.seed());
-        Method train = type.getMethod("train", List.class, Word2VecOptions.class, Word2VecTrainer.ProgressListener.class, Path.class);
-        weights = (Word2VecWeights) train.invoke(null, data, options, progress, checkpoint);
-      }
-    } catch (InvocationTargetException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof MalformedInputFileException || cause instanceof IllegalArgumentException) {
-        throw new UserError(cause.getMessage());
-      }
-      if (cause instanceof IOException io) {
-        throw io;
-      }
-      throw new IllegalStateException(cause);
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("the generated facade " + facade + " is not as nlpm writes it", e);
-    }
-    err.flush();
-    Word2VecFormat.writeText(weights.wordVectors(), output.resolve("vectors.txt"));
-    Word2VecFormat.writeBinary(weights.wordVectors(), output.resolve("vectors.bin"));
+    Word2VecWeights weights = Word2VecRun.train(compiled.get(), spec, data, output, resume, this::override, err);
     out.printf(Locale.ROOT, "%,d words × %d dimensions: %s, %s%n", weights.vocabulary().size(), weights.dimension(),
         output.resolve("vectors.txt"), output.resolve("vectors.bin"));
     return 0;
@@ -180,27 +135,5 @@ final class TrainCommand implements Callable<Integer> {
 
   private static String article(String word) {
     return ("aeiou".indexOf(word.charAt(0)) >= 0 ? "an " : "a ") + word;
-  }
-
-  /** Lets the runtime's PrintStream-based progress line write to picocli's error writer. */
-  private static final class WriterOutputStream extends java.io.OutputStream {
-    private final PrintWriter writer;
-    private final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
-
-    WriterOutputStream(PrintWriter writer) {
-      this.writer = writer;
-    }
-
-    @Override
-    public void write(int b) {
-      pending.write(b);
-    }
-
-    @Override
-    public void flush() {
-      writer.print(pending.toString(java.nio.charset.StandardCharsets.UTF_8));
-      writer.flush();
-      pending.reset();
-    }
   }
 }
