@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       TrainCommand.class,
       SimilarCommand.class,
       AnalogyCommand.class,
+      EvalCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -127,4 +127,24 @@ class TrainCommandTest {
     assertEquals(2, noVectors.status());
     assertEquals("nlpm: no such file: " + dir.resolve("none.txt") + "\n", noVectors.err());
   }
+
+  @Test
+  void evalScoresAnalogiesAndSimilarityWithCoverage() throws IOException {
+    Path out = dir.resolve("e");
+    assertEquals(0, CliRun.of("train", model().toString(), "-m", "Tiny", "--data", corpus().toString(), "-o", out.toString()).status());
+    Path questions = dir.resolve("questions.txt");
+    Files.writeString(questions, ": family\ncat dog car bus\ncat mouse truck bus\n: gram1-test\ncat zebra car bus\n");
+    Path pairs = dir.resolve("pairs.txt");
+    Files.writeString(pairs, "cat dog 9.0\ncat car 1.0\ndog truck 1.5\nmouse cat 8.0\nzebra cat 5\n");
+    CliRun run = CliRun.of("eval", out.resolve("vectors.txt").toString(), "--analogies", questions.toString(), "--similarity", pairs.toString());
+    assertEquals(0, run.status(), run.err());
+    assertTrue(run.out().contains("family: "), run.out());
+    assertTrue(run.out().contains("coverage 0.0% (1 skipped)"), "the question with an unknown word is skipped: " + run.out());
+    assertTrue(run.out().contains(pairs + ": Spearman "), run.out());
+    assertTrue(run.out().contains("coverage 80.0% (4 of 5 pairs)"), run.out());
+
+    CliRun nothing = CliRun.of("eval", out.resolve("vectors.txt").toString());
+    assertEquals(2, nothing.status());
+    assertEquals("nlpm: give --analogies FILE or --similarity FILE (or both)\n", nothing.err());
+  }
 }
