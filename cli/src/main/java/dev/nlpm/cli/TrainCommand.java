@@ -87,6 +87,9 @@ final class TrainCommand implements Callable<Integer> {
       throw new UserError(spec.name() + " is " + article(spec.family().keyword()) + " model: `nlpm train` trains the word2vec family so far;"
           + " the others' generated training code is not written yet");
     }
+    if (resume && (epochs != null || threads != null || seed != null || lr != null)) {
+      throw new UserError("--resume continues with the checkpoint's settings; drop --epochs, --threads, --seed and --lr");
+    }
     Word2VecWeights weights = Word2VecRun.train(compiled.get(), spec, data, output, resume, this::override, err);
     out.printf(Locale.ROOT, "%,d words × %d dimensions: %s, %s%n", weights.vocabulary().size(), weights.dimension(),
         output.resolve("vectors.txt"), output.resolve("vectors.bin"));

@@ -113,6 +113,10 @@ class TrainCommandTest {
     assertEquals(2, noCheckpoint.status());
     assertEquals("nlpm: --resume: no checkpoint at " + out.resolve("checkpoint.w2v") + "\n", noCheckpoint.err());
 
+    CliRun resumeWithFlags = CliRun.of("train", model, "-m", "Tiny", "--data", data, "-o", out.toString(), "--resume", "--epochs", "9");
+    assertEquals(2, resumeWithFlags.status());
+    assertEquals("nlpm: --resume continues with the checkpoint's settings; drop --epochs, --threads, --seed and --lr\n", resumeWithFlags.err());
+
     CliRun badEpochs = CliRun.of("train", model, "-m", "Tiny", "--data", data, "-o", out.toString(), "--epochs", "0");
     assertEquals(2, badEpochs.status());
     assertEquals("nlpm: --epochs must be positive, got 0\n", badEpochs.err().lines().reduce((x, y) -> y).orElse("") + "\n");
