@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -198,21 +199,16 @@ public final class Word2VecTrainer {
     }
     try {
       forEachBatch(files, batch -> {
-        try {
-          queue.put(batch);
-        } catch (InterruptedException ex) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException("interrupted while training", ex);
+        if (!hand(queue, batch, failure)) {
+          throw new IllegalStateException("a training thread failed", failure[0]);
         }
         report(progress, epoch, totalRaw, start, lastReport, false);
       });
     } finally {
-      // One end marker per worker; put waits while the queue is full of batches still to train.
+      // One end marker per worker, handed over while the queue drains; if a worker has failed (or
+      // this thread is interrupted), the others are interrupted instead, so nothing waits forever.
       for (int t = 0; t < threads.size(); t++) {
-        try {
-          queue.put(poison);
-        } catch (InterruptedException ex) {
-          Thread.currentThread().interrupt();
+        if (!hand(queue, poison, failure)) {
           threads.forEach(Thread::interrupt);
           break;
         }
@@ -227,6 +223,26 @@ public final class Word2VecTrainer {
     }
     if (failure[0] != null) {
       throw new IllegalStateException("a training thread failed", failure[0]);
+    }
+  }
+
+  /**
+   * Puts {@code item} on the queue, waiting while it is full; gives up, returning false, once a
+   * worker has failed (the workers left may never take it) or this thread is interrupted.
+   */
+  private static boolean hand(BlockingQueue<int[][]> queue, int[][] item, Throwable[] failure) {
+    try {
+      while (!queue.offer(item, 50, TimeUnit.MILLISECONDS)) {
+        synchronized (failure) {
+          if (failure[0] != null) {
+            return false;
+          }
+        }
+      }
+      return true;
+    } catch (InterruptedException ex) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 

@@ -207,4 +207,54 @@ class Word2VecTrainerTest {
     assertEquals("\repoch 5  100.0%  alpha 0.00010  250,000 words/s  180,000 effective words/s  0:00 left\n",
         bytes.toString(java.nio.charset.StandardCharsets.UTF_8).replace(System.lineSeparator(), "\n"));
   }
+
+  /** Kernels whose dot product fails after some calls, as a bug or an out-of-memory error would. */
+  private static Word2VecKernels failingAfter(int calls) {
+    Word2VecKernels plain = Word2VecKernels.plain(20);
+    java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+    return new Word2VecKernels() {
+      @Override
+      public int dimension() {
+        return 20;
+      }
+
+      @Override
+      public float dot(float[] x, float[] y, float[] lanes) {
+        if (count.incrementAndGet() > calls) {
+          throw new IllegalStateException("kernel failure for the test");
+        }
+        return plain.dot(x, y, lanes);
+      }
+
+      @Override
+      public void axpy(float a, float[] x, float[] y) {
+        plain.axpy(a, x, y);
+      }
+
+      @Override
+      public void update(float g, float[] hidden, float[] output, float[] error) {
+        plain.update(g, hidden, output, error);
+      }
+
+      @Override
+      public void scale(float a, float[] x) {
+        plain.scale(a, x);
+      }
+    };
+  }
+
+  @Test
+  void aFailingWorkerEndsTrainingWithItsErrorInsteadOfHanging() throws IOException {
+    // 20,000 lines fill the queue many times over: a dead worker must not leave the reader waiting.
+    Path file = corpus(20_000);
+    Word2VecVocabulary vocabulary = Word2VecVocabulary.count(List.of(file), 1, 0);
+    for (int threads : new int[] {1, 2}) {
+      IllegalStateException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+          () -> org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+              () -> Word2VecTrainer.train(vocabulary, List.of(file), small().withThreads(threads).withEpochs(1),
+                  failingAfter(1000), Word2VecTrainer.ProgressListener.NONE, null)));
+      assertEquals("a training thread failed", e.getMessage(), threads + " threads");
+      assertEquals("kernel failure for the test", e.getCause().getMessage());
+    }
+  }
 }
