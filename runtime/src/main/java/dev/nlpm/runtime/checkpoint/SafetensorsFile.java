@@ -4,8 +4,13 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
+import com.google.gson.Gson;
 import com.google.gson.JsonPrimitive;
+import com.google.gson.Strictness;
+import com.google.gson.TypeAdapter;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import java.io.StringReader;
 import dev.nlpm.runtime.io.MalformedInputFileException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -44,6 +49,9 @@ public final class SafetensorsFile implements AutoCloseable {
 
   /** The key of the free-form string map in the header. */
   public static final String METADATA = "__metadata__";
+
+  /** Reads one JSON value with the reader's own strictness (JsonParser would relax it). */
+  private static final TypeAdapter<JsonElement> ELEMENT = new Gson().getAdapter(JsonElement.class);
 
   private final Path file;
   private final FileChannel channel;
@@ -105,24 +113,35 @@ public final class SafetensorsFile implements AutoCloseable {
 
   private static Map<String, TensorInfo> parse(Path file, String json, long dataBytes, Map<String, String> metadata)
       throws MalformedInputFileException {
-    JsonObject root;
-    try {
-      JsonElement parsed = JsonParser.parseString(json);
-      if (!parsed.isJsonObject()) {
-        throw whole(file, "the header is not a JSON object");
-      }
-      root = parsed.getAsJsonObject();
-    } catch (JsonParseException e) {
-      throw MalformedInputFileException.inFile(file, "the header is not valid JSON: " + e.getMessage(), e);
-    }
     List<TensorInfo> entries = new ArrayList<>();
-    for (Map.Entry<String, JsonElement> entry : root.entrySet()) {
-      String name = entry.getKey();
-      if (name.equals(METADATA)) {
-        readMetadata(file, entry.getValue(), metadata);
-      } else {
-        entries.add(tensor(file, name, entry.getValue()));
+    try {
+      // Strict JSON, as the reference's parser: no unquoted names, no comments, nothing after the
+      // object; and a name twice is an error, not the last one silently winning.
+      JsonReader reader = new JsonReader(new StringReader(json));
+      reader.setStrictness(Strictness.STRICT);
+      reader.beginObject();
+      java.util.Set<String> names = new java.util.HashSet<>();
+      while (reader.hasNext()) {
+        String name = reader.nextName();
+        if (!names.add(name)) {
+          throw MalformedInputFileException.atJsonPath(file, "$" + key(name), "the name appears twice");
+        }
+        JsonElement value = ELEMENT.read(reader);
+        if (name.equals(METADATA)) {
+          readMetadata(file, value, metadata);
+        } else {
+          entries.add(tensor(file, name, value));
+        }
       }
+      reader.endObject();
+      if (reader.peek() != JsonToken.END_DOCUMENT) {
+        throw whole(file, "the header has more after its JSON object");
+      }
+    } catch (IOException | JsonParseException | IllegalStateException e) {
+      if (e instanceof MalformedInputFileException m) {
+        throw m;
+      }
+      throw MalformedInputFileException.inFile(file, "the header is not valid JSON: " + e.getMessage(), e);
     }
     // The byte ranges, in order, must tile the data section exactly.
     List<TensorInfo> byOffset = new ArrayList<>(entries);
@@ -201,13 +220,17 @@ public final class SafetensorsFile implements AutoCloseable {
       if (!e.isJsonPrimitive() || !((JsonPrimitive) e).isNumber()) {
         throw at(file, name, field, "element " + i + " is not a number");
       }
-      try {
-        out[i] = new java.math.BigDecimal(e.getAsString()).longValueExact();
-      } catch (ArithmeticException | NumberFormatException ex) {
-        throw at(file, name, field, "element " + i + " (" + e.getAsString() + ") is not an integer");
-      }
-      if (out[i] < 0) {
+      String digits = e.getAsString();
+      if (digits.startsWith("-") && digits.matches("-(0|[1-9][0-9]*)")) {
         throw at(file, name, field, "element " + i + " is negative");
+      }
+      if (!digits.matches("0|[1-9][0-9]{0,18}")) {
+        throw at(file, name, field, "element " + i + " (" + digits + ") is not an integer");
+      }
+      try {
+        out[i] = Long.parseLong(digits);
+      } catch (NumberFormatException ex) {
+        throw at(file, name, field, "element " + i + " (" + digits + ") is too large");
       }
     }
     return out;
@@ -257,6 +280,9 @@ public final class SafetensorsFile implements AutoCloseable {
   /** A tensor's elements as floats, widened from F16 or BF16, rounded from F64. */
   public float[] readFloats(String name) throws IOException {
     TensorInfo t = require(name);
+    if (!t.dtype().readableAsFloat()) {
+      throw new IllegalArgumentException(file + ": tensor " + name + " is " + t.dtype() + ", not a floating-point type");
+    }
     if (t.elements() > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException(file + ": tensor " + name + " " + t.shapeText() + " is too large for one float[]");
     }

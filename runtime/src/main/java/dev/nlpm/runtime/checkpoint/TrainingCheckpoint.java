@@ -70,7 +70,7 @@ public record TrainingCheckpoint(
    * @throws MalformedInputFileException naming the file and the JSON path of a damaged field
    */
   public static TrainingCheckpoint read(Path directory, String model, ParameterLayout layout, String backbonePrefix) throws IOException {
-    AtomicDirectories.recover(directory);
+    directory = AtomicDirectories.readable(directory);
     Path statePath = directory.resolve(STATE);
     JsonObject state = readState(statePath);
     String savedModel = string(statePath, state, "model");

@@ -111,6 +111,7 @@ public record BeamSearch(int width, double lengthPenalty, boolean earlyStopping,
   }
 
   static double[] logSoftmax(float[] logits) {
+    Greedy.requireUsable(logits);
     double max = Double.NEGATIVE_INFINITY;
     for (float l : logits) {
       max = Math.max(max, l);

@@ -25,7 +25,25 @@ public final class Greedy {
     return Arrays.copyOf(sequence, length);
   }
 
+  /**
+   * Refuses logits no scheme can decide on: a NaN (a diverged model) or nothing above −∞. Left
+   * alone they would quietly pick token 0.
+   */
+  static void requireUsable(float[] logits) {
+    boolean finite = false;
+    for (int i = 0; i < logits.length; i++) {
+      if (Float.isNaN(logits[i])) {
+        throw new IllegalArgumentException("the model gave a NaN logit for token " + i);
+      }
+      finite |= logits[i] > Float.NEGATIVE_INFINITY;
+    }
+    if (!finite) {
+      throw new IllegalArgumentException("every logit is -infinity: no token can be chosen");
+    }
+  }
+
   static int argmax(float[] logits) {
+    requireUsable(logits);
     int best = 0;
     for (int i = 1; i < logits.length; i++) {
       if (logits[i] > logits[best]) {

@@ -47,6 +47,7 @@ public record Sampling(double temperature, int topK, double topP) {
 
   /** The distribution one step draws from, after temperature, top-k and top-p; zero outside what they keep. */
   public double[] probabilities(float[] logits) {
+    Greedy.requireUsable(logits);
     int v = logits.length;
     double[] scaled = new double[v];
     for (int i = 0; i < v; i++) {

@@ -17,9 +17,10 @@ import java.util.stream.Stream;
  * so that a crash at any moment leaves either the old directory or the new one whole.
  *
  * <p>The content is written into a temporary sibling, every file forced to disk; then the old
- * directory is renamed aside, the new one renamed into place, and the old one deleted. A reader
- * that finds no directory but a {@code .old} sibling (a crash between the two renames) can use
- * {@link #recover}, which puts the old one back.
+ * directory is renamed aside (to {@code .NAME.nlpm-old}, a name no user picks), the new one
+ * renamed into place, and the old one deleted. If a crash falls between the two renames, {@link
+ * #readable} still finds the old one for a reader, and the next write (or {@link #recover}) puts
+ * it back. The new directory gets the process's default permissions, as any directory it creates.
  */
 public final class AtomicDirectories {
 
@@ -37,16 +38,27 @@ public final class AtomicDirectories {
     Path parent = absolute.getParent();
     Files.createDirectories(parent);
     recover(absolute);
-    Path temporary = Files.createTempDirectory(parent, "." + absolute.getFileName() + ".");
+    // Not Files.createTempDirectory: that one is owner-only, and it would become the checkpoint.
+    Path temporary = parent.resolve("." + absolute.getFileName() + ".nlpm-" + Long.toUnsignedString(System.nanoTime(), 36)
+        + Long.toUnsignedString(Double.doubleToLongBits(Math.random()), 36));
+    Files.createDirectory(temporary);
     boolean done = false;
     try {
       content.writeInto(temporary);
       forceAll(temporary);
       Path old = aside(absolute);
-      if (Files.exists(absolute)) {
+      boolean hadOld = Files.exists(absolute);
+      if (hadOld) {
         move(absolute, old);
       }
-      move(temporary, absolute);
+      try {
+        move(temporary, absolute);
+      } catch (IOException e) {
+        if (hadOld) {
+          move(old, absolute); // put the previous directory back before giving up
+        }
+        throw e;
+      }
       forceDirectory(parent);
       done = true;
       deleteRecursively(old);
@@ -55,6 +67,16 @@ public final class AtomicDirectories {
         deleteRecursively(temporary);
       }
     }
+  }
+
+  /**
+   * The directory to read {@code target} from without changing anything: itself, or the previous
+   * one a crash left aside between a write's two renames.
+   */
+  public static Path readable(Path target) {
+    Path absolute = target.toAbsolutePath();
+    Path old = aside(absolute);
+    return !Files.exists(absolute) && Files.exists(old) ? old : absolute;
   }
 
   /**
@@ -74,7 +96,7 @@ public final class AtomicDirectories {
   }
 
   private static Path aside(Path target) {
-    return target.resolveSibling(target.getFileName() + ".old");
+    return target.resolveSibling("." + target.getFileName() + ".nlpm-old");
   }
 
   private static void move(Path from, Path to) throws IOException {

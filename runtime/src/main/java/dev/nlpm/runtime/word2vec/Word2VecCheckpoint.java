@@ -112,17 +112,23 @@ public record Word2VecCheckpoint(
       int epochsDone = in.readInt();
       long rawWords = in.readLong();
       long effectiveWords = in.readLong();
-      long[] randoms = new long[options.threads()];
+      if (rawWords < 0 || effectiveWords < 0 || effectiveWords > rawWords) {
+        throw malformed(file, "invalid word counts: " + rawWords + " read, " + effectiveWords + " kept");
+      }
       if (options.threads() > length / 8) {
         throw malformed(file, options.threads() + " threads' random states cannot fit in " + length + " bytes");
       }
+      long[] randoms = new long[options.threads()];
       for (int t = 0; t < randoms.length; t++) {
         randoms[t] = in.readLong();
       }
       int words = in.readInt();
       int matrices = 1 + (options.negatives() > 0 ? 1 : 0) + (options.hierarchicalSoftmax() ? 1 : 0);
       long rowBytes = 4L * options.dimension();
-      if (words < 1 || (long) words * (12 + matrices * rowBytes) > length) {
+      // Each word takes at least 12 bytes (its length and count) plus a row of each matrix; the
+      // product is checked without overflow, so a hostile size cannot pass by wrapping around.
+      long perWord = 12 + matrices * rowBytes;
+      if (words < 1 || perWord > length || words > length / perWord) {
         throw malformed(file, "a vocabulary of " + words + " words of dimension " + options.dimension()
             + " cannot fit in " + length + " bytes");
       }
@@ -137,6 +143,14 @@ public record Word2VecCheckpoint(
         in.readFully(word);
         vocabularyWords[i] = new String(word, StandardCharsets.UTF_8);
         counts[i] = in.readLong();
+      }
+      for (int i = 1; i < words; i++) {
+        if (counts[i] > counts[i - 1]) {
+          throw malformed(file, "the vocabulary is not in descending order of count at word " + i);
+        }
+      }
+      if (options.hierarchicalSoftmax() && words < 2) {
+        throw malformed(file, "hierarchical softmax needs two words or more; the vocabulary has " + words);
       }
       Word2VecVocabulary vocabulary;
       try {

@@ -218,4 +218,17 @@ class SafetensorsFileTest {
         "{\"a\":{\"dtype\":\"F64\",\"shape\":[4294967296,4294967296],\"data_offsets\":[0,8]}}", 8);
     assertEquals(enormous + ": at $[\"a\"].shape: shape [4294967296, 4294967296] has too many elements", problem(enormous));
   }
+
+  @Test
+  void onlyStrictJsonWithDistinctNamesAndPlainIntegersIsAccepted() throws IOException {
+    Path unquoted = withHeader("{a:{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", 4);
+    assertTrue(problem(unquoted).startsWith(unquoted + ": the header is not valid JSON: "), problem(unquoted));
+    Path twice = withHeader(
+        "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", 4);
+    assertEquals(twice + ": at $[\"a\"]: the name appears twice", problem(twice));
+    Path decimal = withHeader("{\"a\":{\"dtype\":\"F32\",\"shape\":[4.0],\"data_offsets\":[0,16]}}", 16);
+    assertEquals(decimal + ": at $[\"a\"].shape: element 0 (4.0) is not an integer", problem(decimal));
+    Path exponent = withHeader("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4e0]}}", 4);
+    assertEquals(exponent + ": at $[\"a\"].data_offsets: element 1 (4e0) is not an integer", problem(exponent));
+  }
 }

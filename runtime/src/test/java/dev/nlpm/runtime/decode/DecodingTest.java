@@ -194,4 +194,19 @@ class DecodingTest {
     assertEquals(6, new Sampling(1, 0, 1).decode(model, new int[] {1, 2}, options, new SplittableRandom(1)).length);
     assertEquals(6, new BeamSearch(3, 1, true, 1).decode(model, new int[] {1, 2}, options).get(0).tokens().length);
   }
+
+  @Test
+  void nanOrImpossibleLogitsAreRefusedNotDecodedAsTokenZero() {
+    float inf = Float.NEGATIVE_INFINITY;
+    Bigram nan = new Bigram(new float[][] {{1, Float.NaN}, {1, Float.NaN}});
+    Bigram impossible = new Bigram(new float[][] {{inf, inf}, {inf, inf}});
+    for (Bigram model : List.of(nan, impossible)) {
+      org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+          () -> Greedy.decode(model, new int[] {1}, DecodingOptions.of(2)));
+      org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+          () -> new Sampling(1, 0, 1).decode(model, new int[] {1}, DecodingOptions.of(2), new SplittableRandom(1)));
+      org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+          () -> new BeamSearch(2, 1, true, 1).decode(model, new int[] {1}, DecodingOptions.of(2)));
+    }
+  }
 }

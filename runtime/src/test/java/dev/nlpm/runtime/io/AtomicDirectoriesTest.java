@@ -54,9 +54,11 @@ class AtomicDirectoriesTest {
   @Test
   void recoverPutsBackADirectoryACrashLeftAside() throws IOException {
     Path checkpoint = dir.resolve("ckpt");
-    Path old = dir.resolve("ckpt.old");
+    Path old = dir.resolve(".ckpt.nlpm-old");
     Files.createDirectories(old);
     Files.writeString(old.resolve("model.safetensors"), "previous");
+    assertEquals(old, AtomicDirectories.readable(checkpoint), "a reader finds the old one without moving it");
+    assertTrue(Files.exists(old));
     AtomicDirectories.recover(checkpoint);
     assertEquals("previous", Files.readString(checkpoint.resolve("model.safetensors")));
     assertFalse(Files.exists(old));
@@ -65,5 +67,26 @@ class AtomicDirectoriesTest {
     AtomicDirectories.recover(checkpoint);
     assertFalse(Files.exists(old), "a leftover copy beside a whole directory is removed");
     assertTrue(Files.exists(checkpoint.resolve("model.safetensors")));
+  }
+
+  @Test
+  void aUsersOwnBackupBesideTheCheckpointIsLeftAlone() throws IOException {
+    Path backup = dir.resolve("ckpt.old");
+    Files.createDirectories(backup);
+    Files.writeString(backup.resolve("mine.txt"), "keep");
+    AtomicDirectories.write(dir.resolve("ckpt"), d -> Files.writeString(d.resolve("a"), "1"));
+    AtomicDirectories.write(dir.resolve("ckpt"), d -> Files.writeString(d.resolve("a"), "2"));
+    assertEquals("keep", Files.readString(backup.resolve("mine.txt")));
+  }
+
+  @Test
+  void theNewDirectoryHasDefaultPermissionsNotOwnerOnly() throws IOException {
+    Path checkpoint = dir.resolve("perm");
+    AtomicDirectories.write(checkpoint, d -> Files.writeString(d.resolve("a"), "1"));
+    Path plain = dir.resolve("plain");
+    Files.createDirectory(plain);
+    if (Files.getFileStore(dir).supportsFileAttributeView("posix")) {
+      assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(checkpoint));
+    }
   }
 }

@@ -177,4 +177,26 @@ class Word2VecCheckpointTest {
     }
     assertEquals(file + ": checkpoint format version 9; this nlpm reads version 1", problem(file));
   }
+
+  @Test
+  void hostileSizesFailBeforeAllocatingEvenWhenTheyWouldOverflow() throws IOException {
+    byte[] good = Files.readAllBytes(checkpoint());
+    int threadsAt = 8 + 4 + (1 + 4 + 4 + 4 + 1 + 8 + 8 + 4 + 4 + 4);
+    byte[] manyThreads = good.clone();
+    java.nio.ByteBuffer.wrap(manyThreads).putInt(threadsAt, Integer.MAX_VALUE);
+    Path threads = withBytes(manyThreads);
+    assertTrue(problem(threads).startsWith(threads + ": 2147483647 threads' random states cannot fit in "), problem(threads));
+
+    // dimension 715,827,883 with three matrices and 2^30 words: words × bytes-per-word wraps past 2^63.
+    byte[] wrap = good.clone();
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(wrap);
+    b.putInt(8 + 4 + 1, 715_827_883); // dimension
+    b.putInt(8 + 4 + 1 + 4 + 4, 5); // negatives
+    b.put(8 + 4 + 1 + 4 + 4 + 4, (byte) 1); // hierarchical softmax
+    int vocabularyAt = 8 + 4 + (1 + 4 + 4 + 4 + 1 + 8 + 8 + 4 + 4 + 4 + 4 + 8 + 1) + (4 + 8 + 8) + 8;
+    b.putInt(vocabularyAt, 1 << 30);
+    Path wrapped = withBytes(wrap);
+    assertTrue(problem(wrapped).startsWith(wrapped + ": a vocabulary of 1073741824 words of dimension 715827883 cannot fit in "),
+        problem(wrapped));
+  }
 }
