@@ -200,7 +200,11 @@ public final class Word2VecTrainer {
     try {
       forEachBatch(files, batch -> {
         if (!hand(queue, batch, failure)) {
-          throw new IllegalStateException("a training thread failed", failure[0]);
+          synchronized (failure) {
+            throw failure[0] != null
+                ? new IllegalStateException("a training thread failed", failure[0])
+                : new IllegalStateException("interrupted while training");
+          }
         }
         report(progress, epoch, totalRaw, start, lastReport, false);
       });
@@ -232,6 +236,11 @@ public final class Word2VecTrainer {
    */
   private static boolean hand(BlockingQueue<int[][]> queue, int[][] item, Throwable[] failure) {
     try {
+      synchronized (failure) {
+        if (failure[0] != null) {
+          return false; // stop reading as soon as a worker has failed, not when the queue fills
+        }
+      }
       while (!queue.offer(item, 50, TimeUnit.MILLISECONDS)) {
         synchronized (failure) {
           if (failure[0] != null) {
