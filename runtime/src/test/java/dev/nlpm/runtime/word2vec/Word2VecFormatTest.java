@@ -147,6 +147,36 @@ class Word2VecFormatTest {
     assertGensimFixture(Word2VecFormat.readBinary(file));
   }
 
+  /**
+   * Files the original C tool wrote (make_word2vec_c_fixtures.sh: word2vec.c on a small corpus,
+   * once with -binary 1 and once with -binary 0): both read, to the same words in the same order,
+   * the text's six decimals agreeing with the binary's floats.
+   */
+  @Test
+  void readsTheCToolsBinaryAndTextFiles() throws IOException {
+    WordVectors binary = Word2VecFormat.readBinary(resource("c-tool-vectors.bin"));
+    WordVectors text = Word2VecFormat.readText(resource("c-tool-vectors.txt"));
+    assertEquals(15, binary.size());
+    assertEquals(6, binary.dimension());
+    assertEquals("</s>", binary.word(0));
+    assertTrue(binary.contains("café"), "UTF-8 words survive: " + binary.words());
+    assertEquals(binary.words(), text.words());
+    for (int i = 0; i < binary.size(); i++) {
+      float[] b = binary.vector(i);
+      float[] t = text.vector(i);
+      for (int d = 0; d < 6; d++) {
+        assertEquals(b[d], t[d], 5e-7 + 1e-6 * Math.abs(b[d]), binary.word(i) + "[" + d + "]");
+      }
+    }
+    // And what nlpm writes, the C tool's layout: read back to the same bits.
+    Path again = dir.resolve("c-again.bin");
+    Word2VecFormat.writeBinary(binary, again);
+    WordVectors back = Word2VecFormat.readBinary(again);
+    for (int i = 0; i < binary.size(); i++) {
+      org.junit.jupiter.api.Assertions.assertArrayEquals(binary.vector(i), back.vector(i));
+    }
+  }
+
   // ---- malformed text ----
 
   private MalformedInputFileException textFault(String content) throws IOException {
