@@ -7,7 +7,6 @@ import dev.nlpm.runtime.io.Utf8Lines;
 import dev.nlpm.runtime.word2vec.AnalogyEvaluator;
 import dev.nlpm.runtime.word2vec.AnalogyReport;
 import dev.nlpm.runtime.word2vec.Neighbor;
-import dev.nlpm.runtime.word2vec.Word2VecOptions;
 import dev.nlpm.runtime.word2vec.Word2VecWeights;
 import dev.nlpm.runtime.word2vec.WordVectors;
 import java.io.BufferedWriter;
@@ -95,7 +94,7 @@ final class DemoCommand implements Callable<Integer> {
     }
     ModelSpec model = compiled.get().models().stream().filter(m -> m.name().equals("SkipGram")).findFirst()
         .orElseThrow(() -> new IllegalStateException(declaration + " no longer declares SkipGram"));
-    Word2VecWeights weights = Word2VecRun.train(compiled.get(), model, List.of(corpus), dir, false, this::override, err);
+    Word2VecWeights weights = Word2VecRun.train(compiled.get(), model, List.of(corpus), dir, false, Word2VecRun.overrides(epochs, threads, null, null), err);
     WordVectors vectors = weights.wordVectors();
 
     out.printf(Locale.ROOT, "%nLearned %,d word vectors of %d dimensions in %.0f s. Nearest words by cosine:%n%n",
@@ -124,22 +123,6 @@ final class DemoCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "%nVectors: %s (word2vec text) and %s (binary). Try:%n  ./nlpm similar %s WORD%n",
         dir.resolve("vectors.txt"), dir.resolve("vectors.bin"), dir.resolve("vectors.bin"));
     return 0;
-  }
-
-  private Word2VecOptions override(Word2VecOptions options) {
-    if (epochs != null) {
-      if (epochs < 1) {
-        throw new UserError("--epochs must be positive, got " + epochs);
-      }
-      options = options.withEpochs(epochs);
-    }
-    if (threads != null) {
-      if (threads < 1) {
-        throw new UserError("--threads must be positive, got " + threads);
-      }
-      options = options.withThreads(threads);
-    }
-    return options;
   }
 
   /** Writes the texts lowercased into words, a line a sentence; returns the words written. */

@@ -1,19 +1,11 @@
 package dev.nlpm.cli;
 
 import dev.nlpm.compiler.Compilation;
-import dev.nlpm.compiler.codegen.GeneratedCodeCompiler;
 import dev.nlpm.compiler.ir.Family;
 import dev.nlpm.compiler.ir.ModelSpec;
-import dev.nlpm.runtime.io.MalformedInputFileException;
-import dev.nlpm.runtime.word2vec.Word2VecFormat;
-import dev.nlpm.runtime.word2vec.Word2VecOptions;
-import dev.nlpm.runtime.word2vec.Word2VecTrainer;
 import dev.nlpm.runtime.word2vec.Word2VecWeights;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -90,37 +82,10 @@ final class TrainCommand implements Callable<Integer> {
     if (resume && (epochs != null || threads != null || seed != null || lr != null)) {
       throw new UserError("--resume continues with the checkpoint's settings; drop --epochs, --threads, --seed and --lr");
     }
-    Word2VecWeights weights = Word2VecRun.train(compiled.get(), spec, data, output, resume, this::override, err);
+    Word2VecWeights weights = Word2VecRun.train(compiled.get(), spec, data, output, resume, Word2VecRun.overrides(epochs, threads, seed, lr), err);
     out.printf(Locale.ROOT, "%,d words × %d dimensions: %s, %s%n", weights.vocabulary().size(), weights.dimension(),
         output.resolve("vectors.txt"), output.resolve("vectors.bin"));
     return 0;
-  }
-
-  private Word2VecOptions override(Word2VecOptions options) {
-    if (epochs != null) {
-      requirePositive("--epochs", epochs);
-      options = options.withEpochs(epochs);
-    }
-    if (threads != null) {
-      requirePositive("--threads", threads);
-      options = options.withThreads(threads);
-    }
-    if (seed != null) {
-      options = options.withSeed(seed);
-    }
-    if (lr != null) {
-      if (!(lr > 0)) {
-        throw new UserError("--lr must be positive, got " + lr);
-      }
-      options = options.withAlpha(lr, Math.min(options.minAlpha(), lr));
-    }
-    return options;
-  }
-
-  private static void requirePositive(String flag, int value) {
-    if (value < 1) {
-      throw new UserError(flag + " must be positive, got " + value);
-    }
   }
 
   private ModelSpec choose(Compilation compilation) {

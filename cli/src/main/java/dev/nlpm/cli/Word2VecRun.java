@@ -80,6 +80,35 @@ final class Word2VecRun {
     return weights;
   }
 
+  /** The declared settings with what the flags override; a null flag keeps the declaration's. */
+  static UnaryOperator<Word2VecOptions> overrides(Integer epochs, Integer threads, Long seed, Float lr) {
+    return options -> {
+      if (epochs != null) {
+        options = options.withEpochs(positive("--epochs", epochs));
+      }
+      if (threads != null) {
+        options = options.withThreads(positive("--threads", threads));
+      }
+      if (seed != null) {
+        options = options.withSeed(seed);
+      }
+      if (lr != null) {
+        if (!(lr > 0)) {
+          throw new UserError("--lr must be positive, got " + lr);
+        }
+        options = options.withAlpha(lr, Math.min(options.minAlpha(), lr));
+      }
+      return options;
+    };
+  }
+
+  private static int positive(String flag, int value) {
+    if (value < 1) {
+      throw new UserError(flag + " must be positive, got " + value);
+    }
+    return value;
+  }
+
   /** Lets the runtime's PrintStream-based progress line write to picocli's error writer. */
   private static final class WriterOutputStream extends java.io.OutputStream {
     private final PrintWriter writer;
