@@ -29,20 +29,7 @@ public record Sampling(double temperature, int topK, double topP) {
 
   /** The prompt followed by a sample. */
   public int[] decode(LanguageModelStep model, int[] prompt, DecodingOptions options, SplittableRandom random) {
-    int[] sequence = Arrays.copyOf(prompt, prompt.length + options.maxNewTokens());
-    int length = prompt.length;
-    LanguageModelStep.State state = model.start(prompt);
-    for (int n = 0; n < options.maxNewTokens(); n++) {
-      float[] logits = state.logits();
-      options.penalize(logits, sequence, length);
-      int token = draw(probabilities(logits), random);
-      sequence[length++] = token;
-      if (options.isStop(token) || n == options.maxNewTokens() - 1) {
-        break;
-      }
-      state = state.advance(token);
-    }
-    return Arrays.copyOf(sequence, length);
+    return TokenByToken.decode(model, prompt, options, logits -> draw(probabilities(logits), random));
   }
 
   /** The distribution one step draws from, after temperature, top-k and top-p; zero outside what they keep. */
