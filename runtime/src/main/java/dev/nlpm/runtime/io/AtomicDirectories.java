@@ -2,12 +2,10 @@ package dev.nlpm.runtime.io;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.stream.Stream;
@@ -49,13 +47,13 @@ public final class AtomicDirectories {
       Path old = aside(absolute);
       boolean hadOld = Files.exists(absolute);
       if (hadOld) {
-        move(absolute, old);
+        AtomicFiles.move(absolute, old);
       }
       try {
-        move(temporary, absolute);
+        AtomicFiles.move(temporary, absolute);
       } catch (IOException e) {
         if (hadOld) {
-          move(old, absolute); // put the previous directory back before giving up
+          AtomicFiles.move(old, absolute); // put the previous directory back before giving up
         }
         throw e;
       }
@@ -90,21 +88,13 @@ public final class AtomicDirectories {
       if (Files.exists(absolute)) {
         deleteRecursively(old);
       } else {
-        move(old, absolute);
+        AtomicFiles.move(old, absolute);
       }
     }
   }
 
   private static Path aside(Path target) {
     return target.resolveSibling("." + target.getFileName() + ".nlpm-old");
-  }
-
-  private static void move(Path from, Path to) throws IOException {
-    try {
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(from, to);
-    }
   }
 
   private static void forceAll(Path directory) throws IOException {

@@ -40,16 +40,24 @@ public final class AtomicFiles {
         out.flush();
         channel.force(true);
       }
-      try {
-        Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING);
-      }
+      move(tmp, absolute);
       moved = true;
     } finally {
       if (!moved) {
         Files.deleteIfExists(tmp);
       }
+    }
+  }
+
+  /**
+   * Renames {@code from} to {@code to}, replacing a file there, atomically where the file system
+   * can (a plain rename otherwise).
+   */
+  static void move(Path from, Path to) throws IOException {
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
     }
   }
 
