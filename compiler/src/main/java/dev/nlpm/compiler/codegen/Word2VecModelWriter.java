@@ -14,7 +14,6 @@ import dev.nlpm.compiler.ir.TrainingDefaults;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -151,23 +150,15 @@ final class Word2VecModelWriter extends SourceWriter {
                 settings.window(),
                 settings.negatives(),
                 settings.hierarchical(),
-                decimal(settings.power()),
-                decimal(settings.subsample()),
-                decimal((float) t.lr()),
-                decimal((float) t.minLr()),
+                settings.power(),
+                settings.subsample(),
+                (float) t.lr(),
+                (float) t.minLr(),
                 t.epochs(),
                 threads,
                 t.seed(),
                 settings.mean())
             .build());
-  }
-
-  private static String decimal(double value) {
-    return String.format(Locale.ROOT, "%s", value);
-  }
-
-  private static String decimal(float value) {
-    return Float.toString(value);
   }
 
   private void addKernels(TypeSpec.Builder type) {
