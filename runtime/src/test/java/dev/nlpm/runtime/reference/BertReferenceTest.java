@@ -5,12 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import dev.nlpm.runtime.checkpoint.SafetensorsFile;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -35,9 +32,7 @@ class BertReferenceTest {
 
   @BeforeAll
   static void load() throws IOException {
-    try (InputStream in = BertReferenceTest.class.getResourceAsStream("bert_tiny.json")) {
-      fixture = JsonParser.parseReader(new InputStreamReader(in, StandardCharsets.UTF_8)).getAsJsonObject();
-    }
+    fixture = JsonFixture.load("bert_tiny.json");
     Path file = dir.resolve("bert_tiny.safetensors");
     try (InputStream in = BertReferenceTest.class.getResourceAsStream("bert_tiny.safetensors")) {
       Files.copy(in, file);
@@ -60,19 +55,15 @@ class BertReferenceTest {
   }
 
   private static int[] ints(String key) {
-    return fixture.getAsJsonArray(key).asList().stream().mapToInt(JsonElement::getAsInt).toArray();
+    return JsonFixture.ints(fixture.get(key));
   }
 
   private static double[] doubles(JsonElement array) {
-    return array.getAsJsonArray().asList().stream().mapToDouble(JsonElement::getAsDouble).toArray();
+    return JsonFixture.doubles(array);
   }
 
   private static void close(double[] expected, double[] actual, double tolerance, String what) {
-    assertEquals(expected.length, actual.length, what);
-    for (int i = 0; i < expected.length; i++) {
-      assertTrue(Math.abs(expected[i] - actual[i]) <= tolerance * (1 + Math.abs(expected[i])),
-          what + "[" + i + "]: torch " + expected[i] + ", nlpm " + actual[i]);
-    }
+    JsonFixture.assertClose(expected, actual, tolerance, what);
   }
 
   private static BertReference.Output run(Map<String, double[]> parameters, Map<String, double[]> gradients) {

@@ -1,15 +1,9 @@
 package dev.nlpm.runtime.reference;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,21 +19,15 @@ class LstmTest {
 
   @BeforeAll
   static void load() throws IOException {
-    try (InputStream in = LstmTest.class.getResourceAsStream("lstm.json")) {
-      f = JsonParser.parseReader(new InputStreamReader(in, StandardCharsets.UTF_8)).getAsJsonObject();
-    }
+    f = JsonFixture.load("lstm.json");
   }
 
   private static double[] d(JsonObject o, String key) {
-    return o.getAsJsonArray(key).asList().stream().mapToDouble(JsonElement::getAsDouble).toArray();
+    return JsonFixture.doubles(o.get(key));
   }
 
   private static void close(double[] expected, double[] actual, double tolerance, String what) {
-    assertEquals(expected.length, actual.length, what);
-    for (int i = 0; i < expected.length; i++) {
-      assertTrue(Math.abs(expected[i] - actual[i]) <= tolerance * (1 + Math.abs(expected[i])),
-          what + "[" + i + "]: expected " + expected[i] + ", got " + actual[i]);
-    }
+    JsonFixture.assertClose(expected, actual, tolerance, what);
   }
 
   /** sum(out·R) + sum(hT·RH) + sum(cT·RC) for these inputs. */

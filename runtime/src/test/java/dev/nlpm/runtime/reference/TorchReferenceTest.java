@@ -1,15 +1,8 @@
 package dev.nlpm.runtime.reference;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -24,25 +17,19 @@ class TorchReferenceTest {
 
   @BeforeAll
   static void load() throws IOException {
-    try (InputStream in = TorchReferenceTest.class.getResourceAsStream("torch.json")) {
-      fixture = JsonParser.parseReader(new InputStreamReader(in, StandardCharsets.UTF_8)).getAsJsonObject();
-    }
+    fixture = JsonFixture.load("torch.json");
   }
 
   private static double[] doubles(JsonObject o, String key) {
-    return o.getAsJsonArray(key).asList().stream().mapToDouble(JsonElement::getAsDouble).toArray();
+    return JsonFixture.doubles(o.get(key));
   }
 
   private static int[] ints(JsonObject o, String key) {
-    return o.getAsJsonArray(key).asList().stream().mapToInt(JsonElement::getAsInt).toArray();
+    return JsonFixture.ints(o.get(key));
   }
 
   private static void close(double[] expected, double[] actual, String what) {
-    assertEquals(expected.length, actual.length, what);
-    for (int i = 0; i < expected.length; i++) {
-      assertTrue(Math.abs(expected[i] - actual[i]) <= 1e-10 + 1e-10 * Math.abs(expected[i]),
-          what + "[" + i + "]: torch " + expected[i] + ", nlpm " + actual[i]);
-    }
+    JsonFixture.assertClose(expected, actual, 1e-10, what);
   }
 
   @Test
