@@ -165,6 +165,16 @@ class Word2VecGeneratedTest {
   }
 
   @Test
+  void aCbowThatSumsItsContextIsDeclaredThrough() throws Exception {
+    String text = "package gen;\nmodel Summing : word2vec {\n  dim = 7;\n  objective cbow { window = 4; mean = false; }\n}\n";
+    ClassLoader loader = InMemoryJavac.compile(Models.compile("s.nlpm", text).files()).loader();
+    Word2VecOptions options = (Word2VecOptions) loader.loadClass("gen.SummingModel").getMethod("options").invoke(null);
+    assertTrue(!options.skipGram() && !options.cbowMean());
+    assertEquals(7, options.dimension());
+    assertEquals(4, options.window());
+  }
+
+  @Test
   void theFacadeRefusesAnotherDimension() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> SkipGramModel.train(List.of(corpus()), SkipGramModel.options().withDimension(50), Word2VecTrainer.ProgressListener.NONE, null));

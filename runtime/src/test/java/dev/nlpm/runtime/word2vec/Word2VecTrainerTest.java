@@ -126,6 +126,14 @@ class Word2VecTrainerTest {
   }
 
   @Test
+  void cbowSummingTheContextLearnsTooAndDiffersFromTheMean() throws IOException {
+    Word2VecWeights sum = train(small().withCbow().withCbowSum().withAlpha(0.01f, 0.0001f));
+    Word2VecWeights mean = train(small().withCbow().withAlpha(0.01f, 0.0001f));
+    assertGroupsSeparate(sum);
+    assertFalse(java.util.Arrays.deepEquals(sum.input(), mean.input()), "the hidden vector is not scaled");
+  }
+
+  @Test
   void skipGramWithHierarchicalSoftmaxLearnsSharedContexts() throws IOException {
     Word2VecWeights w = train(small().withHierarchicalSoftmax(0));
     assertGroupsSeparate(w);
