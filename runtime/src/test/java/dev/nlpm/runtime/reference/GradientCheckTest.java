@@ -64,6 +64,38 @@ class GradientCheckTest {
   }
 
   @Test
+  void conv1D() {
+    int n = 3, in = 4, out = 5;
+    double[] x = randn(n * in), w = randn(in * out), b = randn(out), r = randn(n * out);
+    double[] dx = new double[x.length], dw = new double[w.length], db = new double[b.length];
+    Conv1D.backward(r, x, w, dx, dw, db, n, in, out);
+    ToDoubleFunction<double[]> loss = ignored -> {
+      double[] y = new double[n * out];
+      Conv1D.forward(x, w, b, y, n, in, out);
+      return weighted(y, r);
+    };
+    check("dx", x, dx, loss);
+    check("dw", w, dw, loss);
+    check("db", b, db, loss);
+  }
+
+  @Test
+  void conv1DIsLinearWithTheWeightTransposed() {
+    int n = 3, in = 4, out = 5;
+    double[] x = randn(n * in), w = randn(in * out), b = randn(out);
+    double[] transposed = new double[out * in];
+    for (int i = 0; i < in; i++) {
+      for (int o = 0; o < out; o++) {
+        transposed[o * in + i] = w[i * out + o];
+      }
+    }
+    double[] y = new double[n * out], expected = new double[n * out];
+    Conv1D.forward(x, w, b, y, n, in, out);
+    Linear.forward(x, transposed, b, expected, n, in, out);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(expected, y, 0.0);
+  }
+
+  @Test
   void layerNorm() {
     int n = 3, c = 6;
     double eps = 1e-12;
