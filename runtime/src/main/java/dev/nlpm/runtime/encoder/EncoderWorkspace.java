@@ -1,0 +1,193 @@
+package dev.nlpm.runtime.encoder;
+
+/**
+ * Every activation, dropout mask and backward scratch buffer one encoder step needs, allocated
+ * once for a capacity of {@code maxBatch} sequences of {@code maxLength} positions and {@code
+ * maxPredictions} MLM positions in all. One caller at a time: concurrent callers each use their
+ * own. A row {@code r = b·length + t} of a batch shorter than the capacity uses the first rows.
+ */
+public final class EncoderWorkspace {
+
+  /** One block's saved activations. */
+  static final class Block {
+    final float[][] q, k, v, context, attentionDense, attentionSum, attentionOut, inner, activated, outputDense, outputSum, out;
+    final float[][] attentionDenseKeep, outputDenseKeep;
+    final float[] attentionMean, attentionRstd, outputMean, outputRstd;
+    /** Per (sequence, head): [position][head size]. */
+    final float[][][] qh, kh, vh, contextH;
+    /** Per (sequence, head): softmax [query][key], its dropout's keep factors and the dropped probabilities. */
+    final float[][][] probabilities, probabilitiesKeep, dropped;
+
+    Block(int n, int h, int f, int sequenceHeads, int maxLength, int d) {
+      q = new float[n][h];
+      k = new float[n][h];
+      v = new float[n][h];
+      context = new float[n][h];
+      attentionDense = new float[n][h];
+      attentionDenseKeep = new float[n][h];
+      attentionSum = new float[n][h];
+      attentionOut = new float[n][h];
+      inner = new float[n][f];
+      activated = new float[n][f];
+      outputDense = new float[n][h];
+      outputDenseKeep = new float[n][h];
+      outputSum = new float[n][h];
+      out = new float[n][h];
+      attentionMean = new float[n];
+      attentionRstd = new float[n];
+      outputMean = new float[n];
+      outputRstd = new float[n];
+      qh = new float[sequenceHeads][maxLength][d];
+      kh = new float[sequenceHeads][maxLength][d];
+      vh = new float[sequenceHeads][maxLength][d];
+      contextH = new float[sequenceHeads][maxLength][d];
+      probabilities = new float[sequenceHeads][maxLength][maxLength];
+      probabilitiesKeep = new float[sequenceHeads][maxLength][maxLength];
+      dropped = new float[sequenceHeads][maxLength][maxLength];
+    }
+  }
+
+  final int maxBatch;
+  final int maxLength;
+  final int maxPredictions;
+
+  // embeddings
+  final float[][] embedded, embeddingNorm, embeddingKeep, embeddingOut;
+  final float[] embeddingMean, embeddingRstd;
+  final Block[] blocks;
+  // pooler and heads
+  final float[][] cls, pooledPre, pooled, pooledKeep, pooledDropped, nspLogits, sequenceLogits;
+  final float[][] tokenKeep, tokenDropped, tokenLogits;
+  final int[] predictionRows;
+  int predictions;
+  final float[][] selected, transform, transformActivated, transformOut, mlmLogits;
+  final float[] transformMean, transformRstd;
+  // backward scratch
+  final float[][] dx, dSum, dDense, dContext, dq, dk, dv, dInner, dCls, dPooled, dPooledPre, dNsp, dSequence, dToken, dTokenDropped;
+  final float[][] dMlm, dTransformOut, dTransformActivated, dTransform, dSelected;
+  final float[][][] dqh, dkh, dvh, dContextH, dProbabilities;
+  // last step
+  int batch;
+  int length;
+
+  public EncoderWorkspace(EncoderConfig config, int maxBatch, int maxLength, int maxPredictions) {
+    if (maxBatch <= 0 || maxLength <= 0 || maxPredictions < 0) {
+      throw new IllegalArgumentException("workspace capacity must be positive, got " + maxBatch + " × " + maxLength + ", " + maxPredictions + " predictions");
+    }
+    if (maxLength > config.maxPositions()) {
+      throw new IllegalArgumentException("sequence capacity " + maxLength + " exceeds the model's " + config.maxPositions() + " positions");
+    }
+    this.maxBatch = maxBatch;
+    this.maxLength = maxLength;
+    this.maxPredictions = maxPredictions;
+    int n = maxBatch * maxLength;
+    int h = config.hidden();
+    int f = config.intermediate();
+    int d = config.headSize();
+    int sh = maxBatch * config.heads();
+    int v = config.vocab();
+    embedded = new float[n][h];
+    embeddingNorm = new float[n][h];
+    embeddingKeep = new float[n][h];
+    embeddingOut = new float[n][h];
+    embeddingMean = new float[n];
+    embeddingRstd = new float[n];
+    blocks = new Block[config.layers()];
+    for (int l = 0; l < blocks.length; l++) {
+      blocks[l] = new Block(n, h, f, sh, maxLength, d);
+    }
+    cls = new float[maxBatch][h];
+    pooledPre = new float[maxBatch][h];
+    pooled = new float[maxBatch][h];
+    pooledKeep = new float[maxBatch][h];
+    pooledDropped = new float[maxBatch][h];
+    nspLogits = new float[maxBatch][2];
+    sequenceLogits = new float[maxBatch][Math.max(1, config.sequenceLabels())];
+    tokenKeep = config.tokenLabels() > 0 ? new float[n][h] : null;
+    tokenDropped = config.tokenLabels() > 0 ? new float[n][h] : null;
+    tokenLogits = config.tokenLabels() > 0 ? new float[n][config.tokenLabels()] : null;
+    predictionRows = new int[maxPredictions];
+    selected = new float[maxPredictions][h];
+    transform = new float[maxPredictions][h];
+    transformActivated = new float[maxPredictions][h];
+    transformOut = new float[maxPredictions][h];
+    transformMean = new float[maxPredictions];
+    transformRstd = new float[maxPredictions];
+    mlmLogits = new float[maxPredictions][v];
+    dx = new float[n][h];
+    dSum = new float[n][h];
+    dDense = new float[n][h];
+    dContext = new float[n][h];
+    dq = new float[n][h];
+    dk = new float[n][h];
+    dv = new float[n][h];
+    dInner = new float[n][f];
+    dCls = new float[maxBatch][h];
+    dPooled = new float[maxBatch][h];
+    dPooledPre = new float[maxBatch][h];
+    dNsp = new float[maxBatch][2];
+    dSequence = new float[maxBatch][Math.max(1, config.sequenceLabels())];
+    dToken = config.tokenLabels() > 0 ? new float[n][config.tokenLabels()] : null;
+    dTokenDropped = config.tokenLabels() > 0 ? new float[n][h] : null;
+    dMlm = new float[maxPredictions][v];
+    dTransformOut = new float[maxPredictions][h];
+    dTransformActivated = new float[maxPredictions][h];
+    dTransform = new float[maxPredictions][h];
+    dSelected = new float[maxPredictions][h];
+    dqh = new float[sh][maxLength][d];
+    dkh = new float[sh][maxLength][d];
+    dvh = new float[sh][maxLength][d];
+    dContextH = new float[sh][maxLength][d];
+    dProbabilities = new float[sh][maxLength][maxLength];
+  }
+
+  public int maxBatch() {
+    return maxBatch;
+  }
+
+  public int maxLength() {
+    return maxLength;
+  }
+
+  public int maxPredictions() {
+    return maxPredictions;
+  }
+
+  /** The last layer's hidden state at row {@code b·length + t} of the last forward pass. */
+  public float[] hidden(int row) {
+    float[][] out = blocks.length == 0 ? embeddingOut : blocks[blocks.length - 1].out;
+    return out[row];
+  }
+
+  /** Sequence {@code b}'s pooled output (tanh over its {@code [CLS]} state). */
+  public float[] pooled(int b) {
+    return pooled[b];
+  }
+
+  /** The MLM logits at the {@code i}-th predicted position (see {@link #predictionRow}). */
+  public float[] mlmLogits(int i) {
+    return mlmLogits[i];
+  }
+
+  /** The row of the {@code i}-th predicted position. */
+  public int predictionRow(int i) {
+    return predictionRows[i];
+  }
+
+  /** How many positions the last forward pass predicted. */
+  public int predictions() {
+    return predictions;
+  }
+
+  public float[] nspLogits(int b) {
+    return nspLogits[b];
+  }
+
+  public float[] sequenceLogits(int b) {
+    return sequenceLogits[b];
+  }
+
+  public float[] tokenLogits(int row) {
+    return tokenLogits[row];
+  }
+}

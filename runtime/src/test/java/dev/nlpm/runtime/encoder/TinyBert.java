@@ -1,0 +1,113 @@
+package dev.nlpm.runtime.encoder;
+
+import dev.nlpm.runtime.layout.ParameterLayout;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+
+/** Tiny BERT configurations and their layouts, as a generated {@code <Model>Layout} would build them. */
+final class TinyBert {
+
+  private TinyBert() {}
+
+  static EncoderConfig config(int vocab, int hidden, int layers, int heads, int intermediate, int positions) {
+    return new EncoderConfig(vocab, hidden, layers, heads, intermediate, positions, 2, 1e-12, FeedForwardActivation.GELU, 0.1f, 0.1f,
+        true, true, null, 0, null, 0);
+  }
+
+  static EncoderConfig withHeads(EncoderConfig c, int sequenceLabels, int tokenLabels) {
+    return new EncoderConfig(c.vocab(), c.hidden(), c.layers(), c.heads(), c.intermediate(), c.maxPositions(), c.segments(), c.eps(),
+        c.activation(), c.hiddenDropout(), c.attentionDropout(), c.mlm(), c.nsp(),
+        sequenceLabels > 0 ? "sequence_classifier" : null, sequenceLabels, tokenLabels > 0 ? "token_classifier" : null, tokenLabels);
+  }
+
+  static ParameterLayout layout(EncoderConfig c) {
+    int v = c.vocab();
+    int h = c.hidden();
+    int f = c.intermediate();
+    ParameterLayout.Builder b = ParameterLayout.builder();
+    b.add("embeddings.word_embeddings.weight", "backbone", v, h);
+    b.add("embeddings.position_embeddings.weight", "backbone", c.maxPositions(), h);
+    b.add("embeddings.token_type_embeddings.weight", "backbone", c.segments(), h);
+    b.add("embeddings.LayerNorm.weight", "backbone", h);
+    b.add("embeddings.LayerNorm.bias", "backbone", h);
+    for (int l = 0; l < c.layers(); l++) {
+      String p = "encoder.layer." + l + ".";
+      b.add(p + "attention.self.query.weight", "backbone", h, h);
+      b.add(p + "attention.self.query.bias", "backbone", h);
+      b.add(p + "attention.self.key.weight", "backbone", h, h);
+      b.add(p + "attention.self.key.bias", "backbone", h);
+      b.add(p + "attention.self.value.weight", "backbone", h, h);
+      b.add(p + "attention.self.value.bias", "backbone", h);
+      b.add(p + "attention.output.dense.weight", "backbone", h, h);
+      b.add(p + "attention.output.dense.bias", "backbone", h);
+      b.add(p + "attention.output.LayerNorm.weight", "backbone", h);
+      b.add(p + "attention.output.LayerNorm.bias", "backbone", h);
+      b.add(p + "intermediate.dense.weight", "backbone", f, h);
+      b.add(p + "intermediate.dense.bias", "backbone", f);
+      b.add(p + "output.dense.weight", "backbone", h, f);
+      b.add(p + "output.dense.bias", "backbone", h);
+      b.add(p + "output.LayerNorm.weight", "backbone", h);
+      b.add(p + "output.LayerNorm.bias", "backbone", h);
+    }
+    b.add("pooler.dense.weight", "backbone", h, h);
+    b.add("pooler.dense.bias", "backbone", h);
+    b.add("cls.predictions.bias", "mlm_head", v);
+    b.add("cls.predictions.transform.dense.weight", "mlm_head", h, h);
+    b.add("cls.predictions.transform.dense.bias", "mlm_head", h);
+    b.add("cls.predictions.transform.LayerNorm.weight", "mlm_head", h);
+    b.add("cls.predictions.transform.LayerNorm.bias", "mlm_head", h);
+    b.tied("cls.predictions.decoder.weight", "mlm_head", "embeddings.word_embeddings.weight", v, h);
+    b.tied("cls.predictions.decoder.bias", "mlm_head", "cls.predictions.bias", v);
+    b.add("cls.seq_relationship.weight", "nsp_head", 2, h);
+    b.add("cls.seq_relationship.bias", "nsp_head", 2);
+    if (c.sequenceHead() != null) {
+      b.add(c.sequenceHead() + ".weight", c.sequenceHead(), c.sequenceLabels(), h);
+      b.add(c.sequenceHead() + ".bias", c.sequenceHead(), c.sequenceLabels());
+    }
+    if (c.tokenHead() != null) {
+      b.add(c.tokenHead() + ".weight", c.tokenHead(), c.tokenLabels(), h);
+      b.add(c.tokenHead() + ".bias", c.tokenHead(), c.tokenLabels());
+    }
+    return b.build();
+  }
+
+  /** Random parameters: normal with deviation {@code std}, LayerNorm gains around 1. */
+  static EncoderParameters random(EncoderConfig c, long seed, double std) {
+    EncoderParameters p = new EncoderParameters(layout(c));
+    Random random = new Random(seed);
+    float[] flat = new float[p.size()];
+    for (var slot : p.layout().slots()) {
+      if (slot.tiedTo().isPresent()) {
+        continue;
+      }
+      boolean gain = slot.name().endsWith("LayerNorm.weight");
+      for (int i = 0; i < slot.elements(); i++) {
+        flat[slot.offset() + i] = (float) ((gain ? 1 : 0) + random.nextGaussian() * std);
+      }
+    }
+    p.importFrom(flat);
+    return p;
+  }
+
+  /** The parameters in the reference's names ({@code bert.}-prefixed backbone) and layout order, in double. */
+  static Map<String, double[]> referenceParameters(EncoderParameters p) {
+    float[] flat = p.toFlat();
+    Map<String, double[]> map = new HashMap<>();
+    for (var slot : p.layout().slots()) {
+      if (slot.tiedTo().isPresent()) {
+        continue;
+      }
+      double[] values = new double[slot.elements()];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = flat[slot.offset() + i];
+      }
+      map.put(referenceName(slot.name()), values);
+    }
+    return map;
+  }
+
+  static String referenceName(String name) {
+    return name.startsWith("cls.") ? name : "bert." + name;
+  }
+}
