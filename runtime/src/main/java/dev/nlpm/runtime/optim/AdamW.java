@@ -125,32 +125,43 @@ public final class AdamW {
       throw new IllegalArgumentException("AdamW learning rate must be finite and at least 0, got " + lr);
     }
     long t = steps + 1;
-    double beta1 = settings.beta1();
-    double beta2 = settings.beta2();
-    float decayFactor = (float) (1 - lr * settings.weightDecay());
-    float keep1 = (float) beta1;
-    float take1 = (float) (1 - beta1);
-    float keep2 = (float) beta2;
-    float take2 = (float) (1 - beta2);
-    float negativeStepSize = (float) (-(lr / (1 - Math.pow(beta1, t))));
-    float correction2Sqrt = (float) Math.sqrt(1 - Math.pow(beta2, t));
-    float epsilon = (float) settings.epsilon();
-    float[] m = firstMoment;
-    float[] v = secondMoment;
+    Step step = step(settings, lr, t);
     for (int r = 0; r < starts.length; r++) {
-      boolean decays = decayed[r];
-      for (int i = starts[r]; i < ends[r]; i++) {
-        float p = decays ? params[i] * decayFactor : params[i];
-        float g = grads[i];
-        float mi = m[i] * keep1 + take1 * g;
-        float vi = v[i] * keep2 + take2 * g * g;
-        m[i] = mi;
-        v[i] = vi;
-        float denom = (float) Math.sqrt(vi) / correction2Sqrt + epsilon;
-        params[i] = p + negativeStepSize * mi / denom;
-      }
+      update(params, grads, firstMoment, secondMoment, starts[r], ends[r], decayed[r], step);
     }
     steps = t;
+  }
+
+  /**
+   * The scalars of update {@code t} at learning rate {@code lr}, each computed in double and
+   * rounded to float once, as PyTorch computes them.
+   */
+  public record Step(float decayFactor, float keep1, float take1, float keep2, float take2, float negativeStepSize,
+      float correction2Sqrt, float epsilon) {}
+
+  /** The scalars of update {@code t} (counted from 1). */
+  public static Step step(AdamWSettings settings, double lr, long t) {
+    double beta1 = settings.beta1();
+    double beta2 = settings.beta2();
+    return new Step((float) (1 - lr * settings.weightDecay()), (float) beta1, (float) (1 - beta1), (float) beta2, (float) (1 - beta2),
+        (float) (-(lr / (1 - Math.pow(beta1, t)))), (float) Math.sqrt(1 - Math.pow(beta2, t)), (float) settings.epsilon());
+  }
+
+  /**
+   * The update of the class comment on {@code [from, to)} of a parameter array, its gradient and
+   * its two moments (one index for all four); for optimizers whose parameters are not one buffer.
+   */
+  public static void update(float[] params, float[] grads, float[] m, float[] v, int from, int to, boolean decays, Step s) {
+    for (int i = from; i < to; i++) {
+      float p = decays ? params[i] * s.decayFactor() : params[i];
+      float g = grads[i];
+      float mi = m[i] * s.keep1() + s.take1() * g;
+      float vi = v[i] * s.keep2() + s.take2() * g * g;
+      m[i] = mi;
+      v[i] = vi;
+      float denom = (float) Math.sqrt(vi) / s.correction2Sqrt() + s.epsilon();
+      params[i] = p + s.negativeStepSize() * mi / denom;
+    }
   }
 
   private void requireLength(String what, float[] buffer) {

@@ -42,4 +42,31 @@ public final class GradientClipping {
     }
     return norm;
   }
+
+  /** {@link #clipGlobalNorm(float[], double)} over a buffer held as rows (their concatenation). */
+  public static double clipGlobalNorm(float[][] rows, double maxNorm) {
+    if (!(maxNorm > 0) || Double.isInfinite(maxNorm)) {
+      throw new IllegalArgumentException("the maximum gradient norm must be finite and above 0, got " + maxNorm);
+    }
+    double sumOfSquares = 0;
+    for (float[] row : rows) {
+      for (float g : row) {
+        sumOfSquares += (double) g * g;
+      }
+    }
+    double norm = Math.sqrt(sumOfSquares);
+    if (!Double.isFinite(norm)) {
+      return norm;
+    }
+    double coefficient = maxNorm / (norm + 1e-6);
+    if (coefficient < 1) {
+      float scale = (float) coefficient;
+      for (float[] row : rows) {
+        for (int i = 0; i < row.length; i++) {
+          row[i] *= scale;
+        }
+      }
+    }
+    return norm;
+  }
 }

@@ -1,0 +1,180 @@
+package dev.nlpm.runtime.encoder;
+
+import dev.nlpm.runtime.checkpoint.TrainingCheckpoint;
+import dev.nlpm.runtime.checkpoint.TrainingProgress;
+import dev.nlpm.runtime.optim.AdamWSettings;
+import dev.nlpm.runtime.optim.GradientClipping;
+import dev.nlpm.runtime.optim.LearningRateSchedule;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Pretrains (or fine-tunes) an {@link Encoder}: micro-batches from a {@link Batches} source,
+ * gradients accumulated and averaged, global-norm clipping, AdamW with linear warmup then linear
+ * decay, a checkpoint every so many steps and at the end, and a stop with a message naming the
+ * step when the loss is not finite (before anything is changed; the last checkpoint stays).
+ *
+ * <p>A run is a function of the seed: batch {@code k} is the source's {@code k}-th, and the
+ * dropout of micro-batch {@code k} is drawn from {@code (seed, k)}. A resumed run restores the
+ * parameters, the optimizer's moments and step, and continues at the next micro-batch, so it
+ * produces the same numbers as a run that never stopped (at the same thread count, which does not
+ * change numbers either).
+ */
+public final class EncoderTrainer {
+
+  /** Micro-batch {@code k} of a run. */
+  @FunctionalInterface
+  public interface Batches {
+    EncoderBatch batch(long k);
+  }
+
+  /** What a training step reports. */
+  public record StepReport(long step, long steps, double loss, double mlmAccuracy, double learningRate, double gradientNorm,
+      long tokens, double seconds) {
+
+    /** Tokens (positions, padding excluded) per second since the run (or the resumed run) began. */
+    public double tokensPerSecond() {
+      return seconds > 0 ? tokens / seconds : 0;
+    }
+  }
+
+  /** Hears about every step. */
+  @FunctionalInterface
+  public interface Listener {
+    void step(StepReport report);
+  }
+
+  /**
+   * The settings of a run.
+   *
+   * @param accumulation micro-batches per optimizer step
+   * @param clip the maximum global gradient norm, or 0 for none
+   * @param checkpointEvery steps between checkpoints (0: only at the end)
+   */
+  public record Options(double learningRate, long warmup, long steps, int accumulation, double clip, double weightDecay,
+      long seed, long checkpointEvery) {
+
+    public Options {
+      if (!(learningRate > 0) || warmup < 0 || steps <= 0 || accumulation <= 0 || clip < 0 || weightDecay < 0 || checkpointEvery < 0) {
+        throw new IllegalArgumentException("invalid training options: " + learningRate + ", warmup " + warmup + ", steps " + steps
+            + ", accumulation " + accumulation + ", clip " + clip + ", weight decay " + weightDecay + ", checkpoint every " + checkpointEvery);
+      }
+    }
+  }
+
+  private final Encoder encoder;
+  private final EncoderOptimizer optimizer;
+  private final EncoderParameters gradients;
+  private final EncoderWorkspace workspace;
+  private final Options options;
+  private final LearningRateSchedule schedule;
+  private final String model;
+  private final String backbonePrefix;
+  private volatile boolean stopRequested;
+
+  public EncoderTrainer(Encoder encoder, EncoderWorkspace workspace, Options options, String model, String backbonePrefix) {
+    this.encoder = Objects.requireNonNull(encoder, "encoder");
+    this.workspace = Objects.requireNonNull(workspace, "workspace");
+    this.options = Objects.requireNonNull(options, "options");
+    this.model = Objects.requireNonNull(model, "model");
+    this.backbonePrefix = Objects.requireNonNull(backbonePrefix, "backbonePrefix");
+    this.optimizer = new EncoderOptimizer(encoder.parameters(), new AdamWSettings(AdamWSettings.DEFAULT_BETA1, AdamWSettings.DEFAULT_BETA2,
+        1e-6, options.weightDecay()));
+    this.gradients = new EncoderParameters(encoder.parameters().layout());
+    this.schedule = LearningRateSchedule.linearWarmupThenDecay(options.learningRate(), options.warmup(), options.steps());
+  }
+
+  public EncoderOptimizer optimizer() {
+    return optimizer;
+  }
+
+  /** Asks a running {@link #train} to checkpoint and return after the current step (e.g. on Ctrl-C). */
+  public void requestStop() {
+    stopRequested = true;
+  }
+
+  /**
+   * Puts back a checkpoint written by this trainer for the same model and layout: parameters,
+   * moments and step. {@link #train} then continues from the step after it.
+   */
+  public TrainingProgress resume(Path checkpoint) throws IOException {
+    TrainingCheckpoint saved = TrainingCheckpoint.read(checkpoint, model, encoder.parameters().layout(), backbonePrefix);
+    if (saved.progress().seed() != options.seed()) {
+      throw new IllegalArgumentException("the checkpoint " + checkpoint + " was trained with seed " + saved.progress().seed()
+          + ", not " + options.seed() + "; resuming with another seed would not continue the same run");
+    }
+    encoder.parameters().importFrom(saved.parameters());
+    optimizer.restore(saved.optimizerSteps(), saved.firstMoment(), saved.secondMoment());
+    return saved.progress();
+  }
+
+  /**
+   * Runs from the optimizer's current step to {@link Options#steps}, or until {@link
+   * #requestStop}; returns the last step's loss.
+   *
+   * @param checkpoint the directory to save to (replaced atomically), or null for none
+   */
+  public double train(Batches batches, Path checkpoint, Listener listener) throws IOException {
+    long started = System.nanoTime();
+    long tokens = 0;
+    double loss = Double.NaN;
+    String lastCheckpoint = null;
+    for (long step = optimizer.steps() + 1; step <= options.steps(); step++) {
+      gradients.zero();
+      double stepLoss = 0;
+      int correct = 0;
+      int counted = 0;
+      for (int micro = 0; micro < options.accumulation(); micro++) {
+        long k = (step - 1) * options.accumulation() + micro;
+        EncoderBatch batch = batches.batch(k);
+        Encoder.Losses losses = encoder.train(batch, workspace, gradients, options.seed() * 0x9E3779B97F4A7C15L + k);
+        stepLoss += losses.total();
+        correct += losses.mlmCorrect();
+        counted += losses.mlmCounted();
+        for (int length : batch.lengths()) {
+          tokens += length;
+        }
+      }
+      stepLoss /= options.accumulation();
+      if (!Double.isFinite(stepLoss)) {
+        throw new TrainingDivergedException(step, stepLoss, lastCheckpoint);
+      }
+      if (options.accumulation() > 1) {
+        float scale = 1f / options.accumulation();
+        for (float[] row : gradients.rows()) {
+          for (int i = 0; i < row.length; i++) {
+            row[i] *= scale;
+          }
+        }
+      }
+      double norm = options.clip() > 0 ? GradientClipping.clipGlobalNorm(gradients.rows(), options.clip()) : Double.NaN;
+      if (options.clip() > 0 && !Double.isFinite(norm)) {
+        throw new TrainingDivergedException(step, norm, lastCheckpoint);
+      }
+      double lr = schedule.at(step - 1);
+      optimizer.step(encoder.parameters(), gradients, lr);
+      loss = stepLoss;
+      double seconds = (System.nanoTime() - started) / 1e9;
+      if (listener != null) {
+        listener.step(new StepReport(step, options.steps(), stepLoss, counted == 0 ? Double.NaN : (double) correct / counted, lr, norm, tokens, seconds));
+      }
+      boolean last = step == options.steps() || stopRequested;
+      if (checkpoint != null && (last || (options.checkpointEvery() > 0 && step % options.checkpointEvery() == 0))) {
+        save(checkpoint, step, stepLoss);
+        lastCheckpoint = checkpoint + " at step " + step;
+      }
+      if (stopRequested) {
+        break;
+      }
+    }
+    return loss;
+  }
+
+  /** Writes the training state after {@code step} to {@code directory}, atomically. */
+  public void save(Path directory, long step, double loss) throws IOException {
+    long micro = step * options.accumulation();
+    new TrainingCheckpoint(model, encoder.parameters().toFlat(), optimizer.steps(), optimizer.firstMomentFlat(), optimizer.secondMomentFlat(),
+        new TrainingProgress(step, 0, micro, options.seed(), loss)).write(directory, encoder.parameters().layout(), backbonePrefix);
+  }
+}
