@@ -145,4 +145,44 @@ public class LinearKernelFormsBenchmark {
     }
     return yRows;
   }
+
+  @Benchmark
+  public float[][] axpyRowsFlatWeights() {
+    for (int r = 0; r < N; r += 4) {
+      float[] y0 = yRows[r], y1 = yRows[r + 1], y2 = yRows[r + 2], y3 = yRows[r + 3];
+      float[] x0 = xRows[r], x1 = xRows[r + 1], x2 = xRows[r + 2], x3 = xRows[r + 3];
+      System.arraycopy(b, 0, y0, 0, OUT);
+      System.arraycopy(b, 0, y1, 0, OUT);
+      System.arraycopy(b, 0, y2, 0, OUT);
+      System.arraycopy(b, 0, y3, 0, OUT);
+      for (int i = 0; i < IN; i++) {
+        float a0 = x0[i], a1 = x1[i], a2 = x2[i], a3 = x3[i];
+        int wo = i * OUT;
+        for (int o = 0; o < OUT; o++) {
+          float wv = wt[wo + o];
+          y0[o] += a0 * wv;
+          y1[o] += a1 * wv;
+          y2[o] += a2 * wv;
+          y3[o] += a3 * wv;
+        }
+      }
+    }
+    return yRows;
+  }
+
+  @Benchmark
+  public float[] gradientIntoFlat() {
+    for (int r = 0; r < N; r += 4) {
+      float[] y0 = yRows[r], y1 = yRows[r + 1], y2 = yRows[r + 2], y3 = yRows[r + 3];
+      float[] x0 = xRows[r], x1 = xRows[r + 1], x2 = xRows[r + 2], x3 = xRows[r + 3];
+      for (int i = 0; i < IN; i++) {
+        float a0 = x0[i], a1 = x1[i], a2 = x2[i], a3 = x3[i];
+        int wo = i * OUT;
+        for (int o = 0; o < OUT; o++) {
+          wt[wo + o] += a0 * y0[o] + a1 * y1[o] + a2 * y2[o] + a3 * y3[o];
+        }
+      }
+    }
+    return wt;
+  }
 }

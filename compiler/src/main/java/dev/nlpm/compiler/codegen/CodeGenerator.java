@@ -17,6 +17,9 @@ public final class CodeGenerator {
       files.add(new Word2VecKernelsWriter(plan.model()).write());
       files.add(new Word2VecModelWriter(plan.model()).write());
     }
+    if (plan.model().family() == Family.ENCODER && EncoderSupport.supported(plan.model())) {
+      files.add(new EncoderModelWriter(plan.model(), false).write());
+    }
     return List.copyOf(files);
   }
 }

@@ -1,0 +1,220 @@
+package dev.nlpm.compiler.codegen;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import dev.nlpm.compiler.ir.Architecture;
+import dev.nlpm.compiler.ir.FineTuningHead;
+import dev.nlpm.compiler.ir.ModelSpec;
+import dev.nlpm.compiler.ir.Objective;
+import dev.nlpm.compiler.ir.Tokenizer;
+import dev.nlpm.compiler.ir.TrainingDefaults;
+import java.io.IOException;
+import java.nio.file.Path;
+import javax.lang.model.element.Modifier;
+
+/**
+ * Writes {@code <Model>Model}, the facade of a BERT-style encoder declaration: its sizes as the
+ * runtime's {@code EncoderConfig}, its declared pretraining and training settings, BERT's
+ * initialization, and the encoder, trainer and inference model wired to the generated {@code
+ * <Model>Kernels} and {@code <Model>Layout}.
+ */
+final class EncoderModelWriter extends SourceWriter {
+
+  private static final String ENCODER = "dev.nlpm.runtime.encoder";
+  private static final ClassName CONFIG = ClassName.get(ENCODER, "EncoderConfig");
+  private static final ClassName ACTIVATION = ClassName.get(ENCODER, "FeedForwardActivation");
+  private static final ClassName KERNELS = ClassName.get(ENCODER, "EncoderKernels");
+  private static final ClassName PARAMETERS = ClassName.get(ENCODER, "EncoderParameters");
+  private static final ClassName ENCODER_CLASS = ClassName.get(ENCODER, "Encoder");
+  private static final ClassName PARALLEL = ClassName.get(ENCODER, "Parallel");
+  private static final ClassName MODEL = ClassName.get(ENCODER, "EncoderModel");
+  private static final ClassName TRAINER = ClassName.get(ENCODER, "EncoderTrainer");
+  private static final ClassName OPTIONS = TRAINER.nestedClass("Options");
+  private static final ClassName MASKING = ClassName.get("dev.nlpm.runtime.pretrain", "Masking");
+  private static final ClassName MASKER = ClassName.get("dev.nlpm.runtime.pretrain", "MlmMasker");
+  private static final ClassName INITIALIZER = ClassName.get("dev.nlpm.runtime.init", "TruncatedNormalInitializer");
+  private static final ClassName TOKENIZER = ClassName.get("dev.nlpm.runtime.text.wordpiece", "WordPieceTokenizer");
+
+  private final Architecture.Encoder architecture;
+  private final boolean generatedKernels;
+
+  EncoderModelWriter(ModelSpec model, boolean generatedKernels) {
+    super(model);
+    this.architecture = (Architecture.Encoder) model.architecture();
+    this.generatedKernels = generatedKernels;
+  }
+
+  @Override
+  String simpleName() {
+    return model.name() + "Model";
+  }
+
+  private ClassName layout() {
+    return ClassName.get(model.javaPackage(), model.name() + "Layout");
+  }
+
+  @Override
+  TypeSpec.Builder type() {
+    var stack = architecture.stack();
+    TypeSpec.Builder type = TypeSpec.classBuilder(simpleName())
+        .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
+        .addJavadoc("$L: a BERT-style encoder of $L layers, width $L, $L heads, as declared. {@link #initialize} and\n"
+            + "{@link #trainer} pretrain it with its declared objectives and settings; {@link #load} reads a trained\n"
+            + "model directory for hidden states, fill-mask and embeddings.\n", model.name(), stack.layers(), stack.hidden(), stack.heads());
+    type.addField(constant(TypeName.get(String.class), "NAME", CodeBlock.of("$S", model.name()), "The model's name, recorded in its checkpoints."));
+    type.addField(constant(CONFIG, "CONFIG", config(), "The sizes and choices the runtime encoder runs with."));
+    addPretrainingConstants(type);
+    type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+    addKernels(type);
+    addInitialize(type);
+    addEncoder(type);
+    addTrainingOptions(type);
+    addMasker(type);
+    addTrainer(type);
+    addModel(type);
+    addLoad(type);
+    return type;
+  }
+
+  private CodeBlock config() {
+    var stack = architecture.stack();
+    var embeddings = architecture.embeddings();
+    boolean mlm = model.objective(Objective.MaskedLm.class).isPresent();
+    boolean nsp = model.objective(Objective.NextSentence.class).isPresent();
+    FineTuningHead sequence = head(FineTuningHead.SequenceClassification.class);
+    FineTuningHead token = head(FineTuningHead.TokenClassification.class);
+    boolean both = sequence != null && token != null;
+    return CodeBlock.builder()
+        .add("new $T($L, $L, $L, $L, $L, $L, $L, $L,\n", CONFIG, embeddings.vocab().size(), stack.hidden(), stack.layers(), stack.heads(),
+            stack.intermediate(), embeddings.maxLength(), embeddings.segments(), stack.norm().eps())
+        .add("    $T.$L, $Lf, $Lf, $L, $L,\n", ACTIVATION, stack.activation().name(), (float) stack.dropout().hidden(),
+            (float) stack.dropout().attention(), mlm, nsp)
+        .add("    $S, $L, $S, $L)", sequence == null ? null : both ? "sequence_classifier" : "classifier", sequence == null ? 0 : sequence.labels(),
+            token == null ? null : both ? "token_classifier" : "classifier", token == null ? 0 : token.labels())
+        .build();
+  }
+
+  private FineTuningHead head(Class<? extends FineTuningHead> kind) {
+    return model.heads().stream().filter(kind::isInstance).findFirst().orElse(null);
+  }
+
+  private void addPretrainingConstants(TypeSpec.Builder type) {
+    TrainingDefaults t = model.training();
+    Objective.MaskedLm mlm = model.objective(Objective.MaskedLm.class).orElse(null);
+    double rate = mlm == null ? 0.15 : mlm.rate();
+    type.addField(constant(TypeName.DOUBLE, "MLM_RATE", CodeBlock.of("$L", rate), "The share of tokens MLM predicts."));
+    type.addField(constant(MASKING, "MASKING",
+        CodeBlock.of("$T.$L", MASKING, mlm == null || mlm.masking() == Objective.Masking.STATIC ? "STATIC" : "DYNAMIC"),
+        "Whether an example's masks are drawn once or every epoch."));
+    int sequence = Math.min(t.seq() > 0 ? t.seq() : 128, architecture.embeddings().maxLength());
+    type.addField(constant(TypeName.INT, "SEQUENCE", CodeBlock.of("$L", sequence), "The declared training sequence length."));
+    type.addField(constant(TypeName.INT, "BATCH", CodeBlock.of("$L", Math.max(1, t.batch())), "The declared batch size."));
+    type.addField(constant(TypeName.INT, "MAX_PREDICTIONS", CodeBlock.of("$L", (int) Math.ceil(sequence * rate)),
+        "The most MLM positions in one sequence, as BERT's max_predictions_per_seq."));
+    boolean lowercase = !(model.tokenizer() instanceof Tokenizer.WordPiece wp) || wp.lowercase();
+    type.addField(constant(TypeName.BOOLEAN, "LOWERCASE", CodeBlock.of("$L", lowercase), "Whether the WordPiece tokenizer lowercases."));
+  }
+
+  private static FieldSpec constant(TypeName type, String name, CodeBlock value, String doc) {
+    return FieldSpec.builder(type, name, Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+        .addJavadoc(doc + "\n")
+        .initializer(value)
+        .build();
+  }
+
+  private static MethodSpec.Builder method(String name, TypeName returns, String doc, Object... args) {
+    return MethodSpec.methodBuilder(name).addModifiers(Modifier.PUBLIC, Modifier.STATIC).returns(returns).addJavadoc(doc, args);
+  }
+
+  private void addKernels(TypeSpec.Builder type) {
+    MethodSpec.Builder kernels = method("kernels", KERNELS,
+        "The generated kernels, or the plain (EJML) ones when the system property {@code nlpm.plainKernels} is true.\n");
+    if (generatedKernels) {
+      kernels.addStatement("return $T.choose(new $T())", KERNELS, ClassName.get(model.javaPackage(), model.name() + "Kernels"));
+    } else {
+      kernels.addStatement("return $T.plain()", KERNELS);
+    }
+    type.addMethod(kernels.build());
+  }
+
+  private void addInitialize(TypeSpec.Builder type) {
+    type.addMethod(method("initialize", PARAMETERS,
+            "Fresh parameters, initialized as BERT is (truncated normal 0.02; LayerNorm gains 1, biases 0) from {@code seed}.\n")
+        .addParameter(TypeName.LONG, "seed")
+        .addStatement("$T parameters = new $T($T.LAYOUT)", PARAMETERS, PARAMETERS, layout())
+        .addStatement("float[] flat = new float[$T.LAYOUT.size()]", layout())
+        .addStatement("$T.bert().initialize($T.LAYOUT, flat, seed)", INITIALIZER, layout())
+        .addStatement("parameters.importFrom(flat)")
+        .addStatement("return parameters")
+        .build());
+  }
+
+  private void addEncoder(TypeSpec.Builder type) {
+    type.addMethod(method("encoder", ENCODER_CLASS, "The encoder over {@code parameters}, its work split by {@code parallel}.\n")
+        .addParameter(PARAMETERS, "parameters")
+        .addParameter(PARALLEL, "parallel")
+        .addStatement("return new $T(CONFIG, kernels(), parameters, parallel)", ENCODER_CLASS)
+        .build());
+  }
+
+  private void addTrainingOptions(TypeSpec.Builder type) {
+    TrainingDefaults t = model.training();
+    long steps = t.steps() > 0 ? t.steps() : 10_000;
+    type.addMethod(method("trainingOptions", OPTIONS,
+            "The declared training: AdamW at $L with $L warmup steps then linear decay over $L steps, clipping at\n"
+                + "$L, weight decay $L (not on biases and LayerNorm), seed $L.\n",
+            t.lr(), t.warmup(), steps, t.clip() > 0 ? t.clip() : 1.0, t.weightDecay(), t.seed())
+        .addStatement("return new $T($L, $L, $LL, 1, $L, $L, $LL, 0)", OPTIONS, t.lr(), t.warmup(), steps, t.clip() > 0 ? t.clip() : 1.0,
+            t.weightDecay(), t.seed())
+        .build());
+    CodeBlock threads = t.threads() > 0 ? CodeBlock.of("$L", t.threads()) : CodeBlock.of("$T.getRuntime().availableProcessors()", Runtime.class);
+    type.addMethod(method("threads", TypeName.INT, "The declared thread count ($L).\n", t.threads() > 0 ? t.threads() : "a thread per core")
+        .addStatement("return $L", threads)
+        .build());
+  }
+
+  private void addMasker(TypeSpec.Builder type) {
+    type.addMethod(method("masker", MASKER, "MLM masking as declared, over {@code tokenizer}'s vocabulary and special tokens.\n")
+        .addParameter(TOKENIZER, "tokenizer")
+        .addStatement("int[] specials = $T.range(0, tokenizer.vocabulary().size()).filter(tokenizer::isSpecial).toArray()",
+            ClassName.get("java.util.stream", "IntStream"))
+        .addStatement("return new $T(MLM_RATE, tokenizer.maskId(), tokenizer.vocabulary().size(), specials, MAX_PREDICTIONS)", MASKER)
+        .build());
+  }
+
+  private void addTrainer(TypeSpec.Builder type) {
+    type.addMethod(method("trainer", TRAINER,
+            "A trainer for {@code encoder} with {@code options}, its workspace sized for {@code batch} sequences of SEQUENCE positions.\n")
+        .addParameter(ENCODER_CLASS, "encoder")
+        .addParameter(OPTIONS, "options")
+        .addParameter(TypeName.INT, "batch")
+        .addStatement("return new $T(encoder, encoder.workspace(batch, SEQUENCE, batch * MAX_PREDICTIONS), options, NAME, $T.CHECKPOINT_PREFIX)",
+            TRAINER, layout())
+        .build());
+  }
+
+  private void addModel(TypeSpec.Builder type) {
+    type.addMethod(method("model", MODEL, "A model for inference over {@code parameters} and {@code tokenizer}.\n")
+        .addParameter(PARAMETERS, "parameters")
+        .addParameter(TOKENIZER, "tokenizer")
+        .addParameter(TypeName.INT, "threads")
+        .addStatement("return new $T(NAME, CONFIG, kernels(), parameters, threads, tokenizer, $T.CHECKPOINT_PREFIX)", MODEL, layout())
+        .build());
+  }
+
+  private void addLoad(TypeSpec.Builder type) {
+    type.addMethod(method("load", MODEL,
+            "Reads a model directory ({@code model.safetensors} with the reference's names, and {@code vocab.txt}).\n\n"
+                + "@throws dev.nlpm.runtime.checkpoint.CheckpointMismatchException naming every tensor that is missing or of another shape\n")
+        .addException(IOException.class)
+        .addParameter(Path.class, "directory")
+        .addParameter(TypeName.INT, "threads")
+        .addStatement("return $T.load(directory, NAME, CONFIG, kernels(), new $T($T.LAYOUT), threads, $T.CHECKPOINT_PREFIX, LOWERCASE)",
+            MODEL, PARAMETERS, layout(), layout())
+        .build());
+  }
+}

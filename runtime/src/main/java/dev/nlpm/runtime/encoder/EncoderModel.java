@@ -1,0 +1,189 @@
+package dev.nlpm.runtime.encoder;
+
+import dev.nlpm.runtime.checkpoint.ParameterCheckpoint;
+import dev.nlpm.runtime.checkpoint.SafetensorsFile;
+import dev.nlpm.runtime.io.AtomicDirectories;
+import dev.nlpm.runtime.text.wordpiece.PairEncoding;
+import dev.nlpm.runtime.text.wordpiece.WordPieceTokenizer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * A trained encoder ready to answer: hidden states, fill-mask, sentence embeddings — text in,
+ * through the model's WordPiece tokenizer. Safe for concurrent callers: each call borrows a
+ * workspace of its own from a pool (and returns it), the parameters are only read.
+ *
+ * <p>A model directory holds {@value #WEIGHTS} (the pretraining checkpoint's names) and {@value
+ * #VOCABULARY}; {@link #save} writes both atomically, {@link #load} reads them back.
+ */
+public final class EncoderModel implements AutoCloseable {
+
+  public static final String WEIGHTS = "model.safetensors";
+  public static final String VOCABULARY = "vocab.txt";
+
+  /** One candidate for a masked position. */
+  public record Candidate(String token, int id, double probability) {}
+
+  /** The candidates for one {@code [MASK]}, best first. */
+  public record MaskPrediction(int position, List<Candidate> candidates) {}
+
+  private final String name;
+  private final Encoder encoder;
+  private final Parallel parallel;
+  private final WordPieceTokenizer tokenizer;
+  private final String backbonePrefix;
+  private final ConcurrentLinkedQueue<EncoderWorkspace> workspaces = new ConcurrentLinkedQueue<>();
+
+  public EncoderModel(String name, EncoderConfig config, EncoderKernels kernels, EncoderParameters parameters, int threads,
+      WordPieceTokenizer tokenizer, String backbonePrefix) {
+    this.name = Objects.requireNonNull(name, "name");
+    this.parallel = new Parallel(threads);
+    this.encoder = new Encoder(config, kernels, parameters, parallel);
+    this.tokenizer = tokenizer;
+    this.backbonePrefix = backbonePrefix;
+  }
+
+  /**
+   * Reads a model directory written by {@link #save} (or any checkpoint with the reference's
+   * names plus a {@code vocab.txt}).
+   */
+  public static EncoderModel load(Path directory, String name, EncoderConfig config, EncoderKernels kernels, EncoderParameters parameters,
+      int threads, String backbonePrefix, boolean lowercase) throws IOException {
+    directory = AtomicDirectories.readable(directory);
+    Path weights = directory.resolve(WEIGHTS);
+    if (!Files.isRegularFile(weights)) {
+      throw new NoSuchFileException(weights.toString(), null, "no " + WEIGHTS + " in the model directory");
+    }
+    float[] flat = parameters.toFlat();
+    try (SafetensorsFile file = SafetensorsFile.open(weights)) {
+      ParameterCheckpoint.load(file, parameters.layout(), flat, backbonePrefix, false);
+    }
+    parameters.importFrom(flat);
+    Path vocabulary = directory.resolve(VOCABULARY);
+    WordPieceTokenizer tokenizer = Files.isRegularFile(vocabulary)
+        ? WordPieceTokenizer.fromVocabTxt(vocabulary, lowercase
+            ? dev.nlpm.runtime.text.wordpiece.WordPieceOptions.uncased() : dev.nlpm.runtime.text.wordpiece.WordPieceOptions.cased())
+        : null;
+    if (tokenizer != null && tokenizer.vocabulary().size() > config.vocab()) {
+      throw new IllegalArgumentException(vocabulary + " has " + tokenizer.vocabulary().size() + " tokens, more than the model's " + config.vocab());
+    }
+    return new EncoderModel(name, config, kernels, parameters, threads, tokenizer, backbonePrefix);
+  }
+
+  /** Writes {@value #WEIGHTS} and {@value #VOCABULARY} into {@code directory}, replacing it whole. */
+  public void save(Path directory) throws IOException {
+    float[] flat = encoder.parameters().toFlat();
+    AtomicDirectories.write(directory, dir -> {
+      ParameterCheckpoint.save(encoder.parameters().layout(), flat, backbonePrefix, Map.of("format", "pt", "model", name), dir.resolve(WEIGHTS));
+      if (tokenizer != null) {
+        tokenizer.writeVocabTxt(dir.resolve(VOCABULARY));
+      }
+    });
+  }
+
+  public Encoder encoder() {
+    return encoder;
+  }
+
+  public EncoderConfig config() {
+    return encoder.config();
+  }
+
+  public WordPieceTokenizer tokenizer() {
+    if (tokenizer == null) {
+      throw new IllegalStateException("this model has no vocabulary (no " + VOCABULARY + " beside its weights)");
+    }
+    return tokenizer;
+  }
+
+  /** Runs {@code batch} (no dropout) in a borrowed workspace, then hands it to {@code reader}. */
+  public <T> T infer(EncoderBatch batch, int[] predictionRows, java.util.function.Function<EncoderWorkspace, T> reader) {
+    EncoderWorkspace ws = workspaces.poll();
+    if (ws == null || ws.maxBatch() < batch.batch() || ws.maxLength() < batch.length() || ws.maxPredictions() < predictionRows.length) {
+      ws = encoder.workspace(batch.batch(), Math.min(config().maxPositions(), Math.max(batch.length(), 128)),
+          Math.max(predictionRows.length, 8));
+    }
+    try {
+      encoder.infer(batch, ws, predictionRows);
+      return reader.apply(ws);
+    } finally {
+      workspaces.offer(ws);
+    }
+  }
+
+  /** {@code [CLS] text [SEP]}, cut to the model's longest sequence. */
+  private EncoderBatch single(String text) {
+    PairEncoding encoding = tokenizer().encodeSingle(text, config().maxPositions());
+    int[] ids = encoding.ids();
+    return EncoderBatch.of(1, ids.length, ids, new int[ids.length], new int[] {ids.length});
+  }
+
+  /** The last layer's hidden state of every token of {@code [CLS] text [SEP]}. */
+  public float[][] hiddenStates(String text) {
+    EncoderBatch batch = single(text);
+    return infer(batch, new int[0], ws -> {
+      float[][] out = new float[batch.length()][];
+      for (int t = 0; t < batch.length(); t++) {
+        out[t] = ws.hidden(t).clone();
+      }
+      return out;
+    });
+  }
+
+  /** The pooled output (tanh over the {@code [CLS]} state): BERT's sentence embedding. */
+  public float[] embed(String text) {
+    return infer(single(text), new int[0], ws -> ws.pooled(0).clone());
+  }
+
+  /** The {@code k} likeliest tokens, with their probabilities, at every {@code [MASK]} of {@code text}. */
+  public List<MaskPrediction> fillMask(String text, int k) {
+    if (k <= 0) {
+      throw new IllegalArgumentException("k must be positive, got " + k);
+    }
+    EncoderBatch batch = single(text);
+    int mask = tokenizer().maskId();
+    int[] rows = java.util.stream.IntStream.range(0, batch.length()).filter(t -> batch.ids()[t] == mask).toArray();
+    if (rows.length == 0) {
+      throw new IllegalArgumentException("the text has no " + tokenizer().vocabulary().token(mask) + " to fill: " + text);
+    }
+    int vocabulary = tokenizer().vocabulary().size();
+    return infer(batch, rows, ws -> {
+      List<MaskPrediction> predictions = new ArrayList<>();
+      for (int i = 0; i < rows.length; i++) {
+        float[] logits = ws.mlmLogits(i);
+        double max = Double.NEGATIVE_INFINITY;
+        for (int v = 0; v < vocabulary; v++) {
+          max = Math.max(max, logits[v]);
+        }
+        double sum = 0;
+        for (int v = 0; v < vocabulary; v++) {
+          sum += Math.exp(logits[v] - max);
+        }
+        Integer[] order = new Integer[vocabulary];
+        for (int v = 0; v < vocabulary; v++) {
+          order[v] = v;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Float.compare(logits[b], logits[a]));
+        List<Candidate> candidates = new ArrayList<>();
+        for (int c = 0; c < Math.min(k, vocabulary); c++) {
+          int id = order[c];
+          candidates.add(new Candidate(tokenizer.vocabulary().token(id), id, Math.exp(logits[id] - max) / sum));
+        }
+        predictions.add(new MaskPrediction(rows[i], List.copyOf(candidates)));
+      }
+      return List.copyOf(predictions);
+    });
+  }
+
+  @Override
+  public void close() {
+    parallel.close();
+  }
+}
