@@ -17,8 +17,11 @@ public final class CodeGenerator {
       files.add(new Word2VecKernelsWriter(plan.model()).write());
       files.add(new Word2VecModelWriter(plan.model()).write());
     }
+    if (EncoderKernelsWriter.supports(plan.model())) {
+      files.add(new EncoderKernelsWriter(plan.model()).write());
+    }
     if (plan.model().family() == Family.ENCODER && EncoderSupport.supported(plan.model())) {
-      files.add(new EncoderModelWriter(plan.model(), false).write());
+      files.add(new EncoderModelWriter(plan.model(), EncoderKernelsWriter.supports(plan.model())).write());
     }
     return List.copyOf(files);
   }

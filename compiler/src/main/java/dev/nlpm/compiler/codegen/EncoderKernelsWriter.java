@@ -1,0 +1,357 @@
+package dev.nlpm.compiler.codegen;
+
+import com.palantir.javapoet.ArrayTypeName;
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import dev.nlpm.compiler.ir.Architecture;
+import dev.nlpm.compiler.ir.Attention;
+import dev.nlpm.compiler.ir.ModelSpec;
+import dev.nlpm.compiler.ir.Norm;
+import dev.nlpm.compiler.ir.Positions;
+import dev.nlpm.compiler.ir.Sharing;
+import dev.nlpm.compiler.ir.TransformerStack;
+import java.util.List;
+import java.util.TreeSet;
+import javax.lang.model.element.Modifier;
+
+/**
+ * Writes {@code <Model>Kernels}: the runtime's {@code EncoderKernels} with the model's widths —
+ * hidden h, intermediate f and head size d — literals. Each product dispatches on the width it
+ * loops over to a method for that width, whose inner loop is a counted loop with a literal bound
+ * over separate row arrays (the shape C2 vectorizes, see {@code LinearKernelFormsBenchmark}); any
+ * other width goes to the plain twin. {@code linear} and {@code outerAccumulate} take four rows
+ * at a time so that each loaded weight (or gradient) row serves four; {@code dotRows} sums each
+ * dot in sixteen lanes as word2vec's kernels do. A row's result does not depend on the range it is
+ * computed in (a row in a block of four and a row of the tail add the same terms in the same
+ * order), so splitting work over threads never changes a number.
+ */
+final class EncoderKernelsWriter extends SourceWriter {
+
+  static final ClassName KERNELS = ClassName.get("dev.nlpm.runtime.encoder", "EncoderKernels");
+  private static final TypeName FLOATS = ArrayTypeName.of(TypeName.FLOAT);
+  private static final TypeName ROWS = ArrayTypeName.of(FLOATS);
+  /** Lanes of a dot product, as {@code Word2VecKernels.LANES}. */
+  private static final int LANES = 16;
+  /** The most chunks of sixteen summed in one statement of a dot product. */
+  private static final int CHUNKS_PER_STATEMENT = 8;
+  /** Rows taken at a time by {@code linear} and {@code outerAccumulate}. */
+  private static final int BLOCK = 4;
+
+  private final int hidden;
+  private final int intermediate;
+  private final int headSize;
+  /** The distinct widths, ascending. */
+  private final List<Integer> widths;
+
+  EncoderKernelsWriter(ModelSpec model) {
+    super(model);
+    TransformerStack stack = ((Architecture.Encoder) model.architecture()).stack();
+    this.hidden = stack.hidden();
+    this.intermediate = stack.intermediate();
+    this.headSize = stack.hidden() / stack.heads();
+    this.widths = List.copyOf(new TreeSet<>(List.of(hidden, intermediate, headSize)));
+  }
+
+  /**
+   * Whether the runtime's {@code Encoder} runs this model, and so whether it gets kernels: a
+   * BERT-style encoder (full attention, post-norm, learned absolute positions, embeddings as wide
+   * as the stack, no cross-layer sharing). ALBERT, Linformer and the like wait for their runtime.
+   */
+  static boolean supports(ModelSpec model) {
+    if (!(model.architecture() instanceof Architecture.Encoder encoder)) {
+      return false;
+    }
+    TransformerStack stack = encoder.stack();
+    return stack.attention() instanceof Attention.Full
+        && stack.norm().placement() == Norm.Placement.POST
+        && stack.sharing() == Sharing.NONE
+        && encoder.embeddings().positions() == Positions.LEARNED
+        && encoder.embeddings().size() == stack.hidden()
+        && stack.heads() > 0
+        && stack.hidden() % stack.heads() == 0;
+  }
+
+  @Override
+  String simpleName() {
+    return model.name() + "Kernels";
+  }
+
+  @Override
+  TypeSpec.Builder type() {
+    TypeSpec.Builder type =
+        TypeSpec.classBuilder(simpleName())
+            .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
+            .addSuperinterface(KERNELS)
+            .addJavadoc(
+                "The encoder kernels of $L: hidden $L, intermediate $L, head size $L, each a literal.\n"
+                    + "Other widths go to their plain twin, {@code EncoderKernels.plain()}, the test oracle.\n",
+                model.name(), hidden, intermediate, headSize)
+            .addField(
+                FieldSpec.builder(ParameterizedTypeName.get(ClassName.get(ThreadLocal.class), FLOATS), "LANES")
+                    .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                    .addJavadoc("A dot product's $L partial sums, one array per thread.\n", LANES)
+                    .initializer("$T.withInitial(() -> new float[$L])", ThreadLocal.class, LANES)
+                    .build())
+            .addMethod(linear())
+            .addMethod(dotRows())
+            .addMethod(outerAccumulate());
+    for (int width : widths) {
+      type.addMethod(linear(width));
+      type.addMethod(start(width));
+    }
+    for (int width : widths) {
+      type.addMethod(dotRows(width));
+      type.addMethod(dot(width));
+    }
+    for (int width : widths) {
+      type.addMethod(outerAccumulate(width));
+    }
+    return type;
+  }
+
+  // ---- dispatch ----
+
+  private static MethodSpec.Builder override(String name) {
+    return MethodSpec.methodBuilder(name).addAnnotation(Override.class).addModifiers(Modifier.PUBLIC).returns(TypeName.VOID);
+  }
+
+  private static MethodSpec.Builder helper(String name, TypeName returns) {
+    return MethodSpec.methodBuilder(name).addModifiers(Modifier.PRIVATE, Modifier.STATIC).returns(returns);
+  }
+
+  private static MethodSpec.Builder linearParameters(MethodSpec.Builder method) {
+    return method
+        .addParameter(ROWS, "x")
+        .addParameter(ROWS, "w")
+        .addParameter(TypeName.INT, "in")
+        .addParameter(FLOATS, "b")
+        .addParameter(ROWS, "y")
+        .addParameter(TypeName.BOOLEAN, "accumulate")
+        .addParameter(TypeName.INT, "from")
+        .addParameter(TypeName.INT, "to");
+  }
+
+  private static MethodSpec.Builder dotRowsParameters(MethodSpec.Builder method) {
+    return method
+        .addParameter(ROWS, "x")
+        .addParameter(TypeName.INT, "rows")
+        .addParameter(ROWS, "w")
+        .addParameter(FLOATS, "b")
+        .addParameter(ROWS, "y")
+        .addParameter(TypeName.BOOLEAN, "accumulate")
+        .addParameter(TypeName.INT, "from")
+        .addParameter(TypeName.INT, "to");
+  }
+
+  private static MethodSpec.Builder outerParameters(MethodSpec.Builder method) {
+    return method
+        .addParameter(ROWS, "x")
+        .addParameter(ROWS, "dy")
+        .addParameter(TypeName.INT, "rows")
+        .addParameter(ROWS, "dw")
+        .addParameter(TypeName.INT, "from")
+        .addParameter(TypeName.INT, "to");
+  }
+
+  /** {@code switch (on) { case width -> name<width>(arguments); ... default -> plain }}. */
+  private CodeBlock dispatch(String on, String name, String arguments, String plainArguments) {
+    CodeBlock.Builder code = CodeBlock.builder().beginControlFlow("switch ($L)", on);
+    for (int width : widths) {
+      code.addStatement("case $L -> $L$L($L)", width, name, width, arguments);
+    }
+    return code.addStatement("default -> $T.plain().$L($L)", KERNELS, name, plainArguments).endControlFlow().build();
+  }
+
+  private MethodSpec linear() {
+    String arguments = "x, w, in, b, y, accumulate, from, to";
+    return linearParameters(override("linear"))
+        .beginControlFlow("if (to <= from)")
+        .addStatement("return")
+        .endControlFlow()
+        .addCode(dispatch("w[0].length", "linear", arguments, arguments))
+        .build();
+  }
+
+  private MethodSpec dotRows() {
+    String arguments = "x, rows, w, b, y, accumulate, from, to";
+    return dotRowsParameters(override("dotRows"))
+        .beginControlFlow("if (rows <= 0 || to <= from)")
+        .addStatement("return")
+        .endControlFlow()
+        .addCode(dispatch("w[0].length", "dotRows", arguments + ", LANES.get()", arguments))
+        .build();
+  }
+
+  private MethodSpec outerAccumulate() {
+    String arguments = "x, dy, rows, dw, from, to";
+    return outerParameters(override("outerAccumulate"))
+        .beginControlFlow("if (rows <= 0 || to <= from)")
+        .addStatement("return")
+        .endControlFlow()
+        .addCode(dispatch("dw[0].length", "outerAccumulate", arguments, arguments))
+        .build();
+  }
+
+  // ---- linear ----
+
+  /** A counted loop over the width with a literal bound: the shape C2 vectorizes. */
+  private static CodeBlock loop(int width, CodeBlock body) {
+    return CodeBlock.builder()
+        .beginControlFlow("for (int o = 0; o < $L; o++)", width)
+        .add(body)
+        .endControlFlow()
+        .build();
+  }
+
+  /** Sets an output row to the bias (or zero), or adds the bias to it when accumulating. */
+  private static MethodSpec start(int width) {
+    return helper("start" + width, TypeName.VOID)
+        .addParameter(FLOATS, "b")
+        .addParameter(FLOATS, "y")
+        .addParameter(TypeName.BOOLEAN, "accumulate")
+        .beginControlFlow("if (b == null)")
+        .beginControlFlow("if (!accumulate)")
+        .addStatement("$T.fill(y, 0, $L, 0f)", java.util.Arrays.class, width)
+        .endControlFlow()
+        .nextControlFlow("else if (accumulate)")
+        .addCode(loop(width, CodeBlock.of("y[o] += b[o];\n")))
+        .nextControlFlow("else")
+        .addStatement("$T.arraycopy(b, 0, y, 0, $L)", System.class, width)
+        .endControlFlow()
+        .build();
+  }
+
+  private static MethodSpec linear(int width) {
+    MethodSpec.Builder method =
+        linearParameters(helper("linear" + width, TypeName.VOID))
+            .addComment("y[r][$L] (=|+=) b + x[r][0, in) · w[0, in)[$L], $L rows at a time", width, width, BLOCK)
+            .addStatement("int r = from");
+    method.beginControlFlow("for (; r + $L <= to; r += $L)", BLOCK, BLOCK);
+    for (int k = 0; k < BLOCK; k++) {
+      method.addStatement("float[] x$L = x[$L]", k, k == 0 ? "r" : "r + " + k);
+    }
+    for (int k = 0; k < BLOCK; k++) {
+      method.addStatement("float[] y$L = y[$L]", k, k == 0 ? "r" : "r + " + k);
+      method.addStatement("start$L(b, y$L, accumulate)", width, k);
+    }
+    method.beginControlFlow("for (int i = 0; i < in; i++)").addStatement("float[] wr = w[i]");
+    for (int k = 0; k < BLOCK; k++) {
+      method.addStatement("float a$L = x$L[i]", k, k);
+    }
+    CodeBlock.Builder body = CodeBlock.builder().addStatement("float wv = wr[o]");
+    for (int k = 0; k < BLOCK; k++) {
+      body.addStatement("y$L[o] += a$L * wv", k, k);
+    }
+    method.addCode(loop(width, body.build())).endControlFlow().endControlFlow();
+    return method
+        .beginControlFlow("for (; r < to; r++)")
+        .addStatement("float[] x0 = x[r]")
+        .addStatement("float[] y0 = y[r]")
+        .addStatement("start$L(b, y0, accumulate)", width)
+        .beginControlFlow("for (int i = 0; i < in; i++)")
+        .addStatement("float[] wr = w[i]")
+        .addStatement("float a0 = x0[i]")
+        .addCode(loop(width, CodeBlock.of("y0[o] += a0 * wr[o];\n")))
+        .endControlFlow()
+        .endControlFlow()
+        .build();
+  }
+
+  // ---- dotRows ----
+
+  private static MethodSpec dotRows(int width) {
+    return dotRowsParameters(helper("dotRows" + width, TypeName.VOID))
+        .addParameter(FLOATS, "lanes")
+        .addComment("y[r][j] (=|+=) b[j] + x[r] · w[j], dots of $L", width)
+        .beginControlFlow("for (int r = 0; r < rows; r++)")
+        .addStatement("float[] xr = x[r]")
+        .addStatement("float[] yr = y[r]")
+        .beginControlFlow("for (int j = from; j < to; j++)")
+        .addStatement("float value = (b == null ? 0 : b[j]) + dot$L(xr, w[j], lanes)", width)
+        .addStatement("yr[j] = accumulate ? yr[j] + value : value")
+        .endControlFlow()
+        .endControlFlow()
+        .build();
+  }
+
+  /**
+   * x · y over the width as word2vec's kernels take it: sixteen lanes each summed over the full
+   * chunks (at most eight chunks a statement), folded by halves, plus the elements after the last
+   * chunk.
+   */
+  private static MethodSpec dot(int width) {
+    MethodSpec.Builder dot =
+        helper("dot" + width, TypeName.FLOAT).addParameter(FLOATS, "x").addParameter(FLOATS, "y").addParameter(FLOATS, "lanes");
+    int chunks = width / LANES;
+    int rest = chunks * LANES;
+    if (chunks > 0) {
+      dot.addComment("x, y: [$L] = $L chunks of $L lanes$L", width, chunks, LANES, rest < width ? " + " + (width - rest) : "");
+      dot.beginControlFlow("for (int j = 0; j < $L; j++)", LANES);
+      for (int first = 0; first < chunks; first += CHUNKS_PER_STATEMENT) {
+        CodeBlock.Builder sum = CodeBlock.builder();
+        for (int c = first; c < Math.min(chunks, first + CHUNKS_PER_STATEMENT); c++) {
+          sum.add(c == first ? "" : " + ");
+          if (c == 0) {
+            sum.add("x[j] * y[j]");
+          } else {
+            sum.add("x[$L + j] * y[$L + j]", c * LANES, c * LANES);
+          }
+        }
+        dot.addStatement(first == 0 ? "lanes[j] = $L" : "lanes[j] += $L", sum.build());
+      }
+      dot.endControlFlow();
+      for (int half = LANES / 2; half > 1; half /= 2) {
+        dot.beginControlFlow("for (int j = 0; j < $L; j++)", half)
+            .addStatement("lanes[j] += lanes[j + $L]", half)
+            .endControlFlow();
+      }
+      dot.addStatement("lanes[0] += lanes[1]");
+    } else {
+      dot.addComment("x, y: [$L], fewer than $L lanes", width, LANES);
+    }
+    if (rest < width) {
+      CodeBlock.Builder tail = CodeBlock.builder().add("x[$L] * y[$L]", rest, rest);
+      for (int i = rest + 1; i < width; i++) {
+        tail.add(" + x[$L] * y[$L]", i, i);
+      }
+      dot.addStatement("float tail = $L", tail.build());
+      dot.addStatement(chunks > 0 ? "return lanes[0] + tail" : "return tail");
+    } else {
+      dot.addStatement("return lanes[0]");
+    }
+    return dot.build();
+  }
+
+  // ---- outerAccumulate ----
+
+  private static MethodSpec outerAccumulate(int width) {
+    MethodSpec.Builder method =
+        outerParameters(helper("outerAccumulate" + width, TypeName.VOID))
+            .addComment("dw[i][$L] += Σ_r x[r][i] · dy[r][$L], $L rows at a time", width, width, BLOCK)
+            .beginControlFlow("for (int i = from; i < to; i++)")
+            .addStatement("float[] dwi = dw[i]")
+            .addStatement("int r = 0")
+            .beginControlFlow("for (; r + $L <= rows; r += $L)", BLOCK, BLOCK);
+    CodeBlock.Builder sum = CodeBlock.builder();
+    for (int k = 0; k < BLOCK; k++) {
+      String row = k == 0 ? "r" : "r + " + k;
+      method.addStatement("float a$L = x[$L][i]", k, row);
+      method.addStatement("float[] dy$L = dy[$L]", k, row);
+      sum.add(k == 0 ? "a$L * dy$L[o]" : " + a$L * dy$L[o]", k, k);
+    }
+    method.addCode(loop(width, CodeBlock.of("dwi[o] += $L;\n", sum.build()))).endControlFlow();
+    return method
+        .beginControlFlow("for (; r < rows; r++)")
+        .addStatement("float a0 = x[r][i]")
+        .addStatement("float[] dy0 = dy[r]")
+        .addCode(loop(width, CodeBlock.of("dwi[o] += a0 * dy0[o];\n")))
+        .endControlFlow()
+        .endControlFlow()
+        .build();
+  }
+}
