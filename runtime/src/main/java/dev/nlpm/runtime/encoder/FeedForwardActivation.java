@@ -8,12 +8,12 @@ public enum FeedForwardActivation {
   GELU {
     @Override
     public float apply(float x) {
-      return (float) Gelu.exact(x);
+      return Gelu.exactFloat(x);
     }
 
     @Override
     public float derivative(float x) {
-      return (float) Gelu.exactDerivative(x);
+      return Gelu.exactDerivativeFloat(x);
     }
   },
   /** GPT-2's tanh approximation of GELU. */

@@ -74,4 +74,15 @@ class GeluTest {
     assertEquals(0.0, Erf.erfc(Double.POSITIVE_INFINITY));
     assertEquals(2.0, Erf.erfc(Double.NEGATIVE_INFINITY));
   }
+
+  @org.junit.jupiter.api.Test
+  void theFloatFormsAgreeWithTheExactOnesToFloatPrecision() {
+    for (int i = -12000; i <= 12000; i++) {
+      float x = i / 1000f;
+      double gelu = Gelu.exact(x);
+      double derivative = Gelu.exactDerivative(x);
+      org.junit.jupiter.api.Assertions.assertEquals(gelu, Gelu.exactFloat(x), 3e-7 * Math.max(1, Math.abs(gelu)), "gelu at " + x);
+      org.junit.jupiter.api.Assertions.assertEquals(derivative, Gelu.exactDerivativeFloat(x), 3e-7 * Math.max(1, Math.abs(derivative)), "derivative at " + x);
+    }
+  }
 }
