@@ -22,9 +22,12 @@ from make_safetensors_fixtures import write  # noqa: E402
 
 V, H, L, A, I, P, T = 40, 16, 2, 2, 32, 16, 2
 EPS = 1e-12
+# vocab, hidden, layers, heads, intermediate, max positions, segments; other fixtures pass their own
+DIMS = (V, H, L, A, I, P, T)
 
 
-def parameters(g):
+def parameters(g, dims=DIMS, std=0.3):
+    V, H, L, A, I, P, T = dims
     shapes = {
         "bert.embeddings.word_embeddings.weight": (V, H),
         "bert.embeddings.position_embeddings.weight": (P, H),
@@ -51,7 +54,7 @@ def parameters(g):
         shapes[pre + "output.LayerNorm.bias"] = (H,)
     out = {}
     for name in sorted(shapes):
-        t = torch.randn(*shapes[name], generator=g) * 0.3
+        t = torch.randn(*shapes[name], generator=g) * std
         if name.endswith("LayerNorm.weight"):
             t = 1 + 0.1 * torch.randn(*shapes[name], generator=g)
         out[name] = t.to(torch.float32)
@@ -62,7 +65,8 @@ def gelu(x):
     return x * 0.5 * (1.0 + torch.erf(x / math.sqrt(2.0)))
 
 
-def forward(p, ids, types, mask, mlm_labels, nsp_labels):
+def forward(p, ids, types, mask, mlm_labels, nsp_labels, dims=DIMS):
+    V, H, L, A, I, P, T = dims
     b, t = ids.shape
     ln = torch.nn.functional.layer_norm
     lin = torch.nn.functional.linear
