@@ -126,16 +126,7 @@ public final class PretrainBert {
       model.save(out.resolve("model"));
     }
     try (EncoderModel model = NovelBertModel.load(out.resolve("model"), threads)) {
-      for (String probe : PROBES) {
-        System.out.println(probe);
-        for (EncoderModel.MaskPrediction prediction : model.fillMask(probe, 5)) {
-          StringBuilder line = new StringBuilder("    ");
-          for (EncoderModel.Candidate candidate : prediction.candidates()) {
-            line.append(String.format(Locale.ROOT, "%s %.3f   ", candidate.token(), candidate.probability()));
-          }
-          System.out.println(line.toString().stripTrailing());
-        }
-      }
+      FillMask.print(model, java.util.Arrays.asList(PROBES));
     }
   }
 

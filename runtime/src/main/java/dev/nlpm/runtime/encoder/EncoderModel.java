@@ -125,6 +125,32 @@ public final class EncoderModel implements AutoCloseable {
     return EncoderBatch.of(1, ids.length, ids, new int[ids.length], new int[] {ids.length});
   }
 
+  /**
+   * {@code [CLS] text [SEP]} with every occurrence of the mask token's text as that one token (the
+   * pre-tokenizer would split {@code [MASK]} into pieces, as BERT's never-split list prevents).
+   */
+  private EncoderBatch withMasks(String text, int mask) {
+    String token = tokenizer().vocabulary().token(mask);
+    String[] parts = text.split(java.util.regex.Pattern.quote(token), -1);
+    int limit = config().maxPositions();
+    int[] ids = new int[limit];
+    int n = 0;
+    ids[n++] = tokenizer().clsId();
+    for (int p = 0; p < parts.length; p++) {
+      if (p > 0 && n < limit - 1) {
+        ids[n++] = mask;
+      }
+      for (int id : tokenizer().encodeIds(parts[p])) {
+        if (n < limit - 1) {
+          ids[n++] = id;
+        }
+      }
+    }
+    ids[n++] = tokenizer().sepId();
+    int[] sequence = java.util.Arrays.copyOf(ids, n);
+    return EncoderBatch.of(1, n, sequence, new int[n], new int[] {n});
+  }
+
   /** The last layer's hidden state of every token of {@code [CLS] text [SEP]}. */
   public float[][] hiddenStates(String text) {
     EncoderBatch batch = single(text);
@@ -147,8 +173,8 @@ public final class EncoderModel implements AutoCloseable {
     if (k <= 0) {
       throw new IllegalArgumentException("k must be positive, got " + k);
     }
-    EncoderBatch batch = single(text);
     int mask = tokenizer().maskId();
+    EncoderBatch batch = withMasks(text, mask);
     int[] rows = java.util.stream.IntStream.range(0, batch.length()).filter(t -> batch.ids()[t] == mask).toArray();
     if (rows.length == 0) {
       throw new IllegalArgumentException("the text has no " + tokenizer().vocabulary().token(mask) + " to fill: " + text);
