@@ -28,6 +28,20 @@ public final class SamplingTables {
   }
 
   /**
+   * The loss of one output unit at each entry of a {@link #sigmoidTable}: {@code -log(s)} when
+   * {@code positive} (the unit should say 1: the true word, or a tree node with code 0), {@code
+   * -log(1 - s)} otherwise, for the table's {@code s}; so the loss follows exactly the sigmoid the
+   * gradient used. Looked up at the gradient's index, it costs the training loop one load and add.
+   */
+  public static float[] lossTable(float[] sigmoid, boolean positive) {
+    float[] table = new float[sigmoid.length];
+    for (int i = 0; i < sigmoid.length; i++) {
+      table[i] = (float) -Math.log(positive ? sigmoid[i] : 1.0 - sigmoid[i]);
+    }
+    return table;
+  }
+
+  /**
    * The probability of keeping each word under subsampling with threshold {@code sample}, as
    * word2vec.c defines it: {@code (sqrt(c / (s·T)) + 1) · (s·T) / c} for count {@code c} and
    * {@code T} words in all, capped at 1; {@code sample <= 0} keeps every word.

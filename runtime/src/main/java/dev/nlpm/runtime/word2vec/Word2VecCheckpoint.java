@@ -14,26 +14,36 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * Everything a word2vec run needs to continue exactly where it stopped, at the end of an epoch:
- * the options, the vocabulary with its counts, every weight matrix, the epochs done, the word
- * counters the learning rate decays by, and each worker's random state.
+ * Everything a word2vec run needs to continue exactly where it stopped, at the end of an epoch or
+ * — when asked to stop — after a batch within one: the options, the vocabulary with its counts,
+ * every weight matrix, the epochs done, the batches of the next epoch done, the word counters the
+ * learning rate decays by, and each worker's random state.
  *
  * <p>One binary file, big-endian, written atomically: the magic {@code NLPMW2V\n}, a format
- * version, the options, the counters, the random states, the vocabulary (each word as a length
+ * version (2; version 1, which has no batch count, reads as stopped at an epoch's end), the
+ * options, the epochs done, the batches done (version 2), the counters, the random states, the vocabulary (each word as a length
  * and its UTF-8 bytes, then its count), then the input vectors and the output vectors that were
  * trained, row after row. Reading checks every size against the file's length before it
  * allocates, so a truncated or foreign file fails with a message naming what is wrong.
  *
  * @param epochsDone the epochs completed
+ * @param batchesDone the batches of the epoch after those trained, when it was stopped within it;
+ *     0 at an epoch's end
  * @param rawWords words read so far, all epochs
  * @param effectiveWords of those, the words kept after subsampling
  * @param randoms each worker's random state, one per thread
  */
 public record Word2VecCheckpoint(
-    Word2VecOptions options, Word2VecWeights weights, int epochsDone, long rawWords, long effectiveWords, long[] randoms) {
+    Word2VecOptions options,
+    Word2VecWeights weights,
+    int epochsDone,
+    long batchesDone,
+    long rawWords,
+    long effectiveWords,
+    long[] randoms) {
 
   private static final byte[] MAGIC = "NLPMW2V\n".getBytes(StandardCharsets.US_ASCII);
-  private static final int VERSION = 1;
+  private static final int VERSION = 2;
   /** A word longer than this many UTF-8 bytes is not one a corpus line splits into. */
   private static final int MAX_WORD_BYTES = 1 << 20;
 
@@ -45,6 +55,15 @@ public record Word2VecCheckpoint(
     if (epochsDone < 0 || epochsDone > options.epochs()) {
       throw new IllegalArgumentException("epochs done " + epochsDone + " is outside 0.." + options.epochs());
     }
+    if (batchesDone < 0 || (batchesDone > 0 && epochsDone == options.epochs())) {
+      throw new IllegalArgumentException(batchesDone + " batches done after " + epochsDone + " of " + options.epochs() + " epochs");
+    }
+  }
+
+  /** A checkpoint at the end of an epoch. */
+  public Word2VecCheckpoint(
+      Word2VecOptions options, Word2VecWeights weights, int epochsDone, long rawWords, long effectiveWords, long[] randoms) {
+    this(options, weights, epochsDone, 0, rawWords, effectiveWords, randoms);
   }
 
   @Override
@@ -60,6 +79,7 @@ public record Word2VecCheckpoint(
       out.writeInt(VERSION);
       writeOptions(out, options);
       out.writeInt(epochsDone);
+      out.writeLong(batchesDone);
       out.writeLong(rawWords);
       out.writeLong(effectiveWords);
       for (long random : randoms) {
@@ -100,8 +120,8 @@ public record Word2VecCheckpoint(
         throw malformed(file, "not an nlpm word2vec checkpoint (no NLPMW2V header)");
       }
       int version = in.readInt();
-      if (version != VERSION) {
-        throw malformed(file, "checkpoint format version " + version + "; this nlpm reads version " + VERSION);
+      if (version < 1 || version > VERSION) {
+        throw malformed(file, "checkpoint format version " + version + "; this nlpm reads versions 1 to " + VERSION);
       }
       Word2VecOptions options;
       try {
@@ -110,6 +130,7 @@ public record Word2VecCheckpoint(
         throw malformed(file, "invalid options: " + e.getMessage());
       }
       int epochsDone = in.readInt();
+      long batchesDone = version >= 2 ? in.readLong() : 0;
       long rawWords = in.readLong();
       long effectiveWords = in.readLong();
       if (rawWords < 0 || effectiveWords < 0 || effectiveWords > rawWords) {
@@ -166,7 +187,7 @@ public record Word2VecCheckpoint(
       }
       Word2VecWeights weights = new Word2VecWeights(vocabulary, options.dimension(), input, negative, hierarchical);
       try {
-        return new Word2VecCheckpoint(options, weights, epochsDone, rawWords, effectiveWords, randoms);
+        return new Word2VecCheckpoint(options, weights, epochsDone, batchesDone, rawWords, effectiveWords, randoms);
       } catch (IllegalArgumentException e) {
         throw malformed(file, e.getMessage());
       }

@@ -26,6 +26,20 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Given a checkpoint path, the trainer writes a {@link Word2VecCheckpoint} atomically after
  * every epoch; {@link #resume} continues from the last one written, and a one-thread run resumed
  * gives the same bits as one never stopped.
+ *
+ * <p>A {@link ProgressListener} may ask training to stop ({@link ProgressListener#stopRequested()},
+ * asked before each batch of about {@value #BATCH_WORDS} words is handed to the workers): the
+ * trainer lets the workers finish the batches already handed, reports once more, writes a
+ * checkpoint that records how many batches of the epoch are done, and returns the weights as they
+ * stand. Resuming skips those batches of that epoch (reading, not training them), so a one-thread
+ * run stopped mid-epoch and resumed also gives the same bits as one never stopped.
+ *
+ * <p>The workers also sum the loss of what they predict, as gensim's {@code compute_loss} does but
+ * from word2vec.c's sigmoid table: {@code -log σ(h·v)} for the true output and {@code -log σ(-h·v)}
+ * for each negative sample (or each tree node, by its code), with {@code log(1 + e^(-z)) ≈ max(0,
+ * -z)} where {@code |z| ≥ 6} and the table ends. It reads the dot product the gradient already
+ * computed and touches neither the weights nor the random streams: the trained numbers are the
+ * same with or without anyone listening.
  */
 public final class Word2VecTrainer {
 
@@ -35,7 +49,26 @@ public final class Word2VecTrainer {
   /** Words handed to a worker at once. */
   static final int BATCH_WORDS = 10_000;
 
-  /** Told how training goes, about once a second and at the end of each epoch. */
+  /**
+   * One progress report.
+   *
+   * @param epoch the epoch, from 0
+   * @param rawWords words read so far, all epochs (gensim's "words")
+   * @param effectiveWords of those, the words kept after subsampling (gensim's "effective words")
+   * @param totalRawWords the words all epochs will read
+   * @param alpha the current learning rate
+   * @param seconds since this run (this process's training or resumption) started
+   * @param loss the mean loss per prediction since the previous report — the sum of the output
+   *     units' {@code -log σ} terms of one predicted word (skip-gram: one context pair; CBOW: one
+   *     centre word) — or NaN when nothing was predicted since
+   */
+  public record Report(
+      int epoch, long rawWords, long effectiveWords, long totalRawWords, float alpha, double seconds, double loss) {}
+
+  /**
+   * Told how training goes, about once a second, at the end of each epoch, when resuming (the
+   * counters the checkpoint restored) and when stopping early.
+   */
   @FunctionalInterface
   public interface ProgressListener {
     /**
@@ -47,6 +80,24 @@ public final class Word2VecTrainer {
      * @param seconds since training started
      */
     void progress(int epoch, long rawWords, long effectiveWords, long totalRawWords, float alpha, double seconds);
+
+    /**
+     * The whole report, with the running loss; by default passes the rest on to {@link #progress}.
+     * Called from the thread that called {@code train} or {@code resume}.
+     */
+    default void report(Report report) {
+      progress(report.epoch(), report.rawWords(), report.effectiveWords(), report.totalRawWords(), report.alpha(),
+          report.seconds());
+    }
+
+    /**
+     * Asked before each batch is handed to the workers, from the thread that called {@code train}
+     * or {@code resume}: true stops training there, with a checkpoint if the run has a path for
+     * one. By default, never.
+     */
+    default boolean stopRequested() {
+      return false;
+    }
 
     ProgressListener NONE = (e, r, w, t, a, s) -> {};
 
@@ -74,12 +125,17 @@ public final class Word2VecTrainer {
   private final Word2VecKernels kernels;
   private final Word2VecWeights weights;
   private final float[] sigmoid = SamplingTables.sigmoidTable();
+  private final float[] positiveLoss = SamplingTables.lossTable(sigmoid, true);
+  private final float[] negativeLoss = SamplingTables.lossTable(sigmoid, false);
   private final float[] keep;
   private final NegativeSampler negatives;
   private final HuffmanTree tree;
 
   private final AtomicLong rawWords = new AtomicLong();
   private final AtomicLong effectiveWords = new AtomicLong();
+  /** The workers' loss and predictions, added after each batch; read and reset by each report. */
+  private double lossSum;
+  private long predictions;
 
   private Word2VecTrainer(Word2VecWeights weights, Word2VecOptions options, Word2VecKernels kernels) {
     if (kernels.dimension() != options.dimension()) {
@@ -125,13 +181,14 @@ public final class Word2VecTrainer {
     for (int t = 0; t < options.threads(); t++) {
       workers.add(trainer.new Worker(options.seed() * 0x9E3779B97F4A7C15L + t));
     }
-    trainer.run(files, workers, 0, progress, checkpoint);
+    trainer.run(files, workers, 0, 0, progress, checkpoint);
     return trainer.weights;
   }
 
   /**
-   * Continues the training a checkpoint stopped, over the same {@code files}, from the epoch after
-   * the last one it completed, writing new checkpoints to the same path; returns the weights.
+   * Continues the training a checkpoint stopped, over the same {@code files}, from where it
+   * stopped — the epoch after the last one it completed, or the batch after the last one trained
+   * when it was stopped mid-epoch — writing new checkpoints to the same path; returns the weights.
    *
    * @throws MalformedInputFileException if the checkpoint is not one
    * @throws IllegalArgumentException if the kernels are for another dimension
@@ -146,11 +203,15 @@ public final class Word2VecTrainer {
     for (long random : saved.randoms()) {
       workers.add(trainer.new Worker(random));
     }
-    trainer.run(files, workers, saved.epochsDone(), progress, checkpoint);
+    long totalRaw = trainer.vocabulary.totalCount() * trainer.options.epochs();
+    long now = System.nanoTime();
+    trainer.report(progress, Math.min(saved.epochsDone(), saved.options().epochs() - 1), totalRaw, now, new long[] {now}, true);
+    trainer.run(files, workers, saved.epochsDone(), saved.batchesDone(), progress, checkpoint);
     return trainer.weights;
   }
 
-  private void run(List<Path> files, List<Worker> workers, int firstEpoch, ProgressListener progress, Path checkpoint)
+  private void run(
+      List<Path> files, List<Worker> workers, int firstEpoch, long firstBatch, ProgressListener progress, Path checkpoint)
       throws IOException {
     long totalRaw = vocabulary.totalCount() * options.epochs();
     long start = System.nanoTime();
@@ -161,18 +222,37 @@ public final class Word2VecTrainer {
       // The calling thread reads and splits the text while the workers train, one thread or many:
       // one worker takes the batches in order and alone moves the word count the learning rate
       // follows, so a one-thread run stays reproducible.
-      trainInParallel(files, workers, epoch, totalRaw, progress, start, lastReport);
+      long stoppedAt = trainInParallel(files, workers, epoch, epoch == firstEpoch ? firstBatch : 0, totalRaw, progress, start,
+          lastReport);
       report(progress, epoch, totalRaw, start, lastReport, true);
       if (checkpoint != null) {
         long[] randoms = workers.stream().mapToLong(w -> w.random).toArray();
-        new Word2VecCheckpoint(options, weights, epoch + 1, rawWords.get(), effectiveWords.get(), randoms)
+        (stoppedAt < 0
+            ? new Word2VecCheckpoint(options, weights, epoch + 1, rawWords.get(), effectiveWords.get(), randoms)
+            : new Word2VecCheckpoint(options, weights, epoch, stoppedAt, rawWords.get(), effectiveWords.get(), randoms))
             .write(checkpoint);
+      }
+      if (stoppedAt >= 0) {
+        return;
       }
     }
   }
 
-  private void trainInParallel(
-      List<Path> files, List<Worker> workers, int epoch, long totalRaw, ProgressListener progress,
+  /** Thrown through the text reader when the listener asks to stop; carries nothing. */
+  private static final class Stop extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Stop() {
+      super(null, null, false, false);
+    }
+  }
+
+  /**
+   * Trains one epoch, skipping its first {@code skip} batches (done before a stop); returns -1
+   * when the epoch is done, or the batches of it done when the listener asked to stop.
+   */
+  private long trainInParallel(
+      List<Path> files, List<Worker> workers, int epoch, long skip, long totalRaw, ProgressListener progress,
       long start, long[] lastReport) throws IOException {
     BlockingQueue<int[][]> queue = new ArrayBlockingQueue<>(options.threads() * 2);
     int[][] poison = new int[0][];
@@ -197,8 +277,17 @@ public final class Word2VecTrainer {
       thread.start();
       threads.add(thread);
     }
+    long[] batches = {0};
+    boolean stopped = false;
     try {
       forEachBatch(files, batch -> {
+        if (batches[0] < skip) {
+          batches[0]++;
+          return;
+        }
+        if (progress.stopRequested()) {
+          throw new Stop();
+        }
         if (!hand(queue, batch, failure)) {
           synchronized (failure) {
             throw failure[0] != null
@@ -206,8 +295,11 @@ public final class Word2VecTrainer {
                 : new IllegalStateException("interrupted while training");
           }
         }
+        batches[0]++;
         report(progress, epoch, totalRaw, start, lastReport, false);
       });
+    } catch (Stop stop) {
+      stopped = true;
     } finally {
       // One end marker per worker, handed over while the queue drains; if a worker has failed (or
       // this thread is interrupted), the others are interrupted instead, so nothing waits forever.
@@ -228,6 +320,7 @@ public final class Word2VecTrainer {
     if (failure[0] != null) {
       throw new IllegalStateException("a training thread failed", failure[0]);
     }
+    return stopped ? batches[0] : -1;
   }
 
   /**
@@ -259,8 +352,19 @@ public final class Word2VecTrainer {
     long now = System.nanoTime();
     if (always || now - last[0] > 1_000_000_000L) {
       last[0] = now;
-      progress.progress(epoch, rawWords.get(), effectiveWords.get(), totalRaw, alpha(totalRaw), (now - start) / 1e9);
+      double loss;
+      synchronized (this) {
+        loss = predictions == 0 ? Double.NaN : lossSum / predictions;
+        lossSum = 0;
+        predictions = 0;
+      }
+      progress.report(new Report(epoch, rawWords.get(), effectiveWords.get(), totalRaw, alpha(totalRaw), (now - start) / 1e9, loss));
     }
+  }
+
+  private synchronized void addLoss(double sum, long count) {
+    lossSum += sum;
+    predictions += count;
   }
 
   /** The learning rate after the words done so far: linear from alpha to minAlpha over all epochs. */
@@ -305,6 +409,9 @@ public final class Word2VecTrainer {
     private final float[] error;
     private final float[] lanes = new float[Word2VecKernels.LANES];
     private final int[] kept = new int[MAX_SENTENCE];
+    /** This batch's summed loss and predictions so far. */
+    private double loss;
+    private long predicted;
 
     Worker(long random) {
       this.random = random;
@@ -339,6 +446,9 @@ public final class Word2VecTrainer {
           }
         }
       }
+      addLoss(loss, predicted);
+      loss = 0;
+      predicted = 0;
       rawWords.addAndGet(raw);
       effectiveWords.addAndGet(effective);
     }
@@ -393,6 +503,7 @@ public final class Word2VecTrainer {
      * for the hidden vector into {@code error} and updates the output weights.
      */
     private void update(float[] h, int word, float alpha) {
+      predicted++;
       if (tree != null) {
         float[][] out = weights.hierarchicalOutput();
         byte[] code = tree.code(word);
@@ -401,9 +512,13 @@ public final class Word2VecTrainer {
           float[] row = out[points[d]];
           float f = kernels.dot(h, row, lanes);
           if (f <= -SamplingTables.MAX_EXP || f >= SamplingTables.MAX_EXP) {
+            // code 0 wants f high: its loss is about -f where f is very negative, 0 where high
+            loss += code[d] == 0 ? Math.max(0f, -f) : Math.max(0f, f);
             continue;
           }
-          f = sigmoid[(int) ((f + SamplingTables.MAX_EXP) * (SamplingTables.SIGMOID_TABLE_SIZE / SamplingTables.MAX_EXP / 2))];
+          int index = (int) ((f + SamplingTables.MAX_EXP) * (SamplingTables.SIGMOID_TABLE_SIZE / SamplingTables.MAX_EXP / 2));
+          loss += code[d] == 0 ? positiveLoss[index] : negativeLoss[index];
+          f = sigmoid[index];
           float g = (1 - code[d] - f) * alpha;
           kernels.update(g, h, row, error);
         }
@@ -428,10 +543,14 @@ public final class Word2VecTrainer {
           float g;
           if (f > SamplingTables.MAX_EXP) {
             g = (label - 1) * alpha;
+            loss += label == 1 ? 0f : f;
           } else if (f < -SamplingTables.MAX_EXP) {
             g = label * alpha;
+            loss += label == 1 ? -f : 0f;
           } else {
-            g = (label - sigmoid[(int) ((f + SamplingTables.MAX_EXP) * (SamplingTables.SIGMOID_TABLE_SIZE / SamplingTables.MAX_EXP / 2))]) * alpha;
+            int index = (int) ((f + SamplingTables.MAX_EXP) * (SamplingTables.SIGMOID_TABLE_SIZE / SamplingTables.MAX_EXP / 2));
+            g = (label - sigmoid[index]) * alpha;
+            loss += label == 1 ? positiveLoss[index] : negativeLoss[index];
           }
           kernels.update(g, h, row, error);
         }

@@ -24,10 +24,15 @@ class Word2VecCheckpointTest {
   @TempDir Path dir;
 
   private Path corpus() throws IOException {
+    return corpus(1500);
+  }
+
+  /** {@code sentences} lines of 8 words: 1,250 lines to a batch of 10,000 words. */
+  private Path corpus(int sentences) throws IOException {
     Random random = new Random(8);
     String[] words = {"a", "b", "c", "d", "e", "f", "g", "h", "i", "j"};
     List<String> lines = new ArrayList<>();
-    for (int i = 0; i < 1500; i++) {
+    for (int i = 0; i < sentences; i++) {
       StringBuilder line = new StringBuilder(words[random.nextInt(words.length)]);
       for (int k = 0; k < 7; k++) {
         line.append(' ').append(words[random.nextInt(words.length)]);
@@ -151,7 +156,7 @@ class Word2VecCheckpointTest {
   void aVocabularySizeTheFileCannotHoldFailsBeforeAllocating() throws IOException {
     byte[] good = Files.readAllBytes(checkpoint());
     // The vocabulary size follows the header, options, counters and one random state.
-    int at = 8 + 4 + (1 + 4 + 4 + 4 + 1 + 8 + 8 + 4 + 4 + 4 + 4 + 8 + 1) + (4 + 8 + 8) + 8;
+    int at = 8 + 4 + (1 + 4 + 4 + 4 + 1 + 8 + 8 + 4 + 4 + 4 + 4 + 8 + 1) + (4 + 8 + 8 + 8) + 8;
     byte[] bad = good.clone();
     java.nio.ByteBuffer.wrap(bad).putInt(at, Integer.MAX_VALUE);
     Path file = withBytes(bad);
@@ -168,6 +173,80 @@ class Word2VecCheckpointTest {
     assertEquals(file + ": invalid options: dimension must be positive, got -3", problem(file));
   }
 
+  /** Asks to stop before the batch after {@code batches} batches have been handed to the workers. */
+  private static Word2VecTrainer.ProgressListener stoppingAfter(int batches) {
+    int[] asked = {0};
+    return new Word2VecTrainer.ProgressListener() {
+      @Override
+      public void progress(int epoch, long raw, long effective, long total, float alpha, double seconds) {}
+
+      @Override
+      public boolean stopRequested() {
+        return ++asked[0] > batches;
+      }
+    };
+  }
+
+  private void assertStoppedMidEpochResumesToTheSameBits(Word2VecOptions options) throws IOException {
+    List<Path> files = List.of(corpus(6000)); // 48,000 words: 5 batches an epoch
+    Word2VecVocabulary vocabulary = Word2VecVocabulary.count(files, 1, 0);
+    Word2VecKernels kernels = Word2VecKernels.plain(options.dimension());
+    Word2VecWeights whole =
+        Word2VecTrainer.train(vocabulary, files, options, kernels, Word2VecTrainer.ProgressListener.NONE, null);
+
+    Path checkpoint = dir.resolve("stopped.w2v");
+    Word2VecTrainer.train(vocabulary, files, options, kernels, stoppingAfter(5 + 2), checkpoint);
+    Word2VecCheckpoint stopped = Word2VecCheckpoint.read(checkpoint);
+    assertEquals(1, stopped.epochsDone());
+    assertEquals(2, stopped.batchesDone());
+    assertEquals(48_000 + 20_000, stopped.rawWords());
+
+    long[] first = {-1};
+    Word2VecWeights resumed = Word2VecTrainer.resume(checkpoint, files, kernels, (e, raw, eff, t, a, s) -> {
+      if (first[0] < 0) {
+        first[0] = raw;
+      }
+    });
+    assertEquals(stopped.rawWords(), first[0], "the first report of a resumed run gives the checkpoint's counters");
+    assertArrayEquals(whole.input(), resumed.input());
+    if (whole.negativeOutput() != null) {
+      assertArrayEquals(whole.negativeOutput(), resumed.negativeOutput());
+    }
+    if (whole.hierarchicalOutput() != null) {
+      assertArrayEquals(whole.hierarchicalOutput(), resumed.hierarchicalOutput());
+    }
+    Word2VecCheckpoint last = Word2VecCheckpoint.read(checkpoint);
+    assertEquals(4, last.epochsDone());
+    assertEquals(0, last.batchesDone());
+    assertEquals(48_000 * 4, last.rawWords());
+  }
+
+  @Test
+  void aSkipGramRunStoppedMidEpochResumesToTheBitsOfOneNeverStopped() throws IOException {
+    assertStoppedMidEpochResumesToTheSameBits(options());
+  }
+
+  @Test
+  void aCbowRunStoppedMidEpochResumesToTheBitsOfOneNeverStopped() throws IOException {
+    assertStoppedMidEpochResumesToTheSameBits(options().withCbow().withHierarchicalSoftmax(3));
+  }
+
+  @Test
+  void aVersionOneCheckpointReadsAsStoppedAtAnEpochsEnd() throws IOException {
+    byte[] good = Files.readAllBytes(checkpoint());
+    int batchesAt = 8 + 4 + (1 + 4 + 4 + 4 + 1 + 8 + 8 + 4 + 4 + 4 + 4 + 8 + 1) + 4;
+    byte[] v1 = new byte[good.length - 8];
+    System.arraycopy(good, 0, v1, 0, batchesAt);
+    System.arraycopy(good, batchesAt + 8, v1, batchesAt, good.length - batchesAt - 8);
+    java.nio.ByteBuffer.wrap(v1).putInt(8, 1);
+    Word2VecCheckpoint read = Word2VecCheckpoint.read(withBytes(v1));
+    Word2VecCheckpoint expected = Word2VecCheckpoint.read(checkpoint());
+    assertEquals(expected.epochsDone(), read.epochsDone());
+    assertEquals(0, read.batchesDone());
+    assertEquals(expected.rawWords(), read.rawWords());
+    assertArrayEquals(expected.weights().input(), read.weights().input());
+  }
+
   @Test
   void aNewerFormatVersionIsNamed() throws IOException {
     Path file = dir.resolve("v9.w2v");
@@ -175,7 +254,7 @@ class Word2VecCheckpointTest {
       out.write("NLPMW2V\n".getBytes(StandardCharsets.US_ASCII));
       out.writeInt(9);
     }
-    assertEquals(file + ": checkpoint format version 9; this nlpm reads version 1", problem(file));
+    assertEquals(file + ": checkpoint format version 9; this nlpm reads versions 1 to 2", problem(file));
   }
 
   @Test
@@ -193,7 +272,7 @@ class Word2VecCheckpointTest {
     b.putInt(8 + 4 + 1, 715_827_883); // dimension
     b.putInt(8 + 4 + 1 + 4 + 4, 5); // negatives
     b.put(8 + 4 + 1 + 4 + 4 + 4, (byte) 1); // hierarchical softmax
-    int vocabularyAt = 8 + 4 + (1 + 4 + 4 + 4 + 1 + 8 + 8 + 4 + 4 + 4 + 4 + 8 + 1) + (4 + 8 + 8) + 8;
+    int vocabularyAt = 8 + 4 + (1 + 4 + 4 + 4 + 1 + 8 + 8 + 4 + 4 + 4 + 4 + 8 + 1) + (4 + 8 + 8 + 8) + 8;
     b.putInt(vocabularyAt, 1 << 30);
     Path wrapped = withBytes(wrap);
     assertTrue(problem(wrapped).startsWith(wrapped + ": a vocabulary of 1073741824 words of dimension 715827883 cannot fit in "),

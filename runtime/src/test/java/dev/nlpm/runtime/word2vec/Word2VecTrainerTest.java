@@ -185,6 +185,29 @@ class Word2VecTrainerTest {
   }
 
   @Test
+  void theRunningLossIsFiniteAndFallsAsTrainingGoes() throws IOException {
+    for (Word2VecOptions options : List.of(small(), small().withCbow().withHierarchicalSoftmax(0))) {
+      Path file = corpus();
+      Word2VecVocabulary vocabulary = Word2VecVocabulary.count(List.of(file), 1, 0);
+      List<Double> losses = new ArrayList<>();
+      Word2VecTrainer.train(vocabulary, List.of(file), options, Word2VecKernels.plain(20), new Word2VecTrainer.ProgressListener() {
+        @Override
+        public void progress(int epoch, long raw, long effective, long total, float alpha, double seconds) {}
+
+        @Override
+        public void report(Word2VecTrainer.Report report) {
+          losses.add(report.loss());
+        }
+      }, null);
+      assertTrue(losses.size() >= 5, "a report at least every epoch: " + losses);
+      for (double loss : losses) {
+        assertTrue(Double.isFinite(loss) && loss > 0, "" + losses);
+      }
+      assertTrue(losses.get(losses.size() - 1) < losses.get(0), "the loss falls: " + losses);
+    }
+  }
+
+  @Test
   void progressCountsRawAndEffectiveWords() throws IOException {
     Path file = corpus();
     Word2VecVocabulary vocabulary = Word2VecVocabulary.count(List.of(file), 1, 0);
