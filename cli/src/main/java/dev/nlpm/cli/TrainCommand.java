@@ -29,9 +29,18 @@ import picocli.CommandLine.Spec;
     description = {
       "Compiles a model in process and trains it on text files with its declared settings.",
       "word2vec: writes DIR/vectors.txt and DIR/vectors.bin (word2vec's formats) and a checkpoint",
-      "DIR/checkpoint.w2v after every epoch; --resume continues from it."
+      "DIR/checkpoint.w2v after every epoch; --resume continues from it.",
+      "DIR/metrics.jsonl gets one JSON object per progress report (step, seconds, epoch, words,",
+      "effective_words, total_words, loss, learning_rate, words_per_second); --resume appends to it.",
+      "DIR/loss.png draws loss and learning rate against words processed, redrawn after every epoch.",
+      "Ctrl-C stops at the next batch (about 10,000 words): the checkpoint then records the batches",
+      "of the epoch done, the vectors are not written, and the exit status is 130; --resume",
+      "continues from that batch (at one thread, to the same vectors as a run never stopped)."
     })
 final class TrainCommand implements Callable<Integer> {
+
+  /** Exit status when Ctrl-C stopped training (128 + SIGINT, as a shell reports it). */
+  static final int EXIT_STOPPED = 130;
 
   @Mixin ModelFiles input;
 
@@ -82,10 +91,26 @@ final class TrainCommand implements Callable<Integer> {
     if (resume && (epochs != null || threads != null || seed != null || lr != null)) {
       throw new UserError("--resume continues with the checkpoint's settings; drop --epochs, --threads, --seed and --lr");
     }
-    Word2VecWeights weights = Word2VecRun.train(compiled.get(), spec, data, output, resume, Word2VecRun.overrides(epochs, threads, seed, lr), err);
-    out.printf(Locale.ROOT, "%,d words × %d dimensions: %s, %s%n", weights.vocabulary().size(), weights.dimension(),
-        output.resolve("vectors.txt"), output.resolve("vectors.bin"));
-    return 0;
+    // The stop request's hook holds the JVM's exit until close: everything printed before it.
+    try (StopRequest stop = StopRequest.onShutdown(err)) {
+      Word2VecRun.Result result =
+          Word2VecRun.train(compiled.get(), spec, data, output, resume, Word2VecRun.overrides(epochs, threads, seed, lr), err, stop);
+      if (result.stopped()) {
+        err.println();
+      }
+      err.println("metrics " + output.resolve(Word2VecRun.METRICS) + (result.chart() == null ? "" : ", curves " + result.chart()));
+      if (result.stopped()) {
+        err.println("nlpm: stopped; checkpoint at " + output.resolve("checkpoint.w2v") + " — continue with --resume");
+        err.flush();
+        return EXIT_STOPPED;
+      }
+      Word2VecWeights weights = result.weights();
+      out.printf(Locale.ROOT, "%,d words × %d dimensions: %s, %s%n", weights.vocabulary().size(), weights.dimension(),
+          output.resolve("vectors.txt"), output.resolve("vectors.bin"));
+      out.flush();
+      err.flush();
+      return 0;
+    }
   }
 
   private ModelSpec choose(Compilation compilation) {

@@ -16,22 +16,48 @@ import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
  * Trains a word2vec model through its generated facade, compiled in this process: what {@code
- * train} and {@code demo} share. Writes {@code DIR/checkpoint.w2v} after every epoch and {@code
- * DIR/vectors.txt} and {@code DIR/vectors.bin} at the end.
+ * train} and {@code demo} share. Writes {@code DIR/checkpoint.w2v} after every epoch (and when
+ * stopped), {@code DIR/metrics.jsonl} as it goes, {@code DIR/loss.png} after every epoch and at the
+ * end, and {@code DIR/vectors.txt} and {@code DIR/vectors.bin} at the end.
  */
 final class Word2VecRun {
 
+  /** The metrics file, in the output folder. */
+  static final String METRICS = "metrics.jsonl";
+
   private Word2VecRun() {}
 
+  /**
+   * What a run left.
+   *
+   * @param weights the trained weights; when stopped, as they stood
+   * @param stopped whether the stop request ended it early (no vectors written then)
+   * @param chart the chart drawn ({@code loss.png}, or {@code metrics.png} before any loss), or null
+   */
+  record Result(Word2VecWeights weights, boolean stopped, Path chart) {}
+
+  /** Trains to the end, with no stop request. */
   static Word2VecWeights train(
       Compilation compilation, ModelSpec spec, List<Path> data, Path output, boolean resume,
       UnaryOperator<Word2VecOptions> override, PrintWriter err) throws IOException {
+    return train(compilation, spec, data, output, resume, override, err, null).weights();
+  }
+
+  /**
+   * Trains, stopping at the next batch once {@code stop} (if not null) is requested: the trainer
+   * then writes its checkpoint, and the vectors are not written.
+   */
+  static Result train(
+      Compilation compilation, ModelSpec spec, List<Path> data, Path output, boolean resume,
+      UnaryOperator<Word2VecOptions> override, PrintWriter err, StopRequest stop) throws IOException {
     Path checkpoint = output.resolve("checkpoint.w2v");
     if (resume && !Files.isRegularFile(checkpoint)) {
       throw new UserError("--resume: no checkpoint at " + checkpoint);
@@ -45,11 +71,15 @@ final class Word2VecRun {
             .loader(Word2VecRun.class.getClassLoader());
     String facade = (spec.javaPackage().isEmpty() ? "" : spec.javaPackage() + ".") + spec.name() + "Model";
     PrintStream progressStream = new PrintStream(new WriterOutputStream(err), true, StandardCharsets.UTF_8);
-    Word2VecTrainer.ProgressListener progress = Word2VecTrainer.ProgressListener.line(progressStream);
     Word2VecWeights weights;
-    try {
+    Files.createDirectories(output);
+    // Java2D registers shutdown hooks as it starts: started after Ctrl-C, it could not draw.
+    MetricsChart.warmUp();
+    Path metricsFile = output.resolve(METRICS);
+    Listener progress;
+    try (MetricsLog metrics = resume ? MetricsLog.resume(metricsFile, "words") : MetricsLog.create(metricsFile, "words")) {
+      progress = new Listener(Word2VecTrainer.ProgressListener.line(progressStream), metrics, output, spec.name(), stop, err);
       Class<?> type = loader.loadClass(facade);
-      Files.createDirectories(output);
       if (resume) {
         Method resumeMethod = type.getMethod("resume", Path.class, List.class, Word2VecTrainer.ProgressListener.class);
         err.println("resuming " + spec.name() + " from " + checkpoint);
@@ -74,10 +104,93 @@ final class Word2VecRun {
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("the generated facade " + facade + " is not as nlpm writes it", e);
     }
+    progress.draw();
     err.flush();
+    if (progress.stopped) {
+      return new Result(weights, true, progress.chart);
+    }
     Word2VecFormat.writeText(weights.wordVectors(), output.resolve("vectors.txt"));
     Word2VecFormat.writeBinary(weights.wordVectors(), output.resolve("vectors.bin"));
-    return weights;
+    return new Result(weights, false, progress.chart);
+  }
+
+  /**
+   * The progress line, a metrics record per report, the chart redrawn once an epoch has ended
+   * (its checkpoint written), and the stop request passed on to the trainer.
+   */
+  private static final class Listener implements Word2VecTrainer.ProgressListener {
+    private final Word2VecTrainer.ProgressListener line;
+    private final MetricsLog metrics;
+    private final Path output;
+    private final String title;
+    private final StopRequest stop;
+    private final PrintWriter err;
+    private boolean stopped;
+    private Path chart;
+    private int lastEpoch = -1;
+    private long lastWords = -1;
+    private double lastSeconds;
+
+    Listener(Word2VecTrainer.ProgressListener line, MetricsLog metrics, Path output, String model, StopRequest stop,
+        PrintWriter err) {
+      this.line = line;
+      this.err = err;
+      this.metrics = metrics;
+      this.output = output;
+      this.title = model + " (word2vec)";
+      this.stop = stop;
+    }
+
+    @Override
+    public void progress(int epoch, long rawWords, long effectiveWords, long totalRawWords, float alpha, double seconds) {
+      line.progress(epoch, rawWords, effectiveWords, totalRawWords, alpha, seconds);
+    }
+
+    @Override
+    public void report(Word2VecTrainer.Report r) {
+      line.progress(r.epoch(), r.rawWords(), r.effectiveWords(), r.totalRawWords(), r.alpha(), r.seconds());
+      // Throughput over the interval since the last report of this process's run; a resumed run's
+      // first report (the checkpoint's counters, at 0 s) has none.
+      double rate = lastWords < 0
+          ? (r.seconds() > 0 ? r.rawWords() / r.seconds() : Double.NaN)
+          : r.seconds() > lastSeconds ? (r.rawWords() - lastWords) / (r.seconds() - lastSeconds) : Double.NaN;
+      if (lastWords < 0 && r.seconds() == 0) {
+        rate = Double.NaN;
+      }
+      Map<String, Number> values = new LinkedHashMap<>();
+      values.put("epoch", r.epoch() + 1);
+      values.put("words", r.rawWords());
+      values.put("effective_words", r.effectiveWords());
+      values.put("total_words", r.totalRawWords());
+      values.put("loss", r.loss());
+      values.put("learning_rate", (double) r.alpha());
+      values.put("words_per_second", rate);
+      metrics.recordUnchecked(r.seconds(), values);
+      lastWords = r.rawWords();
+      lastSeconds = r.seconds();
+      if (lastEpoch >= 0 && r.epoch() != lastEpoch) {
+        draw(); // the epoch before has ended and its checkpoint is written
+      }
+      lastEpoch = r.epoch();
+    }
+
+    @Override
+    public boolean stopRequested() {
+      if (stop != null && stop.requested()) {
+        stopped = true;
+      }
+      return stopped;
+    }
+
+    /** Redraws the chart; a failure is a warning, never a reason to lose the checkpoint that follows. */
+    void draw() {
+      try {
+        chart = MetricsChart.draw(metrics.file(), output, title, "words", "words processed (all epochs)");
+      } catch (IOException | RuntimeException e) {
+        err.println();
+        err.println("nlpm: warning: could not draw " + MetricsChart.file(output, true) + ": " + e);
+      }
+    }
   }
 
   /** The declared settings with what the flags override; a null flag keeps the declaration's. */

@@ -1,8 +1,12 @@
 package dev.nlpm.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +15,7 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import javax.imageio.ImageIO;
 
 /** {@code nlpm train}, {@code similar} and {@code analogy} in process on a tiny word2vec model. */
 class TrainCommandTest {
@@ -77,6 +82,115 @@ class TrainCommandTest {
     assertTrue(resumed.err().contains("resuming Tiny from " + out.resolve("checkpoint.w2v")), resumed.err());
     assertEquals(new String(vectors, java.nio.charset.StandardCharsets.UTF_8), Files.readString(out.resolve("vectors.txt")),
         "resuming a finished run gives back its vectors");
+  }
+
+  private static final List<String> KEYS = List.of(
+      "step", "seconds", "epoch", "words", "effective_words", "total_words", "loss", "learning_rate", "words_per_second");
+
+  /** Each line of the metrics file as a JSON object, checked for the documented keys. */
+  private static List<JsonObject> metrics(Path out) throws IOException {
+    List<JsonObject> records = new ArrayList<>();
+    for (String line : Files.readAllLines(out.resolve("metrics.jsonl"))) {
+      JsonObject record = JsonParser.parseString(line).getAsJsonObject();
+      for (String key : record.keySet()) {
+        assertTrue(KEYS.contains(key), "an undocumented key " + key + " in " + line);
+        assertTrue(record.get(key).getAsJsonPrimitive().isNumber(), line);
+      }
+      for (String key : List.of("step", "seconds", "epoch", "words", "effective_words", "total_words", "learning_rate")) {
+        assertTrue(record.has(key), key + " missing from " + line);
+      }
+      records.add(record);
+    }
+    return records;
+  }
+
+  /** Steps 0, 1, 2… and words, seconds rising through the file. */
+  private static void assertContinuous(List<JsonObject> records) {
+    for (int i = 0; i < records.size(); i++) {
+      assertEquals(i, records.get(i).get("step").getAsLong(), "step " + i + ": " + records);
+      if (i > 0) {
+        assertTrue(records.get(i).get("words").getAsLong() > records.get(i - 1).get("words").getAsLong(), "words rise: " + records);
+        assertTrue(records.get(i).get("seconds").getAsDouble() >= records.get(i - 1).get("seconds").getAsDouble(), "" + records);
+      }
+    }
+  }
+
+  private static void assertDrawn(Path png) throws IOException {
+    assertTrue(Files.isRegularFile(png), png + " is written");
+    BufferedImage image = ImageIO.read(png.toFile());
+    assertNotNull(image, png + " decodes as an image");
+    assertTrue(image.getWidth() >= 400 && image.getHeight() >= 300, image.getWidth() + "×" + image.getHeight());
+    java.util.Set<Integer> colours = new java.util.HashSet<>();
+    for (int y = 0; y < image.getHeight(); y += 7) {
+      for (int x = 0; x < image.getWidth(); x += 7) {
+        colours.add(image.getRGB(x, y));
+      }
+    }
+    assertTrue(colours.size() > 3, "more than a blank page: " + colours.size() + " colours");
+  }
+
+  @Test
+  void writesOneJsonObjectPerReportAndDrawsTheLoss() throws IOException {
+    Path out = dir.resolve("m");
+    CliRun run = CliRun.of("train", model().toString(), "-m", "Tiny", "--data", corpus().toString(), "-o", out.toString());
+    assertEquals(0, run.status(), run.err());
+    List<JsonObject> records = metrics(out);
+    assertTrue(records.size() >= 3, "a report at least every epoch: " + records);
+    assertContinuous(records);
+    JsonObject last = records.get(records.size() - 1);
+    assertEquals(3 * 12_000, last.get("words").getAsLong());
+    assertEquals(3 * 12_000, last.get("total_words").getAsLong());
+    assertEquals(3, last.get("epoch").getAsInt());
+    for (JsonObject record : records) {
+      double loss = record.get("loss").getAsDouble();
+      assertTrue(loss > 0 && loss < 20, "a loss per prediction: " + record);
+      assertTrue(record.get("words_per_second").getAsDouble() > 0, "" + record);
+      assertTrue(record.get("learning_rate").getAsDouble() <= 0.05 + 1e-9, "" + record);
+    }
+    assertTrue(last.get("loss").getAsDouble() < records.get(0).get("loss").getAsDouble(), "the loss falls: " + records);
+    assertDrawn(out.resolve("loss.png"));
+    assertTrue(run.err().contains("metrics " + out.resolve("metrics.jsonl")), run.err());
+  }
+
+  @Test
+  void aStopRequestLeavesACheckpointThatResumesAndTheMetricsContinue() throws IOException {
+    String model = model().toString();
+    String data = corpus().toString();
+    Path whole = dir.resolve("whole");
+    assertEquals(0, CliRun.of("train", model, "-m", "Tiny", "--data", data, "-o", whole.toString()).status());
+
+    // 12,000 words an epoch: batches of 10,002 and 1,998 words. Stop before the second batch of
+    // the second epoch, as Ctrl-C would.
+    Path out = dir.resolve("stopped");
+    int[] asked = {0};
+    CliRun stopped;
+    StopRequest.testTrigger = () -> ++asked[0] > 3;
+    try {
+      stopped = CliRun.of("train", model, "-m", "Tiny", "--data", data, "-o", out.toString());
+    } finally {
+      StopRequest.testTrigger = () -> false;
+    }
+    assertEquals(130, stopped.status(), stopped.err());
+    assertTrue(stopped.err().contains("nlpm: stopped; checkpoint at " + out.resolve("checkpoint.w2v") + " — continue with --resume"),
+        stopped.err());
+    assertTrue(Files.isRegularFile(out.resolve("checkpoint.w2v")));
+    assertTrue(Files.notExists(out.resolve("vectors.txt")), "a stopped run writes no vectors");
+    assertDrawn(out.resolve("loss.png"));
+    List<JsonObject> before = metrics(out);
+    assertEquals(12_000 + 10_002, before.get(before.size() - 1).get("words").getAsLong(), "" + before);
+    List<String> linesBefore = Files.readAllLines(out.resolve("metrics.jsonl"));
+
+    CliRun resumed = CliRun.of("train", model, "-m", "Tiny", "--data", data, "-o", out.toString(), "--resume");
+    assertEquals(0, resumed.status(), resumed.err());
+    assertEquals(Files.readString(whole.resolve("vectors.txt")), Files.readString(out.resolve("vectors.txt")),
+        "stopped mid-epoch and resumed at one thread: the vectors of a run never stopped");
+    List<String> linesAfter = Files.readAllLines(out.resolve("metrics.jsonl"));
+    assertEquals(linesBefore, linesAfter.subList(0, linesBefore.size()), "resuming appends");
+    assertTrue(linesAfter.size() > linesBefore.size());
+    List<JsonObject> after = metrics(out);
+    assertContinuous(after);
+    assertEquals(3 * 12_000, after.get(after.size() - 1).get("words").getAsLong());
+    assertDrawn(out.resolve("loss.png"));
   }
 
   @Test

@@ -110,8 +110,9 @@ public final class Word2VecTrainer {
       return (epoch, raw, effective, total, alpha, seconds) -> {
         double rate = raw / Math.max(seconds, 1e-9);
         long left = Math.round((total - raw) / Math.max(rate, 1e-9));
-        out.printf(java.util.Locale.ROOT, "\repoch %d  %5.1f%%  alpha %.5f  %,.0f words/s  %,.0f effective words/s  %d:%02d left",
-            epoch + 1, 100.0 * raw / Math.max(total, 1), alpha, rate, effective / Math.max(seconds, 1e-9), left / 60, left % 60);
+        out.printf(java.util.Locale.ROOT, "\repoch %d  %5.1f%%  alpha %.5f  %,.0f words/s  %,.0f effective words/s  %s left",
+            epoch + 1, 100.0 * raw / Math.max(total, 1), alpha, rate, effective / Math.max(seconds, 1e-9),
+            rate > 0 ? String.format(java.util.Locale.ROOT, "%d:%02d", left / 60, left % 60) : "?");
         if (raw >= total) {
           out.println();
         }
