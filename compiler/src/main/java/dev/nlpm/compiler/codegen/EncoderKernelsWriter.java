@@ -268,15 +268,24 @@ final class EncoderKernelsWriter extends SourceWriter {
     return dotRowsParameters(helper("dotRows" + width, TypeName.VOID))
         .addParameter(FLOATS, "lanes")
         .addComment("y[r][j] (=|+=) b[j] + x[r] · w[j], dots of $L", width)
+        .addComment("w in tiles of $L rows (about 32 KB), each tile read by every x row while it is in cache", tile(width))
+        .beginControlFlow("for (int tile = from; tile < to; tile += $L)", tile(width))
+        .addStatement("int end = Math.min(to, tile + $L)", tile(width))
         .beginControlFlow("for (int r = 0; r < rows; r++)")
         .addStatement("float[] xr = x[r]")
         .addStatement("float[] yr = y[r]")
-        .beginControlFlow("for (int j = from; j < to; j++)")
+        .beginControlFlow("for (int j = tile; j < end; j++)")
         .addStatement("float value = (b == null ? 0 : b[j]) + dot$L(xr, w[j], lanes)", width)
         .addStatement("yr[j] = accumulate ? yr[j] + value : value")
         .endControlFlow()
         .endControlFlow()
+        .endControlFlow()
         .build();
+  }
+
+  /** Weight rows of {@code width} floats that fill about 32 KB. */
+  static int tile(int width) {
+    return Math.max(4, 8192 / width);
   }
 
   /**
