@@ -77,6 +77,7 @@ final class EncoderModelWriter extends SourceWriter {
     addTrainer(type);
     addModel(type);
     addLoad(type);
+    addLoadPretrained(type);
     return type;
   }
 
@@ -215,6 +216,21 @@ final class EncoderModelWriter extends SourceWriter {
         .addParameter(TypeName.INT, "threads")
         .addStatement("return $T.load(directory, NAME, CONFIG, kernels(), new $T($T.LAYOUT), threads, $T.CHECKPOINT_PREFIX, LOWERCASE)",
             MODEL, PARAMETERS, layout(), layout())
+        .build());
+  }
+
+  private void addLoadPretrained(TypeSpec.Builder type) {
+    type.addMethod(method("loadPretrained", PARAMETERS,
+            "Parameters initialized from {@code seed}, then overwritten by every tensor a pretrained model directory has\n"
+                + "for this layout: fine-tuning starts from the pretrained backbone, and a head the directory lacks (a new\n"
+                + "classifier) keeps its fresh initialization.\n\n"
+                + "@throws dev.nlpm.runtime.checkpoint.CheckpointMismatchException if a backbone tensor is missing or of another shape\n")
+        .addException(IOException.class)
+        .addParameter(Path.class, "directory")
+        .addParameter(TypeName.LONG, "seed")
+        .addStatement("$T parameters = initialize(seed)", PARAMETERS)
+        .addStatement("$T.loadWeights(directory, parameters, $T.CHECKPOINT_PREFIX)", MODEL, layout())
+        .addStatement("return parameters")
         .build());
   }
 }

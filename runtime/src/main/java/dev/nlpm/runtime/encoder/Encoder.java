@@ -183,7 +183,7 @@ public final class Encoder {
           e[i] = word[i] + position[i] + type[i];
         }
       }
-      layerNorm(ws.embedded, w.embeddingNormGain, w.embeddingNormBias, ws.embeddingNorm, ws.embeddingMean, ws.embeddingRstd, from, to);
+      RowOps.layerNorm(ws.embedded, w.embeddingNormGain, w.embeddingNormBias, ws.embeddingNorm, ws.embeddingMean, ws.embeddingRstd, config.eps(), from, to);
     });
     float[][] x = dropout(ws.embeddingNorm, ws.embeddingKeep, ws.embeddingOut, n, config.hiddenDropout(), training, random);
     // ---- blocks ----
@@ -233,7 +233,7 @@ public final class Encoder {
           ws.transformActivated[i][j] = activation.apply(ws.transform[i][j]);
         }
       }
-      layerNorm(ws.transformActivated, w.transformNormGain, w.transformNormBias, ws.transformOut, ws.transformMean, ws.transformRstd, 0, m);
+      RowOps.layerNorm(ws.transformActivated, w.transformNormGain, w.transformNormBias, ws.transformOut, ws.transformMean, ws.transformRstd, config.eps(), 0, m);
       parallel.forRange(config.vocab(), 64,
           (from, to) -> kernels.dotRows(ws.transformOut, m, w.word, w.decoderBias, ws.mlmLogits, false, from, to));
     }
@@ -286,7 +286,7 @@ public final class Encoder {
         kernels.dotRows(qh, t, kh, null, probabilities, false, 0, t);
         int real = lengths[s];
         for (int i = 0; i < t; i++) {
-          softmaxRow(probabilities[i], t, real, scale);
+          RowOps.softmaxRow(probabilities[i], t, real, scale);
         }
         float[][] used = probabilities;
         if (dropping) {
@@ -316,7 +316,7 @@ public final class Encoder {
           sum[i] = a[i] + in[i];
         }
       }
-      layerNorm(k.attentionSum, p.attentionNormGain, p.attentionNormBias, k.attentionOut, k.attentionMean, k.attentionRstd, from, to);
+      RowOps.layerNorm(k.attentionSum, p.attentionNormGain, p.attentionNormBias, k.attentionOut, k.attentionMean, k.attentionRstd, config.eps(), from, to);
     });
     // feed-forward: LN(a + dropout(act(a · W1 + b1) · W2 + b2))    [n, f] then [n, h]
     FeedForwardActivation activation = config.activation();
@@ -342,29 +342,9 @@ public final class Encoder {
           sum[i] = a[i] + in[i];
         }
       }
-      layerNorm(k.outputSum, p.outputNormGain, p.outputNormBias, k.out, k.outputMean, k.outputRstd, from, to);
+      RowOps.layerNorm(k.outputSum, p.outputNormGain, p.outputNormBias, k.out, k.outputMean, k.outputRstd, config.eps(), from, to);
     });
     return k.out;
-  }
-
-  /** Scaled scores to probabilities in place; keys at or after {@code real} are padding. */
-  private static void softmaxRow(float[] row, int t, int real, float scale) {
-    float max = Float.NEGATIVE_INFINITY;
-    for (int j = 0; j < t; j++) {
-      float s = row[j] * scale + (j < real ? 0 : MASKED);
-      row[j] = s;
-      max = Math.max(max, s);
-    }
-    float sum = 0;
-    for (int j = 0; j < t; j++) {
-      float e = (float) Math.exp(row[j] - max);
-      row[j] = e;
-      sum += e;
-    }
-    float inverse = 1 / sum;
-    for (int j = 0; j < t; j++) {
-      row[j] *= inverse;
-    }
   }
 
   /**
@@ -389,31 +369,6 @@ public final class Encoder {
     return out;
   }
 
-  private void layerNorm(float[][] x, float[] gain, float[] bias, float[][] y, float[] mean, float[] rstd, int from, int to) {
-    int c = gain.length;
-    double eps = config.eps();
-    for (int r = from; r < to; r++) {
-      float[] xr = x[r];
-      double sum = 0;
-      for (int i = 0; i < c; i++) {
-        sum += xr[i];
-      }
-      float m = (float) (sum / c);
-      double squares = 0;
-      for (int i = 0; i < c; i++) {
-        double dev = xr[i] - m;
-        squares += dev * dev;
-      }
-      float s = (float) (1 / Math.sqrt(squares / c + eps));
-      mean[r] = m;
-      rstd[r] = s;
-      float[] yr = y[r];
-      for (int i = 0; i < c; i++) {
-        yr[i] = (xr[i] - m) * s * gain[i] + bias[i];
-      }
-    }
-  }
-
   // ================================================================================================
   // Losses
   // ================================================================================================
@@ -427,78 +382,25 @@ public final class Encoder {
       int[] labels = new int[m];
       for (int i = 0; i < m; i++) {
         labels[i] = batch.mlmLabels()[ws.predictionRows[i]];
-        if (argmax(ws.mlmLogits[i], config.vocab()) == labels[i]) {
+        if (RowOps.argmax(ws.mlmLogits[i], config.vocab()) == labels[i]) {
           correct++;
         }
       }
-      mlm = crossEntropy(ws.mlmLogits, labels, m, config.vocab(), gradients ? ws.dMlm : null);
+      mlm = RowOps.crossEntropy(ws.mlmLogits, labels, m, config.vocab(), gradients ? ws.dMlm : null);
     }
     float nsp = 0;
     if (config.nsp() && batch.nspLabels() != null) {
-      nsp = crossEntropy(ws.nspLogits, batch.nspLabels(), b, 2, gradients ? ws.dNsp : null);
+      nsp = RowOps.crossEntropy(ws.nspLogits, batch.nspLabels(), b, 2, gradients ? ws.dNsp : null);
     }
     float sequence = 0;
     if (config.sequenceHead() != null && batch.sequenceLabels() != null) {
-      sequence = crossEntropy(ws.sequenceLogits, batch.sequenceLabels(), b, config.sequenceLabels(), gradients ? ws.dSequence : null);
+      sequence = RowOps.crossEntropy(ws.sequenceLogits, batch.sequenceLabels(), b, config.sequenceLabels(), gradients ? ws.dSequence : null);
     }
     float token = 0;
     if (config.tokenHead() != null && batch.tokenLabels() != null) {
-      token = crossEntropy(ws.tokenLogits, batch.tokenLabels(), batch.rows(), config.tokenLabels(), gradients ? ws.dToken : null);
+      token = RowOps.crossEntropy(ws.tokenLogits, batch.tokenLabels(), batch.rows(), config.tokenLabels(), gradients ? ws.dToken : null);
     }
     return new Losses(mlm + nsp + sequence + token, mlm, nsp, sequence, token, correct, m);
-  }
-
-  private static int argmax(float[] row, int n) {
-    int best = 0;
-    for (int i = 1; i < n; i++) {
-      if (row[i] > row[best]) {
-        best = i;
-      }
-    }
-    return best;
-  }
-
-  /**
-   * Mean cross-entropy over the rows whose label is counted; with {@code gradients}, its gradient
-   * with respect to the logits (zero on ignored rows).
-   */
-  static float crossEntropy(float[][] logits, int[] labels, int n, int classes, float[][] gradients) {
-    int counted = 0;
-    for (int r = 0; r < n; r++) {
-      if (labels[r] != EncoderBatch.IGNORED) {
-        if (labels[r] < 0 || labels[r] >= classes) {
-          throw new IllegalArgumentException("label " + labels[r] + " at row " + r + " is outside 0.." + (classes - 1));
-        }
-        counted++;
-      }
-    }
-    double loss = 0;
-    for (int r = 0; r < n; r++) {
-      float[] row = logits[r];
-      if (labels[r] == EncoderBatch.IGNORED) {
-        if (gradients != null) {
-          Arrays.fill(gradients[r], 0, classes, 0);
-        }
-        continue;
-      }
-      float max = Float.NEGATIVE_INFINITY;
-      for (int k = 0; k < classes; k++) {
-        max = Math.max(max, row[k]);
-      }
-      double sum = 0;
-      for (int k = 0; k < classes; k++) {
-        sum += Math.exp(row[k] - max);
-      }
-      double logSum = max + Math.log(sum);
-      loss += logSum - row[labels[r]];
-      if (gradients != null) {
-        float[] g = gradients[r];
-        for (int k = 0; k < classes; k++) {
-          g[k] = (float) ((Math.exp(row[k] - logSum) - (k == labels[r] ? 1 : 0)) / counted);
-        }
-      }
-    }
-    return counted == 0 ? 0 : (float) (loss / counted);
   }
 
   // ================================================================================================
@@ -523,14 +425,14 @@ public final class Encoder {
     if (config.nsp() && batch.nspLabels() != null) {
       kernels.dotRows(ws.dNsp, b, w.nsp, null, ws.dPooled, true, 0, h);
       kernels.outerAccumulate(ws.pooled, ws.dNsp, b, g.nsp, 0, h);
-      addRows(ws.dNsp, b, g.nspBias);
+      RowOps.addRows(ws.dNsp, b, g.nspBias);
       pooledUsed = true;
     }
     // ---- sequence classification ----
     if (config.sequenceHead() != null && batch.sequenceLabels() != null) {
       float[][] in = config.hiddenDropout() > 0 ? ws.pooledDropped : ws.pooled;
       kernels.outerAccumulate(in, ws.dSequence, b, g.sequence, 0, h);
-      addRows(ws.dSequence, b, g.sequenceBias);
+      RowOps.addRows(ws.dSequence, b, g.sequenceBias);
       kernels.dotRows(ws.dSequence, b, w.sequence, null, ws.dCls, false, 0, h);
       for (int s = 0; s < b; s++) {
         for (int i = 0; i < h; i++) {
@@ -543,9 +445,9 @@ public final class Encoder {
     if (config.tokenHead() != null && batch.tokenLabels() != null) {
       float[][] in = config.hiddenDropout() > 0 ? ws.tokenDropped : hidden;
       parallel.forRange(h, 8, (from, to) -> kernels.outerAccumulate(in, ws.dToken, n, g.token, from, to));
-      addRows(ws.dToken, n, g.tokenBias);
+      RowOps.addRows(ws.dToken, n, g.tokenBias);
       parallel.forRange(n, 4, (from, to) -> {
-        kernels.dotRows(rowsFrom(ws.dToken, from), to - from, w.token, null, rowsFrom(ws.dTokenDropped, from), false, 0, h);
+        kernels.dotRows(RowOps.rowsFrom(ws.dToken, from), to - from, w.token, null, RowOps.rowsFrom(ws.dTokenDropped, from), false, 0, h);
         for (int r = from; r < to; r++) {
           for (int i = 0; i < h; i++) {
             dx[r][i] += config.hiddenDropout() > 0 ? ws.dTokenDropped[r][i] * ws.tokenKeep[r][i] : ws.dTokenDropped[r][i];
@@ -557,9 +459,9 @@ public final class Encoder {
     int m = ws.predictions;
     if (m > 0) {
       parallel.forRange(config.vocab(), 64, (from, to) -> kernels.outerAccumulate(ws.dMlm, ws.transformOut, m, g.word, from, to));
-      addRows(ws.dMlm, m, g.decoderBias);
+      RowOps.addRows(ws.dMlm, m, g.decoderBias);
       kernels.linear(ws.dMlm, w.word, config.vocab(), null, ws.dTransformOut, false, 0, m);
-      layerNormBackward(ws.dTransformOut, ws.transformActivated, w.transformNormGain, ws.transformMean, ws.transformRstd,
+      RowOps.layerNormBackward(ws.dTransformOut, ws.transformActivated, w.transformNormGain, ws.transformMean, ws.transformRstd,
           ws.dTransformActivated, false, g.transformNormGain, g.transformNormBias, 0, m);
       FeedForwardActivation activation = config.activation();
       for (int i = 0; i < m; i++) {
@@ -568,7 +470,7 @@ public final class Encoder {
         }
       }
       kernels.outerAccumulate(ws.selected, ws.dTransform, m, g.transform, 0, h);
-      addRows(ws.dTransform, m, g.transformBias);
+      RowOps.addRows(ws.dTransform, m, g.transformBias);
       kernels.dotRows(ws.dTransform, m, w.transform, null, ws.dSelected, false, 0, h);
       for (int i = 0; i < m; i++) {
         float[] target = dx[ws.predictionRows[i]];
@@ -586,7 +488,7 @@ public final class Encoder {
         }
       }
       kernels.outerAccumulate(ws.cls, ws.dPooledPre, b, g.pooler, 0, h);
-      addRows(ws.dPooledPre, b, g.poolerBias);
+      RowOps.addRows(ws.dPooledPre, b, g.poolerBias);
       kernels.dotRows(ws.dPooledPre, b, w.pooler, null, ws.dCls, false, 0, h);
       for (int s = 0; s < b; s++) {
         for (int i = 0; i < h; i++) {
@@ -602,9 +504,9 @@ public final class Encoder {
     // ---- embeddings ----
     // dropout, then LayerNorm: dx → d(embedded) in dSum
     if (config.hiddenDropout() > 0) {
-      multiplyRows(dx, ws.embeddingKeep, n);
+      RowOps.multiplyRows(dx, ws.embeddingKeep, n);
     }
-    layerNormBackward(dx, ws.embedded, w.embeddingNormGain, ws.embeddingMean, ws.embeddingRstd, ws.dSum, false,
+    RowOps.layerNormBackward(dx, ws.embedded, w.embeddingNormGain, ws.embeddingMean, ws.embeddingRstd, ws.dSum, false,
         g.embeddingNormGain, g.embeddingNormBias, 0, n);
     int[] ids = batch.ids();
     int[] segments = batch.segments();
@@ -640,21 +542,21 @@ public final class Encoder {
     boolean dropping = config.hiddenDropout() > 0;
     float[][] dx = ws.dx;
     // out = LN(outputSum): d(outputSum) → dSum
-    parallel.forRange(n, 8, (from, to) -> layerNormBackward(dx, k.outputSum, p.outputNormGain, k.outputMean, k.outputRstd, ws.dSum, false, null, null, from, to));
-    normParameterGradients(dx, k.outputSum, k.outputMean, k.outputRstd, g.outputNormGain, g.outputNormBias, n);
+    parallel.forRange(n, 8, (from, to) -> RowOps.layerNormBackward(dx, k.outputSum, p.outputNormGain, k.outputMean, k.outputRstd, ws.dSum, false, null, null, from, to));
+    RowOps.normParameterGradients(dx, k.outputSum, k.outputMean, k.outputRstd, g.outputNormGain, g.outputNormBias, n);
     // outputSum = dropout(activated · W2 + b2) + attentionOut
     float[][] dDense = ws.dSum;
     if (dropping) {
-      parallel.forRange(n, 8, (from, to) -> multiplyRows(ws.dSum, k.outputDenseKeep, ws.dDense, from, to));
+      parallel.forRange(n, 8, (from, to) -> RowOps.multiplyRows(ws.dSum, k.outputDenseKeep, ws.dDense, from, to));
       dDense = ws.dDense;
     }
     float[][] dOutputDense = dDense;
     parallel.forRange(f, 8, (from, to) -> kernels.outerAccumulate(k.activated, dOutputDense, n, g.output, from, to));
-    addRows(dOutputDense, n, g.outputBias);
+    RowOps.addRows(dOutputDense, n, g.outputBias);
     FeedForwardActivation activation = config.activation();
     parallel.forRange(n, 4, (from, to) -> {
       // d(activated) = dDense · W2ᵀ, then through the activation    [n, f]
-      kernels.dotRows(rowsFrom(dOutputDense, from), to - from, p.output, null, rowsFrom(ws.dInner, from), false, 0, f);
+      kernels.dotRows(RowOps.rowsFrom(dOutputDense, from), to - from, p.output, null, RowOps.rowsFrom(ws.dInner, from), false, 0, f);
       for (int r = from; r < to; r++) {
         float[] di = ws.dInner[r];
         float[] in = k.inner[r];
@@ -666,23 +568,23 @@ public final class Encoder {
       for (int r = from; r < to; r++) {
         System.arraycopy(ws.dSum[r], 0, dx[r], 0, h);
       }
-      kernels.dotRows(rowsFrom(ws.dInner, from), to - from, p.intermediate, null, rowsFrom(dx, from), true, 0, h);
+      kernels.dotRows(RowOps.rowsFrom(ws.dInner, from), to - from, p.intermediate, null, RowOps.rowsFrom(dx, from), true, 0, h);
     });
     parallel.forRange(h, 8, (from, to) -> kernels.outerAccumulate(k.attentionOut, ws.dInner, n, g.intermediate, from, to));
-    addRows(ws.dInner, n, g.intermediateBias);
+    RowOps.addRows(ws.dInner, n, g.intermediateBias);
     // attentionOut = LN(attentionSum): d(attentionSum) → dSum
-    parallel.forRange(n, 8, (from, to) -> layerNormBackward(dx, k.attentionSum, p.attentionNormGain, k.attentionMean, k.attentionRstd, ws.dSum, false, null, null, from, to));
-    normParameterGradients(dx, k.attentionSum, k.attentionMean, k.attentionRstd, g.attentionNormGain, g.attentionNormBias, n);
+    parallel.forRange(n, 8, (from, to) -> RowOps.layerNormBackward(dx, k.attentionSum, p.attentionNormGain, k.attentionMean, k.attentionRstd, ws.dSum, false, null, null, from, to));
+    RowOps.normParameterGradients(dx, k.attentionSum, k.attentionMean, k.attentionRstd, g.attentionNormGain, g.attentionNormBias, n);
     // attentionSum = dropout(context · Wo + bo) + x
     float[][] dAttentionDense = ws.dSum;
     if (dropping) {
-      parallel.forRange(n, 8, (from, to) -> multiplyRows(ws.dSum, k.attentionDenseKeep, ws.dDense, from, to));
+      parallel.forRange(n, 8, (from, to) -> RowOps.multiplyRows(ws.dSum, k.attentionDenseKeep, ws.dDense, from, to));
       dAttentionDense = ws.dDense;
     }
     float[][] dAttended = dAttentionDense;
     parallel.forRange(h, 8, (from, to) -> kernels.outerAccumulate(k.context, dAttended, n, g.attentionOutput, from, to));
-    addRows(dAttended, n, g.attentionOutputBias);
-    parallel.forRange(n, 4, (from, to) -> kernels.dotRows(rowsFrom(dAttended, from), to - from, p.attentionOutput, null, rowsFrom(ws.dContext, from), false, 0, h));
+    RowOps.addRows(dAttended, n, g.attentionOutputBias);
+    parallel.forRange(n, 4, (from, to) -> kernels.dotRows(RowOps.rowsFrom(dAttended, from), to - from, p.attentionOutput, null, RowOps.rowsFrom(ws.dContext, from), false, 0, h));
     // attention per (sequence, head)
     boolean attentionDropping = config.attentionDropout() > 0;
     float scale = (float) (1 / Math.sqrt(d));
@@ -740,99 +642,16 @@ public final class Encoder {
       kernels.outerAccumulate(x, ws.dk, n, g.key, from, to);
       kernels.outerAccumulate(x, ws.dv, n, g.value, from, to);
     });
-    addRows(ws.dq, n, g.queryBias);
-    addRows(ws.dk, n, g.keyBias);
-    addRows(ws.dv, n, g.valueBias);
+    RowOps.addRows(ws.dq, n, g.queryBias);
+    RowOps.addRows(ws.dk, n, g.keyBias);
+    RowOps.addRows(ws.dv, n, g.valueBias);
     parallel.forRange(n, 4, (from, to) -> {
       for (int r = from; r < to; r++) {
         System.arraycopy(ws.dSum[r], 0, dx[r], 0, h);
       }
-      kernels.dotRows(rowsFrom(ws.dq, from), to - from, p.query, null, rowsFrom(dx, from), true, 0, h);
-      kernels.dotRows(rowsFrom(ws.dk, from), to - from, p.key, null, rowsFrom(dx, from), true, 0, h);
-      kernels.dotRows(rowsFrom(ws.dv, from), to - from, p.value, null, rowsFrom(dx, from), true, 0, h);
+      kernels.dotRows(RowOps.rowsFrom(ws.dq, from), to - from, p.query, null, RowOps.rowsFrom(dx, from), true, 0, h);
+      kernels.dotRows(RowOps.rowsFrom(ws.dk, from), to - from, p.key, null, RowOps.rowsFrom(dx, from), true, 0, h);
+      kernels.dotRows(RowOps.rowsFrom(ws.dv, from), to - from, p.value, null, RowOps.rowsFrom(dx, from), true, 0, h);
     });
-  }
-
-  /**
-   * {@code dx = rstd · (g − mean(g) − x̂ · mean(g · x̂))} with {@code g = dy · gain}, for rows
-   * {@code [from, to)} (added when {@code accumulate}); the gain and bias gradients too when they
-   * are given (serially: they sum over rows).
-   */
-  private static void layerNormBackward(float[][] dy, float[][] x, float[] gain, float[] mean, float[] rstd, float[][] dx,
-      boolean accumulate, float[] dGain, float[] dBias, int from, int to) {
-    int c = gain.length;
-    for (int r = from; r < to; r++) {
-      float[] dyr = dy[r];
-      float[] xr = x[r];
-      float m = mean[r];
-      float s = rstd[r];
-      float gMean = 0;
-      float gxMean = 0;
-      for (int i = 0; i < c; i++) {
-        float xhat = (xr[i] - m) * s;
-        float gi = dyr[i] * gain[i];
-        gMean += gi;
-        gxMean += gi * xhat;
-      }
-      gMean /= c;
-      gxMean /= c;
-      float[] dxr = dx[r];
-      for (int i = 0; i < c; i++) {
-        float xhat = (xr[i] - m) * s;
-        float value = s * (dyr[i] * gain[i] - gMean - xhat * gxMean);
-        dxr[i] = accumulate ? dxr[i] + value : value;
-      }
-    }
-    if (dGain != null) {
-      normParameterGradients(dy, x, mean, rstd, dGain, dBias, from, to);
-    }
-  }
-
-  private static void normParameterGradients(float[][] dy, float[][] x, float[] mean, float[] rstd, float[] dGain, float[] dBias, int n) {
-    normParameterGradients(dy, x, mean, rstd, dGain, dBias, 0, n);
-  }
-
-  private static void normParameterGradients(float[][] dy, float[][] x, float[] mean, float[] rstd, float[] dGain, float[] dBias, int from, int to) {
-    int c = dGain.length;
-    for (int r = from; r < to; r++) {
-      float[] dyr = dy[r];
-      float[] xr = x[r];
-      float m = mean[r];
-      float s = rstd[r];
-      for (int i = 0; i < c; i++) {
-        dGain[i] += dyr[i] * ((xr[i] - m) * s);
-        dBias[i] += dyr[i];
-      }
-    }
-  }
-
-  /** {@code sum += Σ_{r < n} rows[r]} (a bias gradient). */
-  private static void addRows(float[][] rows, int n, float[] sum) {
-    for (int r = 0; r < n; r++) {
-      float[] row = rows[r];
-      for (int i = 0; i < sum.length; i++) {
-        sum[i] += row[i];
-      }
-    }
-  }
-
-  private static void multiplyRows(float[][] x, float[][] factors, int n) {
-    multiplyRows(x, factors, x, 0, n);
-  }
-
-  private static void multiplyRows(float[][] x, float[][] factors, float[][] out, int from, int to) {
-    for (int r = from; r < to; r++) {
-      float[] xr = x[r];
-      float[] fr = factors[r];
-      float[] or = out[r];
-      for (int i = 0; i < xr.length; i++) {
-        or[i] = xr[i] * fr[i];
-      }
-    }
-  }
-
-  /** The rows from {@code from} on, as the kernels take rows from 0. */
-  private static float[][] rowsFrom(float[][] rows, int from) {
-    return from == 0 ? rows : Arrays.copyOfRange(rows, from, rows.length);
   }
 }

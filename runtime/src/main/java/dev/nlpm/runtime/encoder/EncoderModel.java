@@ -57,15 +57,7 @@ public final class EncoderModel implements AutoCloseable {
   public static EncoderModel load(Path directory, String name, EncoderConfig config, EncoderKernels kernels, EncoderParameters parameters,
       int threads, String backbonePrefix, boolean lowercase) throws IOException {
     directory = AtomicDirectories.readable(directory);
-    Path weights = directory.resolve(WEIGHTS);
-    if (!Files.isRegularFile(weights)) {
-      throw new NoSuchFileException(weights.toString(), null, "no " + WEIGHTS + " in the model directory");
-    }
-    float[] flat = parameters.toFlat();
-    try (SafetensorsFile file = SafetensorsFile.open(weights)) {
-      ParameterCheckpoint.load(file, parameters.layout(), flat, backbonePrefix, false);
-    }
-    parameters.importFrom(flat);
+    loadWeights(directory, parameters, backbonePrefix);
     Path vocabulary = directory.resolve(VOCABULARY);
     WordPieceTokenizer tokenizer = Files.isRegularFile(vocabulary)
         ? WordPieceTokenizer.fromVocabTxt(vocabulary, lowercase
@@ -75,6 +67,28 @@ public final class EncoderModel implements AutoCloseable {
       throw new IllegalArgumentException(vocabulary + " has " + tokenizer.vocabulary().size() + " tokens, more than the model's " + config.vocab());
     }
     return new EncoderModel(name, config, kernels, parameters, threads, tokenizer, backbonePrefix);
+  }
+
+  /**
+   * Overwrites {@code parameters} with every tensor of {@code directory}'s {@value #WEIGHTS} that
+   * the layout has; heads the file lacks keep their values.
+   *
+   * @throws dev.nlpm.runtime.checkpoint.CheckpointMismatchException naming every backbone tensor
+   *     that is missing and every tensor of another shape
+   */
+  public static ParameterCheckpoint.LoadReport loadWeights(Path directory, EncoderParameters parameters, String backbonePrefix)
+      throws IOException {
+    Path weights = AtomicDirectories.readable(directory).resolve(WEIGHTS);
+    if (!Files.isRegularFile(weights)) {
+      throw new NoSuchFileException(weights.toString(), null, "no " + WEIGHTS + " in the model directory");
+    }
+    float[] flat = parameters.toFlat();
+    ParameterCheckpoint.LoadReport report;
+    try (SafetensorsFile file = SafetensorsFile.open(weights)) {
+      report = ParameterCheckpoint.load(file, parameters.layout(), flat, backbonePrefix, false);
+    }
+    parameters.importFrom(flat);
+    return report;
   }
 
   /** Writes {@value #WEIGHTS} and {@value #VOCABULARY} into {@code directory}, replacing it whole. */

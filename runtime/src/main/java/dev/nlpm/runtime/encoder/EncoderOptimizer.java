@@ -20,8 +20,8 @@ public final class EncoderOptimizer {
 
   public EncoderOptimizer(EncoderParameters parameters, AdamWSettings settings) {
     this.settings = settings;
-    this.firstMoment = new EncoderParameters(parameters.layout());
-    this.secondMoment = new EncoderParameters(parameters.layout());
+    this.firstMoment = parameters.zerosLike();
+    this.secondMoment = parameters.zerosLike();
     List<DecayRange> ranges = DecayRange.fromLayout(parameters.layout());
     int[] offsets = parameters.rowOffsets();
     rowDecays = new boolean[offsets.length];

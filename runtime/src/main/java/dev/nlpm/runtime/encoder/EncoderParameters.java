@@ -26,7 +26,16 @@ public final class EncoderParameters {
   private final float[][] rows;
   private final int[] rowOffsets;
 
+  /** BERT's rule: rank-2 tensors other than embedding tables are linear weights stored {@code [out, in]}, held transposed. */
   public EncoderParameters(ParameterLayout layout) {
+    this(layout, EncoderParameters::isLinearWeight);
+  }
+
+  /**
+   * Rows for {@code layout}, holding transposed the rank-2 tensors {@code heldTransposed} accepts
+   * (GPT-2's Conv1D weights are stored {@code [in, out]} already, so a decoder transposes none).
+   */
+  public EncoderParameters(ParameterLayout layout, java.util.function.Predicate<TensorSlot> heldTransposed) {
     this.layout = layout;
     List<float[]> all = new ArrayList<>();
     List<Integer> offsets = new ArrayList<>();
@@ -36,7 +45,7 @@ public final class EncoderParameters {
       }
       List<Integer> shape = slot.shape();
       float[][] tensor;
-      boolean isTransposed = isLinearWeight(slot);
+      boolean isTransposed = shape.size() == 2 && heldTransposed.test(slot);
       if (shape.size() == 1) {
         tensor = new float[][] {new float[shape.get(0)]};
       } else if (shape.size() == 2) {
@@ -169,6 +178,11 @@ public final class EncoderParameters {
   }
 
   /** The parameters in the layout's order, as a new array. */
+  /** Zeroed rows of the same layout and orientation (gradients, optimizer moments). */
+  public EncoderParameters zerosLike() {
+    return new EncoderParameters(layout, slot -> transposed.get(slot.name()));
+  }
+
   public float[] toFlat() {
     float[] flat = new float[size()];
     exportTo(flat);

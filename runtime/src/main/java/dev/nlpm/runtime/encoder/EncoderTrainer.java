@@ -81,7 +81,7 @@ public final class EncoderTrainer {
     this.backbonePrefix = Objects.requireNonNull(backbonePrefix, "backbonePrefix");
     this.optimizer = new EncoderOptimizer(encoder.parameters(), new AdamWSettings(AdamWSettings.DEFAULT_BETA1, AdamWSettings.DEFAULT_BETA2,
         1e-6, options.weightDecay()));
-    this.gradients = new EncoderParameters(encoder.parameters().layout());
+    this.gradients = encoder.parameters().zerosLike();
     this.schedule = LearningRateSchedule.linearWarmupThenDecay(options.learningRate(), options.warmup(), options.steps());
   }
 

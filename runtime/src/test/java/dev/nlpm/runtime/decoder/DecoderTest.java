@@ -1,0 +1,118 @@
+package dev.nlpm.runtime.decoder;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nlpm.runtime.encoder.EncoderKernels;
+import dev.nlpm.runtime.encoder.EncoderParameters;
+import dev.nlpm.runtime.encoder.FeedForwardActivation;
+import dev.nlpm.runtime.encoder.Parallel;
+import dev.nlpm.runtime.layout.ParameterLayout;
+import dev.nlpm.runtime.reference.Gpt2Reference;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The float decoder against the double-precision GPT-2 reference (itself matching PyTorch to 1e-9). */
+class DecoderTest {
+
+  static final DecoderConfig CONFIG = new DecoderConfig(29, 16, 2, 2, 40, 12, 1e-5, FeedForwardActivation.GELU_TANH);
+
+  static ParameterLayout layout(DecoderConfig c) {
+    int h = c.hidden();
+    ParameterLayout.Builder b = ParameterLayout.builder();
+    b.add("wte.weight", "backbone", c.vocab(), h);
+    b.add("wpe.weight", "backbone", c.maxPositions(), h);
+    for (int l = 0; l < c.layers(); l++) {
+      String p = "h." + l + ".";
+      b.add(p + "ln_1.weight", "backbone", h);
+      b.add(p + "ln_1.bias", "backbone", h);
+      b.add(p + "attn.c_attn.weight", "backbone", h, 3 * h);
+      b.add(p + "attn.c_attn.bias", "backbone", 3 * h);
+      b.add(p + "attn.c_proj.weight", "backbone", h, h);
+      b.add(p + "attn.c_proj.bias", "backbone", h);
+      b.add(p + "ln_2.weight", "backbone", h);
+      b.add(p + "ln_2.bias", "backbone", h);
+      b.add(p + "mlp.c_fc.weight", "backbone", h, c.intermediate());
+      b.add(p + "mlp.c_fc.bias", "backbone", c.intermediate());
+      b.add(p + "mlp.c_proj.weight", "backbone", c.intermediate(), h);
+      b.add(p + "mlp.c_proj.bias", "backbone", h);
+    }
+    b.add("ln_f.weight", "backbone", h);
+    b.add("ln_f.bias", "backbone", h);
+    b.tied("lm_head.weight", "lm_head", "wte.weight", c.vocab(), h);
+    return b.build();
+  }
+
+  static EncoderParameters random(DecoderConfig c, long seed) {
+    EncoderParameters p = Decoder.parameters(layout(c));
+    float[] flat = new float[p.size()];
+    Random random = new Random(seed);
+    for (var slot : p.layout().slots()) {
+      if (slot.tiedTo().isPresent()) {
+        continue;
+      }
+      boolean gain = slot.name().endsWith("ln_1.weight") || slot.name().endsWith("ln_2.weight") || slot.name().equals("ln_f.weight");
+      for (int i = 0; i < slot.elements(); i++) {
+        flat[slot.offset() + i] = (float) ((gain ? 1 : 0) + 0.2 * random.nextGaussian());
+      }
+    }
+    p.importFrom(flat);
+    return p;
+  }
+
+  static Map<String, double[]> reference(EncoderParameters p) {
+    float[] flat = p.toFlat();
+    Map<String, double[]> map = new HashMap<>();
+    for (var slot : p.layout().slots()) {
+      if (slot.tiedTo().isPresent()) {
+        continue;
+      }
+      double[] values = new double[slot.elements()];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = flat[slot.offset() + i];
+      }
+      map.put("transformer." + slot.name(), values);
+    }
+    return map;
+  }
+
+  static void assertClose(String what, double expected, double actual) {
+    double tolerance = 1e-5 + 1e-4 * Math.abs(expected);
+    assertTrue(Math.abs(expected - actual) <= tolerance, () -> what + ": expected " + expected + " (reference), got " + actual);
+  }
+
+  static final int B = 2;
+  static final int T = 7;
+  static final int[] IDS = {3, 17, 5, 28, 0, 9, 11, 4, 4, 20, 13, 2, 7, 1};
+
+  @Test
+  void logitsLossAndGradientsMatchTheReference() {
+    EncoderParameters parameters = random(CONFIG, 3);
+    Map<String, double[]> referenceGradients = new HashMap<>();
+    Gpt2Reference.Output expected = new Gpt2Reference(new Gpt2Reference.Config(CONFIG.vocab(), CONFIG.hidden(), CONFIG.layers(), CONFIG.heads(),
+        CONFIG.intermediate(), CONFIG.maxPositions(), CONFIG.eps(), Gpt2Reference.Activation.GELU_TANH), reference(parameters))
+        .run(IDS, B, T, IDS, referenceGradients);
+    try (Parallel parallel = new Parallel(2)) {
+      Decoder decoder = new Decoder(CONFIG, EncoderKernels.plain(), parameters, parallel);
+      Decoder.Workspace ws = decoder.workspace(B, T);
+      decoder.forward(IDS, B, T, ws);
+      for (int r = 0; r < B * T; r++) {
+        for (int v = 0; v < CONFIG.vocab(); v++) {
+          assertClose("logits[" + r + "][" + v + "]", expected.logits()[r * CONFIG.vocab() + v], ws.logits(r)[v]);
+        }
+      }
+      EncoderParameters gradients = parameters.zerosLike();
+      float loss = decoder.train(IDS, null, B, T, ws, gradients);
+      assertClose("loss", expected.loss(), loss);
+      Map<String, double[]> actual = reference(gradients);
+      for (var entry : referenceGradients.entrySet()) {
+        double[] want = entry.getValue();
+        double[] got = actual.get(entry.getKey());
+        for (int i = 0; i < want.length; i++) {
+          assertClose("d " + entry.getKey() + "[" + i + "]", want[i], got[i]);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,89 @@
+package dev.nlpm.runtime.decoder;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nlpm.runtime.decode.BeamSearch;
+import dev.nlpm.runtime.decode.DecodingOptions;
+import dev.nlpm.runtime.decode.Greedy;
+import dev.nlpm.runtime.decode.LanguageModelStep;
+import dev.nlpm.runtime.decode.Sampling;
+import dev.nlpm.runtime.encoder.EncoderKernels;
+import dev.nlpm.runtime.encoder.Parallel;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/** Incremental decoding with cached keys and values against full recomputation, and the decoding schemes on a real model. */
+class KeyValueCacheTest {
+
+  static final Parallel PARALLEL = new Parallel(1);
+  static final Decoder DECODER = new Decoder(DecoderTest.CONFIG, EncoderKernels.plain(), DecoderTest.random(DecoderTest.CONFIG, 9), PARALLEL);
+
+  @AfterAll
+  static void close() {
+    PARALLEL.close();
+  }
+
+  @Test
+  void cachedLogitsEqualFullRecomputationAtEveryPosition() {
+    int[] ids = {3, 17, 5, 28, 0, 9, 11, 4, 4, 20};
+    Decoder.Workspace ws = DECODER.workspace(1, ids.length);
+    DECODER.forward(ids, 1, ids.length, ws);
+    KeyValueCache cache = DECODER.cache(ids.length);
+    for (int t = 0; t < ids.length; t++) {
+      cache.advance(ids[t]);
+      for (int v = 0; v < DecoderTest.CONFIG.vocab(); v++) {
+        DecoderTest.assertClose("logits at " + t + " for " + v, ws.logits(t)[v], cache.logits()[v]);
+      }
+    }
+  }
+
+  @Test
+  void sequencesOfDifferentLengthsAdvanceTogetherAsTheyWouldAlone() {
+    KeyValueCache shortOne = DECODER.cache(8);
+    KeyValueCache longOne = DECODER.cache(8);
+    KeyValueCache aloneShort = DECODER.cache(8);
+    KeyValueCache aloneLong = DECODER.cache(8);
+    for (int token : new int[] {1, 2, 3, 4}) {
+      longOne.advance(token);
+      aloneLong.advance(token);
+    }
+    shortOne.advance(7);
+    aloneShort.advance(7);
+    DECODER.advance(new KeyValueCache[] {shortOne, longOne}, new int[] {8, 9});
+    aloneShort.advance(8);
+    aloneLong.advance(9);
+    assertArrayEquals(aloneShort.logits(), shortOne.logits());
+    assertArrayEquals(aloneLong.logits(), longOne.logits());
+    assertEquals(2, shortOne.length());
+    assertEquals(5, longOne.length());
+  }
+
+  @Test
+  void aFullCacheRefusesTheNextTokenWithAMessage() {
+    KeyValueCache cache = DECODER.cache(3);
+    cache.advance(1).advance(2).advance(3);
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> cache.advance(4));
+    assertTrue(e.getMessage().contains("already holds 3 tokens"), e.getMessage());
+    IllegalArgumentException tooLong = assertThrows(IllegalArgumentException.class, () -> DECODER.step(4).start(new int[] {1, 2, 3, 4, 5}));
+    assertTrue(tooLong.getMessage().contains("does not fit"), tooLong.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> DECODER.cache(DecoderTest.CONFIG.maxPositions() + 1));
+  }
+
+  @Test
+  void beamWidthOneAndTopKOneEqualGreedyAndASeedFixesASample() {
+    LanguageModelStep step = DECODER.step(12);
+    int[] prompt = {3, 17, 5};
+    DecodingOptions options = DecodingOptions.of(8);
+    int[] greedy = Greedy.decode(step, prompt, options);
+    assertEquals(prompt.length + 8, greedy.length);
+    assertArrayEquals(greedy, new BeamSearch(1, 1.0, false, 1).decode(step, prompt, options).get(0).tokens());
+    assertArrayEquals(greedy, new Sampling(1.0, 1, 1.0).decode(step, prompt, options, new SplittableRandom(5)));
+    Sampling sampling = new Sampling(1.5, 0, 1.0);
+    int[] first = sampling.decode(step, prompt, options, new SplittableRandom(42));
+    assertArrayEquals(first, sampling.decode(step, prompt, options, new SplittableRandom(42)));
+  }
+}
