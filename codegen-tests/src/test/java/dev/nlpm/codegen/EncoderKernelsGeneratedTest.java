@@ -145,6 +145,20 @@ class EncoderKernelsGeneratedTest {
     check(new BertTinyKernels(), 128, 512, 2, 4);
   }
 
+  /** A GPT-style decoder's kernels also specialize the fused q|k|v projection, 3·hidden wide. */
+  @Test
+  void aDecodersShapesIncludingTheFusedProjectionEqualThePlainKernels() throws Exception {
+    String source = "package gen;\nmodel D24 : decoder {\n  vocab = 50;\n  hidden = 24;\n  layers = 1;\n  heads = 3;\n"
+        + "  intermediate = 40;\n  max_length = 16;\n  activation = gelu_tanh;\n  tie_embeddings = true;\n  norm {\n    placement = pre;\n  }\n"
+        + "  attention causal;\n  objective clm;\n}\n";
+    InMemoryJavac.Compiled compiled = InMemoryJavac.compile(Models.compile("D24.nlpm", source).files());
+    EncoderKernels generated = (EncoderKernels) compiled.loader().loadClass("gen.D24Kernels").getDeclaredConstructor().newInstance();
+    Random random = new Random(8);
+    for (int width : new int[] {24, 72, 40, 8}) {
+      checkWidth(generated, width, random, "decoder 24/72/40/8");
+    }
+  }
+
   @Test
   void emptyRangesChangeNothing() throws Exception {
     EncoderKernels generated = generatedKernels(16, 24, 2);
@@ -156,12 +170,12 @@ class EncoderKernelsGeneratedTest {
   }
 
   @Test
-  void onlyTheEncodersTheRuntimeRunsGetKernels() throws Exception {
+  void onlyTheModelsTheRuntimeRunsGetKernels() throws Exception {
     List<String> kernels =
         Models.standard().files().stream().map(GeneratedFile::qualifiedName).filter(n -> n.endsWith("Kernels")).sorted().toList();
     assertEquals(
         List.of("dev.nlpm.models.BertBaseKernels", "dev.nlpm.models.BertTinyKernels", "dev.nlpm.models.CbowKernels",
-            "dev.nlpm.models.DistilBertBaseKernels", "dev.nlpm.models.RobertaBaseKernels", "dev.nlpm.models.SkipGramHsKernels",
+            "dev.nlpm.models.DistilBertBaseKernels", "dev.nlpm.models.Gpt2SmallKernels", "dev.nlpm.models.RobertaBaseKernels", "dev.nlpm.models.SkipGramHsKernels",
             "dev.nlpm.models.SkipGramKernels", "dev.nlpm.models.SpanBertBaseKernels"),
         kernels);
   }

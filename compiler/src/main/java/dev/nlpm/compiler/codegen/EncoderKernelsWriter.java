@@ -50,11 +50,16 @@ final class EncoderKernelsWriter extends SourceWriter {
 
   EncoderKernelsWriter(ModelSpec model) {
     super(model);
-    TransformerStack stack = ((Architecture.Encoder) model.architecture()).stack();
+    TransformerStack stack = model.architecture() instanceof Architecture.Decoder decoder
+        ? decoder.stack()
+        : ((Architecture.Encoder) model.architecture()).stack();
     this.hidden = stack.hidden();
     this.intermediate = stack.intermediate();
     this.headSize = stack.hidden() / stack.heads();
-    this.widths = List.copyOf(new TreeSet<>(List.of(hidden, intermediate, headSize)));
+    // a decoder's fused q|k|v projection (GPT-2's c_attn) is 3·hidden wide
+    this.widths = model.architecture() instanceof Architecture.Decoder
+        ? List.copyOf(new TreeSet<>(List.of(hidden, 3 * hidden, intermediate, headSize)))
+        : List.copyOf(new TreeSet<>(List.of(hidden, intermediate, headSize)));
   }
 
   /**
@@ -63,6 +68,16 @@ final class EncoderKernelsWriter extends SourceWriter {
    * as the stack, no cross-layer sharing). ALBERT, Linformer and the like wait for their runtime.
    */
   static boolean supports(ModelSpec model) {
+    if (model.architecture() instanceof Architecture.Decoder decoder) {
+      TransformerStack stack = decoder.stack();
+      return stack.attention() instanceof Attention.Causal
+          && stack.norm().placement() == Norm.Placement.PRE
+          && stack.sharing() == Sharing.NONE
+          && decoder.embeddings().positions() == Positions.LEARNED
+          && decoder.embeddings().size() == stack.hidden()
+          && stack.heads() > 0
+          && stack.hidden() % stack.heads() == 0;
+    }
     if (!(model.architecture() instanceof Architecture.Encoder encoder)) {
       return false;
     }

@@ -39,6 +39,31 @@ public final class EncoderTrainer {
     }
   }
 
+  /**
+   * One micro-batch of any model: forward, loss, and its gradients added into {@code gradients},
+   * with dropout (if any) drawn from {@code seed}.
+   */
+  @FunctionalInterface
+  public interface Pass {
+    PassResult run(long microBatch, EncoderParameters gradients, long seed);
+  }
+
+  /** What a pass reports: its loss, the tokens it saw, and (for MLM) the predictions it got right out of those it made. */
+  public record PassResult(double loss, long tokens, int correct, int counted) {}
+
+  /** The pretraining pass of an encoder over {@code batches}. */
+  public static Pass pretraining(Encoder encoder, EncoderWorkspace workspace, Batches batches) {
+    return (k, gradients, seed) -> {
+      EncoderBatch batch = batches.batch(k);
+      Encoder.Losses losses = encoder.train(batch, workspace, gradients, seed);
+      long tokens = 0;
+      for (int length : batch.lengths()) {
+        tokens += length;
+      }
+      return new PassResult(losses.total(), tokens, losses.mlmCorrect(), losses.mlmCounted());
+    };
+  }
+
   /** Hears about every step. */
   @FunctionalInterface
   public interface Listener {
@@ -63,25 +88,38 @@ public final class EncoderTrainer {
     }
   }
 
+  private final EncoderParameters parameters;
   private final Encoder encoder;
+  private final EncoderWorkspace workspace;
   private final EncoderOptimizer optimizer;
   private final EncoderParameters gradients;
-  private final EncoderWorkspace workspace;
   private final Options options;
   private final LearningRateSchedule schedule;
   private final String model;
   private final String backbonePrefix;
   private volatile boolean stopRequested;
 
+  /** A trainer for an encoder, whose micro-batches {@link #train(Batches, Path, Listener)} takes. */
   public EncoderTrainer(Encoder encoder, EncoderWorkspace workspace, Options options, String model, String backbonePrefix) {
-    this.encoder = Objects.requireNonNull(encoder, "encoder");
-    this.workspace = Objects.requireNonNull(workspace, "workspace");
+    this(encoder.parameters(), encoder, workspace, options, model, backbonePrefix);
+  }
+
+  /** A trainer for any model whose parameters are {@code parameters}; {@link #train(Pass, Path, Listener)} runs it. */
+  public EncoderTrainer(EncoderParameters parameters, Options options, String model, String backbonePrefix) {
+    this(parameters, null, null, options, model, backbonePrefix);
+  }
+
+  private EncoderTrainer(EncoderParameters parameters, Encoder encoder, EncoderWorkspace workspace, Options options, String model,
+      String backbonePrefix) {
+    this.parameters = Objects.requireNonNull(parameters, "parameters");
+    this.encoder = encoder;
+    this.workspace = workspace;
     this.options = Objects.requireNonNull(options, "options");
     this.model = Objects.requireNonNull(model, "model");
     this.backbonePrefix = Objects.requireNonNull(backbonePrefix, "backbonePrefix");
-    this.optimizer = new EncoderOptimizer(encoder.parameters(), new AdamWSettings(AdamWSettings.DEFAULT_BETA1, AdamWSettings.DEFAULT_BETA2,
+    this.optimizer = new EncoderOptimizer(parameters, new AdamWSettings(AdamWSettings.DEFAULT_BETA1, AdamWSettings.DEFAULT_BETA2,
         1e-6, options.weightDecay()));
-    this.gradients = encoder.parameters().zerosLike();
+    this.gradients = parameters.zerosLike();
     this.schedule = LearningRateSchedule.linearWarmupThenDecay(options.learningRate(), options.warmup(), options.steps());
   }
 
@@ -99,12 +137,12 @@ public final class EncoderTrainer {
    * moments and step. {@link #train} then continues from the step after it.
    */
   public TrainingProgress resume(Path checkpoint) throws IOException {
-    TrainingCheckpoint saved = TrainingCheckpoint.read(checkpoint, model, encoder.parameters().layout(), backbonePrefix);
+    TrainingCheckpoint saved = TrainingCheckpoint.read(checkpoint, model, parameters.layout(), backbonePrefix);
     if (saved.progress().seed() != options.seed()) {
       throw new IllegalArgumentException("the checkpoint " + checkpoint + " was trained with seed " + saved.progress().seed()
           + ", not " + options.seed() + "; resuming with another seed would not continue the same run");
     }
-    encoder.parameters().importFrom(saved.parameters());
+    parameters.importFrom(saved.parameters());
     optimizer.restore(saved.optimizerSteps(), saved.firstMoment(), saved.secondMoment());
     return saved.progress();
   }
@@ -116,6 +154,14 @@ public final class EncoderTrainer {
    * @param checkpoint the directory to save to (replaced atomically), or null for none
    */
   public double train(Batches batches, Path checkpoint, Listener listener) throws IOException {
+    if (encoder == null) {
+      throw new IllegalStateException("this trainer was made for a model's own pass: call train(Pass, …)");
+    }
+    return train(pretraining(encoder, workspace, batches), checkpoint, listener);
+  }
+
+  /** As {@link #train(Batches, Path, Listener)}, for any model's micro-batch {@code pass}. */
+  public double train(Pass pass, Path checkpoint, Listener listener) throws IOException {
     long started = System.nanoTime();
     long tokens = 0;
     double loss = Double.NaN;
@@ -127,14 +173,11 @@ public final class EncoderTrainer {
       int counted = 0;
       for (int micro = 0; micro < options.accumulation(); micro++) {
         long k = (step - 1) * options.accumulation() + micro;
-        EncoderBatch batch = batches.batch(k);
-        Encoder.Losses losses = encoder.train(batch, workspace, gradients, options.seed() * 0x9E3779B97F4A7C15L + k);
-        stepLoss += losses.total();
-        correct += losses.mlmCorrect();
-        counted += losses.mlmCounted();
-        for (int length : batch.lengths()) {
-          tokens += length;
-        }
+        PassResult result = pass.run(k, gradients, options.seed() * 0x9E3779B97F4A7C15L + k);
+        stepLoss += result.loss();
+        correct += result.correct();
+        counted += result.counted();
+        tokens += result.tokens();
       }
       stepLoss /= options.accumulation();
       if (!Double.isFinite(stepLoss)) {
@@ -153,7 +196,7 @@ public final class EncoderTrainer {
         throw new TrainingDivergedException(step, norm, lastCheckpoint);
       }
       double lr = schedule.at(step - 1);
-      optimizer.step(encoder.parameters(), gradients, lr);
+      optimizer.step(parameters, gradients, lr);
       loss = stepLoss;
       double seconds = (System.nanoTime() - started) / 1e9;
       if (listener != null) {
@@ -174,7 +217,7 @@ public final class EncoderTrainer {
   /** Writes the training state after {@code step} to {@code directory}, atomically. */
   public void save(Path directory, long step, double loss) throws IOException {
     long micro = step * options.accumulation();
-    new TrainingCheckpoint(model, encoder.parameters().toFlat(), optimizer.steps(), optimizer.firstMomentFlat(), optimizer.secondMomentFlat(),
-        new TrainingProgress(step, 0, micro, options.seed(), loss)).write(directory, encoder.parameters().layout(), backbonePrefix);
+    new TrainingCheckpoint(model, parameters.toFlat(), optimizer.steps(), optimizer.firstMomentFlat(), optimizer.secondMomentFlat(),
+        new TrainingProgress(step, 0, micro, options.seed(), loss)).write(directory, parameters.layout(), backbonePrefix);
   }
 }

@@ -1,0 +1,146 @@
+package dev.nlpm.examples;
+
+import dev.nlpm.runtime.decode.BeamSearch;
+import dev.nlpm.runtime.decode.DecodingOptions;
+import dev.nlpm.runtime.decode.Greedy;
+import dev.nlpm.runtime.decode.LanguageModelStep;
+import dev.nlpm.runtime.decode.Sampling;
+import dev.nlpm.runtime.decoder.Decoder;
+import dev.nlpm.runtime.decoder.DecoderConfig;
+import dev.nlpm.runtime.encoder.EncoderKernels;
+import dev.nlpm.runtime.encoder.EncoderParameters;
+import dev.nlpm.runtime.encoder.EncoderTrainer;
+import dev.nlpm.runtime.encoder.FeedForwardActivation;
+import dev.nlpm.runtime.encoder.Parallel;
+import dev.nlpm.runtime.init.TruncatedNormalInitializer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+
+/**
+ * Trains {@code ShakespeareGpt} (declared in {@code shakespeare_gpt.nlpm}) on tiny Shakespeare at
+ * the character level: the first 90% of the text trains, the last 10% is held out. Prints held-out
+ * perplexity next to a unigram model's (the training text's character frequencies), then a sample
+ * from each decoding scheme.
+ *
+ * <pre>java -cp … dev.nlpm.examples.TrainCharGpt TINYSHAKESPEARE [MINUTES] [THREADS]</pre>
+ */
+public final class TrainCharGpt {
+
+  public static void main(String[] args) throws Exception {
+    if (args.length < 1) {
+      System.err.println("usage: TrainCharGpt TINYSHAKESPEARE [MINUTES] [THREADS]");
+      System.exit(2);
+    }
+    String text = Files.readString(Path.of(args[0]), StandardCharsets.UTF_8);
+    double minutes = args.length > 1 ? Double.parseDouble(args[1]) : 15;
+    int threads = args.length > 2 ? Integer.parseInt(args[2]) : Runtime.getRuntime().availableProcessors();
+    // ---- characters: the text's distinct ones, in code-point order ----
+    TreeSet<Character> distinct = new TreeSet<>();
+    for (char c : text.toCharArray()) {
+      distinct.add(c);
+    }
+    char[] alphabet = new char[distinct.size()];
+    int next = 0;
+    for (char c : distinct) {
+      alphabet[next++] = c;
+    }
+    if (alphabet.length > ShakespeareGptLayout.VOCAB) {
+      throw new IllegalStateException(alphabet.length + " distinct characters; the declaration has room for " + ShakespeareGptLayout.VOCAB);
+    }
+    int[] ids = new int[text.length()];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = java.util.Arrays.binarySearch(alphabet, text.charAt(i));
+    }
+    int split = ids.length * 9 / 10;
+    int[] train = java.util.Arrays.copyOfRange(ids, 0, split);
+    int[] heldOut = java.util.Arrays.copyOfRange(ids, split, ids.length);
+    System.out.printf(Locale.ROOT, "%d characters (%d distinct): %d training, %d held out%n", ids.length, alphabet.length, train.length,
+        heldOut.length);
+
+    DecoderConfig config = new DecoderConfig(ShakespeareGptLayout.VOCAB, ShakespeareGptLayout.HIDDEN, ShakespeareGptLayout.LAYERS,
+        ShakespeareGptLayout.HEADS, ShakespeareGptLayout.INTERMEDIATE, ShakespeareGptLayout.MAX_LENGTH, 1e-5, FeedForwardActivation.GELU_TANH);
+    EncoderParameters parameters = Decoder.parameters(ShakespeareGptLayout.LAYOUT);
+    float[] flat = new float[parameters.size()];
+    TruncatedNormalInitializer.bert().initialize(ShakespeareGptLayout.LAYOUT, flat, 1);
+    parameters.importFrom(flat);
+    int batch = 32;
+    int length = 64;
+    try (Parallel parallel = new Parallel(threads)) {
+      Decoder decoder = new Decoder(config, EncoderKernels.choose(new ShakespeareGptKernels()), parameters, parallel);
+      Decoder.Workspace ws = decoder.workspace(batch, length);
+      EncoderTrainer.Options options = new EncoderTrainer.Options(2e-3, 100, 2000, 1, 1.0, 0.1, 1, 0);
+      EncoderTrainer trainer = new EncoderTrainer(parameters, options, "ShakespeareGpt", "transformer.");
+      // micro-batch k: `batch` blocks of `length` characters at offsets drawn from (seed, k)
+      EncoderTrainer.Pass pass = (k, gradients, seed) -> {
+        SplittableRandom random = new SplittableRandom(options.seed() * 31 + k);
+        int[] block = new int[batch * length];
+        for (int b = 0; b < batch; b++) {
+          System.arraycopy(train, random.nextInt(train.length - length), block, b * length, length);
+        }
+        float loss = decoder.train(block, null, batch, length, ws, gradients);
+        return new EncoderTrainer.PassResult(loss, block.length, 0, 0);
+      };
+      long start = System.nanoTime();
+      trainer.train(pass, null, report -> {
+        if (report.step() % 50 == 0 || report.step() == 1) {
+          System.out.printf(Locale.ROOT, "step %5d/%d  loss %.3f  lr %.2e  %,.0f tokens/s  %.0f s%n", report.step(), report.steps(),
+              report.loss(), report.learningRate(), report.tokensPerSecond(), report.seconds());
+        }
+        if ((System.nanoTime() - start) / 60e9 > minutes) {
+          trainer.requestStop();
+        }
+      });
+      // ---- held-out perplexity against the unigram model ----
+      double lossSum = 0;
+      int blocks = 0;
+      for (int from = 0; from + batch * length <= heldOut.length; from += batch * length) {
+        lossSum += decoder.loss(java.util.Arrays.copyOfRange(heldOut, from, from + batch * length), batch, length, ws);
+        blocks++;
+      }
+      double[] unigram = new double[config.vocab()];
+      for (int id : train) {
+        unigram[id]++;
+      }
+      double unigramLoss = 0;
+      for (int id : heldOut) {
+        unigramLoss -= Math.log((unigram[id] + 1) / (train.length + alphabet.length));
+      }
+      unigramLoss /= heldOut.length;
+      System.out.printf(Locale.ROOT, "trained %d steps in %.1f min at %d threads%n", trainer.optimizer().steps(),
+          (System.nanoTime() - start) / 60e9, threads);
+      System.out.printf(Locale.ROOT, "held-out perplexity per character: ShakespeareGpt %.2f (loss %.3f), unigram %.2f (loss %.3f)%n",
+          Math.exp(lossSum / blocks), lossSum / blocks, Math.exp(unigramLoss), unigramLoss);
+      // ---- a sample from each decoding scheme, 200 characters after the same prompt ----
+      LanguageModelStep step = decoder.step(config.maxPositions());
+      int[] prompt = encode("ROMEO:\n", alphabet);
+      DecodingOptions decoding = DecodingOptions.of(config.maxPositions() - prompt.length);
+      print("greedy", Greedy.decode(step, prompt, decoding), alphabet);
+      print("beam search, width 4", new BeamSearch(4, 1.0, false, 1).decode(step, prompt, decoding).get(0).tokens(), alphabet);
+      print("sampling, temperature 0.8, top-k 40, top-p 0.95",
+          new Sampling(0.8, 40, 0.95).decode(step, prompt, decoding, new SplittableRandom(1)), alphabet);
+      print("sampling with repetition penalty 1.3", new Sampling(0.8, 40, 0.95).decode(step, prompt, decoding.withRepetitionPenalty(1.3),
+          new SplittableRandom(1)), alphabet);
+    }
+  }
+
+  private static int[] encode(String s, char[] alphabet) {
+    int[] out = new int[s.length()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = java.util.Arrays.binarySearch(alphabet, s.charAt(i));
+    }
+    return out;
+  }
+
+  private static void print(String scheme, int[] tokens, char[] alphabet) {
+    StringBuilder text = new StringBuilder();
+    for (int id : tokens) {
+      text.append(id < alphabet.length ? alphabet[id] : '?');
+    }
+    System.out.println("---- " + scheme + " ----");
+    System.out.println(text);
+  }
+}
