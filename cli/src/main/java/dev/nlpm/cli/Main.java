@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
       TokenizeCommand.class,
       VocabCommand.class,
       TrainCommand.class,
+      FillMaskCommand.class,
+      EmbedCommand.class,
       SimilarCommand.class,
       AnalogyCommand.class,
       EvalCommand.class,

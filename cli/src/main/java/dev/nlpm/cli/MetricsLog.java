@@ -22,8 +22,9 @@ import java.util.Map;
 /**
  * A training run's metrics as JSON lines: one object per progress report, written and flushed as
  * it comes, so that a run killed outright keeps what it reported. Knows nothing of any model
- * family: each record is {@code step} (0, 1, 2… over the whole file), {@code seconds} (training
- * time, summed over the runs a resumed training is made of), then whatever numbers the caller
+ * family: each record is {@code step} (0, 1, 2… over the whole file, unless the caller gives its
+ * own {@code step}, as a trainer counting optimizer steps does), {@code seconds} (training time,
+ * summed over the runs a resumed training is made of), then whatever other numbers the caller
  * gives, in its order; a NaN or infinite value is left out (JSON has no such numbers).
  *
  * <p>Resuming continues the file along an {@code axis} the caller names (word2vec: {@code words}):
@@ -80,9 +81,13 @@ final class MetricsLog implements Closeable {
     if (at.doubleValue() <= lastAxis) {
       return; // the resumed run's first report, where the stopped run's last one already stands
     }
-    StringBuilder line = new StringBuilder("{\"step\":").append(step++);
+    Number own = values.get("step");
+    StringBuilder line = new StringBuilder("{\"step\":").append(own == null ? step++ : own.toString());
     line.append(",\"seconds\":").append(number(secondsBefore + runSeconds));
     values.forEach((key, value) -> {
+      if (key.equals("step")) {
+        return;
+      }
       double v = value.doubleValue();
       if (Double.isFinite(v)) {
         line.append(",\"").append(key).append("\":").append(value instanceof Double || value instanceof Float ? number(v) : value.toString());
@@ -96,6 +101,18 @@ final class MetricsLog implements Closeable {
 
   private static String number(double v) {
     return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : String.format(Locale.ROOT, "%.6g", v).trim();
+  }
+
+  /**
+   * Resuming: keeps the records up to {@code axisValue} (where the checkpoint stands) of the file a
+   * stopped run left, and appends what follows, which must lie beyond it. For a trainer whose
+   * first report after resuming is already past the checkpoint; without this call the first
+   * record decides.
+   */
+  void resumeAt(double axisValue) throws IOException {
+    if (writer == null) {
+      continueFrom(axisValue);
+    }
   }
 
   /** Keeps the records up to {@code axisValue} of the file a stopped run left, then appends. */

@@ -1,7 +1,6 @@
 package dev.nlpm.cli;
 
 import dev.nlpm.compiler.Compilation;
-import dev.nlpm.compiler.ir.Family;
 import dev.nlpm.compiler.ir.ModelSpec;
 import dev.nlpm.runtime.word2vec.Word2VecWeights;
 import java.io.IOException;
@@ -20,8 +19,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code nlpm train FILE --data CORPUS... -o DIR}: compiles the model in this process (the
  * generated sources, with the JDK's compiler), trains it with its declared settings — each
- * overridable by a flag — and writes what it learned. The word2vec family trains today; the
- * others say so.
+ * overridable by a flag — and writes what it learned. The word2vec ({@link Word2VecRun}) and
+ * encoder ({@link EncoderRun}) families train today; the others say so. What is shared — the
+ * metrics file, the chart, Ctrl-C — is family-neutral.
  */
 @Command(
     name = "train",
@@ -35,7 +35,14 @@ import picocli.CommandLine.Spec;
       "DIR/loss.png draws loss and learning rate against words processed, redrawn after every epoch.",
       "Ctrl-C stops at the next batch (about 10,000 words): the checkpoint then records the batches",
       "of the epoch done, the vectors are not written, and the exit status is 130; --resume",
-      "continues from that batch (at one thread, to the same vectors as a run never stopped)."
+      "continues from that batch (at one thread, to the same vectors as a run never stopped).",
+      "encoder (MLM, and NSP when declared): trains a WordPiece vocabulary on the data at the declared",
+      "vocab size (or takes --vocab), writes DIR/vocab.txt and DIR/training.json (the run's settings),",
+      "DIR/checkpoint/ every --checkpoint-every steps (default: the declaration's, else 1000), at the",
+      "end and on Ctrl-C (exit status 130), and at the end DIR/model/ (model.safetensors, vocab.txt)",
+      "for fill-mask and embed. DIR/metrics.jsonl gets one JSON object per step (step, seconds, loss,",
+      "mlm_accuracy, learning_rate, tokens_per_second), DIR/loss.png the curves against steps.",
+      "--resume continues the same run: only --threads and --checkpoint-every may change."
     })
 final class TrainCommand implements Callable<Integer> {
 
@@ -47,7 +54,8 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = {"-m", "--model"}, description = "The model to train, when the files declare several.")
   String model;
 
-  @Option(names = "--data", arity = "1..*", required = true, paramLabel = "CORPUS", description = "UTF-8 text, one sentence a line.")
+  @Option(names = "--data", arity = "1..*", required = true, paramLabel = "CORPUS",
+      description = "UTF-8 text: word2vec, one sentence a line; encoders, paragraphs separated by blank lines.")
   List<Path> data;
 
   @Option(names = {"-o", "--output"}, required = true, description = "The folder to write into.")
@@ -56,17 +64,29 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--resume", description = "Continue from DIR's checkpoint instead of starting afresh.")
   boolean resume;
 
-  @Option(names = "--epochs", description = "Override the declared epochs.")
+  @Option(names = "--epochs", description = "word2vec: override the declared epochs.")
   Integer epochs;
 
-  @Option(names = "--threads", description = "Override the declared threads (word2vec is reproducible at 1).")
+  @Option(names = "--steps", description = "encoder: override the declared optimizer steps.")
+  Long steps;
+
+  @Option(names = "--batch", description = "encoder: override the declared batch size (sequences a step).")
+  Integer batch;
+
+  @Option(names = "--checkpoint-every", paramLabel = "N", description = "encoder: write DIR/checkpoint every N steps.")
+  Long checkpointEvery;
+
+  @Option(names = "--vocab", paramLabel = "vocab.txt", description = "encoder: use this WordPiece vocabulary instead of training one.")
+  Path vocab;
+
+  @Option(names = "--threads", description = "Override the declared threads (word2vec is reproducible at 1; encoders at any count).")
   Integer threads;
 
   @Option(names = "--seed", description = "Override the declared seed.")
   Long seed;
 
-  @Option(names = "--lr", description = "Override the declared starting learning rate.")
-  Float lr;
+  @Option(names = "--lr", description = "Override the declared (peak) learning rate.")
+  Double lr;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -83,25 +103,28 @@ final class TrainCommand implements Callable<Integer> {
     if (compiled.isEmpty()) {
       return Main.EXIT_INPUT_ERRORS;
     }
-    ModelSpec spec = choose(compiled.get());
-    if (spec.family() != Family.WORD2VEC) {
-      throw new UserError(spec.name() + " is " + article(spec.family().keyword()) + " model: `nlpm train` trains the word2vec family so far;"
-          + " the others' generated training code is not written yet");
-    }
+    ModelSpec spec = GeneratedFacade.choose(compiled.get(), model);
+    return switch (spec.family()) {
+      case WORD2VEC -> word2vec(compiled.get(), spec, out, err);
+      case ENCODER -> encoder(compiled.get(), spec, out, err);
+      default -> throw new UserError(spec.name() + " is " + GeneratedFacade.article(spec.family().keyword())
+          + " model: `nlpm train` trains the word2vec and encoder families so far; the others' generated training code is not written yet");
+    };
+  }
+
+  private int word2vec(Compilation compilation, ModelSpec spec, PrintWriter out, PrintWriter err) throws IOException {
+    notFor(spec, "--steps", steps, "--batch", batch, "--checkpoint-every", checkpointEvery, "--vocab", vocab);
     if (resume && (epochs != null || threads != null || seed != null || lr != null)) {
       throw new UserError("--resume continues with the checkpoint's settings; drop --epochs, --threads, --seed and --lr");
     }
     // The stop request's hook holds the JVM's exit until close: everything printed before it.
     try (StopRequest stop = StopRequest.onShutdown(err)) {
-      Word2VecRun.Result result =
-          Word2VecRun.train(compiled.get(), spec, data, output, resume, Word2VecRun.overrides(epochs, threads, seed, lr), err, stop);
+      Word2VecRun.Result result = Word2VecRun.train(compilation, spec, data, output, resume,
+          Word2VecRun.overrides(epochs, threads, seed, lr == null ? null : lr.floatValue()), err, stop);
       if (result.stopped()) {
         err.println();
       }
-      err.println("metrics " + output.resolve(Word2VecRun.METRICS) + (result.chart() == null ? "" : ", curves " + result.chart()));
-      if (result.stopped()) {
-        err.println("nlpm: stopped; checkpoint at " + output.resolve("checkpoint.w2v") + " — continue with --resume");
-        err.flush();
+      if (stopped(result.stopped(), result.chart(), output.resolve("checkpoint.w2v"), err)) {
         return EXIT_STOPPED;
       }
       Word2VecWeights weights = result.weights();
@@ -113,20 +136,39 @@ final class TrainCommand implements Callable<Integer> {
     }
   }
 
-  private ModelSpec choose(Compilation compilation) {
-    List<ModelSpec> models = compilation.models();
-    if (model != null) {
-      return models.stream().filter(m -> m.name().equals(model)).findFirst().orElseThrow(() -> new UserError(
-          "no model named " + model + "; the files declare: " + String.join(", ", models.stream().map(ModelSpec::name).toList())));
+  private int encoder(Compilation compilation, ModelSpec spec, PrintWriter out, PrintWriter err) throws IOException {
+    notFor(spec, "--epochs", epochs);
+    try (StopRequest stop = StopRequest.onShutdown(err)) {
+      EncoderRun.Result result = EncoderRun.train(compilation, spec, data, output, resume,
+          new EncoderRun.Overrides(steps, batch, lr, threads, seed, checkpointEvery, vocab), err, stop);
+      if (stopped(result.stopped(), result.chart(), result.checkpoint(), err)) {
+        return EXIT_STOPPED;
+      }
+      out.printf(Locale.ROOT, "%s: %,d steps, last loss %.4f; %,d WordPiece tokens, %d layers × %d: %s%n", spec.name(), result.step(),
+          result.loss(), result.vocabulary(), result.config().layers(), result.config().hidden(), result.model());
+      out.flush();
+      err.flush();
+      return 0;
     }
-    if (models.size() != 1) {
-      throw new UserError("the files declare " + models.size() + " models; choose one with --model: "
-          + String.join(", ", models.stream().map(ModelSpec::name).toList()));
-    }
-    return models.get(0);
   }
 
-  private static String article(String word) {
-    return ("aeiou".indexOf(word.charAt(0)) >= 0 ? "an " : "a ") + word;
+  /** Prints where the metrics and chart are, and, when stopped, where the checkpoint is. */
+  private boolean stopped(boolean stopped, Path chart, Path checkpoint, PrintWriter err) {
+    err.println("metrics " + output.resolve(Word2VecRun.METRICS) + (chart == null ? "" : ", curves " + chart));
+    if (stopped) {
+      err.println("nlpm: stopped; checkpoint at " + checkpoint + " — continue with --resume");
+      err.flush();
+    }
+    return stopped;
+  }
+
+  /** Refuses the other family's flags: pairs of a flag's name and its value (null when not given). */
+  private static void notFor(ModelSpec spec, Object... flags) {
+    for (int i = 0; i < flags.length; i += 2) {
+      if (flags[i + 1] != null) {
+        throw new UserError(flags[i] + " is not a setting of " + spec.name() + ", " + GeneratedFacade.article(spec.family().keyword())
+            + " model");
+      }
+    }
   }
 }

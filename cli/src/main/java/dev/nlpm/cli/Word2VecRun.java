@@ -1,7 +1,6 @@
 package dev.nlpm.cli;
 
 import dev.nlpm.compiler.Compilation;
-import dev.nlpm.compiler.codegen.GeneratedCodeCompiler;
 import dev.nlpm.compiler.ir.ModelSpec;
 import dev.nlpm.runtime.io.MalformedInputFileException;
 import dev.nlpm.runtime.word2vec.Word2VecFormat;
@@ -62,14 +61,8 @@ final class Word2VecRun {
     if (resume && !Files.isRegularFile(checkpoint)) {
       throw new UserError("--resume: no checkpoint at " + checkpoint);
     }
-    if (!GeneratedCodeCompiler.available()) {
-      throw new UserError("training compiles the model's generated code, which needs a JDK, not a JRE");
-    }
-    // Against this process's class path, which holds the runtime the generated code calls.
-    ClassLoader loader =
-        GeneratedCodeCompiler.compile(compilation.files(), List.of("-proc:none", "-classpath", System.getProperty("java.class.path")))
-            .loader(Word2VecRun.class.getClassLoader());
-    String facade = (spec.javaPackage().isEmpty() ? "" : spec.javaPackage() + ".") + spec.name() + "Model";
+    Class<?> type = GeneratedFacade.load(compilation, spec);
+    String facade = type.getName();
     PrintStream progressStream = new PrintStream(new WriterOutputStream(err), true, StandardCharsets.UTF_8);
     Word2VecWeights weights;
     Files.createDirectories(output);
@@ -79,7 +72,6 @@ final class Word2VecRun {
     Listener progress;
     try (MetricsLog metrics = resume ? MetricsLog.resume(metricsFile, "words") : MetricsLog.create(metricsFile, "words")) {
       progress = new Listener(Word2VecTrainer.ProgressListener.line(progressStream), metrics, output, spec.name(), stop, err);
-      Class<?> type = loader.loadClass(facade);
       if (resume) {
         Method resumeMethod = type.getMethod("resume", Path.class, List.class, Word2VecTrainer.ProgressListener.class);
         err.println("resuming " + spec.name() + " from " + checkpoint);
@@ -223,7 +215,7 @@ final class Word2VecRun {
   }
 
   /** Lets the runtime's PrintStream-based progress line write to picocli's error writer. */
-  private static final class WriterOutputStream extends java.io.OutputStream {
+  static final class WriterOutputStream extends java.io.OutputStream {
     private final PrintWriter writer;
     private final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
 

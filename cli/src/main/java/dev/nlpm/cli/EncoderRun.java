@@ -1,0 +1,427 @@
+package dev.nlpm.cli;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParseException;
+import dev.nlpm.compiler.Compilation;
+import dev.nlpm.compiler.ir.ModelSpec;
+import dev.nlpm.runtime.checkpoint.CheckpointMismatchException;
+import dev.nlpm.runtime.checkpoint.TrainingProgress;
+import dev.nlpm.runtime.encoder.Encoder;
+import dev.nlpm.runtime.encoder.EncoderConfig;
+import dev.nlpm.runtime.encoder.EncoderModel;
+import dev.nlpm.runtime.encoder.EncoderParameters;
+import dev.nlpm.runtime.encoder.EncoderTrainer;
+import dev.nlpm.runtime.encoder.Parallel;
+import dev.nlpm.runtime.encoder.PretrainingData;
+import dev.nlpm.runtime.encoder.TextDocuments;
+import dev.nlpm.runtime.encoder.TrainingDivergedException;
+import dev.nlpm.runtime.io.AtomicFiles;
+import dev.nlpm.runtime.io.MalformedInputFileException;
+import dev.nlpm.runtime.pretrain.Masking;
+import dev.nlpm.runtime.pretrain.MlmMasker;
+import dev.nlpm.runtime.text.Vocabulary;
+import dev.nlpm.runtime.text.train.WordCounter;
+import dev.nlpm.runtime.text.train.WordPieceTrainer;
+import dev.nlpm.runtime.text.train.WordPieceTrainingOptions;
+import dev.nlpm.runtime.text.wordpiece.BertBasicTokenizer;
+import dev.nlpm.runtime.text.wordpiece.WordPieceOptions;
+import dev.nlpm.runtime.text.wordpiece.WordPieceTokenizer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Pretrains an encoder (MLM, and NSP when declared) through its generated facade, compiled in this
+ * process: a WordPiece vocabulary trained on the data at the declared size (or one given), the
+ * text cut into documents of {@value #SENTENCES_PER_DOCUMENT} sentences, {@link PretrainingData}
+ * with the declared masking, and the facade's trainer with the declared options and the flags'
+ * overrides.
+ *
+ * <p>Writes into the output folder: {@value #VOCABULARY} and {@value #SETTINGS} (the run's settings,
+ * which {@code --resume} reads back) before the first step; {@value #CHECKPOINT}/ every so many
+ * steps, at the end and when stopped; {@code metrics.jsonl} a record per step; {@code loss.png} at
+ * every checkpoint and at the end; {@value #MODEL}/ ({@link EncoderModel#save}: weights and
+ * vocabulary) at the end.
+ */
+final class EncoderRun {
+
+  static final String CHECKPOINT = "checkpoint";
+  static final String MODEL = "model";
+  static final String VOCABULARY = "vocab.txt";
+  static final String SETTINGS = "training.json";
+  static final int SENTENCES_PER_DOCUMENT = 12;
+  /** Steps between checkpoints when the declaration says only at the end. */
+  static final long DEFAULT_CHECKPOINT_EVERY = 1000;
+
+  private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
+
+  private EncoderRun() {}
+
+  /** The flags; a null one keeps the declaration's (or, resuming, the run's) setting. */
+  record Overrides(Long steps, Integer batch, Double lr, Integer threads, Long seed, Long checkpointEvery, Path vocab) {}
+
+  /**
+   * What a run left.
+   *
+   * @param stopped whether the stop request ended it before its last step (no model written then)
+   * @param step the last step done
+   * @param chart the chart drawn, or null
+   */
+  record Result(boolean stopped, long step, long steps, double loss, Path checkpoint, Path model, Path chart, int vocabulary,
+      EncoderConfig config) {}
+
+  /**
+   * The settings a run trains with, kept in {@value #SETTINGS}: what {@code --resume} needs to
+   * continue the same run (the checkpoint holds the parameters, moments and step).
+   */
+  record Settings(String model, long steps, int batch, double learningRate, long warmup, int accumulation, double clip,
+      double weightDecay, long seed, long checkpointEvery, int threads) {
+
+    EncoderTrainer.Options options() {
+      return new EncoderTrainer.Options(learningRate, warmup, steps, accumulation, clip, weightDecay, seed, checkpointEvery);
+    }
+  }
+
+  static Result train(Compilation compilation, ModelSpec spec, List<Path> data, Path output, boolean resume, Overrides flags,
+      PrintWriter err, StopRequest stop) throws IOException {
+    Path checkpoint = output.resolve(CHECKPOINT);
+    if (resume && !Files.isDirectory(checkpoint)) {
+      throw new UserError("--resume: no checkpoint at " + checkpoint);
+    }
+    if (flags.vocab() != null && !Files.isRegularFile(flags.vocab())) {
+      throw new UserError("no such file: " + flags.vocab());
+    }
+    Facade facade = new Facade(GeneratedFacade.load(compilation, spec));
+    EncoderConfig config = facade.constant("CONFIG", EncoderConfig.class);
+    if (!config.mlm()) {
+      throw new UserError(spec.name() + " declares no mlm objective: `nlpm train` pretrains encoders with masked-token prediction");
+    }
+    boolean lowercase = facade.constant("LOWERCASE", Boolean.class);
+    WordPieceOptions wordPiece = lowercase ? WordPieceOptions.uncased() : WordPieceOptions.cased();
+    Settings settings = resume ? resumedSettings(output, spec, flags) : freshSettings(facade, spec, flags);
+    Files.createDirectories(output);
+    WordPieceTokenizer tokenizer = vocabulary(output, data, resume, flags.vocab(), wordPiece, config, err);
+    if (!resume) {
+      AtomicFiles.write(output.resolve(SETTINGS), stream -> stream.write(GSON.toJson(settings).getBytes(StandardCharsets.UTF_8)));
+    }
+    int sequence = facade.constant("SEQUENCE", Integer.class);
+    List<List<int[]>> documents;
+    try {
+      documents = TextDocuments.read(data, tokenizer, SENTENCES_PER_DOCUMENT, 0, false);
+    } catch (MalformedInputFileException e) {
+      throw new UserError(e.getMessage());
+    }
+    MlmMasker masker = (MlmMasker) facade.call("masker", new Class<?>[] {WordPieceTokenizer.class}, tokenizer);
+    PretrainingData pretraining;
+    EncoderTrainer.Batches batches;
+    try {
+      pretraining = new PretrainingData(documents, sequence, config.nsp(), masker, facade.constant("MASKING", Masking.class),
+          tokenizer.clsId(), tokenizer.sepId(), tokenizer.padId(), settings.seed());
+      batches = pretraining.batches(settings.batch());
+    } catch (IllegalArgumentException e) {
+      throw new UserError("the data make " + documents.size() + " documents of up to " + SENTENCES_PER_DOCUMENT
+          + " sentences, too few to train on: " + e.getMessage());
+    }
+    err.printf(Locale.ROOT, "%s %s: %d layers, width %d, %d heads, %s; %,d documents, %,d examples of up to %d tokens;"
+            + " %d steps of %d, lr %s (warmup %d), seed %d, %d threads%n",
+        resume ? "resuming" : "training", spec.name(), config.layers(), config.hidden(), config.heads(),
+        config.nsp() ? "MLM + NSP" : "MLM", documents.size(), pretraining.examples(), sequence, settings.steps(), settings.batch(),
+        settings.learningRate(), settings.warmup(), settings.seed(), settings.threads());
+
+    MetricsChart.warmUp();
+    Path metricsFile = output.resolve(Word2VecRun.METRICS);
+    EncoderParameters parameters = (EncoderParameters) facade.call("initialize", new Class<?>[] {long.class}, settings.seed());
+    Listener listener;
+    EncoderTrainer trainer;
+    try (Parallel parallel = new Parallel(settings.threads());
+        MetricsLog metrics = resume ? MetricsLog.resume(metricsFile, "step") : MetricsLog.create(metricsFile, "step")) {
+      Encoder encoder = (Encoder) facade.call("encoder", new Class<?>[] {EncoderParameters.class, Parallel.class}, parameters, parallel);
+      trainer = (EncoderTrainer) facade.call("trainer", new Class<?>[] {Encoder.class, EncoderTrainer.Options.class, int.class},
+          encoder, settings.options(), settings.batch());
+      long first = 1;
+      if (resume) {
+        TrainingProgress progress;
+        try {
+          progress = trainer.resume(checkpoint);
+        } catch (CheckpointMismatchException e) {
+          throw new UserError(oneLine(e));
+        } catch (IllegalArgumentException e) {
+          throw new UserError(e.getMessage());
+        }
+        metrics.resumeAt(progress.step());
+        err.println("resuming " + spec.name() + " from " + checkpoint + " at step " + progress.step() + " of " + settings.steps());
+        first = progress.step() + 1;
+      }
+      listener = new Listener(trainer, metrics, output, spec.name(), first, settings.checkpointEvery(), stop, err);
+      try {
+        trainer.train(batches, checkpoint, listener);
+      } catch (TrainingDivergedException e) {
+        listener.draw();
+        throw new UserError(e.getMessage() + " (a lower --lr may help)");
+      } finally {
+        listener.endLine();
+      }
+    }
+    listener.draw();
+    long done = trainer.optimizer().steps();
+    boolean stopped = done < settings.steps();
+    Path model = null;
+    if (!stopped) {
+      model = output.resolve(MODEL);
+      try (EncoderModel trained = (EncoderModel) facade.call("model",
+          new Class<?>[] {EncoderParameters.class, WordPieceTokenizer.class, int.class}, parameters, tokenizer, settings.threads())) {
+        trained.save(model);
+      }
+    }
+    return new Result(stopped, done, settings.steps(), listener.lastLoss, checkpoint, model, listener.chart,
+        tokenizer.vocabulary().size(), config);
+  }
+
+  /** The declared settings with the flags'. */
+  private static Settings freshSettings(Facade facade, ModelSpec spec, Overrides flags) {
+    EncoderTrainer.Options declared = facade.call("trainingOptions", new Class<?>[0]);
+    int batch = facade.constant("BATCH", Integer.class);
+    int threads = facade.call("threads", new Class<?>[0]);
+    if (flags.lr() != null && !(flags.lr() > 0)) {
+      throw new UserError("--lr must be positive, got " + flags.lr());
+    }
+    long steps = flags.steps() != null ? positive("--steps", flags.steps()) : declared.steps();
+    long checkpointEvery = flags.checkpointEvery() != null ? positive("--checkpoint-every", flags.checkpointEvery())
+        : declared.checkpointEvery() > 0 ? declared.checkpointEvery() : DEFAULT_CHECKPOINT_EVERY;
+    return new Settings(spec.name(), steps, flags.batch() != null ? (int) positive("--batch", flags.batch()) : batch,
+        flags.lr() != null ? flags.lr() : declared.learningRate(), Math.min(declared.warmup(), steps), declared.accumulation(),
+        declared.clip(), declared.weightDecay(), flags.seed() != null ? flags.seed() : declared.seed(), checkpointEvery,
+        flags.threads() != null ? (int) positive("--threads", flags.threads()) : threads);
+  }
+
+  /**
+   * The stopped run's settings; a flag that would change the run (steps, batch, learning rate,
+   * seed, vocabulary) is refused unless it says what the run already had; threads and the
+   * checkpoint interval, which change no number, may change.
+   */
+  private static Settings resumedSettings(Path output, ModelSpec spec, Overrides flags) throws IOException {
+    Path file = output.resolve(SETTINGS);
+    Settings s;
+    try {
+      s = GSON.fromJson(Files.readString(file, StandardCharsets.UTF_8), Settings.class);
+    } catch (NoSuchFileException e) {
+      throw new UserError("--resume: no " + SETTINGS + " in " + output + " (the settings of the run to continue)");
+    } catch (JsonParseException e) {
+      throw new UserError("--resume: " + file + " is not a run's settings: " + e.getMessage());
+    }
+    if (s == null || !spec.name().equals(s.model())) {
+      throw new UserError("--resume: " + output + " holds a run of " + (s == null ? "nothing" : s.model()) + ", not " + spec.name());
+    }
+    refuse("--steps", flags.steps(), s.steps());
+    refuse("--batch", flags.batch(), s.batch());
+    refuse("--lr", flags.lr(), s.learningRate());
+    refuse("--seed", flags.seed(), s.seed());
+    if (flags.vocab() != null && !Arrays.equals(Files.readAllBytes(flags.vocab()), Files.readAllBytes(output.resolve(VOCABULARY)))) {
+      throw new UserError("--resume continues with " + output.resolve(VOCABULARY) + "; drop --vocab " + flags.vocab()
+          + ", which differs from it");
+    }
+    return new Settings(s.model(), s.steps(), s.batch(), s.learningRate(), s.warmup(), s.accumulation(), s.clip(), s.weightDecay(),
+        s.seed(), flags.checkpointEvery() != null ? positive("--checkpoint-every", flags.checkpointEvery()) : s.checkpointEvery(),
+        flags.threads() != null ? (int) positive("--threads", flags.threads()) : s.threads());
+  }
+
+  private static void refuse(String flag, Number given, Number run) {
+    if (given != null && given.doubleValue() != run.doubleValue()) {
+      throw new UserError("--resume continues the run with its settings: " + flag + " " + run + ", not " + given
+          + "; drop " + flag + " (only --threads and --checkpoint-every may change)");
+    }
+  }
+
+  /** DIR's vocabulary when resuming; else the one given, or one trained on the data at the declared size. */
+  private static WordPieceTokenizer vocabulary(Path output, List<Path> data, boolean resume, Path given, WordPieceOptions options,
+      EncoderConfig config, PrintWriter err) throws IOException {
+    Path kept = output.resolve(VOCABULARY);
+    WordPieceTokenizer tokenizer;
+    if (resume || given != null) {
+      Path file = resume ? kept : given;
+      if (!Files.isRegularFile(file)) {
+        throw new UserError("--resume: no " + VOCABULARY + " in " + output);
+      }
+      try {
+        tokenizer = WordPieceTokenizer.fromVocabTxt(file, options);
+      } catch (MalformedInputFileException | IllegalArgumentException e) {
+        throw new UserError(file + ": " + e.getMessage());
+      }
+      if (tokenizer.vocabulary().size() > config.vocab()) {
+        throw new UserError(file + " has " + tokenizer.vocabulary().size() + " tokens, more than the model's vocab of " + config.vocab());
+      }
+      if (!resume) {
+        tokenizer.writeVocabTxt(kept);
+      }
+      err.printf(Locale.ROOT, "vocabulary: %,d WordPiece tokens from %s%n", tokenizer.vocabulary().size(), file);
+      return tokenizer;
+    }
+    long start = System.nanoTime();
+    BertBasicTokenizer basic = BertBasicTokenizer.of(options);
+    Vocabulary vocabulary;
+    try {
+      vocabulary = WordPieceTrainer.train(
+          WordCounter.countFiles(data, basic::words, dev.nlpm.runtime.text.train.ProgressListener.NONE),
+          WordPieceTrainingOptions.bert(config.vocab()));
+    } catch (MalformedInputFileException e) {
+      throw new UserError(e.getMessage());
+    }
+    tokenizer = WordPieceTokenizer.of(vocabulary, options);
+    tokenizer.writeVocabTxt(kept);
+    err.printf(Locale.ROOT, "vocabulary: %,d WordPiece tokens (declared vocab %,d) trained on the data in %.1f s: %s%n",
+        vocabulary.size(), config.vocab(), (System.nanoTime() - start) / 1e9, kept);
+    return tokenizer;
+  }
+
+  /** A checkpoint mismatch's message (a line a tensor) in one line. */
+  static String oneLine(CheckpointMismatchException e) {
+    return e.getMessage().replace("\n  ", " ").replace(":\n", ":").replace('\n', ' ');
+  }
+
+  private static long positive(String flag, long value) {
+    if (value < 1) {
+      throw new UserError(flag + " must be positive, got " + value);
+    }
+    return value;
+  }
+
+  /** The generated facade's static members, by name. */
+  static final class Facade {
+    private final Class<?> type;
+
+    Facade(Class<?> type) {
+      this.type = type;
+    }
+
+    <T> T constant(String name, Class<T> kind) {
+      try {
+        return kind.cast(type.getField(name).get(null));
+      } catch (ReflectiveOperationException | ClassCastException e) {
+        throw new IllegalStateException("the generated facade " + type.getName() + " is not as nlpm writes it: " + name, e);
+      }
+    }
+
+    /** Calls a static method; what it throws comes out unwrapped (a checked exception as is). */
+    @SuppressWarnings("unchecked")
+    <T> T call(String name, Class<?>[] parameters, Object... arguments) {
+      Method method;
+      try {
+        method = type.getMethod(name, parameters);
+      } catch (NoSuchMethodException e) {
+        throw new IllegalStateException("the generated facade " + type.getName() + " is not as nlpm writes it: no " + name, e);
+      }
+      try {
+        return (T) method.invoke(null, arguments);
+      } catch (InvocationTargetException e) {
+        throw Facade.<RuntimeException>sneaky(e.getCause());
+      } catch (IllegalAccessException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    /** {@link #call} for a method that reads files: its IOException comes out as declared. */
+    <T> T callReading(String name, Class<?>[] parameters, Object... arguments) throws IOException {
+      return call(name, parameters, arguments);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> E sneaky(Throwable t) throws E {
+      throw (E) t;
+    }
+  }
+
+  /**
+   * A step's progress line, its metrics record, the chart redrawn at every checkpoint, and the
+   * stop request passed on to the trainer.
+   */
+  private static final class Listener implements EncoderTrainer.Listener {
+    private final EncoderTrainer trainer;
+    private final MetricsLog metrics;
+    private final Path output;
+    private final String title;
+    private final long first;
+    private final long checkpointEvery;
+    private final StopRequest stop;
+    private final PrintWriter err;
+    private final boolean terminal = System.console() != null && System.getenv("CI") == null;
+    private boolean lineOpen;
+    private Path chart;
+    private double lastLoss = Double.NaN;
+
+    Listener(EncoderTrainer trainer, MetricsLog metrics, Path output, String model, long first, long checkpointEvery,
+        StopRequest stop, PrintWriter err) {
+      this.trainer = trainer;
+      this.metrics = metrics;
+      this.output = output;
+      this.title = model + " (encoder)";
+      this.first = first;
+      this.checkpointEvery = checkpointEvery;
+      this.stop = stop;
+      this.err = Objects.requireNonNull(err);
+    }
+
+    @Override
+    public void step(EncoderTrainer.StepReport r) {
+      lastLoss = r.loss();
+      Map<String, Number> values = new LinkedHashMap<>();
+      values.put("step", r.step());
+      values.put("loss", r.loss());
+      values.put("mlm_accuracy", r.mlmAccuracy());
+      values.put("learning_rate", r.learningRate());
+      values.put("tokens_per_second", r.tokensPerSecond());
+      metrics.recordUnchecked(r.seconds(), values);
+      print(r);
+      if (r.step() % checkpointEvery == 0) {
+        draw(); // the trainer writes its checkpoint after this call
+      }
+      if (stop != null && stop.requested()) {
+        trainer.requestStop(); // the trainer checkpoints this step, then returns
+      }
+    }
+
+    private void print(EncoderTrainer.StepReport r) {
+      long done = r.step() - first + 1;
+      double perStep = r.seconds() / Math.max(1, done);
+      long left = Math.round((r.steps() - r.step()) * perStep);
+      String line = String.format(Locale.ROOT, "step %d/%d  loss %.4f  mlm acc %.3f  lr %.2e  %,.0f tokens/s  %d:%02d left",
+          r.step(), r.steps(), r.loss(), r.mlmAccuracy(), r.learningRate(), r.tokensPerSecond(), left / 60, left % 60);
+      long every = Math.max(1, r.steps() / 50);
+      if (terminal) {
+        err.print("\r" + line);
+        lineOpen = true;
+      } else if (r.step() == first || r.step() % every == 0 || r.step() == r.steps()) {
+        err.println(line);
+      }
+      err.flush();
+    }
+
+    void endLine() {
+      if (lineOpen) {
+        err.println();
+        lineOpen = false;
+      }
+    }
+
+    /** Redraws the chart; a failure is a warning, never a reason to lose the checkpoint that follows. */
+    void draw() {
+      try {
+        chart = MetricsChart.draw(metrics.file(), output, title, "step", "optimizer step");
+      } catch (IOException | RuntimeException e) {
+        endLine();
+        err.println("nlpm: warning: could not draw " + MetricsChart.file(output, true) + ": " + e);
+      }
+    }
+  }
+}
