@@ -7,12 +7,9 @@ import dev.nlpm.runtime.decode.LanguageModelStep;
 import dev.nlpm.runtime.decode.Sampling;
 import dev.nlpm.runtime.decoder.Decoder;
 import dev.nlpm.runtime.decoder.DecoderConfig;
-import dev.nlpm.runtime.encoder.EncoderKernels;
 import dev.nlpm.runtime.encoder.EncoderParameters;
 import dev.nlpm.runtime.encoder.EncoderTrainer;
-import dev.nlpm.runtime.encoder.FeedForwardActivation;
 import dev.nlpm.runtime.encoder.Parallel;
-import dev.nlpm.runtime.init.TruncatedNormalInitializer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,19 +58,15 @@ public final class TrainCharGpt {
     System.out.printf(Locale.ROOT, "%d characters (%d distinct): %d training, %d held out%n", ids.length, alphabet.length, train.length,
         heldOut.length);
 
-    DecoderConfig config = new DecoderConfig(ShakespeareGptLayout.VOCAB, ShakespeareGptLayout.HIDDEN, ShakespeareGptLayout.LAYERS,
-        ShakespeareGptLayout.HEADS, ShakespeareGptLayout.INTERMEDIATE, ShakespeareGptLayout.MAX_LENGTH, 1e-5, FeedForwardActivation.GELU_TANH);
-    EncoderParameters parameters = Decoder.parameters(ShakespeareGptLayout.LAYOUT);
-    float[] flat = new float[parameters.size()];
-    TruncatedNormalInitializer.bert().initialize(ShakespeareGptLayout.LAYOUT, flat, 1);
-    parameters.importFrom(flat);
-    int batch = 32;
-    int length = 64;
+    DecoderConfig config = ShakespeareGptModel.CONFIG;
+    EncoderParameters parameters = ShakespeareGptModel.initialize(1);
+    int batch = ShakespeareGptModel.BATCH;
+    int length = ShakespeareGptModel.SEQUENCE;
     try (Parallel parallel = new Parallel(threads)) {
-      Decoder decoder = new Decoder(config, EncoderKernels.choose(new ShakespeareGptKernels()), parameters, parallel);
+      Decoder decoder = ShakespeareGptModel.decoder(parameters, parallel);
       Decoder.Workspace ws = decoder.workspace(batch, length);
-      EncoderTrainer.Options options = new EncoderTrainer.Options(2e-3, 100, 2000, 1, 1.0, 0.1, 1, 0);
-      EncoderTrainer trainer = new EncoderTrainer(parameters, options, "ShakespeareGpt", "transformer.");
+      EncoderTrainer.Options options = ShakespeareGptModel.trainingOptions();
+      EncoderTrainer trainer = ShakespeareGptModel.trainer(parameters, options);
       // micro-batch k: `batch` blocks of `length` characters at offsets drawn from (seed, k)
       EncoderTrainer.Pass pass = (k, gradients, seed) -> {
         SplittableRandom random = new SplittableRandom(options.seed() * 31 + k);

@@ -23,6 +23,9 @@ public final class CodeGenerator {
     if (plan.model().family() == Family.ENCODER && EncoderSupport.supported(plan.model())) {
       files.add(new EncoderModelWriter(plan.model(), EncoderKernelsWriter.supports(plan.model())).write());
     }
+    if (DecoderModelWriter.supports(plan.model())) {
+      files.add(new DecoderModelWriter(plan.model()).write());
+    }
     return List.copyOf(files);
   }
 }

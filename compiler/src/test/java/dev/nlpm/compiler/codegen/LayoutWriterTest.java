@@ -263,7 +263,8 @@ class LayoutWriterTest {
     // decoders their Kernels, and the encoders the runtime runs whole their Model facade.
     long word2vec = deep.stream().filter(p -> p.model().family() == dev.nlpm.compiler.ir.Family.WORD2VEC).count();
     long kernels = deep.stream().filter(p -> EncoderKernelsWriter.supports(p.model())).count();
-    long facades = deep.stream().filter(p -> p.model().family() == dev.nlpm.compiler.ir.Family.ENCODER && EncoderSupport.supported(p.model())).count();
+    long facades = deep.stream().filter(p -> (p.model().family() == dev.nlpm.compiler.ir.Family.ENCODER && EncoderSupport.supported(p.model()))
+        || DecoderModelWriter.supports(p.model())).count();
     assertTrue(kernels > 0, "no encoder among the deep models");
     assertEquals(deep.size() + 2 * word2vec + kernels + facades, classes.size());
     int methods = 0;

@@ -1,0 +1,118 @@
+package dev.nlpm.compiler.codegen;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import dev.nlpm.compiler.ir.Activation;
+import dev.nlpm.compiler.ir.Architecture;
+import dev.nlpm.compiler.ir.CheckpointNames;
+import dev.nlpm.compiler.ir.ModelSpec;
+import dev.nlpm.compiler.ir.Objective;
+import dev.nlpm.compiler.ir.TrainingDefaults;
+import javax.lang.model.element.Modifier;
+
+/**
+ * Writes {@code <Model>Model} for a GPT-2-style decoder the runtime's {@code Decoder} runs: its
+ * sizes as a {@code DecoderConfig}, its declared training settings, initialization, and the
+ * decoder and trainer wired to the generated {@code <Model>Kernels} and {@code <Model>Layout}.
+ */
+final class DecoderModelWriter extends SourceWriter {
+
+  private static final ClassName CONFIG = ClassName.get("dev.nlpm.runtime.decoder", "DecoderConfig");
+  private static final ClassName DECODER = ClassName.get("dev.nlpm.runtime.decoder", "Decoder");
+  private static final ClassName ACTIVATION = ClassName.get("dev.nlpm.runtime.encoder", "FeedForwardActivation");
+  private static final ClassName KERNELS = ClassName.get("dev.nlpm.runtime.encoder", "EncoderKernels");
+  private static final ClassName PARAMETERS = ClassName.get("dev.nlpm.runtime.encoder", "EncoderParameters");
+  private static final ClassName PARALLEL = ClassName.get("dev.nlpm.runtime.encoder", "Parallel");
+  private static final ClassName TRAINER = ClassName.get("dev.nlpm.runtime.encoder", "EncoderTrainer");
+  private static final ClassName OPTIONS = TRAINER.nestedClass("Options");
+  private static final ClassName INITIALIZER = ClassName.get("dev.nlpm.runtime.init", "TruncatedNormalInitializer");
+
+  private final Architecture.Decoder architecture;
+
+  DecoderModelWriter(ModelSpec model) {
+    super(model);
+    this.architecture = (Architecture.Decoder) model.architecture();
+  }
+
+  /** Whether the runtime's decoder runs {@code model} whole: GPT-2's block, names and objective. */
+  static boolean supports(ModelSpec model) {
+    if (!EncoderKernelsWriter.supports(model) || !(model.architecture() instanceof Architecture.Decoder decoder)) {
+      return false;
+    }
+    Activation activation = decoder.stack().activation();
+    return decoder.tieEmbeddings()
+        && model.names() == CheckpointNames.GPT2
+        && (activation == Activation.GELU || activation == Activation.GELU_TANH || activation == Activation.RELU)
+        && model.objectives().stream().allMatch(o -> o instanceof Objective.CausalLm);
+  }
+
+  @Override
+  String simpleName() {
+    return model.name() + "Model";
+  }
+
+  private ClassName layout() {
+    return ClassName.get(model.javaPackage(), model.name() + "Layout");
+  }
+
+  @Override
+  TypeSpec.Builder type() {
+    var stack = architecture.stack();
+    TypeSpec.Builder type = TypeSpec.classBuilder(simpleName())
+        .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
+        .addJavadoc("$L: a GPT-2-style decoder of $L layers, width $L, $L heads, as declared. {@link #initialize} and\n"
+            + "{@link #trainer} train it on the causal-LM objective; {@link #decoder} runs it, and its {@code step} feeds the\n"
+            + "runtime's decoding schemes through a key/value cache.\n", model.name(), stack.layers(), stack.hidden(), stack.heads());
+    type.addField(constant(TypeName.get(String.class), "NAME", CodeBlock.of("$S", model.name()), "The model's name, recorded in its checkpoints."));
+    type.addField(constant(CONFIG, "CONFIG", CodeBlock.of("new $T($L, $L, $L, $L, $L, $L, $L, $T.$L)", CONFIG, architecture.embeddings().vocab().size(),
+        stack.hidden(), stack.layers(), stack.heads(), stack.intermediate(), architecture.embeddings().maxLength(), stack.norm().eps(), ACTIVATION,
+        stack.activation().name()), "The sizes the runtime decoder runs with."));
+    TrainingDefaults t = model.training();
+    int sequence = Math.min(t.seq() > 0 ? t.seq() : 128, architecture.embeddings().maxLength());
+    type.addField(constant(TypeName.INT, "SEQUENCE", CodeBlock.of("$L", sequence), "The declared training block length."));
+    type.addField(constant(TypeName.INT, "BATCH", CodeBlock.of("$L", Math.max(1, t.batch())), "The declared batch size."));
+    type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+    type.addMethod(method("kernels", KERNELS,
+            "The generated kernels, or the plain (EJML) ones when the system property {@code nlpm.plainKernels} is true.\n")
+        .addStatement("return $T.choose(new $T())", KERNELS, ClassName.get(model.javaPackage(), model.name() + "Kernels"))
+        .build());
+    type.addMethod(method("initialize", PARAMETERS, "Fresh parameters (truncated normal 0.02; LayerNorm gains 1, biases 0) from {@code seed}.\n")
+        .addParameter(TypeName.LONG, "seed")
+        .addStatement("$T parameters = $T.parameters($T.LAYOUT)", PARAMETERS, DECODER, layout())
+        .addStatement("float[] flat = new float[$T.LAYOUT.size()]", layout())
+        .addStatement("$T.bert().initialize($T.LAYOUT, flat, seed)", INITIALIZER, layout())
+        .addStatement("parameters.importFrom(flat)")
+        .addStatement("return parameters")
+        .build());
+    type.addMethod(method("decoder", DECODER, "The decoder over {@code parameters}, its work split by {@code parallel}.\n")
+        .addParameter(PARAMETERS, "parameters")
+        .addParameter(PARALLEL, "parallel")
+        .addStatement("return new $T(CONFIG, kernels(), parameters, parallel)", DECODER)
+        .build());
+    long steps = t.steps() > 0 ? t.steps() : 10_000;
+    double clip = t.clip() > 0 ? t.clip() : 1.0;
+    type.addMethod(method("trainingOptions", OPTIONS,
+            "The declared training: AdamW at $L, $L warmup steps then linear decay over $L steps, clipping at $L, weight decay $L, seed $L.\n",
+            t.lr(), t.warmup(), steps, clip, t.weightDecay(), t.seed())
+        .addStatement("return new $T($L, $L, $LL, 1, $L, $L, $LL, 0)", OPTIONS, t.lr(), t.warmup(), steps, clip, t.weightDecay(), t.seed())
+        .build());
+    type.addMethod(method("trainer", TRAINER, "A trainer for {@code parameters} with {@code options}; give its {@code train} the decoder's pass.\n")
+        .addParameter(PARAMETERS, "parameters")
+        .addParameter(OPTIONS, "options")
+        .addStatement("return new $T(parameters, options, NAME, $T.CHECKPOINT_PREFIX)", TRAINER, layout())
+        .build());
+    return type;
+  }
+
+  private static FieldSpec constant(TypeName type, String name, CodeBlock value, String doc) {
+    return FieldSpec.builder(type, name, Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL).addJavadoc(doc + "\n").initializer(value).build();
+  }
+
+  private static MethodSpec.Builder method(String name, TypeName returns, String doc, Object... args) {
+    return MethodSpec.methodBuilder(name).addModifiers(Modifier.PUBLIC, Modifier.STATIC).returns(returns).addJavadoc(doc, args);
+  }
+}
