@@ -97,6 +97,7 @@ final class DescribeCommand implements Callable<Integer> {
     plan.dimensions().forEach(d -> out.printf(Locale.ROOT, " %s=%d", d.name(), d.value()));
     out.printf("%n%n");
     out.print(plan.describe());
+    Flops.describe(plan).ifPresent(flops -> out.printf("%n%s", flops));
     long parameters = plan.maxParameterCount();
     out.printf(
         Locale.ROOT,

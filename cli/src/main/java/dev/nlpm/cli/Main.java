@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       CheckCommand.class,
       DescribeCommand.class,
       GenerateCommand.class,
+      ImportHfCommand.class,
       FmtCommand.class,
       TokenizeCommand.class,
       VocabCommand.class,

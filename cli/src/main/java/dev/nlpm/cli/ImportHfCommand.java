@@ -1,0 +1,415 @@
+package dev.nlpm.cli;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import dev.nlpm.compiler.Compilation;
+import dev.nlpm.compiler.NlpmCompiler;
+import dev.nlpm.compiler.diag.Diagnostic;
+import dev.nlpm.compiler.diag.DiagnosticPrinter;
+import dev.nlpm.compiler.plan.Extent;
+import dev.nlpm.compiler.plan.ModelPlan;
+import dev.nlpm.compiler.plan.TensorPlan;
+import dev.nlpm.dsl.IncludeResolver;
+import dev.nlpm.dsl.NlpmFormatter;
+import dev.nlpm.dsl.NlpmFrontEnd;
+import dev.nlpm.dsl.ParsedProgram;
+import dev.nlpm.runtime.checkpoint.CheckpointMismatchException;
+import dev.nlpm.runtime.checkpoint.ParameterCheckpoint;
+import dev.nlpm.runtime.checkpoint.SafetensorsFile;
+import dev.nlpm.runtime.checkpoint.SafetensorsWriter;
+import dev.nlpm.runtime.io.AtomicDirectories;
+import dev.nlpm.runtime.layout.ParameterLayout;
+import dev.nlpm.runtime.layout.TensorSlot;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code nlpm import-hf DIR [-o OUT] [--name NAME] [--package PKG]}: turns a HuggingFace BERT or
+ * GPT-2 folder (config.json, model.safetensors, the vocabulary) into a declaration, {@code
+ * OUT/NAME.nlpm}, and a model directory, {@code OUT/model/}, with the weights under the names
+ * nlpm loads. Every tensor is checked against the declaration's layout before anything is written.
+ */
+@Command(
+    name = "import-hf",
+    mixinStandardHelpOptions = true,
+    description =
+        "Imports a HuggingFace BERT or GPT-2 folder (config.json, model.safetensors, vocabulary):"
+            + " writes OUT/NAME.nlpm and OUT/model/ after checking every weight against the declaration.")
+final class ImportHfCommand implements Callable<Integer> {
+
+  static final String WEIGHTS = "model.safetensors";
+  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
+  private static final Pattern PACKAGE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*");
+
+  @Parameters(index = "0", paramLabel = "DIR", description = "The HuggingFace model folder.")
+  Path source;
+
+  @Option(names = {"-o", "--output"}, paramLabel = "OUT",
+      description = "Where to write NAME.nlpm and model/ (default: ./NAME); replaced whole, atomically.")
+  Path output;
+
+  @Option(names = "--name", paramLabel = "NAME", description = "The model's name (default: from the folder's name).")
+  String name;
+
+  @Option(names = "--package", paramLabel = "PKG", description = "The declaration's package.")
+  String javaPackage;
+
+  @Option(names = "--debug", description = "Print stack traces of internal errors.")
+  boolean debug;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  /** What a model type needs: its declaration, prefix and vocabulary files. */
+  private record Import(String kind, String declaration, List<String> vocabularyFiles) {}
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    if (!Files.isDirectory(source)) {
+      throw new UserError("no such directory: " + source);
+    }
+    String modelName = name != null ? name : nameFrom(source);
+    if (!IDENTIFIER.matcher(modelName).matches()) {
+      throw new UserError("--name " + modelName + " is not a model name (a letter, then letters, digits or _)");
+    }
+    if (javaPackage != null && !PACKAGE.matcher(javaPackage).matches()) {
+      throw new UserError("--package " + javaPackage + " is not a package name");
+    }
+    Path target = output != null ? output : Path.of(modelName);
+    JsonObject config = readConfig(source.resolve("config.json"));
+    Import imported = declaration(config, modelName);
+    for (String file : imported.vocabularyFiles()) {
+      if (!Files.isRegularFile(source.resolve(file))) {
+        throw new UserError("no vocabulary: " + source.resolve(file) + " is missing (" + imported.kind()
+            + " needs " + String.join(" and ", imported.vocabularyFiles()) + ")");
+      }
+    }
+    Path weights = source.resolve(WEIGHTS);
+    if (!Files.isRegularFile(weights)) {
+      throw new UserError("no weights: " + weights + " is missing (only safetensors weights are read)");
+    }
+    checkVocabularySize(imported, config);
+
+    String fileName = modelName + ".nlpm";
+    String text = format(fileName, imported.declaration());
+    ModelPlan plan = plan(fileName, text);
+    ParameterLayout layout = layout(plan);
+    float[] parameters = new float[layout.size()];
+    ParameterCheckpoint.LoadReport report;
+    try (SafetensorsFile file = SafetensorsFile.open(weights)) {
+      report = ParameterCheckpoint.load(file, layout, parameters, plan.checkpointPrefix(), false);
+    } catch (CheckpointMismatchException e) {
+      throw new UserError(weights + " does not fit " + source.resolve("config.json") + ": "
+          + String.join("; ", e.problems()));
+    }
+
+    refuseToReplaceOtherFiles(target);
+    Set<String> absent = new HashSet<>(report.headsLeftAsTheyWere());
+    AtomicDirectories.write(target, dir -> {
+      Files.writeString(dir.resolve(fileName), text, StandardCharsets.UTF_8);
+      Path model = Files.createDirectory(dir.resolve("model"));
+      SafetensorsWriter writer = new SafetensorsWriter();
+      for (TensorSlot slot : layout.slots()) {
+        if (slot.tiedTo().isEmpty() && !absent.contains(slot.name())) {
+          String stored = slot.group().equals(ParameterLayout.BACKBONE) ? plan.checkpointPrefix() + slot.name() : slot.name();
+          writer.add(stored, parameters, slot.offset(), slot.shape().stream().mapToLong(Integer::longValue).toArray());
+        }
+      }
+      writer.metadata("format", "pt").metadata("model", modelName).metadata("imported_from", "huggingface " + imported.kind());
+      writer.write(model.resolve(WEIGHTS));
+      for (String file : imported.vocabularyFiles()) {
+        Files.copy(source.resolve(file), model.resolve(file));
+      }
+    });
+    out.printf(Locale.ROOT, "imported %s %s: %,d parameters in %d tensors%s; wrote %s and %s%n",
+        imported.kind(), modelName, plan.maxParameterCount() - absent.stream().mapToLong(n -> layout.slot(n).orElseThrow().elements()).sum(),
+        report.loaded().size(),
+        absent.isEmpty() ? "" : " (" + absent.size() + " head tensors not in the file: " + String.join(", ", report.headsLeftAsTheyWere()) + ")",
+        target.resolve(fileName), target.resolve("model"));
+    if (!report.unused().isEmpty()) {
+      out.println("skipped " + report.unused().size() + " tensors nlpm does not use: " + String.join(", ", report.unused()));
+    }
+    return 0;
+  }
+
+  // ---- config.json ----
+
+  private static JsonObject readConfig(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new UserError("no config.json in " + file.getParent() + "; is this a HuggingFace model folder?");
+    }
+    try {
+      JsonElement element = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8));
+      if (!element.isJsonObject()) {
+        throw new UserError(file + ": not a JSON object");
+      }
+      return element.getAsJsonObject();
+    } catch (JsonParseException e) {
+      throw new UserError(file + ": not valid JSON: " + e.getMessage());
+    }
+  }
+
+  private Import declaration(JsonObject config, String modelName) throws IOException {
+    String type = config.has("model_type") && config.get("model_type").isJsonPrimitive()
+        ? config.get("model_type").getAsString() : null;
+    if (type == null) {
+      throw new UserError(source.resolve("config.json") + " has no model_type; supported: bert, gpt2");
+    }
+    return switch (type) {
+      case "bert" -> bert(config, modelName);
+      case "gpt2" -> gpt2(config, modelName);
+      default -> throw new UserError("unsupported model_type \"" + type + "\" in " + source.resolve("config.json")
+          + "; supported: bert, gpt2");
+    };
+  }
+
+  private Import bert(JsonObject c, String modelName) throws IOException {
+    String positions = optionalString(c, "position_embedding_type").orElse("absolute");
+    if (!positions.equals("absolute")) {
+      throw new UserError("unsupported position_embedding_type \"" + positions + "\" in config.json; supported: absolute");
+    }
+    int segments = integer(c, "type_vocab_size");
+    boolean lowercase = lowercase();
+    StringBuilder d = header(modelName, "bert");
+    d.append("model ").append(modelName).append(" : encoder {\n")
+        .append("vocab = ").append(integer(c, "vocab_size")).append(";\n")
+        .append("hidden = ").append(integer(c, "hidden_size")).append(";\n")
+        .append("layers = ").append(integer(c, "num_hidden_layers")).append(";\n")
+        .append("heads = ").append(integer(c, "num_attention_heads")).append(";\n")
+        .append("intermediate = ").append(integer(c, "intermediate_size")).append(";\n")
+        .append("max_length = ").append(integer(c, "max_position_embeddings")).append(";\n")
+        .append("activation = ").append(activation(string(c, "hidden_act"))).append(";\n")
+        .append("embeddings { positions = learned; segments = ").append(segments).append("; }\n")
+        .append("norm { placement = post; eps = ").append(decimal(number(c, "layer_norm_eps"))).append("; }\n")
+        .append("dropout { hidden = ").append(decimal(number(c, "hidden_dropout_prob")))
+        .append("; attention = ").append(decimal(number(c, "attention_probs_dropout_prob"))).append("; }\n")
+        .append("tokenizer wordpiece { lowercase = ").append(lowercase).append("; }\n")
+        .append("objective mlm;\n");
+    if (segments >= 2 && hasTensor("cls.seq_relationship.weight")) {
+      d.append("objective nsp;\n");
+    }
+    d.append("}\n");
+    return new Import("bert", d.toString(), List.of("vocab.txt"));
+  }
+
+  private Import gpt2(JsonObject c, String modelName) {
+    int hidden = integer(c, "n_embd");
+    JsonElement inner = c.get("n_inner");
+    int intermediate = inner == null || inner.isJsonNull() ? 4 * hidden : integer(c, "n_inner");
+    StringBuilder d = header(modelName, "gpt2");
+    d.append("model ").append(modelName).append(" : decoder {\n")
+        .append("vocab = ").append(integer(c, "vocab_size")).append(";\n")
+        .append("hidden = ").append(hidden).append(";\n")
+        .append("layers = ").append(integer(c, "n_layer")).append(";\n")
+        .append("heads = ").append(integer(c, "n_head")).append(";\n")
+        .append("intermediate = ").append(intermediate).append(";\n")
+        .append("max_length = ").append(integer(c, "n_positions")).append(";\n")
+        .append("activation = ").append(activation(optionalString(c, "activation_function").orElse("gelu_new"))).append(";\n")
+        .append("tie_embeddings = true;\n")
+        .append("norm { placement = pre; eps = ").append(decimal(number(c, "layer_norm_epsilon"))).append("; }\n");
+    if (c.has("resid_pdrop") && c.has("attn_pdrop")) {
+      d.append("dropout { hidden = ").append(decimal(number(c, "resid_pdrop")))
+          .append("; attention = ").append(decimal(number(c, "attn_pdrop"))).append("; }\n");
+    }
+    d.append("attention causal;\n").append("tokenizer bpe;\n").append("objective clm;\n").append("}\n");
+    return new Import("gpt2", d.toString(), List.of("vocab.json", "merges.txt"));
+  }
+
+  private StringBuilder header(String modelName, String type) {
+    StringBuilder d = new StringBuilder();
+    d.append("// Imported from the HuggingFace ").append(type).append(" model in ")
+        .append(source.toAbsolutePath().normalize().getFileName()).append(" by nlpm import-hf.\n");
+    if (javaPackage != null) {
+      d.append("package ").append(javaPackage).append(";\n\n");
+    }
+    return d;
+  }
+
+  /** do_lower_case from tokenizer_config.json when it says; otherwise true, as bert-base-uncased. */
+  private boolean lowercase() throws IOException {
+    Path file = source.resolve("tokenizer_config.json");
+    if (!Files.isRegularFile(file)) {
+      return true;
+    }
+    try {
+      JsonElement element = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8));
+      if (element.isJsonObject() && element.getAsJsonObject().has("do_lower_case")) {
+        return element.getAsJsonObject().get("do_lower_case").getAsBoolean();
+      }
+      return true;
+    } catch (JsonParseException | IllegalStateException | UnsupportedOperationException e) {
+      throw new UserError(file + ": not valid JSON, or do_lower_case is not a boolean: " + e.getMessage());
+    }
+  }
+
+  private boolean hasTensor(String bareName) throws IOException {
+    Path weights = source.resolve(WEIGHTS);
+    if (!Files.isRegularFile(weights)) {
+      return false;
+    }
+    try (SafetensorsFile file = SafetensorsFile.open(weights)) {
+      return file.tensor(bareName).isPresent();
+    }
+  }
+
+  private static String activation(String hf) {
+    return switch (hf) {
+      case "gelu" -> "gelu";
+      case "gelu_new", "gelu_pytorch_tanh", "gelu_fast" -> "gelu_tanh";
+      case "relu" -> "relu";
+      case "tanh" -> "tanh";
+      case "silu", "swish" -> "silu";
+      default -> throw new UserError("unsupported activation \"" + hf + "\" in config.json; supported: gelu, gelu_new,"
+          + " gelu_pytorch_tanh, relu, tanh, silu");
+    };
+  }
+
+  private int integer(JsonObject c, String key) {
+    JsonElement e = c.get(key);
+    if (e == null || e.isJsonNull()) {
+      throw new UserError("config.json has no " + key);
+    }
+    try {
+      return e.getAsInt();
+    } catch (RuntimeException ex) {
+      throw new UserError("config.json: " + key + " is not an integer: " + e);
+    }
+  }
+
+  private double number(JsonObject c, String key) {
+    JsonElement e = c.get(key);
+    if (e == null || e.isJsonNull()) {
+      throw new UserError("config.json has no " + key);
+    }
+    try {
+      return e.getAsDouble();
+    } catch (RuntimeException ex) {
+      throw new UserError("config.json: " + key + " is not a number: " + e);
+    }
+  }
+
+  private String string(JsonObject c, String key) {
+    return optionalString(c, key).orElseThrow(() -> new UserError("config.json has no " + key));
+  }
+
+  private static Optional<String> optionalString(JsonObject c, String key) {
+    JsonElement e = c.get(key);
+    return e == null || !e.isJsonPrimitive() ? Optional.empty() : Optional.of(e.getAsString());
+  }
+
+  /** A decimal literal of the language: always with a point or an exponent. */
+  static String decimal(double value) {
+    String text = BigDecimal.valueOf(value).stripTrailingZeros().toString();
+    if (!text.contains(".") && !text.contains("E")) {
+      text += ".0";
+    }
+    return text.replace("E+", "e").replace("E", "e");
+  }
+
+  /** bert-base-uncased → BertBaseUncased. */
+  static String nameFrom(Path dir) {
+    String base = dir.toAbsolutePath().normalize().getFileName().toString();
+    StringBuilder name = new StringBuilder();
+    for (String part : base.split("[^A-Za-z0-9]+")) {
+      if (!part.isEmpty()) {
+        name.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+      }
+    }
+    if (name.isEmpty() || !Character.isLetter(name.charAt(0))) {
+      name.insert(0, "Model");
+    }
+    return name.toString();
+  }
+
+  private void checkVocabularySize(Import imported, JsonObject config) throws IOException {
+    if (!imported.kind().equals("bert")) {
+      return;
+    }
+    long lines;
+    try (Stream<String> s = Files.lines(source.resolve("vocab.txt"), StandardCharsets.UTF_8)) {
+      lines = s.count();
+    }
+    int vocab = integer(config, "vocab_size");
+    if (lines > vocab) {
+      throw new UserError(source.resolve("vocab.txt") + " has " + lines + " tokens, more than vocab_size " + vocab);
+    }
+  }
+
+  // ---- the declaration: formatted, compiled, its layout ----
+
+  private static String format(String fileName, String text) {
+    ParsedProgram program = NlpmFrontEnd.parse(fileName, text, IncludeResolver.none());
+    if (program.hasErrors()) {
+      throw new IllegalStateException("import-hf wrote a declaration that does not parse:\n"
+          + DiagnosticPrinter.render(program.diagnostics(), n -> Optional.of(text)));
+    }
+    return NlpmFormatter.format(program.files().get(0));
+  }
+
+  private static ModelPlan plan(String fileName, String text) {
+    ParsedProgram program = NlpmFrontEnd.parse(fileName, text, IncludeResolver.none());
+    List<Diagnostic> diagnostics = new ArrayList<>(program.diagnostics());
+    Compilation compilation = null;
+    if (!program.hasErrors()) {
+      compilation = NlpmCompiler.check(program.declarations());
+      diagnostics.addAll(compilation.diagnostics());
+    }
+    List<Diagnostic> errors = diagnostics.stream().filter(Diagnostic::isError).toList();
+    if (!errors.isEmpty()) {
+      String first = DiagnosticPrinter.render(errors.get(0), n -> Optional.of(text)).lines().findFirst().orElse("");
+      throw new UserError("config.json gives a model nlpm rejects: " + first);
+    }
+    return compilation.plans().get(0);
+  }
+
+  /** The layout the generated {@code <Model>Layout} builds, from the plan. */
+  static ParameterLayout layout(ModelPlan plan) {
+    ParameterLayout.Builder b = ParameterLayout.builder();
+    for (TensorPlan tensor : plan.tensors()) {
+      int[] shape = tensor.shape().stream().mapToInt(Extent::size).toArray();
+      if (tensor.tiedTo().isPresent()) {
+        b.tied(tensor.name(), tensor.group(), tensor.tiedTo().get(), shape);
+      } else {
+        b.add(tensor.name(), tensor.group(), shape);
+      }
+    }
+    return b.build();
+  }
+
+  /** OUT is replaced whole: only an empty folder or an earlier import's output may be there. */
+  private static void refuseToReplaceOtherFiles(Path target) throws IOException {
+    if (!Files.exists(target)) {
+      return;
+    }
+    if (!Files.isDirectory(target)) {
+      throw new UserError(target + " is a file; -o needs a directory");
+    }
+    try (Stream<Path> entries = Files.list(target)) {
+      List<String> others = entries.map(p -> p.getFileName().toString())
+          .filter(n -> !n.equals("model") && !n.endsWith(".nlpm")).sorted().toList();
+      if (!others.isEmpty()) {
+        throw new UserError(target + " holds other files (" + String.join(", ", others)
+            + "); import-hf replaces OUT whole, so give an empty or new directory");
+      }
+    }
+  }
+}
