@@ -31,7 +31,8 @@ import java.util.Locale;
  * <pre>java -cp … dev.nlpm.examples.PretrainBert DATA_DIR OUT_DIR [MINUTES] [THREADS]</pre>
  *
  * Training stops at the declared step count or after MINUTES (default 25), whichever is first,
- * checkpointing to OUT_DIR/checkpoint every 200 steps; the trained model goes to OUT_DIR/model.
+ * checkpointing to OUT_DIR/checkpoint every 200 steps and when it stops; run again with the same
+ * OUT_DIR, it resumes from that checkpoint. The trained model goes to OUT_DIR/model.
  */
 public final class PretrainBert {
 
@@ -85,6 +86,9 @@ public final class PretrainBert {
       EncoderTrainer.Options options = new EncoderTrainer.Options(declared.learningRate(), declared.warmup(), declared.steps(),
           declared.accumulation(), declared.clip(), declared.weightDecay(), declared.seed(), 200);
       EncoderTrainer trainer = NovelBertModel.trainer(encoder, options, NovelBertModel.BATCH);
+      if (java.nio.file.Files.isDirectory(out.resolve("checkpoint"))) {
+        System.out.printf(Locale.ROOT, "resuming from %s at step %d%n", out.resolve("checkpoint"), trainer.resume(out.resolve("checkpoint")).step());
+      }
       long trainingStart = System.nanoTime();
       double[] smoothed = {Double.NaN};
       trainer.train(trainData.batches(NovelBertModel.BATCH), out.resolve("checkpoint"), report -> {

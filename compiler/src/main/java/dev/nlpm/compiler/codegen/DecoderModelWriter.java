@@ -2,7 +2,6 @@ package dev.nlpm.compiler.codegen;
 
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
-import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
@@ -108,11 +107,4 @@ final class DecoderModelWriter extends SourceWriter {
     return type;
   }
 
-  private static FieldSpec constant(TypeName type, String name, CodeBlock value, String doc) {
-    return FieldSpec.builder(type, name, Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL).addJavadoc(doc + "\n").initializer(value).build();
-  }
-
-  private static MethodSpec.Builder method(String name, TypeName returns, String doc, Object... args) {
-    return MethodSpec.methodBuilder(name).addModifiers(Modifier.PUBLIC, Modifier.STATIC).returns(returns).addJavadoc(doc, args);
-  }
 }

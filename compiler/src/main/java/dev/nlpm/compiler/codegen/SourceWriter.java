@@ -2,9 +2,14 @@ package dev.nlpm.compiler.codegen;
 
 import com.palantir.javapoet.AnnotationSpec;
 import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.JavaFile;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.nlpm.compiler.ir.ModelSpec;
+import javax.lang.model.element.Modifier;
 
 /**
  * The base of every writer: stamps {@code @Generated} (no date, so that output is deterministic)
@@ -21,6 +26,19 @@ abstract class SourceWriter {
 
   SourceWriter(ModelSpec model) {
     this.model = model;
+  }
+
+  /** A documented {@code public static final} constant. */
+  static FieldSpec constant(TypeName type, String name, CodeBlock value, String doc) {
+    return FieldSpec.builder(type, name, Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+        .addJavadoc(doc + "\n")
+        .initializer(value)
+        .build();
+  }
+
+  /** A documented {@code public static} method to fill in. */
+  static MethodSpec.Builder method(String name, TypeName returns, String doc, Object... args) {
+    return MethodSpec.methodBuilder(name).addModifiers(Modifier.PUBLIC, Modifier.STATIC).returns(returns).addJavadoc(doc, args);
   }
 
   /** The type this writer generates, without {@code @Generated}. */

@@ -2,7 +2,6 @@ package dev.nlpm.compiler.codegen;
 
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
-import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
@@ -114,13 +113,6 @@ final class Word2VecModelWriter extends SourceWriter {
         .returns(returns)
         .addException(IOException.class)
         .addJavadoc(doc, args);
-  }
-
-  private static FieldSpec constant(TypeName type, String name, CodeBlock value, String doc) {
-    return FieldSpec.builder(type, name, Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
-        .addJavadoc(doc + "\n")
-        .initializer(value)
-        .build();
   }
 
   private void addOptions(TypeSpec.Builder type) {
