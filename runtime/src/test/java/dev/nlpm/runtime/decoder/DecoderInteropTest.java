@@ -1,0 +1,82 @@
+package dev.nlpm.runtime.decoder;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.nlpm.runtime.checkpoint.ParameterCheckpoint;
+import dev.nlpm.runtime.checkpoint.SafetensorsFile;
+import dev.nlpm.runtime.encoder.EncoderKernels;
+import dev.nlpm.runtime.encoder.EncoderParameters;
+import dev.nlpm.runtime.encoder.FeedForwardActivation;
+import dev.nlpm.runtime.encoder.Parallel;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The float decoder loads the plain-PyTorch GPT-2 fixture ({@code make_gpt2_reference_fixture.py}:
+ * GPT-2's names under {@code transformer.}, Conv1D weights input × output) and gives PyTorch's
+ * logits and loss (computed in float64 from the same float32 weights), at 1e-5 + 1e-4·|b|.
+ */
+class DecoderInteropTest {
+
+  @Test
+  void aGpt2CheckpointFromPyTorchLoadsAndGivesItsLogitsAndLoss(@TempDir Path dir) throws IOException {
+    JsonObject fixture;
+    try (InputStream in = resource("gpt2_tiny.json")) {
+      fixture = JsonParser.parseString(new String(in.readAllBytes(), StandardCharsets.UTF_8)).getAsJsonObject();
+    }
+    Path weights = dir.resolve("gpt2_tiny.safetensors");
+    try (InputStream in = resource("gpt2_tiny.safetensors")) {
+      Files.copy(in, weights);
+    }
+    JsonObject c = fixture.getAsJsonObject("config");
+    assertEquals("gelu_tanh", c.get("activation").getAsString());
+    DecoderConfig config = new DecoderConfig(c.get("vocab").getAsInt(), c.get("hidden").getAsInt(), c.get("layers").getAsInt(),
+        c.get("heads").getAsInt(), c.get("intermediate").getAsInt(), c.get("max_positions").getAsInt(), c.get("eps").getAsDouble(),
+        FeedForwardActivation.GELU_TANH);
+    EncoderParameters parameters = Decoder.parameters(DecoderTest.layout(config));
+    float[] flat = new float[parameters.size()];
+    try (SafetensorsFile file = SafetensorsFile.open(weights)) {
+      ParameterCheckpoint.LoadReport report = ParameterCheckpoint.load(file, parameters.layout(), flat, "transformer.", true);
+      assertTrue(report.unused().isEmpty(), "unused tensors: " + report.unused());
+    }
+    parameters.importFrom(flat);
+    int b = fixture.get("batch").getAsInt();
+    int t = fixture.get("seq").getAsInt();
+    int[] ids = ints(fixture.getAsJsonArray("ids"));
+    int[] labels = ints(fixture.getAsJsonArray("labels"));
+    JsonArray logits = fixture.getAsJsonArray("logits");
+    try (Parallel parallel = new Parallel(2)) {
+      Decoder decoder = new Decoder(config, EncoderKernels.plain(), parameters, parallel);
+      Decoder.Workspace ws = decoder.workspace(b, t);
+      decoder.forward(ids, b, t, ws);
+      for (int r = 0; r < b * t; r++) {
+        for (int v = 0; v < config.vocab(); v++) {
+          DecoderTest.assertClose("logits[" + r + "][" + v + "]", logits.get(r * config.vocab() + v).getAsDouble(), ws.logits(r)[v]);
+        }
+      }
+      float loss = decoder.train(ids, labels, b, t, ws, parameters.zerosLike());
+      DecoderTest.assertClose("loss", fixture.get("loss").getAsDouble(), loss);
+    }
+  }
+
+  private static InputStream resource(String name) {
+    return DecoderInteropTest.class.getResourceAsStream("/dev/nlpm/runtime/reference/" + name);
+  }
+
+  private static int[] ints(JsonArray array) {
+    int[] out = new int[array.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = array.get(i).getAsInt();
+    }
+    return out;
+  }
+}
