@@ -25,8 +25,8 @@ import javax.lang.model.element.Modifier;
  * loops over to a method for that width, whose inner loop is a counted loop with a literal bound
  * over separate row arrays (the shape C2 vectorizes, see {@code LinearKernelFormsBenchmark}); any
  * other width goes to the plain twin. {@code linear} and {@code outerAccumulate} take four rows
- * at a time so that each loaded weight (or gradient) row serves four; {@code dotRows} sums each
- * dot in sixteen lanes as word2vec's kernels do. A row's result does not depend on the range it is
+ * at a time so that each loaded weight (or gradient) row serves four; {@code dotRows} transposes
+ * sixteen weight rows at a time and multiplies them in the same shape. A row's result does not depend on the range it is
  * computed in (a row in a block of four and a row of the tail add the same terms in the same
  * order), so splitting work over threads never changes a number.
  */
@@ -35,10 +35,8 @@ final class EncoderKernelsWriter extends SourceWriter {
   static final ClassName KERNELS = ClassName.get("dev.nlpm.runtime.encoder", "EncoderKernels");
   private static final TypeName FLOATS = ArrayTypeName.of(TypeName.FLOAT);
   private static final TypeName ROWS = ArrayTypeName.of(FLOATS);
-  /** Lanes of a dot product, as {@code Word2VecKernels.LANES}. */
+  /** Weight rows {@code dotRows} transposes at a time: two AVX2 vectors of floats. */
   private static final int LANES = 16;
-  /** The most chunks of sixteen summed in one statement of a dot product. */
-  private static final int CHUNKS_PER_STATEMENT = 8;
   /** Rows taken at a time by {@code linear} and {@code outerAccumulate}. */
   private static final int BLOCK = 4;
 
@@ -107,21 +105,21 @@ final class EncoderKernelsWriter extends SourceWriter {
                     + "Other widths go to their plain twin, {@code EncoderKernels.plain()}, the test oracle.\n",
                 model.name(), hidden, intermediate, headSize)
             .addField(
-                FieldSpec.builder(ParameterizedTypeName.get(ClassName.get(ThreadLocal.class), FLOATS), "LANES")
+                FieldSpec.builder(ParameterizedTypeName.get(ClassName.get(ThreadLocal.class), ArrayTypeName.of(FLOATS)), "SCRATCH")
                     .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-                    .addJavadoc("A dot product's $L partial sums, one array per thread.\n", LANES)
-                    .initializer("$T.withInitial(() -> new float[$L])", ThreadLocal.class, LANES)
+                    .addJavadoc("Per thread: $L weight rows transposed ([width][$L]), then $L rows of sums.\n", LANES, LANES, BLOCK)
+                    .initializer("$T.withInitial(() -> new float[$L][$L])", ThreadLocal.class, widths.get(widths.size() - 1) + BLOCK, LANES)
                     .build())
             .addMethod(linear())
             .addMethod(dotRows())
-            .addMethod(outerAccumulate());
+            .addMethod(outerAccumulate())
+            .addMethod(store());
     for (int width : widths) {
       type.addMethod(linear(width));
       type.addMethod(start(width));
     }
     for (int width : widths) {
       type.addMethod(dotRows(width));
-      type.addMethod(dot(width));
     }
     for (int width : widths) {
       type.addMethod(outerAccumulate(width));
@@ -198,7 +196,7 @@ final class EncoderKernelsWriter extends SourceWriter {
         .beginControlFlow("if (rows <= 0 || to <= from)")
         .addStatement("return")
         .endControlFlow()
-        .addCode(dispatch("w[0].length", "dotRows", arguments + ", LANES.get()", arguments))
+        .addCode(dispatch("w[0].length", "dotRows", arguments + ", SCRATCH.get()", arguments))
         .build();
   }
 
@@ -279,76 +277,83 @@ final class EncoderKernelsWriter extends SourceWriter {
 
   // ---- dotRows ----
 
+  /**
+   * {@code y = x · wᵀ} without a reduction C2 would have to keep in order: {@value #LANES} weight
+   * rows at a time are transposed into the scratch, so that every {@code x[r][i]} multiplies a row
+   * of {@value #LANES} in a counted loop, for {@value #BLOCK} x rows per loaded scratch row. Each
+   * output adds its products in the order of {@code i}, whatever tile or block it falls in.
+   */
   private static MethodSpec dotRows(int width) {
+    String sums = "scratch[" + width + "]";
     return dotRowsParameters(helper("dotRows" + width, TypeName.VOID))
-        .addParameter(FLOATS, "lanes")
-        .addComment("y[r][j] (=|+=) b[j] + x[r] · w[j], dots of $L", width)
-        .addComment("w in tiles of $L rows (about 32 KB), each tile read by every x row while it is in cache", tile(width))
-        .beginControlFlow("for (int tile = from; tile < to; tile += $L)", tile(width))
-        .addStatement("int end = Math.min(to, tile + $L)", tile(width))
-        .beginControlFlow("for (int r = 0; r < rows; r++)")
-        .addStatement("float[] xr = x[r]")
-        .addStatement("float[] yr = y[r]")
-        .beginControlFlow("for (int j = tile; j < end; j++)")
-        .addStatement("float value = (b == null ? 0 : b[j]) + dot$L(xr, w[j], lanes)", width)
-        .addStatement("yr[j] = accumulate ? yr[j] + value : value")
+        .addParameter(ArrayTypeName.of(FLOATS), "scratch")
+        .addComment("y[r][j] (=|+=) b[j] + x[r] · w[j], dots of $L, $L weight rows at a time", width, LANES)
+        .addStatement("float[] s0 = scratch[$L], s1 = scratch[$L], s2 = scratch[$L], s3 = scratch[$L]", width, width + 1, width + 2, width + 3)
+        .beginControlFlow("for (int j0 = from; j0 < to; j0 += $L)", LANES)
+        .addStatement("int count = Math.min($L, to - j0)", LANES)
+        .addComment("scratch[i][k] = w[j0 + k][i], zero past the last weight row")
+        .beginControlFlow("for (int i = 0; i < $L; i++)", width)
+        .addStatement("float[] t = scratch[i]")
+        .beginControlFlow("for (int k = 0; k < count; k++)")
+        .addStatement("t[k] = w[j0 + k][i]")
         .endControlFlow()
+        .beginControlFlow("for (int k = count; k < $L; k++)", LANES)
+        .addStatement("t[k] = 0f")
+        .endControlFlow()
+        .endControlFlow()
+        .addStatement("int r = 0")
+        .beginControlFlow("for (; r + $L <= rows; r += $L)", BLOCK, BLOCK)
+        .addStatement("float[] x0 = x[r], x1 = x[r + 1], x2 = x[r + 2], x3 = x[r + 3]")
+        .addStatement("$T.fill(s0, 0f)", java.util.Arrays.class)
+        .addStatement("$T.fill(s1, 0f)", java.util.Arrays.class)
+        .addStatement("$T.fill(s2, 0f)", java.util.Arrays.class)
+        .addStatement("$T.fill(s3, 0f)", java.util.Arrays.class)
+        .beginControlFlow("for (int i = 0; i < $L; i++)", width)
+        .addStatement("float a0 = x0[i], a1 = x1[i], a2 = x2[i], a3 = x3[i]")
+        .addStatement("float[] t = scratch[i]")
+        .beginControlFlow("for (int k = 0; k < $L; k++)", LANES)
+        .addStatement("float tk = t[k]")
+        .addStatement("s0[k] += a0 * tk")
+        .addStatement("s1[k] += a1 * tk")
+        .addStatement("s2[k] += a2 * tk")
+        .addStatement("s3[k] += a3 * tk")
+        .endControlFlow()
+        .endControlFlow()
+        .addStatement("store(s0, b, y[r], j0, count, accumulate)")
+        .addStatement("store(s1, b, y[r + 1], j0, count, accumulate)")
+        .addStatement("store(s2, b, y[r + 2], j0, count, accumulate)")
+        .addStatement("store(s3, b, y[r + 3], j0, count, accumulate)")
+        .endControlFlow()
+        .beginControlFlow("for (; r < rows; r++)")
+        .addStatement("float[] x0 = x[r]")
+        .addStatement("$T.fill(s0, 0f)", java.util.Arrays.class)
+        .beginControlFlow("for (int i = 0; i < $L; i++)", width)
+        .addStatement("float a0 = x0[i]")
+        .addStatement("float[] t = scratch[i]")
+        .beginControlFlow("for (int k = 0; k < $L; k++)", LANES)
+        .addStatement("s0[k] += a0 * t[k]")
+        .endControlFlow()
+        .endControlFlow()
+        .addStatement("store(s0, b, y[r], j0, count, accumulate)")
         .endControlFlow()
         .endControlFlow()
         .build();
   }
 
-  /** Weight rows of {@code width} floats that fill about 32 KB. */
-  static int tile(int width) {
-    return Math.max(4, 8192 / width);
-  }
-
-  /**
-   * x · y over the width as word2vec's kernels take it: sixteen lanes each summed over the full
-   * chunks (at most eight chunks a statement), folded by halves, plus the elements after the last
-   * chunk.
-   */
-  private static MethodSpec dot(int width) {
-    MethodSpec.Builder dot =
-        helper("dot" + width, TypeName.FLOAT).addParameter(FLOATS, "x").addParameter(FLOATS, "y").addParameter(FLOATS, "lanes");
-    int chunks = width / LANES;
-    int rest = chunks * LANES;
-    if (chunks > 0) {
-      dot.addComment("x, y: [$L] = $L chunks of $L lanes$L", width, chunks, LANES, rest < width ? " + " + (width - rest) : "");
-      dot.beginControlFlow("for (int j = 0; j < $L; j++)", LANES);
-      for (int first = 0; first < chunks; first += CHUNKS_PER_STATEMENT) {
-        CodeBlock.Builder sum = CodeBlock.builder();
-        for (int c = first; c < Math.min(chunks, first + CHUNKS_PER_STATEMENT); c++) {
-          sum.add(c == first ? "" : " + ");
-          if (c == 0) {
-            sum.add("x[j] * y[j]");
-          } else {
-            sum.add("x[$L + j] * y[$L + j]", c * LANES, c * LANES);
-          }
-        }
-        dot.addStatement(first == 0 ? "lanes[j] = $L" : "lanes[j] += $L", sum.build());
-      }
-      dot.endControlFlow();
-      for (int half = LANES / 2; half > 1; half /= 2) {
-        dot.beginControlFlow("for (int j = 0; j < $L; j++)", half)
-            .addStatement("lanes[j] += lanes[j + $L]", half)
-            .endControlFlow();
-      }
-      dot.addStatement("lanes[0] += lanes[1]");
-    } else {
-      dot.addComment("x, y: [$L], fewer than $L lanes", width, LANES);
-    }
-    if (rest < width) {
-      CodeBlock.Builder tail = CodeBlock.builder().add("x[$L] * y[$L]", rest, rest);
-      for (int i = rest + 1; i < width; i++) {
-        tail.add(" + x[$L] * y[$L]", i, i);
-      }
-      dot.addStatement("float tail = $L", tail.build());
-      dot.addStatement(chunks > 0 ? "return lanes[0] + tail" : "return tail");
-    } else {
-      dot.addStatement("return lanes[0]");
-    }
-    return dot.build();
+  /** Writes {@code count} sums (plus the bias) into a row from {@code j0} on. */
+  private static MethodSpec store() {
+    return helper("store", TypeName.VOID)
+        .addParameter(FLOATS, "sums")
+        .addParameter(FLOATS, "b")
+        .addParameter(FLOATS, "y")
+        .addParameter(TypeName.INT, "j0")
+        .addParameter(TypeName.INT, "count")
+        .addParameter(TypeName.BOOLEAN, "accumulate")
+        .beginControlFlow("for (int k = 0; k < count; k++)")
+        .addStatement("float value = sums[k] + (b == null ? 0f : b[j0 + k])")
+        .addStatement("y[j0 + k] = accumulate ? y[j0 + k] + value : value")
+        .endControlFlow()
+        .build();
   }
 
   // ---- outerAccumulate ----
