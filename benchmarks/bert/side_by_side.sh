@@ -31,13 +31,20 @@ cp="$root/benchmarks/target/classes:$(cat "$root/benchmarks/target/classpath.txt
 at_threads() { local t="$1"; shift; if [ "$t" -gt 1 ]; then OMP_WAIT_POLICY=PASSIVE "$@"; else "$@"; fi; }
 
 # ---- nlpm ---------------------------------------------------------------------------------------
-# The nlpm side joins here: print TSV lines "nlpm<TAB>MODEL<TAB>THREADS<TAB>CASE<TAB>MEDIAN_MS<TAB>REPS
-# <TAB>CPU_PER_WALL" for CASE in encoder, encoder+mlm, train-step, with the same shapes and timing
-# rules (e.g. java -cp "$cp" dev.nlpm.benchmarks.<its main> MODEL... THREADS). Until it exists this
-# prints nothing and the nlpm columns stay empty.
+# THREADS MODEL...: nlpm's runtime encoder (NlpmBertLatency) with the generated kernels (impl nlpm),
+# then with -Dnlpm.plainKernels=true, the EJML reference kernels (impl nlpm-ejml), same shapes and
+# timing rules. The EJML path runs every model: its bert-mini train-step stays well under a minute a
+# rep (drop bert-mini from NLPM_EJML_MODELS if it ever takes longer, e.g. on a slower machine).
 run_nlpm() {
   local threads="$1"; shift
-  : # TODO(nlpm side): run nlpm's BERT benchmark for models "$@" at $threads threads
+  java -cp "$cp" dev.nlpm.benchmarks.NlpmBertLatency "$threads" "$@"
+  local ejml_models=()
+  for m in "$@"; do
+    case " ${NLPM_EJML_MODELS:-bert-tiny bert-mini} " in *" $m "*) ejml_models+=("$m") ;; esac
+  done
+  if [ "${#ejml_models[@]}" -gt 0 ]; then
+    java -Dnlpm.plainKernels=true -cp "$cp" dev.nlpm.benchmarks.NlpmBertLatency "$threads" "${ejml_models[@]}"
+  fi
 }
 # -------------------------------------------------------------------------------------------------
 
@@ -68,10 +75,10 @@ def ratio(k, impl):
     n, o = rows.get(k + ("nlpm",)), rows.get(k + (impl,))
     return "" if n is None or o is None else f"{o[0] / n[0]:.2f}"
 print(f"median ms per call; x/nlpm > 1 means nlpm is faster; raw TSV with reps and CPU/wall: {sys.argv[1]}")
-print("| model | case | threads | torch ms | onnxruntime ms | nlpm ms | torch/nlpm | onnxruntime/nlpm |")
-print("|---|---|---|---|---|---|---|---|")
+print("| model | case | threads | torch ms | onnxruntime ms | nlpm ms | nlpm-ejml ms | torch/nlpm | onnxruntime/nlpm | ejml/nlpm |")
+print("|---|---|---|---|---|---|---|---|---|---|")
 for k in keys:
     model, threads, case = k
     print(f"| {model} | {case} | {threads} | {cell(k, 'torch')} | {cell(k, 'onnxruntime')} | {cell(k, 'nlpm')} "
-          f"| {ratio(k, 'torch')} | {ratio(k, 'onnxruntime')} |")
+          f"| {cell(k, 'nlpm-ejml')} | {ratio(k, 'torch')} | {ratio(k, 'onnxruntime')} | {ratio(k, 'nlpm-ejml')} |")
 PY

@@ -72,9 +72,10 @@ class EquivalenceTest {
     com.google.testing.compile.Compilation javac =
         javac().withOptions("-Xlint:all,-processing", "-Werror").withProcessors(new NlpmProcessor()).compile(interfaces);
     assertThat(javac).succeededWithoutWarnings();
-    // A Layout for each of the 16 models, Kernels and a Model facade for each of the 3 word2vec ones,
-    // and Kernels for each of the 5 BERT-style encoders (BERT base and tiny, RoBERTa, SpanBERT, DistilBERT).
-    assertEquals(16 + 2 * 3 + 5, fromNlpm.files().size());
+    // A Layout for each of the 17 models, Kernels and a Model facade for each of the 3 word2vec ones,
+    // Kernels for each of the 6 BERT-style encoders (BERT base, tiny and mini, RoBERTa, SpanBERT,
+    // DistilBERT) and a Model facade for the 3 the runtime encoder runs (BERT base, tiny and mini).
+    assertEquals(17 + 2 * 3 + 6 + 3, fromNlpm.files().size());
     for (GeneratedFile expected : fromNlpm.files()) {
       JavaFileObject generated =
           javac.generatedFile(StandardLocation.SOURCE_OUTPUT, expected.qualifiedName().replace('.', '/') + ".java").orElseThrow();

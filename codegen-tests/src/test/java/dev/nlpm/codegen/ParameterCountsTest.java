@@ -28,6 +28,7 @@ class ParameterCountsTest {
     assertEquals(66_362_880L, plans.get("DistilBertBase").parameterCount("backbone"));
     assertEquals(124_439_808L, plans.get("Gpt2Small").parameterCount("backbone"));
     assertEquals(4_385_920L, plans.get("BertTiny").parameterCount("backbone"));
+    assertEquals(11_170_560L, plans.get("BertMini").parameterCount("backbone"));
   }
 
   @Test

@@ -99,7 +99,7 @@ class InvalidModelsTest {
     Compilation compilation =
         NlpmCompiler.compile(NlpmFrontEnd.parse("m.nlpm", text, IncludeResolver.none()).declarations());
     assertEquals(
-        List.of("GoodLayout", "GoodKernels"),
+        List.of("GoodLayout", "GoodKernels", "GoodModel"),
         compilation.files().stream().map(f -> f.qualifiedName()).toList());
     assertEquals(List.of("Good"), compilation.models().stream().map(m -> m.name()).toList());
     assertEquals(2, compilation.diagnostics().size(), compilation.diagnostics().toString());

@@ -28,10 +28,10 @@ class StandardModelsBindTest {
   @Test
   void everyStandardModelBindsAndValidatesCleanly() {
     ALL.assertClean();
-    assertEquals(16, ALL.bound().targets().size());
+    assertEquals(17, ALL.bound().targets().size());
     assertEquals(
         java.util.Set.of(
-            "BertBase", "BertTiny", "RobertaBase", "AlbertBase", "SpanBertBase", "DistilBertBase", "LinformerBase",
+            "BertBase", "BertTiny", "BertMini", "RobertaBase", "AlbertBase", "SpanBertBase", "DistilBertBase", "LinformerBase",
             "Gpt2Small", "TransformerXlBase", "CharLstm", "SkipGram", "Cbow", "SkipGramHs", "RnnSearch",
             "TransformerBase", "MaskPredictNat"),
         java.util.Set.copyOf(ALL.bound().targets().stream().map(ModelSpec::name).toList()));

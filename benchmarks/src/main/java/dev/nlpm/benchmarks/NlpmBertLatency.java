@@ -1,0 +1,181 @@
+package dev.nlpm.benchmarks;
+
+import dev.nlpm.models.BertMiniModel;
+import dev.nlpm.models.BertTinyModel;
+import dev.nlpm.runtime.encoder.Encoder;
+import dev.nlpm.runtime.encoder.EncoderBatch;
+import dev.nlpm.runtime.encoder.EncoderConfig;
+import dev.nlpm.runtime.encoder.EncoderKernels;
+import dev.nlpm.runtime.encoder.EncoderOptimizer;
+import dev.nlpm.runtime.encoder.EncoderParameters;
+import dev.nlpm.runtime.encoder.EncoderWorkspace;
+import dev.nlpm.runtime.encoder.Parallel;
+import dev.nlpm.runtime.optim.AdamWSettings;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * nlpm's side of {@code benchmarks/bert/side_by_side.sh}: the runtime encoder ({@link Encoder}) of
+ * the generated {@code BertTinyModel} / {@code BertMiniModel}, parameters from {@code
+ * initialize(1)}, its work split by a {@link Parallel} of THREADS threads, for the cases of {@code
+ * torch_bert.py}:
+ *
+ * <ul>
+ *   <li>{@code encoder}: batch 1 × 128, hidden states and pooled output ({@link Encoder#infer} with
+ *       no prediction rows);
+ *   <li>{@code encoder+mlm}: the same plus MLM logits at all 128 positions;
+ *   <li>{@code train-step}: batch 8 × 128, MLM labels at 15% of positions (never [CLS]) and NSP
+ *       labels, {@link Encoder#train} into zeroed gradients, then an AdamW step (lr 1e-4, weight
+ *       decay 0.01).
+ * </ul>
+ *
+ * Dropout is off, as in torch_bert.py's model. Timing rules as torch_bert.py's: warm up (5 runs or
+ * 2 s, at least 2), then repeat until at least 20 runs and 3 s, or 5 runs and 10 s; prints the
+ * median as TSV: impl, model, threads, case, median_ms, reps, cpu_per_wall. The impl is {@code nlpm}
+ * with the generated kernels, {@code nlpm-ejml} with {@code -Dnlpm.plainKernels=true} (the EJML
+ * reference kernels).
+ *
+ * <pre>
+ * NlpmBertLatency THREADS [MODEL...]     (MODEL: bert-tiny, bert-mini)
+ * </pre>
+ */
+public final class NlpmBertLatency {
+
+  private static final int SEQ = 128;
+  private static final int VOCAB = 30522;
+  private static final int TRAIN_BATCH = 8;
+  private static final double MASKED = 0.15;
+
+  private NlpmBertLatency() {}
+
+  /** A model's configuration, kernels and fresh parameters. */
+  private record Model(EncoderConfig config, EncoderKernels kernels, EncoderParameters parameters) {}
+
+  private static Model model(String name) {
+    return switch (name) {
+      case "bert-tiny" -> new Model(BertTinyModel.CONFIG, BertTinyModel.kernels(), BertTinyModel.initialize(1));
+      case "bert-mini" -> new Model(BertMiniModel.CONFIG, BertMiniModel.kernels(), BertMiniModel.initialize(1));
+      default -> throw new IllegalArgumentException("unknown model " + name + " (bert-tiny, bert-mini)");
+    };
+  }
+
+  public static void main(String[] args) {
+    int threads = Integer.parseInt(args[0]);
+    List<String> models =
+        args.length > 1 ? Arrays.asList(args).subList(1, args.length) : List.of("bert-tiny", "bert-mini");
+    String impl = Boolean.getBoolean("nlpm.plainKernels") ? "nlpm-ejml" : "nlpm";
+    try (Parallel parallel = new Parallel(threads)) {
+      for (String name : models) {
+        Model m = model(name);
+        // torch_bert.py's BertForPreTraining runs with dropout 0.0, in training too.
+        Encoder encoder = new Encoder(m.config().withoutDropout(), m.kernels(), m.parameters(), parallel);
+        Random random = new Random(1);
+
+        EncoderBatch one = batch(1, random, null, null);
+        EncoderWorkspace inferWs = encoder.workspace(1, SEQ, SEQ);
+        int[] none = new int[0];
+        int[] all = new int[SEQ];
+        for (int i = 0; i < SEQ; i++) {
+          all[i] = i;
+        }
+        float[] sink = new float[1];
+        List<String> lines = new ArrayList<>();
+        lines.add(line(impl, name, threads, "encoder", time(() -> {
+          encoder.infer(one, inferWs, none);
+          sink[0] += inferWs.hidden(SEQ - 1)[0] + inferWs.pooled(0)[0];
+        })));
+        lines.add(line(impl, name, threads, "encoder+mlm", time(() -> {
+          encoder.infer(one, inferWs, all);
+          sink[0] += inferWs.hidden(SEQ - 1)[0] + inferWs.pooled(0)[0] + inferWs.mlmLogits(SEQ - 1)[0];
+        })));
+
+        int rows = TRAIN_BATCH * SEQ;
+        int[] mlm = new int[rows];
+        Arrays.fill(mlm, EncoderBatch.IGNORED);
+        int counted = 0;
+        for (int r = 0; r < rows; r++) {
+          if (r % SEQ != 0 && random.nextDouble() < MASKED) {
+            mlm[r] = 1000 + random.nextInt(VOCAB - 1000);
+            counted++;
+          }
+        }
+        int[] nsp = new int[TRAIN_BATCH];
+        for (int b = 0; b < TRAIN_BATCH; b++) {
+          nsp[b] = random.nextInt(2);
+        }
+        EncoderBatch train = batch(TRAIN_BATCH, random, mlm, nsp);
+        EncoderWorkspace trainWs = encoder.workspace(TRAIN_BATCH, SEQ, counted);
+        EncoderParameters gradients = new EncoderParameters(m.parameters().layout());
+        EncoderOptimizer optimizer = new EncoderOptimizer(m.parameters(), AdamWSettings.withWeightDecay(0.01));
+        long[] seed = {0};
+        lines.add(line(impl, name, threads, "train-step", time(() -> {
+          gradients.zero();
+          Encoder.Losses losses = encoder.train(train, trainWs, gradients, seed[0]++);
+          optimizer.step(m.parameters(), gradients, 1e-4);
+          sink[0] += losses.total();
+        })));
+        if (Float.isNaN(sink[0])) {
+          System.err.println("warning: NaN in " + name + "'s outputs");
+        }
+        lines.forEach(System.out::println);
+        System.out.flush();
+      }
+    }
+  }
+
+  /** {@code batch} sequences of random ids after [CLS], segment A then B, no padding. */
+  private static EncoderBatch batch(int batch, Random random, int[] mlm, int[] nsp) {
+    int[] ids = new int[batch * SEQ];
+    int[] segments = new int[batch * SEQ];
+    int[] lengths = new int[batch];
+    for (int b = 0; b < batch; b++) {
+      lengths[b] = SEQ;
+      for (int t = 0; t < SEQ; t++) {
+        ids[b * SEQ + t] = t == 0 ? 101 : 1000 + random.nextInt(VOCAB - 1000);
+        segments[b * SEQ + t] = t < SEQ / 2 ? 0 : 1;
+      }
+    }
+    return new EncoderBatch(batch, SEQ, ids, segments, lengths, mlm, nsp, null, null);
+  }
+
+  private static String line(String impl, String model, int threads, String kase, double[] r) {
+    return String.format(
+        Locale.ROOT, "%s\t%s\t%d\t%s\t%.3f\t%d\t%.2f", impl, model, threads, kase, r[0], (int) r[1], r[2]);
+  }
+
+  /** {median ms, repetitions, process CPU time over wall time while timing}. */
+  private static double[] time(Runnable step) {
+    long start = System.nanoTime();
+    for (int warm = 0; warm < 2 || (warm < 5 && System.nanoTime() - start < 2_000_000_000L); warm++) {
+      step.run();
+    }
+    List<Long> times = new ArrayList<>();
+    start = System.nanoTime();
+    long cpu = cpuNanos();
+    long elapsed;
+    while (true) {
+      long t0 = System.nanoTime();
+      step.run();
+      times.add(System.nanoTime() - t0);
+      elapsed = System.nanoTime() - start;
+      if ((times.size() >= 20 && elapsed >= 3_000_000_000L)
+          || (times.size() >= 5 && elapsed >= 10_000_000_000L)) {
+        break;
+      }
+    }
+    double load = (double) (cpuNanos() - cpu) / elapsed;
+    long[] sorted = times.stream().mapToLong(Long::longValue).sorted().toArray();
+    int n = sorted.length;
+    double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
+    return new double[] {median / 1e6, n, load};
+  }
+
+  private static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+}
