@@ -33,8 +33,8 @@ at_threads() { local t="$1"; shift; if [ "$t" -gt 1 ]; then OMP_WAIT_POLICY=PASS
 # ---- nlpm ---------------------------------------------------------------------------------------
 # THREADS MODEL...: nlpm's runtime encoder (NlpmBertLatency) with the generated kernels (impl nlpm),
 # then with -Dnlpm.plainKernels=true, the EJML reference kernels (impl nlpm-ejml), same shapes and
-# timing rules. The EJML path runs every model: its bert-mini train-step stays well under a minute a
-# rep (drop bert-mini from NLPM_EJML_MODELS if it ever takes longer, e.g. on a slower machine).
+# timing rules. The EJML path runs every model: its bert-mini train-step took about 10 s a rep on a
+# 2-core machine, well under a minute (drop bert-mini from NLPM_EJML_MODELS where it takes longer).
 run_nlpm() {
   local threads="$1"; shift
   java -cp "$cp" dev.nlpm.benchmarks.NlpmBertLatency "$threads" "$@"
