@@ -26,7 +26,7 @@ import javax.lang.model.element.Modifier;
  * over separate row arrays (the shape C2 vectorizes, see {@code LinearKernelFormsBenchmark}); any
  * other width goes to the plain twin. {@code linear} and {@code outerAccumulate} take four rows
  * at a time so that each loaded weight (or gradient) row serves four; {@code dotRows} transposes
- * sixteen weight rows at a time and multiplies them in the same shape. A row's result does not depend on the range it is
+ * 64 weight rows at a time and multiplies them in the same shape. A row's result does not depend on the range it is
  * computed in (a row in a block of four and a row of the tail add the same terms in the same
  * order), so splitting work over threads never changes a number.
  */
@@ -35,8 +35,8 @@ final class EncoderKernelsWriter extends SourceWriter {
   static final ClassName KERNELS = ClassName.get("dev.nlpm.runtime.encoder", "EncoderKernels");
   private static final TypeName FLOATS = ArrayTypeName.of(TypeName.FLOAT);
   private static final TypeName ROWS = ArrayTypeName.of(FLOATS);
-  /** Weight rows {@code dotRows} transposes at a time: two AVX2 vectors of floats. */
-  private static final int LANES = 16;
+  /** Weight rows {@code dotRows} transposes at a time (a 64-float row of sums per x row: eight AVX2 vectors). */
+  private static final int LANES = 64;
   /** Rows taken at a time by {@code linear} and {@code outerAccumulate}. */
   private static final int BLOCK = 4;
 
