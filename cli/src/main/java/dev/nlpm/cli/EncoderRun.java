@@ -237,7 +237,7 @@ final class EncoderRun {
         flags.threads() != null ? (int) positive("--threads", flags.threads()) : s.threads());
   }
 
-  private static void refuse(String flag, Number given, Number run) {
+  static void refuse(String flag, Number given, Number run) {
     if (given != null && given.doubleValue() != run.doubleValue()) {
       throw new UserError("--resume continues the run with its settings: " + flag + " " + run + ", not " + given
           + "; drop " + flag + " (only --threads and --checkpoint-every may change)");
@@ -290,7 +290,7 @@ final class EncoderRun {
     return e.getMessage().replace("\n  ", " ").replace(":\n", ":").replace('\n', ' ');
   }
 
-  private static long positive(String flag, long value) {
+  static long positive(String flag, long value) {
     if (value < 1) {
       throw new UserError(flag + " must be positive, got " + value);
     }
@@ -303,6 +303,16 @@ final class EncoderRun {
 
     Facade(Class<?> type) {
       this.type = type;
+    }
+
+    /** The generated class {@code <Model><suffix>} beside this facade ({@code Layout}, say). */
+    Facade sibling(String suffix) {
+      String name = type.getName().substring(0, type.getName().length() - "Model".length()) + suffix;
+      try {
+        return new Facade(Class.forName(name, true, type.getClassLoader()));
+      } catch (ClassNotFoundException e) {
+        throw new IllegalStateException("the generated code has no " + name, e);
+      }
     }
 
     <T> T constant(String name, Class<T> kind) {

@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       TokenizeCommand.class,
       VocabCommand.class,
       TrainCommand.class,
+      SampleCommand.class,
       FillMaskCommand.class,
       EmbedCommand.class,
       SimilarCommand.class,

@@ -19,9 +19,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code nlpm train FILE --data CORPUS... -o DIR}: compiles the model in this process (the
  * generated sources, with the JDK's compiler), trains it with its declared settings — each
- * overridable by a flag — and writes what it learned. The word2vec ({@link Word2VecRun}) and
- * encoder ({@link EncoderRun}) families train today; the others say so. What is shared — the
- * metrics file, the chart, Ctrl-C — is family-neutral.
+ * overridable by a flag — and writes what it learned. The word2vec ({@link Word2VecRun}),
+ * encoder ({@link EncoderRun}) and decoder ({@link DecoderRun}) families train today; the others say
+ * so. What is shared — the metrics file, the chart, Ctrl-C — is family-neutral.
  */
 @Command(
     name = "train",
@@ -42,7 +42,13 @@ import picocli.CommandLine.Spec;
       "end and on Ctrl-C (exit status 130), and at the end DIR/model/ (model.safetensors, vocab.txt)",
       "for fill-mask and embed. DIR/metrics.jsonl gets one JSON object per step (step, seconds, loss,",
       "mlm_accuracy, learning_rate, tokens_per_second), DIR/loss.png the curves against steps.",
-      "--resume continues the same run: only --threads and --checkpoint-every may change."
+      "--resume continues the same run: only --threads and --checkpoint-every may change.",
+      "decoder (causal LM, tokenizer char or bpe): a vocabulary trained on the data at the declared vocab",
+      "(DIR/chars.json, or DIR/vocab.json and DIR/merges.txt); the first 90% of the tokens train, the last 10%",
+      "are held out; each step takes --batch random blocks of the declared seq tokens. Checkpoints, Ctrl-C and",
+      "--resume as for encoders; DIR/metrics.jsonl (step, seconds, loss, learning_rate, tokens_per_second, and",
+      "held_out_perplexity at each checkpoint); at the end DIR/model/ (model.safetensors under GPT-2's names,",
+      "and the vocabulary) for `nlpm sample`, and held-out perplexity next to a unigram model's."
     })
 final class TrainCommand implements Callable<Integer> {
 
@@ -67,13 +73,13 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--epochs", description = "word2vec: override the declared epochs.")
   Integer epochs;
 
-  @Option(names = "--steps", description = "encoder: override the declared optimizer steps.")
+  @Option(names = "--steps", description = "encoder, decoder: override the declared optimizer steps.")
   Long steps;
 
-  @Option(names = "--batch", description = "encoder: override the declared batch size (sequences a step).")
+  @Option(names = "--batch", description = "encoder, decoder: override the declared batch size (sequences a step).")
   Integer batch;
 
-  @Option(names = "--checkpoint-every", paramLabel = "N", description = "encoder: write DIR/checkpoint every N steps.")
+  @Option(names = "--checkpoint-every", paramLabel = "N", description = "encoder, decoder: write DIR/checkpoint every N steps.")
   Long checkpointEvery;
 
   @Option(names = "--vocab", paramLabel = "vocab.txt", description = "encoder: use this WordPiece vocabulary instead of training one.")
@@ -107,8 +113,9 @@ final class TrainCommand implements Callable<Integer> {
     return switch (spec.family()) {
       case WORD2VEC -> word2vec(compiled.get(), spec, out, err);
       case ENCODER -> encoder(compiled.get(), spec, out, err);
+      case DECODER -> decoder(compiled.get(), spec, out, err);
       default -> throw new UserError(spec.name() + " is " + GeneratedFacade.article(spec.family().keyword())
-          + " model: `nlpm train` trains the word2vec and encoder families so far; the others' generated training code is not written yet");
+          + " model: `nlpm train` trains the word2vec, encoder and decoder families so far; the others' generated training code is not written yet");
     };
   }
 
@@ -146,6 +153,24 @@ final class TrainCommand implements Callable<Integer> {
       }
       out.printf(Locale.ROOT, "%s: %,d steps, last loss %.4f; %,d WordPiece tokens, %d layers × %d: %s%n", spec.name(), result.step(),
           result.loss(), result.vocabulary(), result.config().layers(), result.config().hidden(), result.model());
+      out.flush();
+      err.flush();
+      return 0;
+    }
+  }
+
+  private int decoder(Compilation compilation, ModelSpec spec, PrintWriter out, PrintWriter err) throws IOException {
+    notFor(spec, "--epochs", epochs, "--vocab", vocab);
+    try (StopRequest stop = StopRequest.onShutdown(err)) {
+      DecoderRun.Result result = DecoderRun.train(compilation, spec, data, output, resume,
+          new EncoderRun.Overrides(steps, batch, lr, threads, seed, checkpointEvery, null), err, stop);
+      if (stopped(result.stopped(), result.chart(), result.checkpoint(), err)) {
+        return EXIT_STOPPED;
+      }
+      out.printf(Locale.ROOT, "%s: %,d steps, last loss %.4f; %,d %s tokens, %d layers × %d: %s%n", spec.name(), result.step(),
+          result.loss(), result.vocabulary(), result.tokenizer(), result.config().layers(), result.config().hidden(), result.model());
+      out.printf(Locale.ROOT, "held-out perplexity per %s token: %s %.2f, unigram %.2f%n", result.tokenizer(), spec.name(),
+          result.perplexity(), result.unigram());
       out.flush();
       err.flush();
       return 0;

@@ -1,0 +1,581 @@
+package dev.nlpm.cli;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParseException;
+import com.google.gson.reflect.TypeToken;
+import dev.nlpm.compiler.Compilation;
+import dev.nlpm.compiler.ir.ModelSpec;
+import dev.nlpm.compiler.ir.Tokenizer;
+import dev.nlpm.runtime.checkpoint.CheckpointMismatchException;
+import dev.nlpm.runtime.checkpoint.ParameterCheckpoint;
+import dev.nlpm.runtime.checkpoint.SafetensorsFile;
+import dev.nlpm.runtime.checkpoint.TrainingProgress;
+import dev.nlpm.runtime.decoder.Decoder;
+import dev.nlpm.runtime.decoder.DecoderConfig;
+import dev.nlpm.runtime.encoder.EncoderParameters;
+import dev.nlpm.runtime.encoder.EncoderTrainer;
+import dev.nlpm.runtime.encoder.Parallel;
+import dev.nlpm.runtime.encoder.TrainingDivergedException;
+import dev.nlpm.runtime.io.AtomicFiles;
+import dev.nlpm.runtime.layout.ParameterLayout;
+import dev.nlpm.runtime.text.CharTokenizer;
+import dev.nlpm.runtime.text.Vocabulary;
+import dev.nlpm.runtime.text.VocabularyBuilder;
+import dev.nlpm.runtime.text.bpe.ByteLevelBpeTokenizer;
+import dev.nlpm.runtime.text.bpe.Gpt2PreTokenizer;
+import dev.nlpm.runtime.text.train.BpeTrainer;
+import dev.nlpm.runtime.text.train.BpeTrainingOptions;
+import dev.nlpm.runtime.text.train.ProgressListener;
+import dev.nlpm.runtime.text.train.WordCounter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
+
+/**
+ * Trains a GPT-style decoder (causal LM) through its generated facade, compiled in this process:
+ * the declared tokenizer ({@code char}: the data's characters, most frequent first, capped at the
+ * declared vocab; {@code bpe}: a byte-level BPE vocabulary trained at the declared vocab) turns the
+ * data into one id stream; its first 90% trains, the last 10% is held out. Micro-batch {@code k} is
+ * {@code batch} blocks of {@code SEQUENCE} tokens at offsets drawn from {@code (seed, k)}, so that a
+ * resumed run sees the blocks a run never stopped would have.
+ *
+ * <p>Writes into the output folder: the vocabulary ({@value #CHARS}, or {@code vocab.json} and
+ * {@code merges.txt}) and {@value #SETTINGS} before the first step; {@value #CHECKPOINT}/ every so
+ * many steps, at the end and when stopped; {@code metrics.jsonl} a record per step, with the
+ * held-out perplexity at every checkpoint; {@code loss.png}; at the end {@value #MODEL}/ ({@value
+ * #WEIGHTS} under GPT-2's names, and the vocabulary) for {@code nlpm sample}.
+ */
+final class DecoderRun {
+
+  static final String CHECKPOINT = EncoderRun.CHECKPOINT;
+  static final String MODEL = EncoderRun.MODEL;
+  static final String SETTINGS = EncoderRun.SETTINGS;
+  static final String WEIGHTS = "model.safetensors";
+  /** A character vocabulary: a JSON array of the tokens, in id order. */
+  static final String CHARS = "chars.json";
+  /** The held-out evaluation reads at most this many blocks. */
+  static final int MAX_HELD_OUT_BLOCKS = 256;
+
+  private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
+
+  private DecoderRun() {}
+
+  /**
+   * What a run left.
+   *
+   * @param perplexity held-out perplexity at the end (NaN when stopped)
+   * @param unigram a unigram model's held-out perplexity (the training stream's token frequencies, add-one)
+   */
+  record Result(boolean stopped, long step, long steps, double loss, Path checkpoint, Path model, Path chart, int vocabulary,
+      DecoderConfig config, String tokenizer, double perplexity, double unigram) {}
+
+  /** The settings of a run, kept in {@value #SETTINGS} for {@code --resume}. */
+  record Settings(String model, String tokenizer, long steps, int batch, double learningRate, long warmup, double clip,
+      double weightDecay, long seed, long checkpointEvery, int threads) {
+
+    EncoderTrainer.Options options() {
+      return new EncoderTrainer.Options(learningRate, warmup, steps, 1, clip, weightDecay, seed, checkpointEvery);
+    }
+  }
+
+  /** A model's text ↔ ids, whichever the declared tokenizer. */
+  interface Text {
+    int[] encode(String text);
+
+    String decode(int[] ids);
+
+    /** The tokens, in id order. */
+    Vocabulary vocabulary();
+
+    /** An id no generated text should hold (the unknown character), or -1. */
+    int unknown();
+
+    /** Writes the vocabulary files into {@code dir}. */
+    void write(Path dir) throws IOException;
+  }
+
+  static Result train(Compilation compilation, ModelSpec spec, List<Path> data, Path output, boolean resume, EncoderRun.Overrides flags,
+      PrintWriter err, StopRequest stop) throws IOException {
+    Path checkpoint = output.resolve(CHECKPOINT);
+    if (resume && !Files.isDirectory(checkpoint)) {
+      throw new UserError("--resume: no checkpoint at " + checkpoint);
+    }
+    String kind = tokenizerKind(spec);
+    EncoderRun.Facade facade = new EncoderRun.Facade(GeneratedFacade.load(compilation, spec));
+    DecoderConfig config = facade.constant("CONFIG", DecoderConfig.class);
+    int length = facade.constant("SEQUENCE", Integer.class);
+    Settings settings = resume ? resumedSettings(output, spec, flags) : freshSettings(facade, spec, kind, flags);
+    Files.createDirectories(output);
+
+    String corpus = read(data);
+    Text text = resume ? load(kind, output) : trainVocabulary(kind, corpus, config, data, output, err);
+    if (text.vocabulary().size() > config.vocab()) {
+      throw new UserError(output + ": the vocabulary has " + text.vocabulary().size() + " tokens, more than " + spec.name() + "'s vocab of "
+          + config.vocab());
+    }
+    if (!resume) {
+      AtomicFiles.write(output.resolve(SETTINGS), stream -> stream.write(GSON.toJson(settings).getBytes(StandardCharsets.UTF_8)));
+    }
+    int[] ids = text.encode(corpus);
+    int split = (int) (ids.length * 9L / 10);
+    int[] train = Arrays.copyOfRange(ids, 0, split);
+    int[] heldOut = Arrays.copyOfRange(ids, split, ids.length);
+    if (train.length <= length || heldOut.length < 2) {
+      throw new UserError("the data make " + ids.length + " tokens, too few: 90% of them must exceed a block of " + length
+          + " tokens, and 10% must hold two");
+    }
+    int batch = settings.batch();
+    err.printf(Locale.ROOT, "%s %s: %d layers, width %d, %d heads, causal LM; %,d %s tokens (vocabulary %,d): %,d training, %,d held out;"
+            + " %d steps of %d × %d tokens, lr %s (warmup %d), seed %d, %d threads%n",
+        resume ? "resuming" : "training", spec.name(), config.layers(), config.hidden(), config.heads(), ids.length, kind,
+        text.vocabulary().size(), train.length, heldOut.length, settings.steps(), batch, length, settings.learningRate(),
+        settings.warmup(), settings.seed(), settings.threads());
+
+    MetricsChart.warmUp();
+    Path metricsFile = output.resolve(Word2VecRun.METRICS);
+    EncoderParameters parameters = (EncoderParameters) facade.call("initialize", new Class<?>[] {long.class}, settings.seed());
+    Listener listener;
+    EncoderTrainer trainer;
+    double perplexity;
+    HeldOut evaluation;
+    try (Parallel parallel = new Parallel(settings.threads());
+        MetricsLog metrics = resume ? MetricsLog.resume(metricsFile, "step") : MetricsLog.create(metricsFile, "step")) {
+      Decoder decoder = (Decoder) facade.call("decoder", new Class<?>[] {EncoderParameters.class, Parallel.class}, parameters, parallel);
+      Decoder.Workspace ws = decoder.workspace(batch, length);
+      evaluation = new HeldOut(decoder, ws, heldOut, train, batch, length, text.vocabulary().size());
+      trainer = (EncoderTrainer) facade.call("trainer", new Class<?>[] {EncoderParameters.class, EncoderTrainer.Options.class},
+          parameters, settings.options());
+      long seed = settings.seed();
+      EncoderTrainer.Pass pass = (k, gradients, dropoutSeed) -> {
+        SplittableRandom random = new SplittableRandom(seed * 31 + k);
+        int[] block = new int[batch * length];
+        for (int b = 0; b < batch; b++) {
+          System.arraycopy(train, random.nextInt(train.length - length + 1), block, b * length, length);
+        }
+        float loss = decoder.train(block, null, batch, length, ws, gradients);
+        return new EncoderTrainer.PassResult(loss, block.length, 0, 0);
+      };
+      long first = 1;
+      if (resume) {
+        TrainingProgress progress;
+        try {
+          progress = trainer.resume(checkpoint);
+        } catch (CheckpointMismatchException e) {
+          throw new UserError(EncoderRun.oneLine(e));
+        } catch (IllegalArgumentException e) {
+          throw new UserError(e.getMessage());
+        }
+        metrics.resumeAt(progress.step());
+        err.println("resuming " + spec.name() + " from " + checkpoint + " at step " + progress.step() + " of " + settings.steps());
+        first = progress.step() + 1;
+      }
+      listener = new Listener(trainer, metrics, evaluation, output, spec.name(), first, settings.checkpointEvery(), stop, err);
+      try {
+        trainer.train(pass, checkpoint, listener);
+      } catch (TrainingDivergedException e) {
+        listener.draw();
+        throw new UserError(e.getMessage() + " (a lower --lr may help)");
+      } finally {
+        listener.endLine();
+      }
+      perplexity = listener.lastPerplexity;
+    }
+    listener.draw();
+    long done = trainer.optimizer().steps();
+    boolean stopped = done < settings.steps();
+    Path model = null;
+    if (!stopped) {
+      model = output.resolve(MODEL);
+      Files.createDirectories(model);
+      save(facade, spec, parameters, model.resolve(WEIGHTS));
+      text.write(model);
+    }
+    return new Result(stopped, done, settings.steps(), listener.lastLoss, checkpoint, model, listener.chart, text.vocabulary().size(),
+        config, kind, stopped ? Double.NaN : perplexity, evaluation.unigram());
+  }
+
+  /** {@code char} or {@code bpe}; another tokenizer is refused. */
+  static String tokenizerKind(ModelSpec spec) {
+    Tokenizer tokenizer = spec.tokenizer();
+    if (tokenizer instanceof Tokenizer.Char) {
+      return "char";
+    }
+    if (tokenizer instanceof Tokenizer.ByteLevelBpe bpe) {
+      if (bpe.vocabFile().isPresent() || bpe.mergesFile().isPresent()) {
+        throw new UserError(spec.name() + " names its BPE files: `nlpm train` trains a vocabulary for decoders and does not load one yet");
+      }
+      return "bpe";
+    }
+    throw new UserError(spec.name() + " declares tokenizer " + tokenizer.keyword() + ": `nlpm train` tokenizes a decoder's data with"
+        + " tokenizer char or bpe");
+  }
+
+  /** The layout class's LAYOUT and CHECKPOINT_PREFIX, for the weights file. */
+  private static ParameterLayout layout(EncoderRun.Facade facade) {
+    return facade.sibling("Layout").constant("LAYOUT", ParameterLayout.class);
+  }
+
+  private static String prefix(EncoderRun.Facade facade) {
+    return facade.sibling("Layout").constant("CHECKPOINT_PREFIX", String.class);
+  }
+
+  /** Writes the parameters under GPT-2's names with the layout's checkpoint prefix. */
+  static void save(EncoderRun.Facade facade, ModelSpec spec, EncoderParameters parameters, Path file) throws IOException {
+    ParameterCheckpoint.save(layout(facade), parameters.toFlat(), prefix(facade), Map.of("format", "pt", "nlpm.model", spec.name()), file);
+  }
+
+  /** Fresh parameters with the weights of {@code file}. */
+  static EncoderParameters loadWeights(EncoderRun.Facade facade, Path file) throws IOException {
+    EncoderParameters parameters = facade.call("initialize", new Class<?>[] {long.class}, 0L);
+    ParameterLayout layout = layout(facade);
+    float[] flat = new float[layout.size()];
+    try (SafetensorsFile st = SafetensorsFile.open(file)) {
+      ParameterCheckpoint.load(st, layout, flat, prefix(facade), true);
+    } catch (CheckpointMismatchException e) {
+      throw new UserError(EncoderRun.oneLine(e));
+    } catch (NoSuchFileException e) {
+      throw new UserError("no such file: " + file);
+    } catch (IllegalArgumentException e) {
+      throw new UserError(file + ": " + e.getMessage());
+    }
+    parameters.importFrom(flat);
+    return parameters;
+  }
+
+  /** The data files, concatenated. */
+  private static String read(List<Path> data) throws IOException {
+    StringBuilder all = new StringBuilder();
+    for (Path file : data) {
+      try {
+        all.append(Files.readString(file, StandardCharsets.UTF_8));
+      } catch (CharacterCodingException e) {
+        throw new UserError(file + " is not UTF-8 text");
+      }
+    }
+    return all.toString();
+  }
+
+  private static Text trainVocabulary(String kind, String corpus, DecoderConfig config, List<Path> data, Path output, PrintWriter err)
+      throws IOException {
+    long start = System.nanoTime();
+    Text text;
+    if (kind.equals("char")) {
+      VocabularyBuilder counts = new VocabularyBuilder();
+      corpus.codePoints().forEach(cp -> counts.add(Character.toString(cp)));
+      Vocabulary vocabulary = counts.build(List.of(CharTokenizer.DEFAULT_UNKNOWN), 1, config.vocab());
+      long distinct = corpus.codePoints().distinct().count();
+      text = chars(vocabulary);
+      err.printf(Locale.ROOT, "vocabulary: %,d characters and %s (declared vocab %,d)%s%n", vocabulary.size() - 1,
+          CharTokenizer.DEFAULT_UNKNOWN, config.vocab(),
+          distinct > vocabulary.size() - 1 ? String.format(Locale.ROOT, "; the %,d rarest of the data's %,d become %s",
+              distinct - (vocabulary.size() - 1), distinct, CharTokenizer.DEFAULT_UNKNOWN) : "");
+    } else {
+      if (config.vocab() < 257) {
+        throw new UserError("a byte-level BPE vocabulary holds the 256 bytes and <|endoftext|>: a vocab of " + config.vocab()
+            + " is too small (declare tokenizer char, or vocab >= 257)");
+      }
+      ByteLevelBpeTokenizer tokenizer = BpeTrainer.train(
+          WordCounter.countFiles(data, Gpt2PreTokenizer::split, ProgressListener.NONE).byteLevel(),
+          BpeTrainingOptions.byteLevel(config.vocab())).byteLevelTokenizer();
+      text = bpe(tokenizer);
+      err.printf(Locale.ROOT, "vocabulary: %,d byte-level BPE tokens, %,d merges (declared vocab %,d) trained in %.1f s%n",
+          tokenizer.vocabulary().size(), tokenizer.merges().size(), config.vocab(), (System.nanoTime() - start) / 1e9);
+    }
+    text.write(output);
+    return text;
+  }
+
+  /** The vocabulary files in {@code dir}, as the declared tokenizer reads them. */
+  static Text load(String kind, Path dir) throws IOException {
+    if (kind.equals("char")) {
+      Path file = dir.resolve(CHARS);
+      if (!Files.isRegularFile(file)) {
+        throw new UserError("no " + CHARS + " in " + dir + " (the character vocabulary `nlpm train` writes)");
+      }
+      List<String> tokens;
+      try {
+        tokens = GSON.fromJson(Files.readString(file, StandardCharsets.UTF_8), new TypeToken<List<String>>() {}.getType());
+        return chars(Vocabulary.of(Objects.requireNonNull(tokens, "empty")));
+      } catch (JsonParseException | IllegalArgumentException | NullPointerException e) {
+        throw new UserError(file + " is not a character vocabulary: " + e.getMessage());
+      }
+    }
+    for (String name : List.of("vocab.json", "merges.txt")) {
+      if (!Files.isRegularFile(dir.resolve(name))) {
+        throw new UserError("no " + name + " in " + dir + " (the BPE vocabulary `nlpm train` writes)");
+      }
+    }
+    try {
+      return bpe(ByteLevelBpeTokenizer.fromDirectory(dir));
+    } catch (IllegalArgumentException e) {
+      throw new UserError(dir + ": " + e.getMessage());
+    }
+  }
+
+  private static Text chars(Vocabulary vocabulary) {
+    CharTokenizer tokenizer = CharTokenizer.of(vocabulary, CharTokenizer.DEFAULT_UNKNOWN);
+    return new Text() {
+      @Override
+      public int[] encode(String text) {
+        int[] ids = new int[text.codePointCount(0, text.length())];
+        int unknown = unknown();
+        int k = 0;
+        for (int i = 0; i < text.length(); ) {
+          int cp = text.codePointAt(i);
+          int next = i + Character.charCount(cp);
+          int id = vocabulary.idOrMinusOne(text.substring(i, next));
+          ids[k++] = id < 0 ? unknown : id;
+          i = next;
+        }
+        return ids;
+      }
+
+      @Override
+      public String decode(int[] ids) {
+        return tokenizer.decode(ids);
+      }
+
+      @Override
+      public Vocabulary vocabulary() {
+        return vocabulary;
+      }
+
+      @Override
+      public int unknown() {
+        return vocabulary.idOrMinusOne(CharTokenizer.DEFAULT_UNKNOWN);
+      }
+
+      @Override
+      public void write(Path dir) throws IOException {
+        String json = new Gson().toJson(vocabulary.tokens());
+        AtomicFiles.write(dir.resolve(CHARS), stream -> stream.write(json.getBytes(StandardCharsets.UTF_8)));
+      }
+    };
+  }
+
+  private static Text bpe(ByteLevelBpeTokenizer tokenizer) {
+    return new Text() {
+      @Override
+      public int[] encode(String text) {
+        return tokenizer.encodeIds(text);
+      }
+
+      @Override
+      public String decode(int[] ids) {
+        return tokenizer.decode(ids);
+      }
+
+      @Override
+      public Vocabulary vocabulary() {
+        return tokenizer.vocabulary();
+      }
+
+      @Override
+      public int unknown() {
+        return -1;
+      }
+
+      @Override
+      public void write(Path dir) throws IOException {
+        tokenizer.writeTo(dir);
+      }
+    };
+  }
+
+  private static Settings freshSettings(EncoderRun.Facade facade, ModelSpec spec, String kind, EncoderRun.Overrides flags) {
+    EncoderTrainer.Options declared = facade.call("trainingOptions", new Class<?>[0]);
+    int batch = facade.constant("BATCH", Integer.class);
+    int threads = spec.training().threads() > 0 ? spec.training().threads() : Runtime.getRuntime().availableProcessors();
+    if (flags.lr() != null && !(flags.lr() > 0)) {
+      throw new UserError("--lr must be positive, got " + flags.lr());
+    }
+    long steps = flags.steps() != null ? EncoderRun.positive("--steps", flags.steps()) : declared.steps();
+    long checkpointEvery = flags.checkpointEvery() != null ? EncoderRun.positive("--checkpoint-every", flags.checkpointEvery())
+        : declared.checkpointEvery() > 0 ? declared.checkpointEvery() : EncoderRun.DEFAULT_CHECKPOINT_EVERY;
+    return new Settings(spec.name(), kind, steps, flags.batch() != null ? (int) EncoderRun.positive("--batch", flags.batch()) : batch,
+        flags.lr() != null ? flags.lr() : declared.learningRate(), Math.min(declared.warmup(), steps), declared.clip(),
+        declared.weightDecay(), flags.seed() != null ? flags.seed() : declared.seed(), checkpointEvery,
+        flags.threads() != null ? (int) EncoderRun.positive("--threads", flags.threads()) : threads);
+  }
+
+  private static Settings resumedSettings(Path output, ModelSpec spec, EncoderRun.Overrides flags) throws IOException {
+    Path file = output.resolve(SETTINGS);
+    Settings s;
+    try {
+      s = GSON.fromJson(Files.readString(file, StandardCharsets.UTF_8), Settings.class);
+    } catch (NoSuchFileException e) {
+      throw new UserError("--resume: no " + SETTINGS + " in " + output + " (the settings of the run to continue)");
+    } catch (JsonParseException e) {
+      throw new UserError("--resume: " + file + " is not a run's settings: " + e.getMessage());
+    }
+    if (s == null || !spec.name().equals(s.model()) || s.tokenizer() == null) {
+      throw new UserError("--resume: " + output + " holds a run of " + (s == null ? "nothing" : s.model()) + ", not " + spec.name());
+    }
+    EncoderRun.refuse("--steps", flags.steps(), s.steps());
+    EncoderRun.refuse("--batch", flags.batch(), s.batch());
+    EncoderRun.refuse("--lr", flags.lr(), s.learningRate());
+    EncoderRun.refuse("--seed", flags.seed(), s.seed());
+    return new Settings(s.model(), s.tokenizer(), s.steps(), s.batch(), s.learningRate(), s.warmup(), s.clip(), s.weightDecay(), s.seed(),
+        flags.checkpointEvery() != null ? EncoderRun.positive("--checkpoint-every", flags.checkpointEvery()) : s.checkpointEvery(),
+        flags.threads() != null ? (int) EncoderRun.positive("--threads", flags.threads()) : s.threads());
+  }
+
+  /**
+   * Held-out perplexity: the decoder's mean loss over non-overlapping blocks of the held-out
+   * tokens (at most {@value #MAX_HELD_OUT_BLOCKS}), and a unigram model's over the same targets.
+   */
+  private static final class HeldOut {
+    private final Decoder decoder;
+    private final Decoder.Workspace ws;
+    private final int[][] groups;
+    private final int[] groupBlocks;
+    private final int blockLength;
+    private final double unigram;
+
+    HeldOut(Decoder decoder, Decoder.Workspace ws, int[] heldOut, int[] train, int batch, int length, int vocabulary) {
+      this.decoder = decoder;
+      this.ws = ws;
+      int block = Math.min(length, heldOut.length);
+      this.blockLength = block;
+      int blocks = Math.min(MAX_HELD_OUT_BLOCKS, heldOut.length / block);
+      int groupCount = (blocks + batch - 1) / batch;
+      groups = new int[groupCount][];
+      groupBlocks = new int[groupCount];
+      for (int g = 0; g < groupCount; g++) {
+        int n = Math.min(batch, blocks - g * batch);
+        groups[g] = Arrays.copyOfRange(heldOut, g * batch * block, (g * batch + n) * block);
+        groupBlocks[g] = n;
+      }
+      double[] counts = new double[vocabulary];
+      for (int id : train) {
+        counts[id]++;
+      }
+      double loss = 0;
+      long targets = 0;
+      for (int[] group : groups) {
+        for (int i = 0; i < group.length; i++) {
+          if (i % block != 0) {
+            loss -= Math.log((counts[group[i]] + 1) / (train.length + vocabulary));
+            targets++;
+          }
+        }
+      }
+      unigram = Math.exp(loss / targets);
+    }
+
+    /** The decoder's held-out perplexity now. */
+    double perplexity() {
+      double sum = 0;
+      long blocks = 0;
+      for (int g = 0; g < groups.length; g++) {
+        sum += decoder.loss(groups[g], groupBlocks[g], blockLength, ws) * groupBlocks[g];
+        blocks += groupBlocks[g];
+      }
+      return Math.exp(sum / blocks);
+    }
+
+    double unigram() {
+      return unigram;
+    }
+  }
+
+  /** The progress line, the metrics record (held-out perplexity at checkpoints), the chart, the stop request. */
+  private static final class Listener implements EncoderTrainer.Listener {
+    private final EncoderTrainer trainer;
+    private final MetricsLog metrics;
+    private final HeldOut heldOut;
+    private final Path output;
+    private final String title;
+    private final long first;
+    private final long checkpointEvery;
+    private final StopRequest stop;
+    private final PrintWriter err;
+    private final boolean terminal = System.console() != null && System.getenv("CI") == null;
+    private boolean lineOpen;
+    private Path chart;
+    private double lastLoss = Double.NaN;
+    private double lastPerplexity = Double.NaN;
+
+    Listener(EncoderTrainer trainer, MetricsLog metrics, HeldOut heldOut, Path output, String model, long first, long checkpointEvery,
+        StopRequest stop, PrintWriter err) {
+      this.trainer = trainer;
+      this.metrics = metrics;
+      this.heldOut = heldOut;
+      this.output = output;
+      this.title = model + " (decoder)";
+      this.first = first;
+      this.checkpointEvery = checkpointEvery;
+      this.stop = stop;
+      this.err = Objects.requireNonNull(err);
+    }
+
+    @Override
+    public void step(EncoderTrainer.StepReport r) {
+      lastLoss = r.loss();
+      boolean stopping = stop != null && stop.requested(); // asked once a step
+      boolean checkpoint = stopping || r.step() % checkpointEvery == 0 || r.step() == r.steps();
+      Map<String, Number> values = new LinkedHashMap<>();
+      values.put("step", r.step());
+      values.put("loss", r.loss());
+      values.put("learning_rate", r.learningRate());
+      values.put("tokens_per_second", r.tokensPerSecond());
+      if (checkpoint) {
+        lastPerplexity = heldOut.perplexity();
+        values.put("held_out_perplexity", lastPerplexity);
+      }
+      metrics.recordUnchecked(r.seconds(), values);
+      print(r, checkpoint);
+      if (checkpoint) {
+        draw(); // the trainer writes its checkpoint after this call
+      }
+      if (stopping) {
+        trainer.requestStop(); // the trainer checkpoints this step, then returns
+      }
+    }
+
+    private void print(EncoderTrainer.StepReport r, boolean checkpoint) {
+      long done = r.step() - first + 1;
+      double perStep = r.seconds() / Math.max(1, done);
+      long left = Math.round((r.steps() - r.step()) * perStep);
+      String line = String.format(Locale.ROOT, "step %d/%d  loss %.4f  lr %.2e  %,.0f tokens/s  %d:%02d left%s", r.step(), r.steps(),
+          r.loss(), r.learningRate(), r.tokensPerSecond(), left / 60, left % 60,
+          checkpoint ? String.format(Locale.ROOT, "  held-out ppl %.2f", lastPerplexity) : "");
+      long every = Math.max(1, r.steps() / 50);
+      if (terminal) {
+        err.print("\r" + line + (checkpoint ? "\n" : ""));
+        lineOpen = !checkpoint;
+      } else if (r.step() == first || r.step() % every == 0 || r.step() == r.steps() || checkpoint) {
+        err.println(line);
+      }
+      err.flush();
+    }
+
+    void endLine() {
+      if (lineOpen) {
+        err.println();
+        lineOpen = false;
+      }
+    }
+
+    void draw() {
+      try {
+        chart = MetricsChart.draw(metrics.file(), output, title, "step", "optimizer step");
+      } catch (IOException | RuntimeException e) {
+        endLine();
+        err.println("nlpm: warning: could not draw " + MetricsChart.file(output, true) + ": " + e);
+      }
+    }
+  }
+}
