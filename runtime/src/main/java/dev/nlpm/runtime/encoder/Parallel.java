@@ -1,17 +1,20 @@
 package dev.nlpm.runtime.encoder;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Splits a range of independent work items over a fixed number of threads: the caller takes the
- * first part, pool threads the rest. Each item is computed by one thread in a fixed order, so the
+ * first part, workers the rest. Each item is computed by one thread in a fixed order, so the
  * numbers do not depend on the thread count.
+ *
+ * <p>A forward pass is dozens of parallel regions of well under a millisecond each, so the hand-off
+ * must be cheap: workers spin for a short while on a generation counter before they park, and the
+ * caller spins for their parts to finish. One region runs at a time; a caller that finds the
+ * workers busy with another caller's region (concurrent inference) runs its own region alone, in
+ * order, rather than wait.
  */
 public final class Parallel implements AutoCloseable {
 
@@ -21,10 +24,22 @@ public final class Parallel implements AutoCloseable {
     void run(int from, int to);
   }
 
+  /** How long a worker spins for the next region before it parks. */
+  private static final long SPIN_NANOS = 200_000;
+
   private static final AtomicInteger POOLS = new AtomicInteger();
 
   private final int threads;
-  private final ExecutorService pool;
+  private final Thread[] workers;
+  private final ReentrantLock region = new ReentrantLock();
+  private final AtomicInteger remaining = new AtomicInteger();
+  private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private volatile long generation;
+  private volatile boolean closed;
+  // the region being run, published by the write to generation
+  private Range body;
+  private int n;
+  private int per;
 
   /** {@code threads} threads in all (the caller's included); 0 means one per available core. */
   public Parallel(int threads) {
@@ -32,16 +47,13 @@ public final class Parallel implements AutoCloseable {
       throw new IllegalArgumentException("threads must be at least 0, got " + threads);
     }
     this.threads = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
-    if (this.threads == 1) {
-      pool = null;
-    } else {
-      int id = POOLS.incrementAndGet();
-      AtomicInteger count = new AtomicInteger();
-      pool = Executors.newFixedThreadPool(this.threads - 1, task -> {
-        Thread thread = new Thread(task, "nlpm-encoder-" + id + "-" + count.incrementAndGet());
-        thread.setDaemon(true);
-        return thread;
-      });
+    int id = POOLS.incrementAndGet();
+    workers = new Thread[this.threads - 1];
+    for (int w = 0; w < workers.length; w++) {
+      int part = w + 1;
+      workers[w] = new Thread(() -> work(part), "nlpm-parallel-" + id + "-" + part);
+      workers[w].setDaemon(true);
+      workers[w].start();
     }
   }
 
@@ -55,53 +67,76 @@ public final class Parallel implements AutoCloseable {
    */
   public void forRange(int n, int grain, Range body) {
     int parts = Math.min(threads, Math.max(1, n / Math.max(1, grain)));
-    if (parts <= 1) {
+    if (parts <= 1 || closed || !region.tryLock()) {
       body.run(0, n);
       return;
     }
-    int per = (n + parts - 1) / parts;
-    per = (per + grain - 1) / grain * grain;
-    List<Future<?>> futures = new ArrayList<>(parts - 1);
-    for (int start = per; start < n; start += per) {
-      int from = start;
-      int to = Math.min(n, start + per);
-      futures.add(pool.submit(() -> body.run(from, to)));
-    }
-    Throwable failure = null;
     try {
-      body.run(0, Math.min(n, per));
-    } catch (RuntimeException | Error e) {
-      failure = e;
-    }
-    for (Future<?> future : futures) {
+      int per = (n + parts - 1) / parts;
+      per = (per + grain - 1) / grain * grain;
+      this.body = body;
+      this.n = n;
+      this.per = per;
+      failure.set(null);
+      remaining.set(workers.length);
+      generation++;
+      for (Thread worker : workers) {
+        LockSupport.unpark(worker);
+      }
       try {
-        future.get();
-      } catch (ExecutionException e) {
-        if (failure == null) {
-          failure = e.getCause();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        if (failure == null) {
-          failure = e;
+        body.run(0, Math.min(n, per));
+      } catch (RuntimeException | Error e) {
+        failure.compareAndSet(null, e);
+      }
+      while (remaining.get() > 0) {
+        Thread.onSpinWait();
+      }
+      this.body = null;
+      Throwable thrown = failure.get();
+      if (thrown instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (thrown instanceof Error error) {
+        throw error;
+      }
+    } finally {
+      region.unlock();
+    }
+  }
+
+  private void work(int part) {
+    long seen = 0;
+    while (!closed) {
+      long spinUntil = System.nanoTime() + SPIN_NANOS;
+      while (generation == seen && !closed) {
+        if (System.nanoTime() < spinUntil) {
+          Thread.onSpinWait();
+        } else {
+          LockSupport.park(this);
         }
       }
-    }
-    if (failure instanceof RuntimeException runtime) {
-      throw runtime;
-    }
-    if (failure instanceof Error error) {
-      throw error;
-    }
-    if (failure != null) {
-      throw new IllegalStateException("an encoder thread failed", failure);
+      if (closed) {
+        return;
+      }
+      seen = generation;
+      try {
+        int from = part * per;
+        if (from < n) {
+          body.run(from, Math.min(n, from + per));
+        }
+      } catch (RuntimeException | Error e) {
+        failure.compareAndSet(null, e);
+      } finally {
+        remaining.decrementAndGet();
+      }
     }
   }
 
   @Override
   public void close() {
-    if (pool != null) {
-      pool.shutdownNow();
+    closed = true;
+    for (Thread worker : workers) {
+      LockSupport.unpark(worker);
     }
   }
 }
