@@ -110,7 +110,8 @@ public final class TrainCharGpt {
       // ---- a sample from each decoding scheme, 200 characters after the same prompt ----
       LanguageModelStep step = decoder.step(config.maxPositions());
       int[] prompt = encode("ROMEO:\n", alphabet);
-      DecodingOptions decoding = DecodingOptions.of(config.maxPositions() - prompt.length);
+      // no further than the block length it trained on: later positions' embeddings never learned anything
+      DecodingOptions decoding = DecodingOptions.of(length - prompt.length);
       print("greedy", Greedy.decode(step, prompt, decoding), alphabet);
       print("beam search, width 4", new BeamSearch(4, 1.0, false, 1).decode(step, prompt, decoding).get(0).tokens(), alphabet);
       print("sampling, temperature 0.8, top-k 40, top-p 0.95",
