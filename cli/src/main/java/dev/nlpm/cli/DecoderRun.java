@@ -138,10 +138,10 @@ final class DecoderRun {
     }
     int batch = settings.batch();
     err.printf(Locale.ROOT, "%s %s: %d layers, width %d, %d heads, causal LM; %,d %s tokens (vocabulary %,d): %,d training, %,d held out;"
-            + " %d steps of %d × %d tokens, lr %s (warmup %d), seed %d, %d threads%n",
+            + " %d steps of %d × %d tokens, lr %s (warmup %d), seed %d, %d thread%s%n",
         resume ? "resuming" : "training", spec.name(), config.layers(), config.hidden(), config.heads(), ids.length, kind,
         text.vocabulary().size(), train.length, heldOut.length, settings.steps(), batch, length, settings.learningRate(),
-        settings.warmup(), settings.seed(), settings.threads());
+        settings.warmup(), settings.seed(), settings.threads(), settings.threads() == 1 ? "" : "s");
 
     MetricsChart.warmUp();
     Path metricsFile = output.resolve(Word2VecRun.METRICS);

@@ -135,10 +135,10 @@ final class EncoderRun {
           + " sentences, too few to train on: " + e.getMessage());
     }
     err.printf(Locale.ROOT, "%s %s: %d layers, width %d, %d heads, %s; %,d documents, %,d examples of up to %d tokens;"
-            + " %d steps of %d, lr %s (warmup %d), seed %d, %d threads%n",
+            + " %d steps of %d, lr %s (warmup %d), seed %d, %d thread%s%n",
         resume ? "resuming" : "training", spec.name(), config.layers(), config.hidden(), config.heads(),
         config.nsp() ? "MLM + NSP" : "MLM", documents.size(), pretraining.examples(), sequence, settings.steps(), settings.batch(),
-        settings.learningRate(), settings.warmup(), settings.seed(), settings.threads());
+        settings.learningRate(), settings.warmup(), settings.seed(), settings.threads(), settings.threads() == 1 ? "" : "s");
 
     MetricsChart.warmUp();
     Path metricsFile = output.resolve(Word2VecRun.METRICS);
