@@ -18,6 +18,10 @@ final class VectorQueries {
 
   /** Vectors in word2vec's binary format if the name ends in {@code .bin}, its text format otherwise. */
   static WordVectors read(Path file) throws IOException {
+    if (Files.isDirectory(file) && Files.isRegularFile(file.resolve("model.safetensors"))) {
+      throw new UserError(file + " is an encoder's or decoder's model directory; this command reads word2vec vectors"
+          + " (an encoder answers fill-mask and embed, a decoder sample; train reports a decoder's held-out perplexity)");
+    }
     if (!Files.isRegularFile(file)) {
       throw new UserError("no such file: " + file);
     }

@@ -74,6 +74,17 @@ class TextCommandsTest {
   }
 
   @Test
+  void evalOnAnEncodersModelDirectorySaysWhatTheFamilyAnswersInstead() throws Exception {
+    java.nio.file.Path model = java.nio.file.Files.createDirectories(dir.resolve("model"));
+    java.nio.file.Files.write(model.resolve("model.safetensors"), new byte[8]);
+    java.nio.file.Files.writeString(dir.resolve("q.txt"), ": capital\nathens greece baghdad iraq\n");
+    CliRun run = run("eval", model.toString(), "--analogies", dir.resolve("q.txt").toString());
+    assertEquals(2, run.status());
+    assertEquals("nlpm: " + model + " is an encoder's or decoder's model directory; this command reads word2vec vectors"
+        + " (an encoder answers fill-mask and embed, a decoder sample; train reports a decoder's held-out perplexity)\n", run.err());
+  }
+
+  @Test
   void aMissingCorpusIsAClearError() {
     CliRun run = run("vocab", "-o", dir.toString(), dir.resolve("nope.txt").toString());
     assertEquals(2, run.status());
