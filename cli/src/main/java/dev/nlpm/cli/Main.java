@@ -29,7 +29,8 @@ import picocli.CommandLine.Command;
       AnalogyCommand.class,
       EvalCommand.class,
       DemoCommand.class,
-      CommandLine.HelpCommand.class
+      CommandLine.HelpCommand.class,
+      picocli.AutoComplete.GenerateCompletion.class
     })
 public final class Main implements Runnable {
 

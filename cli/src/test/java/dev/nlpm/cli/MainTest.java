@@ -121,4 +121,14 @@ class MainTest {
     assertEquals(1, run("generate", file.toString(), "-o", out.toString()).status());
     assertTrue(Files.notExists(out));
   }
+
+  @org.junit.jupiter.api.Test
+  void generateCompletionPrintsABashCompletionScriptForEveryCommand() {
+    CliRun run = CliRun.of("generate-completion");
+    assertEquals(0, run.status(), run.err());
+    for (String command : java.util.List.of("check", "describe", "train", "fill-mask", "sample", "import-hf", "demo")) {
+      assertTrue(run.out().contains(command), command + " missing from the completion script");
+    }
+    assertTrue(run.out().contains("complete -F"), run.out());
+  }
 }
