@@ -202,7 +202,7 @@ final class DecoderRun {
       save(facade, spec, parameters, model.resolve(WEIGHTS));
       text.write(model);
     }
-    return new Result(stopped, done, settings.steps(), listener.lastLoss, checkpoint, model, listener.chart, text.vocabulary().size(),
+    return new Result(stopped, done, settings.steps(), listener.lastLoss, checkpoint, model, listener.chart(), text.vocabulary().size(),
         config, kind, stopped ? Double.NaN : perplexity, evaluation.unigram());
   }
 
@@ -496,15 +496,9 @@ final class DecoderRun {
     private final EncoderTrainer trainer;
     private final MetricsLog metrics;
     private final HeldOut heldOut;
-    private final Path output;
-    private final String title;
-    private final long first;
     private final long checkpointEvery;
     private final StopRequest stop;
-    private final PrintWriter err;
-    private final boolean terminal = System.console() != null && System.getenv("CI") == null;
-    private boolean lineOpen;
-    private Path chart;
+    private final StepProgress progress;
     private double lastLoss = Double.NaN;
     private double lastPerplexity = Double.NaN;
 
@@ -513,12 +507,9 @@ final class DecoderRun {
       this.trainer = trainer;
       this.metrics = metrics;
       this.heldOut = heldOut;
-      this.output = output;
-      this.title = model + " (decoder)";
-      this.first = first;
       this.checkpointEvery = checkpointEvery;
       this.stop = stop;
-      this.err = Objects.requireNonNull(err);
+      this.progress = new StepProgress(err, metrics, output, model + " (decoder)", first);
     }
 
     @Override
@@ -536,46 +527,27 @@ final class DecoderRun {
         values.put("held_out_perplexity", lastPerplexity);
       }
       metrics.recordUnchecked(r.seconds(), values);
-      print(r, checkpoint);
+      progress.print(r.step(), r.steps(), r.seconds(), String.format(Locale.ROOT, "loss %.4f  lr %.2e  %,.0f tokens/s", r.loss(),
+          r.learningRate(), r.tokensPerSecond()), checkpoint ? String.format(Locale.ROOT, "  held-out ppl %.2f", lastPerplexity) : "",
+          checkpoint);
       if (checkpoint) {
-        draw(); // the trainer writes its checkpoint after this call
+        progress.draw(); // the trainer writes its checkpoint after this call
       }
       if (stopping) {
         trainer.requestStop(); // the trainer checkpoints this step, then returns
       }
     }
 
-    private void print(EncoderTrainer.StepReport r, boolean checkpoint) {
-      long done = r.step() - first + 1;
-      double perStep = r.seconds() / Math.max(1, done);
-      long left = Math.round((r.steps() - r.step()) * perStep);
-      String line = String.format(Locale.ROOT, "step %d/%d  loss %.4f  lr %.2e  %,.0f tokens/s  %d:%02d left%s", r.step(), r.steps(),
-          r.loss(), r.learningRate(), r.tokensPerSecond(), left / 60, left % 60,
-          checkpoint ? String.format(Locale.ROOT, "  held-out ppl %.2f", lastPerplexity) : "");
-      long every = Math.max(1, r.steps() / 50);
-      if (terminal) {
-        err.print("\r" + line + (checkpoint ? "\n" : ""));
-        lineOpen = !checkpoint;
-      } else if (r.step() == first || r.step() % every == 0 || r.step() == r.steps() || checkpoint) {
-        err.println(line);
-      }
-      err.flush();
-    }
-
     void endLine() {
-      if (lineOpen) {
-        err.println();
-        lineOpen = false;
-      }
+      progress.endLine();
     }
 
     void draw() {
-      try {
-        chart = MetricsChart.draw(metrics.file(), output, title, "step", "optimizer step");
-      } catch (IOException | RuntimeException e) {
-        endLine();
-        err.println("nlpm: warning: could not draw " + MetricsChart.file(output, true) + ": " + e);
-      }
+      progress.draw();
+    }
+
+    Path chart() {
+      return progress.chart();
     }
   }
 }

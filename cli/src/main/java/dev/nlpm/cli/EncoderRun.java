@@ -40,7 +40,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Pretrains an encoder (MLM, and NSP when declared) through its generated facade, compiled in this
@@ -185,7 +184,7 @@ final class EncoderRun {
         trained.save(model);
       }
     }
-    return new Result(stopped, done, settings.steps(), listener.lastLoss, checkpoint, model, listener.chart,
+    return new Result(stopped, done, settings.steps(), listener.lastLoss, checkpoint, model, listener.chart(),
         tokenizer.vocabulary().size(), config);
   }
 
@@ -359,27 +358,18 @@ final class EncoderRun {
   private static final class Listener implements EncoderTrainer.Listener {
     private final EncoderTrainer trainer;
     private final MetricsLog metrics;
-    private final Path output;
-    private final String title;
-    private final long first;
     private final long checkpointEvery;
     private final StopRequest stop;
-    private final PrintWriter err;
-    private final boolean terminal = System.console() != null && System.getenv("CI") == null;
-    private boolean lineOpen;
-    private Path chart;
+    private final StepProgress progress;
     private double lastLoss = Double.NaN;
 
     Listener(EncoderTrainer trainer, MetricsLog metrics, Path output, String model, long first, long checkpointEvery,
         StopRequest stop, PrintWriter err) {
       this.trainer = trainer;
       this.metrics = metrics;
-      this.output = output;
-      this.title = model + " (encoder)";
-      this.first = first;
       this.checkpointEvery = checkpointEvery;
       this.stop = stop;
-      this.err = Objects.requireNonNull(err);
+      this.progress = new StepProgress(err, metrics, output, model + " (encoder)", first);
     }
 
     @Override
@@ -392,46 +382,26 @@ final class EncoderRun {
       values.put("learning_rate", r.learningRate());
       values.put("tokens_per_second", r.tokensPerSecond());
       metrics.recordUnchecked(r.seconds(), values);
-      print(r);
+      progress.print(r.step(), r.steps(), r.seconds(), String.format(Locale.ROOT, "loss %.4f  mlm acc %.3f  lr %.2e  %,.0f tokens/s",
+          r.loss(), r.mlmAccuracy(), r.learningRate(), r.tokensPerSecond()), "", false);
       if (r.step() % checkpointEvery == 0) {
-        draw(); // the trainer writes its checkpoint after this call
+        progress.draw(); // the trainer writes its checkpoint after this call
       }
       if (stop != null && stop.requested()) {
         trainer.requestStop(); // the trainer checkpoints this step, then returns
       }
     }
 
-    private void print(EncoderTrainer.StepReport r) {
-      long done = r.step() - first + 1;
-      double perStep = r.seconds() / Math.max(1, done);
-      long left = Math.round((r.steps() - r.step()) * perStep);
-      String line = String.format(Locale.ROOT, "step %d/%d  loss %.4f  mlm acc %.3f  lr %.2e  %,.0f tokens/s  %d:%02d left",
-          r.step(), r.steps(), r.loss(), r.mlmAccuracy(), r.learningRate(), r.tokensPerSecond(), left / 60, left % 60);
-      long every = Math.max(1, r.steps() / 50);
-      if (terminal) {
-        err.print("\r" + line);
-        lineOpen = true;
-      } else if (r.step() == first || r.step() % every == 0 || r.step() == r.steps()) {
-        err.println(line);
-      }
-      err.flush();
-    }
-
     void endLine() {
-      if (lineOpen) {
-        err.println();
-        lineOpen = false;
-      }
+      progress.endLine();
     }
 
-    /** Redraws the chart; a failure is a warning, never a reason to lose the checkpoint that follows. */
     void draw() {
-      try {
-        chart = MetricsChart.draw(metrics.file(), output, title, "step", "optimizer step");
-      } catch (IOException | RuntimeException e) {
-        endLine();
-        err.println("nlpm: warning: could not draw " + MetricsChart.file(output, true) + ": " + e);
-      }
+      progress.draw();
+    }
+
+    Path chart() {
+      return progress.chart();
     }
   }
 }
