@@ -1,0 +1,340 @@
+package dev.nlpm.runtime.lstm;
+
+import dev.nlpm.runtime.encoder.EncoderKernels;
+import dev.nlpm.runtime.encoder.EncoderParameters;
+import dev.nlpm.runtime.encoder.RowOps;
+import dev.nlpm.runtime.layout.ParameterLayout;
+import java.util.Arrays;
+
+/**
+ * An LSTM language model in float: embedding, stacked LSTM layers as {@code torch.nn.LSTM}
+ * computes them (gates {@code [i, f, g, o]}, weights under PyTorch's names {@code
+ * lstm.weight_ih_lK}, {@code lstm.weight_hh_lK}, both biases), and an output layer ({@code
+ * decoder}); the causal-LM objective, forward and backward through time over a block, with the
+ * state carried from one block to the next (truncated BPTT: the carried state is an input, not
+ * differentiated through).
+ */
+public final class LstmLanguageModel {
+
+  /** The sizes of an LSTM language model. */
+  public record Config(int vocab, int embedding, int hidden, int layers) {
+    public Config {
+      if (vocab <= 0 || embedding <= 0 || hidden <= 0 || layers <= 0) {
+        throw new IllegalArgumentException("LSTM sizes must be positive: " + vocab + ", " + embedding + ", " + hidden + ", " + layers);
+      }
+    }
+  }
+
+  /** The rows of an LSTM LM's parameters: the LSTM weights held transposed ({@code [in][4H]}). */
+  public static EncoderParameters parameters(ParameterLayout layout) {
+    return new EncoderParameters(layout, slot -> slot.name().startsWith("lstm.weight"));
+  }
+
+  /** The recurrent state of {@code batch} sequences, carried from block to block. */
+  public static final class State {
+    final float[][][] h;
+    final float[][][] c;
+
+    public State(Config config, int batch) {
+      h = new float[config.layers()][batch][config.hidden()];
+      c = new float[config.layers()][batch][config.hidden()];
+    }
+
+    public void reset() {
+      for (int l = 0; l < h.length; l++) {
+        for (int b = 0; b < h[l].length; b++) {
+          Arrays.fill(h[l][b], 0);
+          Arrays.fill(c[l][b], 0);
+        }
+      }
+    }
+  }
+
+  private final Config config;
+  private final EncoderKernels kernels;
+  private final float[][] embedding;
+  private final float[][][] inputWeights;
+  private final float[][][] recurrentWeights;
+  private final float[][] inputBias;
+  private final float[][] recurrentBias;
+  private final float[][] decoder;
+  private final float[] decoderBias;
+  private final EncoderParameters parameters;
+
+  public LstmLanguageModel(Config config, EncoderKernels kernels, EncoderParameters parameters) {
+    this.config = config;
+    this.kernels = kernels;
+    this.parameters = parameters;
+    Tensors t = new Tensors(parameters, config.layers());
+    embedding = t.embedding;
+    inputWeights = t.inputWeights;
+    recurrentWeights = t.recurrentWeights;
+    inputBias = t.inputBias;
+    recurrentBias = t.recurrentBias;
+    decoder = t.decoder;
+    decoderBias = t.decoderBias;
+  }
+
+  private static final class Tensors {
+    final float[][] embedding, decoder, inputBias, recurrentBias;
+    final float[][][] inputWeights, recurrentWeights;
+    final float[] decoderBias;
+
+    Tensors(EncoderParameters p, int layers) {
+      embedding = p.matrix("embedding.weight");
+      decoder = p.matrix("decoder.weight");
+      decoderBias = p.vector("decoder.bias");
+      inputWeights = new float[layers][][];
+      recurrentWeights = new float[layers][][];
+      inputBias = new float[layers][];
+      recurrentBias = new float[layers][];
+      for (int l = 0; l < layers; l++) {
+        inputWeights[l] = p.matrix("lstm.weight_ih_l" + l);
+        recurrentWeights[l] = p.matrix("lstm.weight_hh_l" + l);
+        inputBias[l] = p.vector("lstm.bias_ih_l" + l);
+        recurrentBias[l] = p.vector("lstm.bias_hh_l" + l);
+      }
+    }
+  }
+
+  public Config config() {
+    return config;
+  }
+
+  public EncoderParameters parameters() {
+    return parameters;
+  }
+
+  /**
+   * One block of {@code length} tokens for each of {@code batch} sequences (row {@code b·length +
+   * t}): position {@code t} predicts token {@code t + 1}; the state goes in as {@code state} and
+   * comes out as the block's final state. With {@code gradients} non-null, the backward through
+   * time adds into them. Returns the mean loss.
+   */
+  public float run(int[] ids, int batch, int length, State state, EncoderParameters gradients) {
+    int layers = config.layers();
+    int hdim = config.hidden();
+    int g4 = 4 * hdim;
+    // saved activations, time-major: [t][b][…]
+    float[][][][] inputs = new float[layers][length][][];
+    float[][][][] gates = new float[layers][length][batch][g4];
+    float[][][][] cells = new float[layers][length + 1][batch][];
+    float[][][][] hiddens = new float[layers][length + 1][batch][];
+    float[][][] embedded = new float[length][batch][];
+    for (int t = 0; t < length; t++) {
+      for (int b = 0; b < batch; b++) {
+        int id = ids[b * length + t];
+        if (id < 0 || id >= config.vocab()) {
+          throw new IllegalArgumentException("token id " + id + " is outside the vocabulary 0.." + (config.vocab() - 1));
+        }
+        embedded[t][b] = embedding[id];
+      }
+    }
+    for (int l = 0; l < layers; l++) {
+      for (int b = 0; b < batch; b++) {
+        cells[l][0][b] = state.c[l][b].clone();
+        hiddens[l][0][b] = state.h[l][b].clone();
+      }
+      int in = l == 0 ? config.embedding() : hdim;
+      for (int t = 0; t < length; t++) {
+        inputs[l][t] = l == 0 ? embedded[t] : hiddens[l - 1][t + 1];
+        float[][] z = gates[l][t];
+        // z = x · W_ihᵀ + b_ih + h · W_hhᵀ + b_hh    [batch, 4H]
+        kernels.linear(inputs[l][t], inputWeights[l], in, inputBias[l], z, false, 0, batch);
+        kernels.linear(hiddens[l][t], recurrentWeights[l], hdim, recurrentBias[l], z, true, 0, batch);
+        for (int b = 0; b < batch; b++) {
+          float[] zb = z[b];
+          float[] cPrev = cells[l][t][b];
+          float[] cNext = new float[hdim];
+          float[] hNext = new float[hdim];
+          for (int k = 0; k < g4; k++) {
+            zb[k] = k >= 2 * hdim && k < 3 * hdim ? (float) Math.tanh(zb[k]) : sigmoid(zb[k]);
+          }
+          for (int j = 0; j < hdim; j++) {
+            float c = zb[hdim + j] * cPrev[j] + zb[j] * zb[2 * hdim + j];
+            cNext[j] = c;
+            hNext[j] = zb[3 * hdim + j] * (float) Math.tanh(c);
+          }
+          cells[l][t + 1][b] = cNext;
+          hiddens[l][t + 1][b] = hNext;
+        }
+      }
+      for (int b = 0; b < batch; b++) {
+        state.c[l][b] = cells[l][length][b].clone();
+        state.h[l][b] = hiddens[l][length][b].clone();
+      }
+    }
+    // logits and loss, position t predicting t + 1
+    int rows = batch * length;
+    float[][] top = new float[rows][];
+    int[] targets = new int[rows];
+    for (int b = 0; b < batch; b++) {
+      for (int t = 0; t < length; t++) {
+        top[b * length + t] = hiddens[layers - 1][t + 1][b];
+        targets[b * length + t] = t == length - 1 ? -100 : ids[b * length + t + 1];
+      }
+    }
+    float[][] logits = new float[rows][config.vocab()];
+    kernels.dotRows(top, rows, decoder, decoderBias, logits, false, 0, config.vocab());
+    float loss = RowOps.crossEntropy(logits, targets, rows, config.vocab(), gradients == null ? null : logits);
+    if (gradients == null) {
+      return loss;
+    }
+    backward(ids, batch, length, inputs, gates, cells, hiddens, top, logits, new Tensors(gradients, layers));
+    return loss;
+  }
+
+  private void backward(int[] ids, int batch, int length, float[][][][] inputs, float[][][][] gates, float[][][][] cells,
+      float[][][][] hiddens, float[][] top, float[][] dLogits, Tensors g) {
+    int layers = config.layers();
+    int hdim = config.hidden();
+    int g4 = 4 * hdim;
+    int rows = batch * length;
+    // decoder: d(top) = dLogits · W; dW += dLogitsᵀ · top
+    float[][] dTop = new float[rows][hdim];
+    kernels.linear(dLogits, decoder, config.vocab(), null, dTop, false, 0, rows);
+    kernels.outerAccumulate(dLogits, top, rows, g.decoder, 0, config.vocab());
+    RowOps.addRows(dLogits, rows, g.decoderBias);
+    // d(output of layer l at t), time-major
+    float[][][] dOut = new float[length][batch][];
+    for (int b = 0; b < batch; b++) {
+      for (int t = 0; t < length; t++) {
+        dOut[t][b] = dTop[b * length + t];
+      }
+    }
+    for (int l = layers - 1; l >= 0; l--) {
+      int in = l == 0 ? config.embedding() : hdim;
+      float[][][] dIn = new float[length][batch][in];
+      float[][] dhNext = new float[batch][hdim];
+      float[][] dcNext = new float[batch][hdim];
+      float[][] dz = new float[batch][g4];
+      for (int t = length - 1; t >= 0; t--) {
+        for (int b = 0; b < batch; b++) {
+          float[] z = gates[l][t][b];
+          float[] cPrev = cells[l][t][b];
+          float[] c = cells[l][t + 1][b];
+          for (int j = 0; j < hdim; j++) {
+            float dh = dOut[t][b][j] + dhNext[b][j];
+            float tc = (float) Math.tanh(c[j]);
+            float gi = z[j];
+            float gf = z[hdim + j];
+            float gg = z[2 * hdim + j];
+            float go = z[3 * hdim + j];
+            float dc = dcNext[b][j] + dh * go * (1 - tc * tc);
+            dz[b][j] = dc * gg * gi * (1 - gi);
+            dz[b][hdim + j] = dc * cPrev[j] * gf * (1 - gf);
+            dz[b][2 * hdim + j] = dc * gi * (1 - gg * gg);
+            dz[b][3 * hdim + j] = dh * tc * go * (1 - go);
+            dcNext[b][j] = dc * gf;
+          }
+        }
+        // weights and biases; d(input) and d(h_{t−1})
+        kernels.outerAccumulate(inputs[l][t], dz, batch, g.inputWeights[l], 0, in);
+        kernels.outerAccumulate(hiddens[l][t], dz, batch, g.recurrentWeights[l], 0, hdim);
+        RowOps.addRows(dz, batch, g.inputBias[l]);
+        RowOps.addRows(dz, batch, g.recurrentBias[l]);
+        kernels.dotRows(dz, batch, inputWeights[l], null, dIn[t], false, 0, in);
+        kernels.dotRows(dz, batch, recurrentWeights[l], null, dhNext, false, 0, hdim);
+      }
+      dOut = dIn;
+    }
+    for (int t = 0; t < length; t++) {
+      for (int b = 0; b < batch; b++) {
+        float[] row = g.embedding[ids[b * length + t]];
+        float[] d = dOut[t][b];
+        for (int i = 0; i < row.length; i++) {
+          row[i] += d[i];
+        }
+      }
+    }
+  }
+
+  private static float sigmoid(float x) {
+    return (float) (1 / (1 + Math.exp(-x)));
+  }
+
+  /** This model as the decoding algorithms' step: the state after the prompt, one token at a time. */
+  public dev.nlpm.runtime.decode.LanguageModelStep step() {
+    LstmLanguageModel model = this;
+    return new dev.nlpm.runtime.decode.LanguageModelStep() {
+      @Override
+      public int vocabularySize() {
+        return config.vocab();
+      }
+
+      @Override
+      public Decoding start(int[] prompt) {
+        if (prompt.length == 0) {
+          throw new IllegalArgumentException("the prompt must hold at least one token");
+        }
+        Decoding state = new Decoding(model, new State(config, 1), new float[config.vocab()]);
+        for (int token : prompt) {
+          state.advance(token);
+        }
+        return state;
+      }
+    };
+  }
+
+  /** One sequence's recurrent state and its next-token logits, advanced one token at a time. */
+  private static final class Decoding implements dev.nlpm.runtime.decode.LanguageModelStep.State {
+    private final LstmLanguageModel model;
+    private final State state;
+    private final float[] logits;
+
+    Decoding(LstmLanguageModel model, State state, float[] logits) {
+      this.model = model;
+      this.state = state;
+      this.logits = logits;
+    }
+
+    @Override
+    public float[] logits() {
+      return logits;
+    }
+
+    @Override
+    public Decoding advance(int token) {
+      model.next(token, state, logits);
+      return this;
+    }
+
+    @Override
+    public Decoding fork() {
+      State copy = new State(model.config, 1);
+      for (int l = 0; l < copy.h.length; l++) {
+        copy.h[l][0] = state.h[l][0].clone();
+        copy.c[l][0] = state.c[l][0].clone();
+      }
+      return new Decoding(model, copy, logits.clone());
+    }
+  }
+
+  /** Feeds one token to a single sequence's state and writes the next token's logits. */
+  void next(int token, State state, float[] logits) {
+    if (token < 0 || token >= config.vocab()) {
+      throw new IllegalArgumentException("token id " + token + " is outside the vocabulary 0.." + (config.vocab() - 1));
+    }
+    int hdim = config.hidden();
+    float[] x = embedding[token];
+    float[][] z = new float[1][4 * hdim];
+    for (int l = 0; l < config.layers(); l++) {
+      int in = l == 0 ? config.embedding() : hdim;
+      kernels.linear(new float[][] {x}, inputWeights[l], in, inputBias[l], z, false, 0, 1);
+      kernels.linear(new float[][] {state.h[l][0]}, recurrentWeights[l], hdim, recurrentBias[l], z, true, 0, 1);
+      float[] c = state.c[l][0];
+      float[] h = new float[hdim];
+      for (int j = 0; j < hdim; j++) {
+        float gi = sigmoid(z[0][j]);
+        float gf = sigmoid(z[0][hdim + j]);
+        float gg = (float) Math.tanh(z[0][2 * hdim + j]);
+        float go = sigmoid(z[0][3 * hdim + j]);
+        c[j] = gf * c[j] + gi * gg;
+        h[j] = go * (float) Math.tanh(c[j]);
+      }
+      state.h[l][0] = h;
+      x = h;
+    }
+    kernels.dotRows(new float[][] {x}, 1, decoder, decoderBias, new float[][] {logits}, false, 0, config.vocab());
+  }
+}
