@@ -164,7 +164,7 @@ final class DecoderRun {
         for (int b = 0; b < batch; b++) {
           System.arraycopy(train, random.nextInt(train.length - length + 1), block, b * length, length);
         }
-        float loss = decoder.train(block, null, batch, length, ws, gradients);
+        float loss = decoder.train(block, null, batch, length, ws, gradients, dropoutSeed);
         return new EncoderTrainer.PassResult(loss, block.length, 0, 0);
       };
       long first = 1;

@@ -74,7 +74,7 @@ public final class TrainCharGpt {
         for (int b = 0; b < batch; b++) {
           System.arraycopy(train, random.nextInt(train.length - length), block, b * length, length);
         }
-        float loss = decoder.train(block, null, batch, length, ws, gradients);
+        float loss = decoder.train(block, null, batch, length, ws, gradients, seed);
         return new EncoderTrainer.PassResult(loss, block.length, 0, 0);
       };
       long start = System.nanoTime();

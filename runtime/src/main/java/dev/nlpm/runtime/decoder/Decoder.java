@@ -76,7 +76,12 @@ public final class Decoder {
     final float[][] ln1Mean, ln1Rstd, ln2Mean, ln2Rstd;
     final float[][][][] qh, kh, vh, probabilities, contextH;
     final float[][][] dqh, dkh, dvh, dContextH, dProbabilities;
-    final float[][] dInner;
+    final float[][] dInner, dBranch;
+    // dropout's keep factors (0 or 1/(1-p)) and the dropped probabilities; null without dropout
+    final float[][] embeddingKeep;
+    final float[][][] projKeep, mlpKeep;
+    final float[][][][] probabilitiesKeep, dropped;
+    boolean dropping;
     int batch;
     int length;
 
@@ -122,6 +127,13 @@ public final class Decoder {
       dvh = new float[sh][maxLength][d];
       dContextH = new float[sh][maxLength][d];
       dProbabilities = new float[sh][maxLength][maxLength];
+      dBranch = new float[n][h];
+      boolean dropout = c.dropout() > 0;
+      embeddingKeep = dropout ? new float[n][h] : null;
+      projKeep = dropout ? new float[l][n][h] : null;
+      mlpKeep = dropout ? new float[l][n][h] : null;
+      probabilitiesKeep = dropout ? new float[l][sh][maxLength][maxLength] : null;
+      dropped = dropout ? new float[l][sh][maxLength][maxLength] : null;
     }
 
     /** The logits at row {@code b·length + t} of the last pass. */
@@ -168,8 +180,12 @@ public final class Decoder {
   // Training pass
   // ================================================================================================
 
-  /** Logits for every position of {@code batch} sequences of {@code length} tokens, no loss. */
+  /** Logits for every position of {@code batch} sequences of {@code length} tokens, no loss, no dropout. */
   public void forward(int[] ids, int batch, int length, Workspace ws) {
+    forward(ids, batch, length, ws, false, 0);
+  }
+
+  private void forward(int[] ids, int batch, int length, Workspace ws, boolean training, long seed) {
     if (batch > ws.maxBatch || length > ws.maxLength) {
       throw new IllegalArgumentException("batch " + batch + " × " + length + " exceeds the workspace's " + ws.maxBatch + " × " + ws.maxLength);
     }
@@ -178,6 +194,8 @@ public final class Decoder {
     }
     ws.batch = batch;
     ws.length = length;
+    ws.dropping = training && config.dropout() > 0;
+    java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
     int n = batch * length;
     int h = config.hidden();
     for (int r = 0; r < n; r++) {
@@ -191,8 +209,19 @@ public final class Decoder {
         e[i] = token[i] + position[i];
       }
     }
+    if (ws.dropping) {
+      draw(ws.embeddingKeep, n, random);
+      multiply(ws.embedded, ws.embeddingKeep, n);
+    }
     float[][] x = ws.embedded;
     for (int l = 0; l < config.layers(); l++) {
+      if (ws.dropping) {
+        draw(ws.projKeep[l], n, random);
+        draw(ws.mlpKeep[l], n, random);
+        for (int sh = 0; sh < batch * config.heads(); sh++) {
+          draw(ws.probabilitiesKeep[l][sh], length, random);
+        }
+      }
       x = blockForward(l, x, ws);
     }
     float[][] last = x;
@@ -238,7 +267,16 @@ public final class Decoder {
         for (int i = 0; i < t; i++) {
           causalSoftmax(probabilities[i], i, t, scale);
         }
-        kernels.linear(probabilities, vh, t, null, ws.contextH[l][sh], false, 0, t);
+        float[][] used = probabilities;
+        if (ws.dropping) {
+          used = ws.dropped[l][sh];
+          for (int i = 0; i < t; i++) {
+            for (int j = 0; j < t; j++) {
+              used[i][j] = probabilities[i][j] * ws.probabilitiesKeep[l][sh][i][j];
+            }
+          }
+        }
+        kernels.linear(used, vh, t, null, ws.contextH[l][sh], false, 0, t);
         for (int i = 0; i < t; i++) {
           System.arraycopy(ws.contextH[l][sh][i], 0, ws.context[l][s * t + i], offset, d);
         }
@@ -251,8 +289,9 @@ public final class Decoder {
     parallel.forRange(n, 4, (from, to) -> {
       kernels.linear(ws.context[l], p.proj, h, p.projBias, out, false, from, to);
       for (int r = from; r < to; r++) {
+        float[] keep = ws.dropping ? ws.projKeep[l][r] : null;
         for (int i = 0; i < h; i++) {
-          out[r][i] += in[r][i];
+          out[r][i] = (keep == null ? out[r][i] : out[r][i] * keep[i]) + in[r][i];
         }
       }
       RowOps.layerNorm(out, p.ln2Gain, p.ln2Bias, ws.ln2[l], ws.ln2Mean[l], ws.ln2Rstd[l], config.eps(), from, to);
@@ -267,12 +306,46 @@ public final class Decoder {
       // the block's output goes to the embedded buffer's rows (free after the first block read them)
       kernels.linear(ws.activated[l], p.mlpProj, f, p.mlpProjBias, ws.embedded, false, from, to);
       for (int r = from; r < to; r++) {
+        float[] keep = ws.dropping ? ws.mlpKeep[l][r] : null;
         for (int i = 0; i < h; i++) {
-          ws.embedded[r][i] += out[r][i];
+          ws.embedded[r][i] = (keep == null ? ws.embedded[r][i] : ws.embedded[r][i] * keep[i]) + out[r][i];
         }
       }
     });
     return ws.embedded;
+  }
+
+  /** Draws dropout's keep factors for rows {@code [0, n)}: 0 at the rate, else {@code 1/(1 − rate)}. */
+  private void draw(float[][] keep, int n, java.util.SplittableRandom random) {
+    float rate = config.dropout();
+    float scale = 1 / (1 - rate);
+    for (int r = 0; r < n; r++) {
+      float[] row = keep[r];
+      for (int i = 0; i < row.length; i++) {
+        row[i] = random.nextDouble() < rate ? 0 : scale;
+      }
+    }
+  }
+
+  /** The gradient into a residual branch: {@code dx} itself without dropout, else {@code dx · keep} in {@code scratch}. */
+  private static float[][] branch(float[][] dx, float[][] keep, float[][] scratch, int n) {
+    if (keep == null) {
+      return dx;
+    }
+    for (int r = 0; r < n; r++) {
+      for (int i = 0; i < dx[r].length; i++) {
+        scratch[r][i] = dx[r][i] * keep[r][i];
+      }
+    }
+    return scratch;
+  }
+
+  private static void multiply(float[][] x, float[][] factors, int n) {
+    for (int r = 0; r < n; r++) {
+      for (int i = 0; i < x[r].length; i++) {
+        x[r][i] *= factors[r][i];
+      }
+    }
   }
 
   /** Softmax of the scaled scores over keys {@code 0..i}; later keys get probability 0. */
@@ -301,7 +374,12 @@ public final class Decoder {
    * its gradients added into {@code gradients}; returns the mean loss.
    */
   public float train(int[] ids, int[] labels, int batch, int length, Workspace ws, EncoderParameters gradients) {
-    forward(ids, batch, length, ws);
+    return train(ids, labels, batch, length, ws, gradients, 0);
+  }
+
+  /** As {@link #train(int[], int[], int, int, Workspace, EncoderParameters)}, with dropout drawn from {@code dropoutSeed}. */
+  public float train(int[] ids, int[] labels, int batch, int length, Workspace ws, EncoderParameters gradients, long dropoutSeed) {
+    forward(ids, batch, length, ws, true, dropoutSeed);
     int n = batch * length;
     int[] targets = new int[n];
     int[] source = labels == null ? ids : labels;
@@ -345,7 +423,10 @@ public final class Decoder {
     for (int l = config.layers() - 1; l >= 0; l--) {
       blockBackward(l, ws, g);
     }
-    // embeddings
+    // embeddings (through their dropout)
+    if (ws.dropping) {
+      multiply(ws.dx, ws.embeddingKeep, n);
+    }
     for (int r = 0; r < n; r++) {
       float[] dr = ws.dx[r];
       float[] token = g.wte[ids[r]];
@@ -370,11 +451,12 @@ public final class Decoder {
     int d = config.headSize();
     float[][] dx = ws.dx;
     FeedForwardActivation activation = config.activation();
-    // x2 = x1 + mlp: d(activated) = dx · mlpProjᵀ; through the activation; d(ln2) = dInner · fcᵀ
-    parallel.forRange(f, 8, (from, to) -> kernels.outerAccumulate(ws.activated[l], dx, n, g.mlpProj, from, to));
-    RowOps.addRows(dx, n, g.mlpProjBias);
+    // x2 = x1 + dropout(mlp): d(mlp) = dx (· keep); d(activated) = d(mlp) · mlpProjᵀ; through the activation; d(ln2) = dInner · fcᵀ
+    float[][] dMlp = branch(dx, ws.dropping ? ws.mlpKeep[l] : null, ws.dBranch, n);
+    parallel.forRange(f, 8, (from, to) -> kernels.outerAccumulate(ws.activated[l], dMlp, n, g.mlpProj, from, to));
+    RowOps.addRows(dMlp, n, g.mlpProjBias);
     parallel.forRange(n, 4, (from, to) -> {
-      kernels.dotRows(RowOps.rowsFrom(dx, from), to - from, p.mlpProj, null, RowOps.rowsFrom(ws.dInner, from), false, 0, f);
+      kernels.dotRows(RowOps.rowsFrom(dMlp, from), to - from, p.mlpProj, null, RowOps.rowsFrom(ws.dInner, from), false, 0, f);
       for (int r = from; r < to; r++) {
         float[] di = ws.dInner[r];
         float[] in = ws.inner[l][r];
@@ -389,10 +471,11 @@ public final class Decoder {
     parallel.forRange(h, 8, (from, to) -> kernels.outerAccumulate(ws.ln2[l], ws.dInner, n, g.fc, from, to));
     RowOps.addRows(ws.dInner, n, g.fcBias);
     RowOps.normParameterGradients(ws.dLn, ws.x1[l], ws.ln2Mean[l], ws.ln2Rstd[l], g.ln2Gain, g.ln2Bias, 0, n);
-    // x1 = x + context · c_proj + b: d(context) = dx · c_projᵀ
-    parallel.forRange(h, 8, (from, to) -> kernels.outerAccumulate(ws.context[l], dx, n, g.proj, from, to));
-    RowOps.addRows(dx, n, g.projBias);
-    parallel.forRange(n, 4, (from, to) -> kernels.dotRows(RowOps.rowsFrom(dx, from), to - from, p.proj, null, RowOps.rowsFrom(ws.dctx, from), false, 0, h));
+    // x1 = x + dropout(context · c_proj + b): d(proj) = dx (· keep); d(context) = d(proj) · c_projᵀ
+    float[][] dProj = branch(dx, ws.dropping ? ws.projKeep[l] : null, ws.dBranch, n);
+    parallel.forRange(h, 8, (from, to) -> kernels.outerAccumulate(ws.context[l], dProj, n, g.proj, from, to));
+    RowOps.addRows(dProj, n, g.projBias);
+    parallel.forRange(n, 4, (from, to) -> kernels.dotRows(RowOps.rowsFrom(dProj, from), to - from, p.proj, null, RowOps.rowsFrom(ws.dctx, from), false, 0, h));
     // causal attention per (sequence, head)
     float scale = (float) (1 / Math.sqrt(d));
     parallel.forRange(b * heads, 1, (from, to) -> {
@@ -412,10 +495,16 @@ public final class Decoder {
           Arrays.fill(dkh[j], 0);
         }
         kernels.dotRows(dContextH, t, ws.vh[l][sh], null, dp, false, 0, t);
-        kernels.outerAccumulate(probabilities, dContextH, t, dvh, 0, t);
+        kernels.outerAccumulate(ws.dropping ? ws.dropped[l][sh] : probabilities, dContextH, t, dvh, 0, t);
         for (int i = 0; i < t; i++) {
           float[] pi = probabilities[i];
           float[] di = dp[i];
+          if (ws.dropping) {
+            float[] keep = ws.probabilitiesKeep[l][sh][i];
+            for (int j = 0; j <= i; j++) {
+              di[j] *= keep[j];
+            }
+          }
           float dot = 0;
           for (int j = 0; j <= i; j++) {
             dot += pi[j] * di[j];

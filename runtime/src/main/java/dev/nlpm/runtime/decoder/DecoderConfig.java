@@ -3,9 +3,21 @@ package dev.nlpm.runtime.decoder;
 import dev.nlpm.runtime.encoder.FeedForwardActivation;
 import java.util.Objects;
 
-/** The sizes of a GPT-2-style decoder: pre-LayerNorm blocks, causal attention, learned positions, output tied to the token embeddings. */
+/**
+ * The sizes of a GPT-2-style decoder: pre-LayerNorm blocks, causal attention, learned positions,
+ * output tied to the token embeddings.
+ *
+ * @param dropout GPT-2's one rate for the embeddings, the attention probabilities and both
+ *     residual branches (training only)
+ */
 public record DecoderConfig(int vocab, int hidden, int layers, int heads, int intermediate, int maxPositions, double eps,
-    FeedForwardActivation activation) {
+    FeedForwardActivation activation, float dropout) {
+
+  /** A decoder without dropout. */
+  public DecoderConfig(int vocab, int hidden, int layers, int heads, int intermediate, int maxPositions, double eps,
+      FeedForwardActivation activation) {
+    this(vocab, hidden, layers, heads, intermediate, maxPositions, eps, activation, 0f);
+  }
 
   public DecoderConfig {
     if (vocab <= 0 || hidden <= 0 || layers <= 0 || heads <= 0 || intermediate <= 0 || maxPositions <= 0) {
@@ -16,6 +28,9 @@ public record DecoderConfig(int vocab, int hidden, int layers, int heads, int in
       throw new IllegalArgumentException("hidden " + hidden + " is not a multiple of heads " + heads);
     }
     Objects.requireNonNull(activation, "activation");
+    if (!(dropout >= 0 && dropout < 1)) {
+      throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+    }
   }
 
   public int headSize() {

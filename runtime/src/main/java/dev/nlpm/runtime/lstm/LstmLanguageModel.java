@@ -267,7 +267,7 @@ public final class LstmLanguageModel {
         if (prompt.length == 0) {
           throw new IllegalArgumentException("the prompt must hold at least one token");
         }
-        Decoding state = new Decoding(model, new State(config, 1), new float[config.vocab()]);
+        Decoding state = new Decoding(model, new LstmLanguageModel.State(config, 1), new float[config.vocab()]);
         for (int token : prompt) {
           state.advance(token);
         }
@@ -279,10 +279,10 @@ public final class LstmLanguageModel {
   /** One sequence's recurrent state and its next-token logits, advanced one token at a time. */
   private static final class Decoding implements dev.nlpm.runtime.decode.LanguageModelStep.State {
     private final LstmLanguageModel model;
-    private final State state;
+    private final LstmLanguageModel.State state;
     private final float[] logits;
 
-    Decoding(LstmLanguageModel model, State state, float[] logits) {
+    Decoding(LstmLanguageModel model, LstmLanguageModel.State state, float[] logits) {
       this.model = model;
       this.state = state;
       this.logits = logits;
@@ -301,7 +301,7 @@ public final class LstmLanguageModel {
 
     @Override
     public Decoding fork() {
-      State copy = new State(model.config, 1);
+      LstmLanguageModel.State copy = new LstmLanguageModel.State(model.config, 1);
       for (int l = 0; l < copy.h.length; l++) {
         copy.h[l][0] = state.h[l][0].clone();
         copy.c[l][0] = state.c[l][0].clone();

@@ -115,4 +115,47 @@ class DecoderTest {
       }
     }
   }
+
+  /** With dropout and a fixed seed the loss is a function of the parameters: central differences check backward. */
+  @Test
+  void gradientsWithDropoutMatchCentralDifferences() {
+    DecoderConfig config = new DecoderConfig(29, 16, 2, 2, 40, 12, 1e-5, FeedForwardActivation.GELU_TANH, 0.2f);
+    EncoderParameters parameters = random(config, 4);
+    try (Parallel parallel = new Parallel(1)) {
+      Decoder decoder = new Decoder(config, EncoderKernels.plain(), parameters, parallel);
+      Decoder.Workspace ws = decoder.workspace(B, T);
+      EncoderParameters gradients = parameters.zerosLike();
+      float withDropout = decoder.train(IDS, null, B, T, ws, gradients, 7);
+      float[] analytic = gradients.toFlat();
+      float[] flat = parameters.toFlat();
+      Random pick = new Random(1);
+      for (var slot : parameters.layout().slots()) {
+        if (slot.tiedTo().isPresent()) {
+          continue;
+        }
+        for (int sample = 0; sample < 3; sample++) {
+          int index = slot.offset() + pick.nextInt(slot.elements());
+          if (slot.name().equals("wte.weight")) {
+            index = slot.offset() + IDS[sample] * config.hidden() + pick.nextInt(config.hidden());
+          }
+          float original = flat[index];
+          flat[index] = original + 1e-2f;
+          parameters.importFrom(flat);
+          double plus = decoder.train(IDS, null, B, T, ws, parameters.zerosLike(), 7);
+          flat[index] = original - 1e-2f;
+          parameters.importFrom(flat);
+          double minus = decoder.train(IDS, null, B, T, ws, parameters.zerosLike(), 7);
+          flat[index] = original;
+          parameters.importFrom(flat);
+          double numeric = (plus - minus) / 2e-2;
+          int at = index;
+          assertTrue(Math.abs(numeric - analytic[index]) <= 5e-4 + 2e-2 * Math.abs(numeric),
+              () -> slot.name() + " element " + (at - slot.offset()) + ": central difference " + numeric + ", backward " + analytic[at]);
+        }
+      }
+      // dropout changes the loss; without training it is off
+      decoder.forward(IDS, B, T, ws);
+      assertTrue(withDropout != decoder.loss(IDS, B, T, ws));
+    }
+  }
 }
