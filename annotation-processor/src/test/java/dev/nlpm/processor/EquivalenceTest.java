@@ -72,11 +72,11 @@ class EquivalenceTest {
     com.google.testing.compile.Compilation javac =
         javac().withOptions("-Xlint:all,-processing", "-Werror").withProcessors(new NlpmProcessor()).compile(interfaces);
     assertThat(javac).succeededWithoutWarnings();
-    // A Layout for each of the 17 models, Kernels and a Model facade for each of the 3 word2vec ones,
+    // A Layout for each of the 18 models, Kernels and a Model facade for each of the 3 word2vec ones,
     // Kernels for each of the 6 BERT-style encoders (BERT base, tiny and mini, RoBERTa, SpanBERT,
     // DistilBERT) and a Model facade for the 3 the runtime encoder runs (BERT base, tiny and mini),
-    // and Kernels and a Model facade for GPT-2 small, the one GPT-style decoder.
-    assertEquals(17 + 2 * 3 + 6 + 3 + 2, fromNlpm.files().size());
+    // and Kernels and a Model facade for each of the 2 GPT-style decoders (GPT-2 small, GptMini).
+    assertEquals(18 + 2 * 3 + 6 + 3 + 2 * 2, fromNlpm.files().size());
     for (GeneratedFile expected : fromNlpm.files()) {
       JavaFileObject generated =
           javac.generatedFile(StandardLocation.SOURCE_OUTPUT, expected.qualifiedName().replace('.', '/') + ".java").orElseThrow();

@@ -28,11 +28,11 @@ class StandardModelsBindTest {
   @Test
   void everyStandardModelBindsAndValidatesCleanly() {
     ALL.assertClean();
-    assertEquals(17, ALL.bound().targets().size());
+    assertEquals(18, ALL.bound().targets().size());
     assertEquals(
         java.util.Set.of(
             "BertBase", "BertTiny", "BertMini", "RobertaBase", "AlbertBase", "SpanBertBase", "DistilBertBase", "LinformerBase",
-            "Gpt2Small", "TransformerXlBase", "CharLstm", "SkipGram", "Cbow", "SkipGramHs", "RnnSearch",
+            "Gpt2Small", "GptMini", "TransformerXlBase", "CharLstm", "SkipGram", "Cbow", "SkipGramHs", "RnnSearch",
             "TransformerBase", "MaskPredictNat"),
         java.util.Set.copyOf(ALL.bound().targets().stream().map(ModelSpec::name).toList()));
     assertEquals(java.util.Set.of(), ALL.invalid());

@@ -1,0 +1,143 @@
+package dev.nlpm.benchmarks;
+
+import dev.nlpm.models.GptMiniModel;
+import dev.nlpm.runtime.decoder.Decoder;
+import dev.nlpm.runtime.decoder.KeyValueCache;
+import dev.nlpm.runtime.encoder.EncoderOptimizer;
+import dev.nlpm.runtime.encoder.EncoderParameters;
+import dev.nlpm.runtime.encoder.Parallel;
+import dev.nlpm.runtime.optim.AdamWSettings;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * nlpm's side of {@code benchmarks/gpt/side_by_side.sh}: the runtime decoder ({@link Decoder}) of
+ * the generated {@code GptMiniModel} (GPT-2's structure and vocabulary, 4 layers of 256, 4 heads,
+ * 1024 inner), parameters from {@code initialize(1)}, its work split by a {@link Parallel} of
+ * THREADS threads, for the cases of {@code torch_gpt.py}:
+ *
+ * <ul>
+ *   <li>{@code generate}: batch 1, a fresh {@link KeyValueCache} of 144 positions, the 16-token
+ *       prompt fed one token at a time, then 128 greedy tokens (argmax of the logits); one call is
+ *       the whole generation (prompt included);
+ *   <li>{@code train-step}: batch 8 × 128, causal-LM loss ({@link Decoder#train} into zeroed
+ *       gradients), then an AdamW step (lr 1e-4, weight decay 0.01).
+ * </ul>
+ *
+ * Timing rules as NlpmBertLatency's: warm up (5 runs or 2 s, at least 2), then repeat until at
+ * least 20 runs and 3 s, or 5 runs and 10 s; prints the median as TSV: impl, model, threads, case,
+ * median_ms, reps, cpu_per_wall.
+ *
+ * <pre>
+ * NlpmGptLatency THREADS
+ * </pre>
+ */
+public final class NlpmGptLatency {
+
+  static final String MODEL = "gpt-mini";
+  static final int PROMPT = 16;
+  static final int NEW_TOKENS = 128;
+  static final int SEQ = 128;
+  static final int TRAIN_BATCH = 8;
+
+  private NlpmGptLatency() {}
+
+  public static void main(String[] args) {
+    int threads = Integer.parseInt(args[0]);
+    String impl = "nlpm";
+    int vocab = GptMiniModel.CONFIG.vocab();
+    try (Parallel parallel = new Parallel(threads)) {
+      EncoderParameters parameters = GptMiniModel.initialize(1);
+      Decoder decoder = GptMiniModel.decoder(parameters, parallel);
+      Random random = new Random(1);
+      int[] prompt = new int[PROMPT];
+      for (int i = 0; i < PROMPT; i++) {
+        prompt[i] = random.nextInt(vocab);
+      }
+      long[] sink = {0};
+      List<String> lines = new ArrayList<>();
+      lines.add(line(impl, threads, "generate", time(() -> {
+        KeyValueCache cache = decoder.cache(PROMPT + NEW_TOKENS);
+        for (int token : prompt) {
+          cache.advance(token);
+        }
+        for (int i = 0; i < NEW_TOKENS; i++) {
+          int next = argmax(cache.logits());
+          sink[0] += next;
+          if (i < NEW_TOKENS - 1) {
+            cache.advance(next);
+          }
+        }
+      })));
+
+      int[] ids = new int[TRAIN_BATCH * SEQ];
+      for (int i = 0; i < ids.length; i++) {
+        ids[i] = random.nextInt(vocab);
+      }
+      Decoder.Workspace ws = decoder.workspace(TRAIN_BATCH, SEQ);
+      EncoderParameters gradients = Decoder.parameters(parameters.layout());
+      EncoderOptimizer optimizer = new EncoderOptimizer(parameters, AdamWSettings.withWeightDecay(0.01));
+      float[] loss = {0f};
+      lines.add(line(impl, threads, "train-step", time(() -> {
+        gradients.zero();
+        loss[0] += decoder.train(ids, null, TRAIN_BATCH, SEQ, ws, gradients);
+        optimizer.step(parameters, gradients, 1e-4);
+      })));
+      if (Float.isNaN(loss[0])) {
+        System.err.println("warning: NaN loss");
+      }
+      lines.forEach(System.out::println);
+      System.out.flush();
+    }
+  }
+
+  static int argmax(float[] row) {
+    int best = 0;
+    for (int i = 1; i < row.length; i++) {
+      if (row[i] > row[best]) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  private static String line(String impl, int threads, String kase, double[] r) {
+    return String.format(
+        Locale.ROOT, "%s\t%s\t%d\t%s\t%.3f\t%d\t%.2f", impl, MODEL, threads, kase, r[0], (int) r[1], r[2]);
+  }
+
+  /** {median ms, repetitions, process CPU time over wall time while timing}. */
+  private static double[] time(Runnable step) {
+    long start = System.nanoTime();
+    for (int warm = 0; warm < 2 || (warm < 5 && System.nanoTime() - start < 2_000_000_000L); warm++) {
+      step.run();
+    }
+    List<Long> times = new ArrayList<>();
+    start = System.nanoTime();
+    long cpu = cpuNanos();
+    long elapsed;
+    while (true) {
+      long t0 = System.nanoTime();
+      step.run();
+      times.add(System.nanoTime() - t0);
+      elapsed = System.nanoTime() - start;
+      if ((times.size() >= 20 && elapsed >= 3_000_000_000L)
+          || (times.size() >= 5 && elapsed >= 10_000_000_000L)) {
+        break;
+      }
+    }
+    double load = (double) (cpuNanos() - cpu) / elapsed;
+    long[] sorted = times.stream().mapToLong(Long::longValue).sorted().toArray();
+    int n = sorted.length;
+    double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
+    return new double[] {median / 1e6, n, load};
+  }
+
+  private static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+}
