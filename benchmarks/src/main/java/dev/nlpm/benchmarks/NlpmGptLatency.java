@@ -51,7 +51,10 @@ public final class NlpmGptLatency {
     int vocab = GptMiniModel.CONFIG.vocab();
     try (Parallel parallel = new Parallel(threads)) {
       EncoderParameters parameters = GptMiniModel.initialize(1);
-      Decoder decoder = GptMiniModel.decoder(parameters, parallel);
+      // dropout off, as in torch_gpt.py
+      dev.nlpm.runtime.decoder.DecoderConfig c = GptMiniModel.CONFIG;
+      Decoder decoder = new Decoder(new dev.nlpm.runtime.decoder.DecoderConfig(c.vocab(), c.hidden(), c.layers(), c.heads(), c.intermediate(),
+          c.maxPositions(), c.eps(), c.activation()), GptMiniModel.kernels(), parameters, parallel);
       Random random = new Random(1);
       int[] prompt = new int[PROMPT];
       for (int i = 0; i < PROMPT; i++) {
