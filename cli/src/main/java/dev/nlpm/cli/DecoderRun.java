@@ -405,8 +405,8 @@ final class DecoderRun {
     long checkpointEvery = flags.checkpointEvery() != null ? EncoderRun.positive("--checkpoint-every", flags.checkpointEvery())
         : declared.checkpointEvery() > 0 ? declared.checkpointEvery() : EncoderRun.DEFAULT_CHECKPOINT_EVERY;
     return new Settings(spec.name(), kind, steps, flags.batch() != null ? (int) EncoderRun.positive("--batch", flags.batch()) : batch,
-        flags.lr() != null ? flags.lr() : declared.learningRate(), Math.min(declared.warmup(), steps), declared.clip(),
-        declared.weightDecay(), flags.seed() != null ? flags.seed() : declared.seed(), checkpointEvery,
+        flags.lr() != null ? flags.lr() : declared.learningRate(), flags.warmup(declared.warmup(), steps), flags.clip(declared.clip()),
+        flags.weightDecay(declared.weightDecay()), flags.seed() != null ? flags.seed() : declared.seed(), checkpointEvery,
         flags.threads() != null ? (int) EncoderRun.positive("--threads", flags.threads()) : threads);
   }
 
@@ -426,6 +426,7 @@ final class DecoderRun {
     EncoderRun.refuse("--steps", flags.steps(), s.steps());
     EncoderRun.refuse("--batch", flags.batch(), s.batch());
     EncoderRun.refuse("--lr", flags.lr(), s.learningRate());
+    flags.refuseChanges(s.warmup(), s.weightDecay(), s.clip());
     EncoderRun.refuse("--seed", flags.seed(), s.seed());
     return new Settings(s.model(), s.tokenizer(), s.steps(), s.batch(), s.learningRate(), s.warmup(), s.clip(), s.weightDecay(), s.seed(),
         flags.checkpointEvery() != null ? EncoderRun.positive("--checkpoint-every", flags.checkpointEvery()) : s.checkpointEvery(),

@@ -69,7 +69,38 @@ final class EncoderRun {
   private EncoderRun() {}
 
   /** The flags; a null one keeps the declaration's (or, resuming, the run's) setting. */
-  record Overrides(Long steps, Integer batch, Double lr, Integer threads, Long seed, Long checkpointEvery, Path vocab) {}
+  record Overrides(Long steps, Integer batch, Double lr, Long warmup, Double weightDecay, Double clip, Integer threads, Long seed,
+      Long checkpointEvery, Path vocab) {
+
+    /** The declared warmup, or the flag's, never past the last step. */
+    long warmup(long declared, long steps) {
+      if (warmup != null && warmup < 0) {
+        throw new UserError("--warmup must be at least 0, got " + warmup);
+      }
+      return Math.min(warmup != null ? warmup : declared, steps);
+    }
+
+    double weightDecay(double declared) {
+      if (weightDecay != null && !(weightDecay >= 0)) {
+        throw new UserError("--weight-decay must be at least 0, got " + weightDecay);
+      }
+      return weightDecay != null ? weightDecay : declared;
+    }
+
+    double clip(double declared) {
+      if (clip != null && !(clip >= 0)) {
+        throw new UserError("--clip must be at least 0 (0: no clipping), got " + clip);
+      }
+      return clip != null ? clip : declared;
+    }
+
+    /** On --resume: refuses the settings that would make it another run. */
+    void refuseChanges(long warmupWas, double weightDecayWas, double clipWas) {
+      refuse("--warmup", warmup, warmupWas);
+      refuse("--weight-decay", weightDecay, weightDecayWas);
+      refuse("--clip", clip, clipWas);
+    }
+  }
 
   /**
    * What a run left.
@@ -200,8 +231,8 @@ final class EncoderRun {
     long checkpointEvery = flags.checkpointEvery() != null ? positive("--checkpoint-every", flags.checkpointEvery())
         : declared.checkpointEvery() > 0 ? declared.checkpointEvery() : DEFAULT_CHECKPOINT_EVERY;
     return new Settings(spec.name(), steps, flags.batch() != null ? (int) positive("--batch", flags.batch()) : batch,
-        flags.lr() != null ? flags.lr() : declared.learningRate(), Math.min(declared.warmup(), steps), declared.accumulation(),
-        declared.clip(), declared.weightDecay(), flags.seed() != null ? flags.seed() : declared.seed(), checkpointEvery,
+        flags.lr() != null ? flags.lr() : declared.learningRate(), flags.warmup(declared.warmup(), steps), declared.accumulation(),
+        flags.clip(declared.clip()), flags.weightDecay(declared.weightDecay()), flags.seed() != null ? flags.seed() : declared.seed(), checkpointEvery,
         flags.threads() != null ? (int) positive("--threads", flags.threads()) : threads);
   }
 
@@ -227,6 +258,7 @@ final class EncoderRun {
     refuse("--batch", flags.batch(), s.batch());
     refuse("--lr", flags.lr(), s.learningRate());
     refuse("--seed", flags.seed(), s.seed());
+    flags.refuseChanges(s.warmup(), s.weightDecay(), s.clip());
     if (flags.vocab() != null && !Arrays.equals(Files.readAllBytes(flags.vocab()), Files.readAllBytes(output.resolve(VOCABULARY)))) {
       throw new UserError("--resume continues with " + output.resolve(VOCABULARY) + "; drop --vocab " + flags.vocab()
           + ", which differs from it");

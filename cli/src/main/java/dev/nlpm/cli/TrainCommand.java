@@ -94,6 +94,15 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--lr", description = "Override the declared (peak) learning rate.")
   Double lr;
 
+  @Option(names = "--warmup", paramLabel = "STEPS", description = "encoder, decoder: override the declared warmup steps.")
+  Long warmup;
+
+  @Option(names = "--weight-decay", paramLabel = "X", description = "encoder, decoder: override the declared AdamW weight decay.")
+  Double weightDecay;
+
+  @Option(names = "--clip", paramLabel = "NORM", description = "encoder, decoder: override the global gradient-norm clip (0: none).")
+  Double clip;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -120,7 +129,8 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   private int word2vec(Compilation compilation, ModelSpec spec, PrintWriter out, PrintWriter err) throws IOException {
-    notFor(spec, "--steps", steps, "--batch", batch, "--checkpoint-every", checkpointEvery, "--vocab", vocab);
+    notFor(spec, "--steps", steps, "--batch", batch, "--checkpoint-every", checkpointEvery, "--vocab", vocab, "--warmup", warmup,
+        "--weight-decay", weightDecay, "--clip", clip);
     if (resume && (epochs != null || threads != null || seed != null || lr != null)) {
       throw new UserError("--resume continues with the checkpoint's settings; drop --epochs, --threads, --seed and --lr");
     }
@@ -147,7 +157,7 @@ final class TrainCommand implements Callable<Integer> {
     notFor(spec, "--epochs", epochs);
     try (StopRequest stop = StopRequest.onShutdown(err)) {
       EncoderRun.Result result = EncoderRun.train(compilation, spec, data, output, resume,
-          new EncoderRun.Overrides(steps, batch, lr, threads, seed, checkpointEvery, vocab), err, stop);
+          new EncoderRun.Overrides(steps, batch, lr, warmup, weightDecay, clip, threads, seed, checkpointEvery, vocab), err, stop);
       if (stopped(result.stopped(), result.chart(), result.checkpoint(), err)) {
         return EXIT_STOPPED;
       }
@@ -163,7 +173,7 @@ final class TrainCommand implements Callable<Integer> {
     notFor(spec, "--epochs", epochs, "--vocab", vocab);
     try (StopRequest stop = StopRequest.onShutdown(err)) {
       DecoderRun.Result result = DecoderRun.train(compilation, spec, data, output, resume,
-          new EncoderRun.Overrides(steps, batch, lr, threads, seed, checkpointEvery, null), err, stop);
+          new EncoderRun.Overrides(steps, batch, lr, warmup, weightDecay, clip, threads, seed, checkpointEvery, null), err, stop);
       if (stopped(result.stopped(), result.chart(), result.checkpoint(), err)) {
         return EXIT_STOPPED;
       }

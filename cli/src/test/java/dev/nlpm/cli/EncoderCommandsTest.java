@@ -133,6 +133,12 @@ class EncoderCommandsTest {
     assertEquals("nlpm: --resume continues the run with its settings: --steps 6, not 9; drop --steps"
         + " (only --threads and --checkpoint-every may change)\n", changed.err());
 
+    CliRun clipped = CliRun.of("train", declarations.toString(), "-m", "TinyEnc", "--data", text.toString(), "-o", out.toString(),
+        "--resume", "--clip", "0.5");
+    assertEquals(2, clipped.status());
+    assertTrue(clipped.err().startsWith("nlpm: --resume continues the run with its settings: --clip 1.0, not 0.5; drop --clip"),
+        clipped.err());
+
     CliRun resumed = CliRun.of("train", declarations.toString(), "-m", "TinyEnc", "--data", text.toString(), "-o", out.toString(),
         "--resume", "--threads", "2");
     assertEquals(0, resumed.status(), resumed.err());
@@ -243,6 +249,23 @@ class EncoderCommandsTest {
     assertEquals(2, bigBatch.status());
     assertEquals(1, bigBatch.err().lines().filter(l -> l.startsWith("nlpm: ")).count(), bigBatch.err());
     assertTrue(bigBatch.err().contains("too few to train on: batch size 100000 must be between 1 and the"), bigBatch.err());
+  }
+
+  /** Every training default is a flag: warmup, weight decay and clipping reach the run's recorded settings. */
+  @Test
+  void warmupWeightDecayAndClipOverrideTheDeclaration() throws IOException {
+    Path out = dir.resolve("overridden");
+    CliRun run = CliRun.of("train", declarations.toString(), "-m", "TinyEnc", "--data", text.toString(), "-o", out.toString(),
+        "--steps", "2", "--warmup", "1", "--weight-decay", "0.05", "--clip", "0.25");
+    assertEquals(0, run.status(), run.err());
+    com.google.gson.JsonObject settings = com.google.gson.JsonParser.parseString(Files.readString(out.resolve("training.json"))).getAsJsonObject();
+    assertEquals(1, settings.get("warmup").getAsLong());
+    assertEquals(0.05, settings.get("weightDecay").getAsDouble());
+    assertEquals(0.25, settings.get("clip").getAsDouble());
+    CliRun negative = CliRun.of("train", declarations.toString(), "-m", "TinyEnc", "--data", text.toString(), "-o",
+        dir.resolve("negative").toString(), "--clip", "-1");
+    assertEquals(2, negative.status());
+    assertEquals("nlpm: --clip must be at least 0 (0: no clipping), got -1.0\n", negative.err());
   }
 
   @Test
