@@ -11,11 +11,9 @@ import dev.nlpm.runtime.encoder.EncoderParameters;
 import dev.nlpm.runtime.encoder.EncoderWorkspace;
 import dev.nlpm.runtime.encoder.Parallel;
 import dev.nlpm.runtime.optim.AdamWSettings;
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Random;
 
 /**
@@ -84,11 +82,11 @@ public final class NlpmBertLatency {
         }
         float[] sink = new float[1];
         List<String> lines = new ArrayList<>();
-        lines.add(line(impl, name, threads, "encoder", time(() -> {
+        lines.add(LatencyTiming.line(impl, name, threads, "encoder", LatencyTiming.time(() -> {
           encoder.infer(one, inferWs, none);
           sink[0] += inferWs.hidden(SEQ - 1)[0] + inferWs.pooled(0)[0];
         })));
-        lines.add(line(impl, name, threads, "encoder+mlm", time(() -> {
+        lines.add(LatencyTiming.line(impl, name, threads, "encoder+mlm", LatencyTiming.time(() -> {
           encoder.infer(one, inferWs, all);
           sink[0] += inferWs.hidden(SEQ - 1)[0] + inferWs.pooled(0)[0] + inferWs.mlmLogits(SEQ - 1)[0];
         })));
@@ -112,7 +110,7 @@ public final class NlpmBertLatency {
         EncoderParameters gradients = new EncoderParameters(m.parameters().layout());
         EncoderOptimizer optimizer = new EncoderOptimizer(m.parameters(), AdamWSettings.withWeightDecay(0.01));
         long[] seed = {0};
-        lines.add(line(impl, name, threads, "train-step", time(() -> {
+        lines.add(LatencyTiming.line(impl, name, threads, "train-step", LatencyTiming.time(() -> {
           gradients.zero();
           Encoder.Losses losses = encoder.train(train, trainWs, gradients, seed[0]++);
           optimizer.step(m.parameters(), gradients, 1e-4);
@@ -140,42 +138,5 @@ public final class NlpmBertLatency {
       }
     }
     return new EncoderBatch(batch, SEQ, ids, segments, lengths, mlm, nsp, null, null);
-  }
-
-  private static String line(String impl, String model, int threads, String kase, double[] r) {
-    return String.format(
-        Locale.ROOT, "%s\t%s\t%d\t%s\t%.3f\t%d\t%.2f", impl, model, threads, kase, r[0], (int) r[1], r[2]);
-  }
-
-  /** {median ms, repetitions, process CPU time over wall time while timing}. */
-  private static double[] time(Runnable step) {
-    long start = System.nanoTime();
-    for (int warm = 0; warm < 2 || (warm < 5 && System.nanoTime() - start < 2_000_000_000L); warm++) {
-      step.run();
-    }
-    List<Long> times = new ArrayList<>();
-    start = System.nanoTime();
-    long cpu = cpuNanos();
-    long elapsed;
-    while (true) {
-      long t0 = System.nanoTime();
-      step.run();
-      times.add(System.nanoTime() - t0);
-      elapsed = System.nanoTime() - start;
-      if ((times.size() >= 20 && elapsed >= 3_000_000_000L)
-          || (times.size() >= 5 && elapsed >= 10_000_000_000L)) {
-        break;
-      }
-    }
-    double load = (double) (cpuNanos() - cpu) / elapsed;
-    long[] sorted = times.stream().mapToLong(Long::longValue).sorted().toArray();
-    int n = sorted.length;
-    double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
-    return new double[] {median / 1e6, n, load};
-  }
-
-  private static long cpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-        .getProcessCpuTime();
   }
 }

@@ -7,10 +7,8 @@ import dev.nlpm.runtime.encoder.EncoderOptimizer;
 import dev.nlpm.runtime.encoder.EncoderParameters;
 import dev.nlpm.runtime.encoder.Parallel;
 import dev.nlpm.runtime.optim.AdamWSettings;
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Random;
 
 /**
@@ -62,7 +60,7 @@ public final class NlpmGptLatency {
       }
       long[] sink = {0};
       List<String> lines = new ArrayList<>();
-      lines.add(line(impl, threads, "generate", time(() -> {
+      lines.add(LatencyTiming.line(impl, MODEL, threads, "generate", LatencyTiming.time(() -> {
         KeyValueCache cache = decoder.cache(PROMPT + NEW_TOKENS);
         for (int token : prompt) {
           cache.advance(token);
@@ -84,7 +82,7 @@ public final class NlpmGptLatency {
       EncoderParameters gradients = Decoder.parameters(parameters.layout());
       EncoderOptimizer optimizer = new EncoderOptimizer(parameters, AdamWSettings.withWeightDecay(0.01));
       float[] loss = {0f};
-      lines.add(line(impl, threads, "train-step", time(() -> {
+      lines.add(LatencyTiming.line(impl, MODEL, threads, "train-step", LatencyTiming.time(() -> {
         gradients.zero();
         loss[0] += decoder.train(ids, null, TRAIN_BATCH, SEQ, ws, gradients);
         optimizer.step(parameters, gradients, 1e-4);
@@ -105,42 +103,5 @@ public final class NlpmGptLatency {
       }
     }
     return best;
-  }
-
-  private static String line(String impl, int threads, String kase, double[] r) {
-    return String.format(
-        Locale.ROOT, "%s\t%s\t%d\t%s\t%.3f\t%d\t%.2f", impl, MODEL, threads, kase, r[0], (int) r[1], r[2]);
-  }
-
-  /** {median ms, repetitions, process CPU time over wall time while timing}. */
-  private static double[] time(Runnable step) {
-    long start = System.nanoTime();
-    for (int warm = 0; warm < 2 || (warm < 5 && System.nanoTime() - start < 2_000_000_000L); warm++) {
-      step.run();
-    }
-    List<Long> times = new ArrayList<>();
-    start = System.nanoTime();
-    long cpu = cpuNanos();
-    long elapsed;
-    while (true) {
-      long t0 = System.nanoTime();
-      step.run();
-      times.add(System.nanoTime() - t0);
-      elapsed = System.nanoTime() - start;
-      if ((times.size() >= 20 && elapsed >= 3_000_000_000L)
-          || (times.size() >= 5 && elapsed >= 10_000_000_000L)) {
-        break;
-      }
-    }
-    double load = (double) (cpuNanos() - cpu) / elapsed;
-    long[] sorted = times.stream().mapToLong(Long::longValue).sorted().toArray();
-    int n = sorted.length;
-    double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
-    return new double[] {median / 1e6, n, load};
-  }
-
-  private static long cpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-        .getProcessCpuTime();
   }
 }

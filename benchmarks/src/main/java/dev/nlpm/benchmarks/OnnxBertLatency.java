@@ -4,11 +4,9 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import java.lang.management.ManagementFactory;
 import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -56,7 +54,13 @@ public final class OnnxBertLatency {
           options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
           options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
           try (OrtSession session = env.createSession(file.toString(), options)) {
-            double[] r = time(session, inputs);
+            double[] r = LatencyTiming.time(() -> {
+              try {
+                session.run(inputs).close();
+              } catch (OrtException e) {
+                throw new IllegalStateException(e);
+              }
+            });
             System.out.printf(
                 Locale.ROOT,
                 "onnxruntime\t%s\t%d\t%s\t%.3f\t%d\t%.2f%n",
@@ -88,39 +92,5 @@ public final class OnnxBertLatency {
         "input_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape),
         "token_type_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(types), shape),
         "attention_mask", OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape));
-  }
-
-  /** {median ms, repetitions, process CPU time over wall time while timing}. */
-  private static double[] time(OrtSession session, Map<String, OnnxTensor> inputs)
-      throws OrtException {
-    long start = System.nanoTime();
-    for (int warm = 0; warm < 2 || (warm < 5 && System.nanoTime() - start < 2_000_000_000L); warm++) {
-      session.run(inputs).close();
-    }
-    List<Long> times = new ArrayList<>();
-    start = System.nanoTime();
-    long cpu = cpuNanos();
-    long elapsed;
-    while (true) {
-      long t0 = System.nanoTime();
-      // Result.close frees the outputs, as torch frees its tensors when they go out of scope.
-      session.run(inputs).close();
-      times.add(System.nanoTime() - t0);
-      elapsed = System.nanoTime() - start;
-      if ((times.size() >= 20 && elapsed >= 3_000_000_000L)
-          || (times.size() >= 5 && elapsed >= 10_000_000_000L)) {
-        break;
-      }
-    }
-    double load = (double) (cpuNanos() - cpu) / elapsed;
-    long[] sorted = times.stream().mapToLong(Long::longValue).sorted().toArray();
-    int n = sorted.length;
-    double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
-    return new double[] {median / 1e6, n, load};
-  }
-
-  private static long cpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-        .getProcessCpuTime();
   }
 }
