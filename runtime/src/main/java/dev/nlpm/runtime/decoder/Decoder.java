@@ -152,6 +152,19 @@ public final class Decoder {
   private final EncoderParameters parameters;
   private final Tensors w;
   private final Parallel parallel;
+  /** The tensors of the gradient buffer last trained into, looked up once rather than every step. */
+  private volatile GradientTensors gradientTensors;
+
+  private record GradientTensors(EncoderParameters buffer, Tensors tensors) {}
+
+  private Tensors gradientTensors(EncoderParameters gradients) {
+    GradientTensors cached = gradientTensors;
+    if (cached == null || cached.buffer() != gradients) {
+      cached = new GradientTensors(gradients, new Tensors(gradients, config.layers()));
+      gradientTensors = cached;
+    }
+    return cached.tensors();
+  }
 
   public Decoder(DecoderConfig config, EncoderKernels kernels, EncoderParameters parameters, Parallel parallel) {
     this.config = Objects.requireNonNull(config, "config");
@@ -387,7 +400,7 @@ public final class Decoder {
       targets[r] = r % length == length - 1 ? -100 : source[r + 1];
     }
     float loss = RowOps.crossEntropy(ws.logits, targets, n, config.vocab(), ws.logits);
-    backward(ids, ws, new Tensors(gradients, config.layers()));
+    backward(ids, ws, gradientTensors(gradients));
     return loss;
   }
 

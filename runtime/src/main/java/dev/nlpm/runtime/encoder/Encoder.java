@@ -90,6 +90,10 @@ public final class Encoder {
   private final EncoderParameters parameters;
   private final Tensors w;
   private final Parallel parallel;
+  /** The tensors of the gradient buffer last trained into, looked up once rather than every step. */
+  private volatile GradientTensors gradientTensors;
+
+  private record GradientTensors(EncoderParameters buffer, Tensors tensors) {}
 
   public Encoder(EncoderConfig config, EncoderKernels kernels, EncoderParameters parameters, Parallel parallel) {
     this.config = Objects.requireNonNull(config, "config");
@@ -141,8 +145,17 @@ public final class Encoder {
   public Losses train(EncoderBatch batch, EncoderWorkspace ws, EncoderParameters gradients, long dropoutSeed) {
     forward(batch, ws, batch.mlmPositions(), true, dropoutSeed);
     Losses losses = losses(batch, ws, true);
-    backward(batch, ws, new Tensors(gradients, config));
+    backward(batch, ws, gradientTensors(gradients));
     return losses;
+  }
+
+  private Tensors gradientTensors(EncoderParameters gradients) {
+    GradientTensors cached = gradientTensors;
+    if (cached == null || cached.buffer() != gradients) {
+      cached = new GradientTensors(gradients, new Tensors(gradients, config));
+      gradientTensors = cached;
+    }
+    return cached.tensors();
   }
 
   // ================================================================================================
@@ -412,7 +425,7 @@ public final class Encoder {
     int t = batch.length();
     int n = b * t;
     int h = config.hidden();
-    float[][] hidden = ws.hidden(0) == null ? null : (config.layers() == 0 ? ws.embeddingOut : ws.blocks[config.layers() - 1].out);
+    float[][] hidden = ws.blocks[config.layers() - 1].out;
     float[][] dx = ws.dx;
     for (int r = 0; r < n; r++) {
       Arrays.fill(dx[r], 0);
