@@ -94,6 +94,12 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--lr", description = "Override the declared (peak) learning rate.")
   Double lr;
 
+  @Option(names = "--window", description = "word2vec: override the declared context window.")
+  Integer window;
+
+  @Option(names = "--sample", paramLabel = "X", description = "word2vec: override the declared subsampling threshold (0: none).")
+  Double sample;
+
   @Option(names = "--warmup", paramLabel = "STEPS", description = "encoder, decoder: override the declared warmup steps.")
   Long warmup;
 
@@ -131,13 +137,13 @@ final class TrainCommand implements Callable<Integer> {
   private int word2vec(Compilation compilation, ModelSpec spec, PrintWriter out, PrintWriter err) throws IOException {
     notFor(spec, "--steps", steps, "--batch", batch, "--checkpoint-every", checkpointEvery, "--vocab", vocab, "--warmup", warmup,
         "--weight-decay", weightDecay, "--clip", clip);
-    if (resume && (epochs != null || threads != null || seed != null || lr != null)) {
-      throw new UserError("--resume continues with the checkpoint's settings; drop --epochs, --threads, --seed and --lr");
+    if (resume && (epochs != null || threads != null || seed != null || lr != null || window != null || sample != null)) {
+      throw new UserError("--resume continues with the checkpoint's settings; drop --epochs, --threads, --seed, --lr, --window and --sample");
     }
     // The stop request's hook holds the JVM's exit until close: everything printed before it.
     try (StopRequest stop = StopRequest.onShutdown(err)) {
       Word2VecRun.Result result = Word2VecRun.train(compilation, spec, data, output, resume,
-          Word2VecRun.overrides(epochs, threads, seed, lr == null ? null : lr.floatValue()), err, stop);
+          Word2VecRun.overrides(epochs, threads, seed, lr == null ? null : lr.floatValue(), window, sample), err, stop);
       if (result.stopped()) {
         err.println();
       }
@@ -154,7 +160,7 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   private int encoder(Compilation compilation, ModelSpec spec, PrintWriter out, PrintWriter err) throws IOException {
-    notFor(spec, "--epochs", epochs);
+    notFor(spec, "--epochs", epochs, "--window", window, "--sample", sample);
     try (StopRequest stop = StopRequest.onShutdown(err)) {
       EncoderRun.Result result = EncoderRun.train(compilation, spec, data, output, resume,
           new EncoderRun.Overrides(steps, batch, lr, warmup, weightDecay, clip, threads, seed, checkpointEvery, vocab), err, stop);
@@ -170,7 +176,7 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   private int decoder(Compilation compilation, ModelSpec spec, PrintWriter out, PrintWriter err) throws IOException {
-    notFor(spec, "--epochs", epochs, "--vocab", vocab);
+    notFor(spec, "--epochs", epochs, "--vocab", vocab, "--window", window, "--sample", sample);
     try (StopRequest stop = StopRequest.onShutdown(err)) {
       DecoderRun.Result result = DecoderRun.train(compilation, spec, data, output, resume,
           new EncoderRun.Overrides(steps, batch, lr, warmup, weightDecay, clip, threads, seed, checkpointEvery, null), err, stop);

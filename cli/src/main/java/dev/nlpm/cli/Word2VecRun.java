@@ -187,7 +187,21 @@ final class Word2VecRun {
 
   /** The declared settings with what the flags override; a null flag keeps the declaration's. */
   static UnaryOperator<Word2VecOptions> overrides(Integer epochs, Integer threads, Long seed, Float lr) {
+    return overrides(epochs, threads, seed, lr, null, null);
+  }
+
+  /** The flags' settings over the declared ones, the context window and the subsampling threshold too. */
+  static UnaryOperator<Word2VecOptions> overrides(Integer epochs, Integer threads, Long seed, Float lr, Integer window, Double sample) {
     return options -> {
+      if (window != null) {
+        options = options.withWindow(positive("--window", window));
+      }
+      if (sample != null) {
+        if (!(sample >= 0)) {
+          throw new UserError("--sample must be at least 0 (0: no subsampling), got " + sample);
+        }
+        options = options.withSample(sample);
+      }
       if (epochs != null) {
         options = options.withEpochs(positive("--epochs", epochs));
       }

@@ -1,6 +1,7 @@
 package dev.nlpm.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -204,6 +205,24 @@ class TrainCommandTest {
     assertEquals(Files.readString(first.resolve("vectors.txt")), Files.readString(second.resolve("vectors.txt")));
   }
 
+  /** The window and subsampling flags reach the run: the vectors differ from the declared settings' and the run says so. */
+  @Test
+  void windowAndSampleOverrideTheDeclaration() throws IOException {
+    String model = model().toString();
+    String data = corpus().toString();
+    Path declared = dir.resolve("declared");
+    Path narrow = dir.resolve("narrow");
+    assertEquals(0, CliRun.of("train", model, "-m", "Tiny", "--data", data, "-o", declared.toString(), "--epochs", "1").status());
+    CliRun run = CliRun.of("train", model, "-m", "Tiny", "--data", data, "-o", narrow.toString(), "--epochs", "1", "--window", "1",
+        "--sample", "0");
+    assertEquals(0, run.status(), run.err());
+    assertTrue(run.err().contains("window 1"), run.err());
+    assertNotEquals(Files.readString(declared.resolve("vectors.txt")), Files.readString(narrow.resolve("vectors.txt")));
+    CliRun bad = CliRun.of("train", model, "-m", "Tiny", "--data", data, "-o", dir.resolve("bad").toString(), "--sample", "-1");
+    assertEquals(2, bad.status());
+    assertEquals("nlpm: --sample must be at least 0 (0: no subsampling), got -1.0\n", bad.err().lines().reduce((x, y) -> y).orElse("") + "\n");
+  }
+
   @Test
   void errorsAreOneLineWithStatusTwo() throws IOException {
     String model = model().toString();
@@ -228,7 +247,8 @@ class TrainCommandTest {
 
     CliRun resumeWithFlags = CliRun.of("train", model, "-m", "Tiny", "--data", data, "-o", out.toString(), "--resume", "--epochs", "9");
     assertEquals(2, resumeWithFlags.status());
-    assertEquals("nlpm: --resume continues with the checkpoint's settings; drop --epochs, --threads, --seed and --lr\n", resumeWithFlags.err());
+    assertEquals("nlpm: --resume continues with the checkpoint's settings; drop --epochs, --threads, --seed, --lr, --window and --sample\n",
+        resumeWithFlags.err());
 
     CliRun badEpochs = CliRun.of("train", model, "-m", "Tiny", "--data", data, "-o", out.toString(), "--epochs", "0");
     assertEquals(2, badEpochs.status());
