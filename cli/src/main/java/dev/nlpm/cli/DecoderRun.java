@@ -83,10 +83,17 @@ final class DecoderRun {
 
   /** The settings of a run, kept in {@value #SETTINGS} for {@code --resume}. */
   record Settings(String model, String tokenizer, long steps, int batch, double learningRate, long warmup, double clip,
-      double weightDecay, long seed, long checkpointEvery, int threads) {
+      double weightDecay, long seed, long checkpointEvery, int threads, Optimization optimization, int sequence) {
 
     EncoderTrainer.Options options() {
-      return new EncoderTrainer.Options(learningRate, warmup, steps, 1, clip, weightDecay, seed, checkpointEvery);
+      return optimization.apply(new EncoderTrainer.Options(learningRate, Math.min(warmup, steps), steps, 1, clip, weightDecay, seed,
+          checkpointEvery));
+    }
+
+    /** With the steps the declared epochs take over {@code blocks}, when no steps were declared or given. */
+    Settings withStepsFor(long blocks) {
+      return new Settings(model, tokenizer, optimization.steps(steps, blocks, batch), batch, learningRate, warmup, clip, weightDecay, seed,
+          checkpointEvery, threads, optimization, sequence);
     }
   }
 
@@ -115,8 +122,9 @@ final class DecoderRun {
     String kind = tokenizerKind(spec);
     EncoderRun.Facade facade = new EncoderRun.Facade(GeneratedFacade.load(compilation, spec));
     DecoderConfig config = facade.constant("CONFIG", DecoderConfig.class);
-    int length = facade.constant("SEQUENCE", Integer.class);
-    Settings settings = resume ? resumedSettings(output, spec, flags) : freshSettings(facade, spec, kind, flags);
+    Settings planned = resume ? resumedSettings(output, spec, flags, facade.constant("SEQUENCE", Integer.class))
+        : freshSettings(facade, spec, kind, flags);
+    int length = planned.sequence();
     Files.createDirectories(output);
 
     String corpus = read(data);
@@ -124,9 +132,6 @@ final class DecoderRun {
     if (text.vocabulary().size() > config.vocab()) {
       throw new UserError(output + ": the vocabulary has " + text.vocabulary().size() + " tokens, more than " + spec.name() + "'s vocab of "
           + config.vocab());
-    }
-    if (!resume) {
-      AtomicFiles.write(output.resolve(SETTINGS), stream -> stream.write(GSON.toJson(settings).getBytes(StandardCharsets.UTF_8)));
     }
     int[] ids = text.encode(corpus);
     int split = (int) (ids.length * 9L / 10);
@@ -136,12 +141,17 @@ final class DecoderRun {
       throw new UserError("the data make " + ids.length + " tokens, too few: 90% of them must exceed a block of " + length
           + " tokens, and 10% must hold two");
     }
+    // an epoch: as many blocks as the training tokens fill
+    Settings settings = planned.withStepsFor(train.length / length);
+    if (!resume) {
+      AtomicFiles.write(output.resolve(SETTINGS), stream -> stream.write(GSON.toJson(settings).getBytes(StandardCharsets.UTF_8)));
+    }
     int batch = settings.batch();
     err.printf(Locale.ROOT, "%s %s: %d layers, width %d, %d heads, causal LM; %,d %s tokens (vocabulary %,d): %,d training, %,d held out;"
-            + " %d steps of %d × %d tokens, lr %s (warmup %d), seed %d, %d thread%s%n",
+            + " %d steps of %d × %d tokens, lr %s (warmup %d, %s), seed %d, %d thread%s%n",
         resume ? "resuming" : "training", spec.name(), config.layers(), config.hidden(), config.heads(), ids.length, kind,
         text.vocabulary().size(), train.length, heldOut.length, settings.steps(), batch, length, settings.learningRate(),
-        settings.warmup(), settings.seed(), settings.threads(), settings.threads() == 1 ? "" : "s");
+        settings.options().warmup(), settings.optimization(), settings.seed(), settings.threads(), settings.threads() == 1 ? "" : "s");
 
     MetricsChart.warmUp();
     Path metricsFile = output.resolve(Word2VecRun.METRICS);
@@ -395,22 +405,31 @@ final class DecoderRun {
   }
 
   private static Settings freshSettings(EncoderRun.Facade facade, ModelSpec spec, String kind, EncoderRun.Overrides flags) {
-    EncoderTrainer.Options declared = facade.call("trainingOptions", new Class<?>[0]);
+    // over as many steps as can be: the declared warmup uncut (it is cut to the run's steps later)
+    EncoderTrainer.Options declared = facade.call("trainingOptions", new Class<?>[] {long.class}, Long.MAX_VALUE);
     int batch = facade.constant("BATCH", Integer.class);
     int threads = spec.training().threads() > 0 ? spec.training().threads() : Runtime.getRuntime().availableProcessors();
     if (flags.lr() != null && !(flags.lr() > 0)) {
       throw new UserError("--lr must be positive, got " + flags.lr());
     }
-    long steps = flags.steps() != null ? EncoderRun.positive("--steps", flags.steps()) : declared.steps();
+    double lr = flags.lr() != null ? flags.lr() : declared.learningRate();
+    if (flags.steps() != null && flags.epochs() != null) {
+      throw new UserError("give --steps or --epochs, not both");
+    }
+    // --epochs stands for the declared steps: the run takes as many as its epochs need
+    long steps = flags.steps() != null ? EncoderRun.positive("--steps", flags.steps()) : flags.epochs() != null ? 0 : facade.constant("STEPS", Long.class);
     long checkpointEvery = flags.checkpointEvery() != null ? EncoderRun.positive("--checkpoint-every", flags.checkpointEvery())
         : declared.checkpointEvery() > 0 ? declared.checkpointEvery() : EncoderRun.DEFAULT_CHECKPOINT_EVERY;
+    Optimization optimization = Optimization.declared(declared, facade.constant("EPOCHS", Integer.class)).over(flags, lr);
     return new Settings(spec.name(), kind, steps, flags.batch() != null ? (int) EncoderRun.positive("--batch", flags.batch()) : batch,
-        flags.lr() != null ? flags.lr() : declared.learningRate(), flags.warmup(declared.warmup(), steps), flags.clip(declared.clip()),
+        lr, flags.warmup(declared.warmup(), Long.MAX_VALUE), flags.clip(declared.clip()),
         flags.weightDecay(declared.weightDecay()), flags.seed() != null ? flags.seed() : declared.seed(), checkpointEvery,
-        flags.threads() != null ? (int) EncoderRun.positive("--threads", flags.threads()) : threads);
+        flags.threads() != null ? (int) EncoderRun.positive("--threads", flags.threads()) : threads, optimization,
+        flags.sequence(facade.constant("SEQUENCE", Integer.class), facade.constant("CONFIG", DecoderConfig.class).maxPositions()));
   }
 
-  private static Settings resumedSettings(Path output, ModelSpec spec, EncoderRun.Overrides flags) throws IOException {
+  private static Settings resumedSettings(Path output, ModelSpec spec, EncoderRun.Overrides flags, int declaredSequence)
+      throws IOException {
     Path file = output.resolve(SETTINGS);
     Settings s;
     try {
@@ -428,9 +447,14 @@ final class DecoderRun {
     EncoderRun.refuse("--lr", flags.lr(), s.learningRate());
     flags.refuseChanges(s.warmup(), s.weightDecay(), s.clip());
     EncoderRun.refuse("--seed", flags.seed(), s.seed());
+    Optimization optimization = s.optimization() != null ? s.optimization() : Optimization.BEFORE_RECORDED;
+    optimization.refuseChanges(flags);
+    // a run from before the length was kept in the settings trained at the declared one
+    int sequence = s.sequence() > 0 ? s.sequence() : declaredSequence;
+    EncoderRun.refuse("--seq", flags.seq(), sequence);
     return new Settings(s.model(), s.tokenizer(), s.steps(), s.batch(), s.learningRate(), s.warmup(), s.clip(), s.weightDecay(), s.seed(),
         flags.checkpointEvery() != null ? EncoderRun.positive("--checkpoint-every", flags.checkpointEvery()) : s.checkpointEvery(),
-        flags.threads() != null ? (int) EncoderRun.positive("--threads", flags.threads()) : s.threads());
+        flags.threads() != null ? (int) EncoderRun.positive("--threads", flags.threads()) : s.threads(), optimization, sequence);
   }
 
   /**

@@ -94,7 +94,7 @@ final class DemoCommand implements Callable<Integer> {
     }
     ModelSpec model = compiled.get().models().stream().filter(m -> m.name().equals("SkipGram")).findFirst()
         .orElseThrow(() -> new IllegalStateException(declaration + " no longer declares SkipGram"));
-    Word2VecWeights weights = Word2VecRun.train(compiled.get(), model, List.of(corpus), dir, false, Word2VecRun.overrides(epochs, threads, null, null), err);
+    Word2VecWeights weights = Word2VecRun.train(compiled.get(), model, List.of(corpus), dir, false, Word2VecRun.Flags.epochsAndThreads(epochs, threads), err);
     WordVectors vectors = weights.wordVectors();
 
     out.printf(Locale.ROOT, "%nLearned %,d word vectors of %d dimensions in %.0f s. Nearest words by cosine:%n%n",

@@ -70,7 +70,15 @@ final class EncoderRun {
 
   /** The flags; a null one keeps the declaration's (or, resuming, the run's) setting. */
   record Overrides(Long steps, Integer batch, Double lr, Long warmup, Double weightDecay, Double clip, Integer threads, Long seed,
-      Long checkpointEvery, Path vocab) {
+      Long checkpointEvery, Path vocab, Integer epochs, String optimizer, String schedule, Double minLr, Integer seq) {
+
+    /** The declared sequence length, or the flag's, which the model's positions must hold. */
+    int sequence(int declared, int positions) {
+      if (seq != null && (seq < 2 || seq > positions)) {
+        throw new UserError("--seq must be between 2 and the model's " + positions + " positions, got " + seq);
+      }
+      return seq != null ? seq : declared;
+    }
 
     /** The declared warmup, or the flag's, never past the last step. */
     long warmup(long declared, long steps) {
@@ -103,6 +111,90 @@ final class EncoderRun {
   }
 
   /**
+   * The masked-LM flags; a null one keeps the declaration's (or, resuming, the run's) setting.
+   *
+   * @param rate the share of tokens predicted
+   * @param split the shares of predicted tokens replaced by [MASK], by a random token, and kept, as "0.8,0.1,0.1"
+   * @param masking "static" (a sequence's masks drawn once) or "dynamic" (drawn afresh every epoch)
+   */
+  record MlmFlags(Double rate, String split, String masking) {
+    static final MlmFlags NONE = new MlmFlags(null, null, null);
+
+    /** The declared masking with the flags' over it. */
+    Mlm over(Mlm declared) {
+      double r = declared.rate();
+      if (rate != null) {
+        if (!(rate > 0 && rate <= 1)) {
+          throw new UserError("--mlm-rate must be in (0, 1], got " + rate);
+        }
+        r = rate;
+      }
+      double[] shares = {declared.mask(), declared.random(), declared.keep()};
+      if (split != null) {
+        shares = shares(split);
+      }
+      String m = declared.masking();
+      if (masking != null) {
+        m = masking(masking).name().toLowerCase(Locale.ROOT);
+      }
+      return new Mlm(r, shares[0], shares[1], shares[2], m);
+    }
+
+    /** On --resume: refuses what would make it another run. */
+    void refuseChanges(Mlm was) {
+      refuse("--mlm-rate", rate, was.rate());
+      if (split != null && !java.util.Arrays.equals(shares(split), new double[] {was.mask(), was.random(), was.keep()})) {
+        throw new UserError("--resume continues the run with its settings: --mlm-split " + was.mask() + "," + was.random() + ","
+            + was.keep() + ", not " + split + "; drop --mlm-split (only --threads and --checkpoint-every may change)");
+      }
+      if (masking != null && masking(masking) != masking(was.masking())) {
+        throw new UserError("--resume continues the run with its settings: --masking " + was.masking() + ", not " + masking
+            + "; drop --masking (only --threads and --checkpoint-every may change)");
+      }
+    }
+
+    private static double[] shares(String split) {
+      String[] parts = split.split(",", -1);
+      double[] shares = new double[3];
+      try {
+        if (parts.length != 3) {
+          throw new NumberFormatException();
+        }
+        for (int i = 0; i < 3; i++) {
+          shares[i] = Double.parseDouble(parts[i].trim());
+        }
+      } catch (NumberFormatException e) {
+        throw new UserError("--mlm-split takes three shares, [MASK], random and kept, as 0.8,0.1,0.1; got " + split);
+      }
+      if (!(shares[0] >= 0 && shares[1] >= 0 && shares[2] >= 0) || Math.abs(shares[0] + shares[1] + shares[2] - 1) > 1e-9) {
+        throw new UserError("--mlm-split's shares must be at least 0 and sum to 1, got " + split);
+      }
+      return shares;
+    }
+
+    private static Masking masking(String name) {
+      return switch (name.toLowerCase(Locale.ROOT)) {
+        case "static" -> Masking.STATIC;
+        case "dynamic" -> Masking.DYNAMIC;
+        default -> throw new UserError("--masking is static or dynamic, not " + name);
+      };
+    }
+  }
+
+  /** How a run masks: the rate, the shares of [MASK], random and kept tokens, and static or dynamic masking. */
+  record Mlm(double rate, double mask, double random, double keep, String masking) {
+    Masking kind() {
+      return Masking.valueOf(masking.toUpperCase(Locale.ROOT));
+    }
+
+    @Override
+    public String toString() {
+      return String.format(Locale.ROOT, "%s of tokens predicted (%s [MASK], %s random, %s kept), %s masking", rate, mask, random, keep,
+          masking);
+    }
+  }
+
+  /**
    * What a run left.
    *
    * @param stopped whether the stop request ended it before its last step (no model written then)
@@ -117,15 +209,22 @@ final class EncoderRun {
    * continue the same run (the checkpoint holds the parameters, moments and step).
    */
   record Settings(String model, long steps, int batch, double learningRate, long warmup, int accumulation, double clip,
-      double weightDecay, long seed, long checkpointEvery, int threads) {
+      double weightDecay, long seed, long checkpointEvery, int threads, Mlm mlm, Optimization optimization, int sequence) {
 
     EncoderTrainer.Options options() {
-      return new EncoderTrainer.Options(learningRate, warmup, steps, accumulation, clip, weightDecay, seed, checkpointEvery);
+      return optimization.apply(new EncoderTrainer.Options(learningRate, Math.min(warmup, steps), steps, accumulation, clip, weightDecay,
+          seed, checkpointEvery));
+    }
+
+    /** With the steps the declared epochs take over {@code examples}, when no steps were declared or given. */
+    Settings withStepsFor(long examples) {
+      return new Settings(model, optimization.steps(steps, examples, batch), batch, learningRate, warmup, accumulation, clip, weightDecay,
+          seed, checkpointEvery, threads, mlm, optimization, sequence);
     }
   }
 
   static Result train(Compilation compilation, ModelSpec spec, List<Path> data, Path output, boolean resume, Overrides flags,
-      PrintWriter err, StopRequest stop) throws IOException {
+      MlmFlags mlmFlags, PrintWriter err, StopRequest stop) throws IOException {
     Path checkpoint = output.resolve(CHECKPOINT);
     if (resume && !Files.isDirectory(checkpoint)) {
       throw new UserError("--resume: no checkpoint at " + checkpoint);
@@ -140,35 +239,44 @@ final class EncoderRun {
     }
     boolean lowercase = facade.constant("LOWERCASE", Boolean.class);
     WordPieceOptions wordPiece = lowercase ? WordPieceOptions.uncased() : WordPieceOptions.cased();
-    Settings settings = resume ? resumedSettings(output, spec, flags) : freshSettings(facade, spec, flags);
+    Mlm declaredMlm = new Mlm(facade.constant("MLM_RATE", Double.class), facade.constant("MLM_MASK", Double.class),
+        facade.constant("MLM_RANDOM", Double.class), facade.constant("MLM_KEEP", Double.class),
+        facade.constant("MASKING", Masking.class).name().toLowerCase(Locale.ROOT));
+    Settings planned = resume ? resumedSettings(output, spec, flags, mlmFlags, declaredMlm, facade.constant("SEQUENCE", Integer.class))
+        : freshSettings(facade, spec, flags, mlmFlags.over(declaredMlm));
     Files.createDirectories(output);
     WordPieceTokenizer tokenizer = vocabulary(output, data, resume, flags.vocab(), wordPiece, config, err);
-    if (!resume) {
-      AtomicFiles.write(output.resolve(SETTINGS), stream -> stream.write(GSON.toJson(settings).getBytes(StandardCharsets.UTF_8)));
-    }
-    int sequence = facade.constant("SEQUENCE", Integer.class);
+    int sequence = planned.sequence();
     List<List<int[]>> documents;
     try {
       documents = TextDocuments.read(data, tokenizer, SENTENCES_PER_DOCUMENT, 0, false);
     } catch (MalformedInputFileException e) {
       throw new UserError(e.getMessage());
     }
-    MlmMasker masker = (MlmMasker) facade.call("masker", new Class<?>[] {WordPieceTokenizer.class}, tokenizer);
+    Mlm mlm = planned.mlm();
+    MlmMasker masker = (MlmMasker) facade.call("masker", new Class<?>[] {WordPieceTokenizer.class, int.class, double.class, double.class,
+        double.class, double.class}, tokenizer, sequence, mlm.rate(), mlm.mask(), mlm.random(), mlm.keep());
+    int maxPredictions = facade.call("maxPredictions", new Class<?>[] {int.class, double.class}, sequence, mlm.rate());
     PretrainingData pretraining;
     EncoderTrainer.Batches batches;
     try {
-      pretraining = new PretrainingData(documents, sequence, config.nsp(), masker, facade.constant("MASKING", Masking.class),
-          tokenizer.clsId(), tokenizer.sepId(), tokenizer.padId(), settings.seed());
-      batches = pretraining.batches(settings.batch());
+      pretraining = new PretrainingData(documents, sequence, config.nsp(), masker, mlm.kind(),
+          tokenizer.clsId(), tokenizer.sepId(), tokenizer.padId(), planned.seed());
+      batches = pretraining.batches(planned.batch());
     } catch (IllegalArgumentException e) {
       throw new UserError("the data make " + documents.size() + " documents of up to " + SENTENCES_PER_DOCUMENT
           + " sentences, too few to train on: " + e.getMessage());
     }
-    err.printf(Locale.ROOT, "%s %s: %d layers, width %d, %d heads, %s; %,d documents, %,d examples of up to %d tokens;"
-            + " %d steps of %d, lr %s (warmup %d), seed %d, %d thread%s%n",
+    Settings settings = planned.withStepsFor(pretraining.examples());
+    if (!resume) {
+      AtomicFiles.write(output.resolve(SETTINGS), stream -> stream.write(GSON.toJson(settings).getBytes(StandardCharsets.UTF_8)));
+    }
+    err.printf(Locale.ROOT, "%s %s: %d layers, width %d, %d heads, %s; %s; %,d documents, %,d examples of up to %d tokens;"
+            + " %d steps of %d, lr %s (warmup %d, %s), seed %d, %d thread%s%n",
         resume ? "resuming" : "training", spec.name(), config.layers(), config.hidden(), config.heads(),
-        config.nsp() ? "MLM + NSP" : "MLM", documents.size(), pretraining.examples(), sequence, settings.steps(), settings.batch(),
-        settings.learningRate(), settings.warmup(), settings.seed(), settings.threads(), settings.threads() == 1 ? "" : "s");
+        config.nsp() ? "MLM + NSP" : "MLM", mlm, documents.size(), pretraining.examples(), sequence, settings.steps(), settings.batch(),
+        settings.learningRate(), settings.options().warmup(), settings.optimization(), settings.seed(), settings.threads(),
+        settings.threads() == 1 ? "" : "s");
 
     MetricsChart.warmUp();
     Path metricsFile = output.resolve(Word2VecRun.METRICS);
@@ -178,8 +286,8 @@ final class EncoderRun {
     try (Parallel parallel = new Parallel(settings.threads());
         MetricsLog metrics = resume ? MetricsLog.resume(metricsFile, "step") : MetricsLog.create(metricsFile, "step")) {
       Encoder encoder = (Encoder) facade.call("encoder", new Class<?>[] {EncoderParameters.class, Parallel.class}, parameters, parallel);
-      trainer = (EncoderTrainer) facade.call("trainer", new Class<?>[] {Encoder.class, EncoderTrainer.Options.class, int.class},
-          encoder, settings.options(), settings.batch());
+      trainer = (EncoderTrainer) facade.call("trainer", new Class<?>[] {Encoder.class, EncoderTrainer.Options.class, int.class, int.class,
+          int.class}, encoder, settings.options(), settings.batch(), sequence, maxPredictions);
       long first = 1;
       if (resume) {
         TrainingProgress progress;
@@ -220,20 +328,28 @@ final class EncoderRun {
   }
 
   /** The declared settings with the flags'. */
-  private static Settings freshSettings(Facade facade, ModelSpec spec, Overrides flags) {
-    EncoderTrainer.Options declared = facade.call("trainingOptions", new Class<?>[0]);
+  private static Settings freshSettings(Facade facade, ModelSpec spec, Overrides flags, Mlm mlm) {
+    // over as many steps as can be: the declared warmup uncut (it is cut to the run's steps later)
+    EncoderTrainer.Options declared = facade.call("trainingOptions", new Class<?>[] {long.class}, Long.MAX_VALUE);
     int batch = facade.constant("BATCH", Integer.class);
     int threads = facade.call("threads", new Class<?>[0]);
     if (flags.lr() != null && !(flags.lr() > 0)) {
       throw new UserError("--lr must be positive, got " + flags.lr());
     }
-    long steps = flags.steps() != null ? positive("--steps", flags.steps()) : declared.steps();
+    double lr = flags.lr() != null ? flags.lr() : declared.learningRate();
+    if (flags.steps() != null && flags.epochs() != null) {
+      throw new UserError("give --steps or --epochs, not both");
+    }
+    // --epochs stands for the declared steps: the run takes as many as its epochs need
+    long steps = flags.steps() != null ? positive("--steps", flags.steps()) : flags.epochs() != null ? 0 : facade.constant("STEPS", Long.class);
     long checkpointEvery = flags.checkpointEvery() != null ? positive("--checkpoint-every", flags.checkpointEvery())
         : declared.checkpointEvery() > 0 ? declared.checkpointEvery() : DEFAULT_CHECKPOINT_EVERY;
+    Optimization optimization = Optimization.declared(declared, facade.constant("EPOCHS", Integer.class)).over(flags, lr);
     return new Settings(spec.name(), steps, flags.batch() != null ? (int) positive("--batch", flags.batch()) : batch,
-        flags.lr() != null ? flags.lr() : declared.learningRate(), flags.warmup(declared.warmup(), steps), declared.accumulation(),
+        lr, flags.warmup(declared.warmup(), Long.MAX_VALUE), declared.accumulation(),
         flags.clip(declared.clip()), flags.weightDecay(declared.weightDecay()), flags.seed() != null ? flags.seed() : declared.seed(), checkpointEvery,
-        flags.threads() != null ? (int) positive("--threads", flags.threads()) : threads);
+        flags.threads() != null ? (int) positive("--threads", flags.threads()) : threads, mlm, optimization,
+        flags.sequence(facade.constant("SEQUENCE", Integer.class), facade.constant("CONFIG", EncoderConfig.class).maxPositions()));
   }
 
   /**
@@ -241,7 +357,8 @@ final class EncoderRun {
    * seed, vocabulary) is refused unless it says what the run already had; threads and the
    * checkpoint interval, which change no number, may change.
    */
-  private static Settings resumedSettings(Path output, ModelSpec spec, Overrides flags) throws IOException {
+  private static Settings resumedSettings(Path output, ModelSpec spec, Overrides flags, MlmFlags mlmFlags, Mlm declaredMlm,
+      int declaredSequence) throws IOException {
     Path file = output.resolve(SETTINGS);
     Settings s;
     try {
@@ -259,13 +376,21 @@ final class EncoderRun {
     refuse("--lr", flags.lr(), s.learningRate());
     refuse("--seed", flags.seed(), s.seed());
     flags.refuseChanges(s.warmup(), s.weightDecay(), s.clip());
+    // a run from before the masking was kept in the settings masked as declared
+    Mlm mlm = s.mlm() != null ? s.mlm() : declaredMlm;
+    mlmFlags.refuseChanges(mlm);
+    Optimization optimization = s.optimization() != null ? s.optimization() : Optimization.BEFORE_RECORDED;
+    optimization.refuseChanges(flags);
+    // a run from before the length was kept in the settings trained at the declared one
+    int sequence = s.sequence() > 0 ? s.sequence() : declaredSequence;
+    refuse("--seq", flags.seq(), sequence);
     if (flags.vocab() != null && !Arrays.equals(Files.readAllBytes(flags.vocab()), Files.readAllBytes(output.resolve(VOCABULARY)))) {
       throw new UserError("--resume continues with " + output.resolve(VOCABULARY) + "; drop --vocab " + flags.vocab()
           + ", which differs from it");
     }
     return new Settings(s.model(), s.steps(), s.batch(), s.learningRate(), s.warmup(), s.accumulation(), s.clip(), s.weightDecay(),
         s.seed(), flags.checkpointEvery() != null ? positive("--checkpoint-every", flags.checkpointEvery()) : s.checkpointEvery(),
-        flags.threads() != null ? (int) positive("--threads", flags.threads()) : s.threads());
+        flags.threads() != null ? (int) positive("--threads", flags.threads()) : s.threads(), mlm, optimization, sequence);
   }
 
   static void refuse(String flag, Number given, Number run) {

@@ -70,7 +70,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--resume", description = "Continue from DIR's checkpoint instead of starting afresh.")
   boolean resume;
 
-  @Option(names = "--epochs", description = "word2vec: override the declared epochs.")
+  @Option(names = "--epochs", description = "Override the declared epochs (encoder, decoder: they count when no steps are declared or given).")
   Integer epochs;
 
   @Option(names = "--steps", description = "encoder, decoder: override the declared optimizer steps.")
@@ -99,6 +99,42 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--sample", paramLabel = "X", description = "word2vec: override the declared subsampling threshold (0: none).")
   Double sample;
+
+  @Option(names = "--negative", paramLabel = "N", description = "word2vec: override the declared negative samples a prediction (0: none).")
+  Integer negative;
+
+  @Option(names = "--hierarchical-softmax", negatable = true,
+      description = "word2vec: train the Huffman-tree output layer (--no-hierarchical-softmax: do not), whatever the declaration says.")
+  Boolean hierarchicalSoftmax;
+
+  @Option(names = "--min-count", paramLabel = "N", description = "word2vec: override the declared fewest occurrences a word needs to be kept.")
+  Long minCount;
+
+  @Option(names = "--max-vocab", paramLabel = "N", description = "word2vec: override the declared most words kept (0: no limit).")
+  Integer maxVocab;
+
+  @Option(names = "--mlm-rate", paramLabel = "X", description = "encoder: override the declared share of tokens MLM predicts.")
+  Double mlmRate;
+
+  @Option(names = "--mlm-split", paramLabel = "MASK,RANDOM,KEEP",
+      description = "encoder: override the declared shares of predicted tokens replaced by [MASK], by a random token, and kept (e.g. 0.8,0.1,0.1).")
+  String mlmSplit;
+
+  @Option(names = "--masking", paramLabel = "static|dynamic", description = "encoder: override the declared masking: drawn once per sequence, or every epoch.")
+  String masking;
+
+  @Option(names = "--seq", paramLabel = "N", description = "encoder, decoder: override the declared tokens a sequence (a block, for decoders).")
+  Integer seq;
+
+  @Option(names = "--optimizer", paramLabel = "adamw|adam|sgd", description = "encoder, decoder: override the declared update rule.")
+  String optimizer;
+
+  @Option(names = "--schedule", paramLabel = "linear|cosine|constant",
+      description = "encoder, decoder: override the declared decay of the learning rate after warmup.")
+  String schedule;
+
+  @Option(names = "--min-lr", paramLabel = "X", description = "Override the declared learning rate the decay ends at.")
+  Double minLr;
 
   @Option(names = "--warmup", paramLabel = "STEPS", description = "encoder, decoder: override the declared warmup steps.")
   Long warmup;
@@ -136,14 +172,18 @@ final class TrainCommand implements Callable<Integer> {
 
   private int word2vec(Compilation compilation, ModelSpec spec, PrintWriter out, PrintWriter err) throws IOException {
     notFor(spec, "--steps", steps, "--batch", batch, "--checkpoint-every", checkpointEvery, "--vocab", vocab, "--warmup", warmup,
-        "--weight-decay", weightDecay, "--clip", clip);
-    if (resume && (epochs != null || threads != null || seed != null || lr != null || window != null || sample != null)) {
-      throw new UserError("--resume continues with the checkpoint's settings; drop --epochs, --threads, --seed, --lr, --window and --sample");
+        "--weight-decay", weightDecay, "--clip", clip, "--mlm-rate", mlmRate, "--mlm-split", mlmSplit, "--masking", masking, "--optimizer",
+        optimizer, "--schedule", schedule, "--seq", seq);
+    Word2VecRun.Flags flags = new Word2VecRun.Flags(epochs, threads, seed, lr == null ? null : lr.floatValue(),
+        minLr == null ? null : minLr.floatValue(), window, sample, negative,
+        hierarchicalSoftmax, minCount, maxVocab);
+    if (resume && flags.any()) {
+      throw new UserError("--resume continues with the checkpoint's settings, vocabulary included; drop every flag but --data, -o and --resume");
     }
     // The stop request's hook holds the JVM's exit until close: everything printed before it.
     try (StopRequest stop = StopRequest.onShutdown(err)) {
       Word2VecRun.Result result = Word2VecRun.train(compilation, spec, data, output, resume,
-          Word2VecRun.overrides(epochs, threads, seed, lr == null ? null : lr.floatValue(), window, sample), err, stop);
+          flags, err, stop);
       if (result.stopped()) {
         err.println();
       }
@@ -160,10 +200,12 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   private int encoder(Compilation compilation, ModelSpec spec, PrintWriter out, PrintWriter err) throws IOException {
-    notFor(spec, "--epochs", epochs, "--window", window, "--sample", sample);
+    notFor(spec, word2vecFlags());
     try (StopRequest stop = StopRequest.onShutdown(err)) {
       EncoderRun.Result result = EncoderRun.train(compilation, spec, data, output, resume,
-          new EncoderRun.Overrides(steps, batch, lr, warmup, weightDecay, clip, threads, seed, checkpointEvery, vocab), err, stop);
+          new EncoderRun.Overrides(steps, batch, lr, warmup, weightDecay, clip, threads, seed, checkpointEvery, vocab, epochs, optimizer,
+              schedule, minLr, seq),
+          new EncoderRun.MlmFlags(mlmRate, mlmSplit, masking), err, stop);
       if (stopped(result.stopped(), result.chart(), result.checkpoint(), err)) {
         return EXIT_STOPPED;
       }
@@ -176,10 +218,12 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   private int decoder(Compilation compilation, ModelSpec spec, PrintWriter out, PrintWriter err) throws IOException {
-    notFor(spec, "--epochs", epochs, "--vocab", vocab, "--window", window, "--sample", sample);
+    notFor(spec, word2vecFlags());
+    notFor(spec, "--vocab", vocab, "--mlm-rate", mlmRate, "--mlm-split", mlmSplit, "--masking", masking);
     try (StopRequest stop = StopRequest.onShutdown(err)) {
       DecoderRun.Result result = DecoderRun.train(compilation, spec, data, output, resume,
-          new EncoderRun.Overrides(steps, batch, lr, warmup, weightDecay, clip, threads, seed, checkpointEvery, null), err, stop);
+          new EncoderRun.Overrides(steps, batch, lr, warmup, weightDecay, clip, threads, seed, checkpointEvery, null, epochs, optimizer,
+              schedule, minLr, seq), err, stop);
       if (stopped(result.stopped(), result.chart(), result.checkpoint(), err)) {
         return EXIT_STOPPED;
       }
@@ -201,6 +245,12 @@ final class TrainCommand implements Callable<Integer> {
       err.flush();
     }
     return stopped;
+  }
+
+  /** word2vec's own flags, as {@link #notFor} takes them. */
+  private Object[] word2vecFlags() {
+    return new Object[] {"--window", window, "--sample", sample, "--negative", negative, "--hierarchical-softmax",
+        hierarchicalSoftmax, "--min-count", minCount, "--max-vocab", maxVocab};
   }
 
   /** Refuses the other family's flags: pairs of a flag's name and its value (null when not given). */

@@ -6,6 +6,7 @@ import dev.nlpm.runtime.io.MalformedInputFileException;
 import dev.nlpm.runtime.word2vec.Word2VecFormat;
 import dev.nlpm.runtime.word2vec.Word2VecOptions;
 import dev.nlpm.runtime.word2vec.Word2VecTrainer;
+import dev.nlpm.runtime.word2vec.Word2VecVocabulary;
 import dev.nlpm.runtime.word2vec.Word2VecWeights;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -19,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 
 /**
  * Trains a word2vec model through its generated facade, compiled in this process: what {@code
@@ -46,8 +46,8 @@ final class Word2VecRun {
   /** Trains to the end, with no stop request. */
   static Word2VecWeights train(
       Compilation compilation, ModelSpec spec, List<Path> data, Path output, boolean resume,
-      UnaryOperator<Word2VecOptions> override, PrintWriter err) throws IOException {
-    return train(compilation, spec, data, output, resume, override, err, null).weights();
+      Flags flags, PrintWriter err) throws IOException {
+    return train(compilation, spec, data, output, resume, flags, err, null).weights();
   }
 
   /**
@@ -56,7 +56,7 @@ final class Word2VecRun {
    */
   static Result train(
       Compilation compilation, ModelSpec spec, List<Path> data, Path output, boolean resume,
-      UnaryOperator<Word2VecOptions> override, PrintWriter err, StopRequest stop) throws IOException {
+      Flags flags, PrintWriter err, StopRequest stop) throws IOException {
     Path checkpoint = output.resolve("checkpoint.w2v");
     if (resume && !Files.isRegularFile(checkpoint)) {
       throw new UserError("--resume: no checkpoint at " + checkpoint);
@@ -77,12 +77,17 @@ final class Word2VecRun {
         err.println("resuming " + spec.name() + " from " + checkpoint);
         weights = (Word2VecWeights) resumeMethod.invoke(null, checkpoint, data, progress);
       } else {
-        Word2VecOptions options = override.apply((Word2VecOptions) type.getMethod("options").invoke(null));
-        err.printf(Locale.ROOT, "training %s: %s, %d dimensions, window %d, %d epochs, %d threads, seed %d%n",
-            spec.name(), options.skipGram() ? "skip-gram" : "CBOW", options.dimension(), options.window(),
-            options.epochs(), options.threads(), options.seed());
-        Method train = type.getMethod("train", List.class, Word2VecOptions.class, Word2VecTrainer.ProgressListener.class, Path.class);
-        weights = (Word2VecWeights) train.invoke(null, data, options, progress, checkpoint);
+        Word2VecOptions options = flags.apply((Word2VecOptions) type.getMethod("options").invoke(null));
+        long minCount = flags.minCount(type.getField("MIN_COUNT").getLong(null));
+        int maxVocab = flags.maxVocab(type.getField("MAX_VOCAB").getInt(null));
+        Word2VecVocabulary vocabulary = (Word2VecVocabulary) type.getMethod("vocabulary", List.class, long.class, int.class)
+            .invoke(null, data, minCount, maxVocab);
+        err.printf(Locale.ROOT, "training %s: %s, %d dimensions, window %d, %s, %,d words (min count %d), %d epochs, %d thread%s, seed %d%n",
+            spec.name(), options.skipGram() ? "skip-gram" : "CBOW", options.dimension(), options.window(), outputLayer(options),
+            vocabulary.size(), minCount, options.epochs(), options.threads(), options.threads() == 1 ? "" : "s", options.seed());
+        Method train = type.getMethod("train", Word2VecVocabulary.class, List.class, Word2VecOptions.class,
+            Word2VecTrainer.ProgressListener.class, Path.class);
+        weights = (Word2VecWeights) train.invoke(null, vocabulary, data, options, progress, checkpoint);
       }
     } catch (InvocationTargetException e) {
       Throwable cause = e.getCause();
@@ -185,14 +190,30 @@ final class Word2VecRun {
     }
   }
 
-  /** The declared settings with what the flags override; a null flag keeps the declaration's. */
-  static UnaryOperator<Word2VecOptions> overrides(Integer epochs, Integer threads, Long seed, Float lr) {
-    return overrides(epochs, threads, seed, lr, null, null);
-  }
+  /**
+   * The flags; a null one keeps the declaration's setting.
+   *
+   * @param negative negative samples a prediction (0: none)
+   * @param hierarchicalSoftmax whether to train the Huffman-tree output layer
+   * @param minCount the fewest occurrences a word needs to enter the vocabulary
+   * @param maxVocab the most words the vocabulary keeps (0: no limit)
+   */
+  record Flags(Integer epochs, Integer threads, Long seed, Float lr, Float minLr, Integer window, Double sample, Integer negative,
+      Boolean hierarchicalSoftmax, Long minCount, Integer maxVocab) {
 
-  /** The flags' settings over the declared ones, the context window and the subsampling threshold too. */
-  static UnaryOperator<Word2VecOptions> overrides(Integer epochs, Integer threads, Long seed, Float lr, Integer window, Double sample) {
-    return options -> {
+    /** Only the epochs and threads, as {@code demo} sets them. */
+    static Flags epochsAndThreads(Integer epochs, Integer threads) {
+      return new Flags(epochs, threads, null, null, null, null, null, null, null, null, null);
+    }
+
+    /** Whether any flag is given: a resumed run keeps its checkpoint's settings and refuses them all. */
+    boolean any() {
+      return java.util.stream.Stream.of(epochs, threads, seed, lr, minLr, window, sample, negative, hierarchicalSoftmax, minCount, maxVocab)
+          .anyMatch(java.util.Objects::nonNull);
+    }
+
+    /** The declared options with the flags' settings over them. */
+    Word2VecOptions apply(Word2VecOptions options) {
       if (window != null) {
         options = options.withWindow(positive("--window", window));
       }
@@ -211,14 +232,54 @@ final class Word2VecRun {
       if (seed != null) {
         options = options.withSeed(seed);
       }
-      if (lr != null) {
-        if (!(lr > 0)) {
-          throw new UserError("--lr must be positive, got " + lr);
+      if (lr != null && !(lr > 0)) {
+        throw new UserError("--lr must be positive, got " + lr);
+      }
+      if (lr != null || minLr != null) {
+        float alpha = lr != null ? lr : options.alpha();
+        float floor = minLr != null ? minLr : Math.min(options.minAlpha(), alpha);
+        if (!(floor >= 0 && floor <= alpha)) {
+          throw new UserError("--min-lr must be between 0 and the learning rate " + alpha + ", got " + floor);
         }
-        options = options.withAlpha(lr, Math.min(options.minAlpha(), lr));
+        options = options.withAlpha(alpha, floor);
+      }
+      if (negative != null || hierarchicalSoftmax != null) {
+        int negatives = negative != null ? negative : options.negatives();
+        if (negatives < 0) {
+          throw new UserError("--negative must be at least 0 (0: none), got " + negatives);
+        }
+        boolean hs = hierarchicalSoftmax != null ? hierarchicalSoftmax : options.hierarchicalSoftmax();
+        if (negatives == 0 && !hs) {
+          throw new UserError("no output layer left: with --negative 0, add --hierarchical-softmax");
+        }
+        options = options.withOutputLayer(negatives, hs);
       }
       return options;
-    };
+    }
+
+    /** The declared minimum count, or the flag's. */
+    long minCount(long declared) {
+      if (minCount != null && minCount < 1) {
+        throw new UserError("--min-count must be at least 1, got " + minCount);
+      }
+      return minCount != null ? minCount : declared;
+    }
+
+    /** The declared vocabulary size, or the flag's. */
+    int maxVocab(int declared) {
+      if (maxVocab != null && maxVocab < 0) {
+        throw new UserError("--max-vocab must be at least 0 (0: no limit), got " + maxVocab);
+      }
+      return maxVocab != null ? maxVocab : declared;
+    }
+  }
+
+  private static String outputLayer(Word2VecOptions options) {
+    String negatives = options.negatives() + " negative" + (options.negatives() == 1 ? "" : "s");
+    if (!options.hierarchicalSoftmax()) {
+      return negatives;
+    }
+    return options.negatives() == 0 ? "hierarchical softmax" : "hierarchical softmax and " + negatives;
   }
 
   private static int positive(String flag, int value) {

@@ -201,6 +201,28 @@ class DecoderCommandsTest {
     assertTrue(sampled.out().startsWith("the cat"), sampled.out());
   }
 
+  /** The block length, the epochs and the decay are flags: they reach the run's header, its settings and its steps. */
+  @Test
+  void seqEpochsAndScheduleOverrideTheDeclaration() throws IOException {
+    Path out = dir.resolve("blocks");
+    CliRun run = CliRun.of("train", gpt.toString(), "--data", text.toString(), "-o", out.toString(), "--seq", "8", "--epochs", "1",
+        "--schedule", "constant", "--optimizer", "adam");
+    assertEquals(0, run.status(), run.err());
+    java.util.regex.Matcher header = java.util.regex.Pattern.compile("([0-9,]+) training, [0-9,]+ held out; (\\d+) steps of 4 × 8 tokens,"
+        + " lr 0.003 \\(warmup 1, adam, constant decay to 0.0\\)").matcher(run.err());
+    assertTrue(header.find(), run.err());
+    long blocks = Long.parseLong(header.group(1).replace(",", "")) / 8;
+    assertEquals((blocks + 3) / 4, Long.parseLong(header.group(2)), "one epoch of " + blocks + " blocks of 8, 4 a step");
+    JsonObject settings = JsonParser.parseString(Files.readString(out.resolve("training.json"))).getAsJsonObject();
+    assertEquals(8, settings.get("sequence").getAsInt());
+    for (JsonObject record : metrics(out).subList(1, metrics(out).size())) {
+      assertEquals(3e-3, record.get("learning_rate").getAsDouble(), 1e-9, "constant after warmup");
+    }
+    CliRun tooLong = CliRun.of("train", gpt.toString(), "--data", text.toString(), "-o", dir.resolve("long").toString(), "--seq", "33");
+    assertEquals(2, tooLong.status());
+    assertEquals("nlpm: --seq must be between 2 and the model's 32 positions, got 33\n", tooLong.err());
+  }
+
   @Test
   void errorsAreOneLine() throws IOException {
     Path others = dir.resolve("others.nlpm");

@@ -32,7 +32,7 @@ class DemoCommandTest {
     CliRun run = CliRun.of("demo", "--home", "..", "--data", text.toString(), "-o", out.toString(), "--epochs", "2", "--threads", "1");
     assertEquals(0, run.status(), run.err());
     assertTrue(run.err().contains("corpus: 18,000 words from text.txt, lowercased into words"), run.err());
-    assertTrue(run.err().contains("training SkipGram: skip-gram, 100 dimensions, window 5, 2 epochs, 1 threads"), run.err());
+    assertTrue(run.err().contains("training SkipGram: skip-gram, 100 dimensions, window 5, 5 negatives, 13 words (min count 5), 2 epochs, 1 thread"), run.err());
     assertTrue(run.out().contains("Learned 13 word vectors of 100 dimensions"), run.out());
     assertTrue(run.out().contains("  sister       "), "a probe word in the vocabulary is shown: " + run.out());
     assertTrue(run.out().contains("he : she :: his : "), "an analogy whose words are all known: " + run.out());

@@ -139,6 +139,12 @@ class EncoderCommandsTest {
     assertTrue(clipped.err().startsWith("nlpm: --resume continues the run with its settings: --clip 1.0, not 0.5; drop --clip"),
         clipped.err());
 
+    CliRun remasked = CliRun.of("train", declarations.toString(), "-m", "TinyEnc", "--data", text.toString(), "-o", out.toString(),
+        "--resume", "--masking", "dynamic");
+    assertEquals(2, remasked.status());
+    assertEquals("nlpm: --resume continues the run with its settings: --masking static, not dynamic; drop --masking"
+        + " (only --threads and --checkpoint-every may change)\n", remasked.err());
+
     CliRun resumed = CliRun.of("train", declarations.toString(), "-m", "TinyEnc", "--data", text.toString(), "-o", out.toString(),
         "--resume", "--threads", "2");
     assertEquals(0, resumed.status(), resumed.err());
@@ -233,9 +239,21 @@ class EncoderCommandsTest {
     assertEquals("nlpm: --cosine compares two texts, got 3\n", threeCosine.err());
 
     Path out = dir.resolve("errors");
-    CliRun epochs = CliRun.of("train", file, "-m", "TinyEnc", "--data", text.toString(), "-o", out.toString(), "--epochs", "2");
-    assertEquals(2, epochs.status());
-    assertEquals("nlpm: --epochs is not a setting of TinyEnc, an encoder model\n", epochs.err());
+    CliRun window = CliRun.of("train", file, "-m", "TinyEnc", "--data", text.toString(), "-o", out.toString(), "--window", "2");
+    assertEquals(2, window.status());
+    assertEquals("nlpm: --window is not a setting of TinyEnc, an encoder model\n", window.err());
+
+    CliRun both = CliRun.of("train", file, "-m", "TinyEnc", "--data", text.toString(), "-o", out.toString(), "--epochs", "2", "--steps", "3");
+    assertEquals(2, both.status());
+    assertEquals("nlpm: give --steps or --epochs, not both\n", both.err());
+
+    CliRun optimizer = CliRun.of("train", file, "-m", "TinyEnc", "--data", text.toString(), "-o", out.toString(), "--optimizer", "lion");
+    assertEquals(2, optimizer.status());
+    assertEquals("nlpm: --optimizer is adamw, adam or sgd, not lion\n", optimizer.err());
+
+    CliRun floor = CliRun.of("train", file, "-m", "TinyEnc", "--data", text.toString(), "-o", out.toString(), "--min-lr", "0.5");
+    assertEquals(2, floor.status());
+    assertEquals("nlpm: --min-lr must be between 0 and the learning rate 0.001, got 0.5\n", floor.err());
 
     CliRun steps = CliRun.of("train", file, "-m", "Words", "--data", text.toString(), "-o", out.toString(), "--steps", "2");
     assertEquals(2, steps.status());
@@ -266,6 +284,72 @@ class EncoderCommandsTest {
         dir.resolve("negative").toString(), "--clip", "-1");
     assertEquals(2, negative.status());
     assertEquals("nlpm: --clip must be at least 0 (0: no clipping), got -1.0\n", negative.err());
+  }
+
+  /** The optimizer, the schedule and its floor reach the run's settings and its steps' learning rates; --epochs sets the steps. */
+  @Test
+  void optimizerScheduleAndEpochsOverrideTheDeclaration() throws IOException {
+    Path out = dir.resolve("scheduled");
+    CliRun run = CliRun.of("train", declarations.toString(), "-m", "TinyEnc", "--data", text.toString(), "-o", out.toString(),
+        "--epochs", "1", "--warmup", "1", "--optimizer", "sgd", "--schedule", "cosine", "--min-lr", "1e-4", "--lr", "0.01");
+    assertEquals(0, run.status(), run.err());
+    java.util.regex.Matcher header = java.util.regex.Pattern.compile("(\\d+) examples of up to 32 tokens; (\\d+) steps of 4, lr 0.01 \\(warmup 1,"
+        + " sgd, cosine decay to 1.0E-4\\)").matcher(run.err());
+    assertTrue(header.find(), run.err());
+    long examples = Long.parseLong(header.group(1));
+    long steps = Long.parseLong(header.group(2));
+    assertEquals((examples + 3) / 4, steps, "one epoch of " + examples + " examples, 4 a step");
+    JsonObject settings = JsonParser.parseString(Files.readString(out.resolve("training.json"))).getAsJsonObject();
+    assertEquals(steps, settings.get("steps").getAsLong());
+    JsonObject optimization = settings.getAsJsonObject("optimization");
+    assertEquals("sgd", optimization.get("optimizer").getAsString());
+    assertEquals("cosine", optimization.get("schedule").getAsString());
+    List<JsonObject> records = metrics(out);
+    assertEquals(steps, records.size());
+    dev.nlpm.runtime.optim.LearningRateSchedule expected = dev.nlpm.runtime.optim.LearningRateSchedule.warmupThenDecay(
+        dev.nlpm.runtime.optim.LearningRateSchedule.Shape.COSINE, 0.01, 1e-4, 1, steps);
+    for (int i = 0; i < records.size(); i++) {
+      assertEquals(expected.at(i), records.get(i).get("learning_rate").getAsDouble(), 1e-5 * expected.at(i), "step " + (i + 1));
+    }
+  }
+
+  /** The masking defaults are flags too: they reach the recorded settings, the run's header and the masks (other weights). */
+  @Test
+  void mlmRateSplitAndMaskingOverrideTheDeclaration() throws IOException {
+    Path declared = dir.resolve("declared-masking");
+    Path out = dir.resolve("masking");
+    CliRun baseline = CliRun.of("train", declarations.toString(), "-m", "TinyEnc", "--data", text.toString(), "-o", declared.toString(),
+        "--steps", "2");
+    assertEquals(0, baseline.status(), baseline.err());
+    assertTrue(baseline.err().contains("0.15 of tokens predicted (0.8 [MASK], 0.1 random, 0.1 kept), static masking"), baseline.err());
+    CliRun run = CliRun.of("train", declarations.toString(), "-m", "TinyEnc", "--data", text.toString(), "-o", out.toString(),
+        "--steps", "2", "--mlm-rate", "0.5", "--mlm-split", "0.5,0.2,0.3", "--masking", "dynamic", "--seq", "16");
+    assertEquals(0, run.status(), run.err());
+    assertTrue(run.err().contains(" examples of up to 16 tokens;"), run.err());
+    assertTrue(run.err().contains("0.5 of tokens predicted (0.5 [MASK], 0.2 random, 0.3 kept), dynamic masking"), run.err());
+    JsonObject mlm = JsonParser.parseString(Files.readString(out.resolve("training.json"))).getAsJsonObject().getAsJsonObject("mlm");
+    assertEquals(0.5, mlm.get("rate").getAsDouble());
+    assertEquals(0.3, mlm.get("keep").getAsDouble());
+    assertEquals("dynamic", mlm.get("masking").getAsString());
+    assertFalse(java.util.Arrays.equals(Files.readAllBytes(declared.resolve("model/model.safetensors")),
+        Files.readAllBytes(out.resolve("model/model.safetensors"))), "other masks, other weights");
+
+    CliRun split = CliRun.of("train", declarations.toString(), "-m", "TinyEnc", "--data", text.toString(), "-o",
+        dir.resolve("bad-split").toString(), "--mlm-split", "0.8,0.1");
+    assertEquals(2, split.status());
+    assertEquals("nlpm: --mlm-split takes three shares, [MASK], random and kept, as 0.8,0.1,0.1; got 0.8,0.1\n", split.err());
+    CliRun sum = CliRun.of("train", declarations.toString(), "-m", "TinyEnc", "--data", text.toString(), "-o",
+        dir.resolve("bad-sum").toString(), "--mlm-split", "0.8,0.1,0.2");
+    assertEquals(2, sum.status());
+    assertEquals("nlpm: --mlm-split's shares must be at least 0 and sum to 1, got 0.8,0.1,0.2\n", sum.err());
+    CliRun kind = CliRun.of("train", declarations.toString(), "-m", "TinyEnc", "--data", text.toString(), "-o",
+        dir.resolve("bad-kind").toString(), "--masking", "sometimes");
+    assertEquals(2, kind.status());
+    assertEquals("nlpm: --masking is static or dynamic, not sometimes\n", kind.err());
+    CliRun rate = CliRun.of("train", declarations.toString(), "-m", "TinyEnc", "--data", text.toString(), "-o",
+        dir.resolve("bad-rate").toString(), "--mlm-rate", "0");
+    assertEquals(2, rate.status());
+    assertEquals("nlpm: --mlm-rate must be in (0, 1], got 0.0\n", rate.err());
   }
 
   @Test

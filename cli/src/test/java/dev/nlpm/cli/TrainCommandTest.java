@@ -61,7 +61,7 @@ class TrainCommandTest {
     Path out = dir.resolve("out");
     CliRun run = CliRun.of("train", model().toString(), "-m", "Tiny", "--data", corpus().toString(), "-o", out.toString());
     assertEquals(0, run.status(), run.err());
-    assertTrue(run.err().contains("training Tiny: skip-gram, 12 dimensions, window 3, 3 epochs, 1 threads, seed 7"), run.err());
+    assertTrue(run.err().contains("training Tiny: skip-gram, 12 dimensions, window 3, 5 negatives, 13 words (min count 1), 3 epochs, 1 thread, seed 7"), run.err());
     assertTrue(run.err().contains("epoch 3  100.0%"), "the progress line reaches the end: " + run.err());
     assertEquals("13 words × 12 dimensions: " + out.resolve("vectors.txt") + ", " + out.resolve("vectors.bin") + "\n", run.out());
     assertTrue(Files.isRegularFile(out.resolve("checkpoint.w2v")));
@@ -223,6 +223,58 @@ class TrainCommandTest {
     assertEquals("nlpm: --sample must be at least 0 (0: no subsampling), got -1.0\n", bad.err().lines().reduce((x, y) -> y).orElse("") + "\n");
   }
 
+  /** The output layer and the vocabulary's cut-offs are flags: the run says so, and the vocabulary and vectors follow. */
+  @Test
+  void outputLayerAndVocabularyOverrideTheDeclaration() throws IOException {
+    String model = model().toString();
+    String data = corpus().toString();
+    Path declared = dir.resolve("declared");
+    CliRun plain = CliRun.of("train", model, "-m", "Tiny", "--data", data, "-o", declared.toString(), "--epochs", "1");
+    assertEquals(0, plain.status(), plain.err());
+    assertTrue(plain.err().contains("5 negatives, 13 words (min count 1)"), plain.err());
+
+    Path hs = dir.resolve("hs");
+    CliRun tree = CliRun.of("train", model, "-m", "Tiny", "--data", data, "-o", hs.toString(), "--epochs", "1", "--negative", "0",
+        "--hierarchical-softmax");
+    assertEquals(0, tree.status(), tree.err());
+    assertTrue(tree.err().contains("window 3, hierarchical softmax, 13 words"), tree.err());
+    assertNotEquals(Files.readString(declared.resolve("vectors.txt")), Files.readString(hs.resolve("vectors.txt")));
+
+    Path both = dir.resolve("both");
+    CliRun two = CliRun.of("train", model, "-m", "Tiny", "--data", data, "-o", both.toString(), "--epochs", "1", "--negative", "2",
+        "--hierarchical-softmax");
+    assertEquals(0, two.status(), two.err());
+    assertTrue(two.err().contains("hierarchical softmax and 2 negatives"), two.err());
+
+    // "the" is on every line (2,000 times); every other word far less often
+    Path common = dir.resolve("common");
+    CliRun cut = CliRun.of("train", model, "-m", "Tiny", "--data", data, "-o", common.toString(), "--epochs", "1", "--min-count", "1500");
+    assertEquals(0, cut.status(), cut.err());
+    assertTrue(cut.out().startsWith("1 words × 12 dimensions"), cut.out());
+    Path few = dir.resolve("few");
+    CliRun top = CliRun.of("train", model, "-m", "Tiny", "--data", data, "-o", few.toString(), "--epochs", "1", "--max-vocab", "4");
+    assertEquals(0, top.status(), top.err());
+    assertTrue(top.out().startsWith("4 words × 12 dimensions"), top.out());
+
+    Path floored = dir.resolve("floored");
+    CliRun floor = CliRun.of("train", model, "-m", "Tiny", "--data", data, "-o", floored.toString(), "--epochs", "1", "--min-lr", "0.04");
+    assertEquals(0, floor.status(), floor.err());
+    for (String line : Files.readAllLines(floored.resolve("metrics.jsonl"))) {
+      double rate = com.google.gson.JsonParser.parseString(line).getAsJsonObject().get("learning_rate").getAsDouble();
+      assertTrue(rate >= 0.04 - 1e-6 && rate <= 0.05 + 1e-6, "from the declared 0.05 down to the floor 0.04: " + line);
+    }
+
+    CliRun none = CliRun.of("train", model, "-m", "Tiny", "--data", data, "-o", dir.resolve("none").toString(), "--negative", "0");
+    assertEquals(2, none.status());
+    assertEquals("nlpm: no output layer left: with --negative 0, add --hierarchical-softmax\n", none.err());
+    CliRun count = CliRun.of("train", model, "-m", "Tiny", "--data", data, "-o", dir.resolve("count").toString(), "--min-count", "0");
+    assertEquals(2, count.status());
+    assertEquals("nlpm: --min-count must be at least 1, got 0\n", count.err());
+    CliRun encoder = CliRun.of("train", model, "-m", "TinyBert", "--data", data, "-o", dir.resolve("enc").toString(), "--negative", "3");
+    assertEquals(2, encoder.status());
+    assertEquals("nlpm: --negative is not a setting of TinyBert, an encoder model\n", encoder.err());
+  }
+
   @Test
   void errorsAreOneLineWithStatusTwo() throws IOException {
     String model = model().toString();
@@ -237,9 +289,9 @@ class TrainCommandTest {
     assertEquals(2, which.status());
     assertEquals("nlpm: the files declare 2 models; choose one with --model: Tiny, TinyBert\n", which.err());
 
-    CliRun encoder = CliRun.of("train", model, "-m", "TinyBert", "--data", data, "-o", out.toString(), "--epochs", "2");
+    CliRun encoder = CliRun.of("train", model, "-m", "TinyBert", "--data", data, "-o", out.toString(), "--window", "2");
     assertEquals(2, encoder.status());
-    assertEquals("nlpm: --epochs is not a setting of TinyBert, an encoder model\n", encoder.err());
+    assertEquals("nlpm: --window is not a setting of TinyBert, an encoder model\n", encoder.err());
 
     CliRun noCheckpoint = CliRun.of("train", model, "-m", "Tiny", "--data", data, "-o", out.toString(), "--resume");
     assertEquals(2, noCheckpoint.status());
@@ -247,7 +299,7 @@ class TrainCommandTest {
 
     CliRun resumeWithFlags = CliRun.of("train", model, "-m", "Tiny", "--data", data, "-o", out.toString(), "--resume", "--epochs", "9");
     assertEquals(2, resumeWithFlags.status());
-    assertEquals("nlpm: --resume continues with the checkpoint's settings; drop --epochs, --threads, --seed, --lr, --window and --sample\n",
+    assertEquals("nlpm: --resume continues with the checkpoint's settings, vocabulary included; drop every flag but --data, -o and --resume\n",
         resumeWithFlags.err());
 
     CliRun badEpochs = CliRun.of("train", model, "-m", "Tiny", "--data", data, "-o", out.toString(), "--epochs", "0");

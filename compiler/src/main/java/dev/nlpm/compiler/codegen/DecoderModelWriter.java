@@ -92,13 +92,7 @@ final class DecoderModelWriter extends SourceWriter {
         .addParameter(PARALLEL, "parallel")
         .addStatement("return new $T(CONFIG, kernels(), parameters, parallel)", DECODER)
         .build());
-    long steps = t.steps() > 0 ? t.steps() : 10_000;
-    double clip = t.clip() > 0 ? t.clip() : 1.0;
-    type.addMethod(method("trainingOptions", OPTIONS,
-            "The declared training: AdamW at $L, $L warmup steps then linear decay over $L steps, clipping at $L, weight decay $L, seed $L.\n",
-            t.lr(), t.warmup(), steps, clip, t.weightDecay(), t.seed())
-        .addStatement("return new $T($L, $L, $LL, 1, $L, $L, $LL, 0)", OPTIONS, t.lr(), t.warmup(), steps, clip, t.weightDecay(), t.seed())
-        .build());
+    TrainingOptionsMethods.add(type, t, model.name());
     type.addMethod(method("trainer", TRAINER, "A trainer for {@code parameters} with {@code options}; give its {@code train} the decoder's pass.\n")
         .addParameter(PARAMETERS, "parameters")
         .addParameter(OPTIONS, "options")

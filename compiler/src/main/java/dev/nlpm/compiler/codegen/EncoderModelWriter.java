@@ -107,6 +107,12 @@ final class EncoderModelWriter extends SourceWriter {
     Objective.MaskedLm mlm = model.objective(Objective.MaskedLm.class).orElse(null);
     double rate = mlm == null ? 0.15 : mlm.rate();
     type.addField(constant(TypeName.DOUBLE, "MLM_RATE", CodeBlock.of("$L", rate), "The share of tokens MLM predicts."));
+    type.addField(constant(TypeName.DOUBLE, "MLM_MASK", CodeBlock.of("$L", mlm == null ? 0.8 : mlm.mask()),
+        "The share of predicted tokens replaced by [MASK]."));
+    type.addField(constant(TypeName.DOUBLE, "MLM_RANDOM", CodeBlock.of("$L", mlm == null ? 0.1 : mlm.random()),
+        "The share of predicted tokens replaced by a random token."));
+    type.addField(constant(TypeName.DOUBLE, "MLM_KEEP", CodeBlock.of("$L", mlm == null ? 0.1 : mlm.keep()),
+        "The share of predicted tokens left as they are."));
     type.addField(constant(MASKING, "MASKING",
         CodeBlock.of("$T.$L", MASKING, mlm == null || mlm.masking() == Objective.Masking.STATIC ? "STATIC" : "DYNAMIC"),
         "Whether an example's masks are drawn once or every epoch."));
@@ -152,14 +158,7 @@ final class EncoderModelWriter extends SourceWriter {
 
   private void addTrainingOptions(TypeSpec.Builder type) {
     TrainingDefaults t = model.training();
-    long steps = t.steps() > 0 ? t.steps() : 10_000;
-    type.addMethod(method("trainingOptions", OPTIONS,
-            "The declared training: AdamW at $L with $L warmup steps then linear decay over $L steps, clipping at\n"
-                + "$L, weight decay $L (not on biases and LayerNorm), seed $L.\n",
-            t.lr(), t.warmup(), steps, t.clip() > 0 ? t.clip() : 1.0, t.weightDecay(), t.seed())
-        .addStatement("return new $T($L, $L, $LL, 1, $L, $L, $LL, 0)", OPTIONS, t.lr(), t.warmup(), steps, t.clip() > 0 ? t.clip() : 1.0,
-            t.weightDecay(), t.seed())
-        .build());
+    TrainingOptionsMethods.add(type, t, model.name());
     CodeBlock threads = t.threads() > 0 ? CodeBlock.of("$L", t.threads()) : CodeBlock.of("$T.getRuntime().availableProcessors()", Runtime.class);
     type.addMethod(method("threads", TypeName.INT, "The declared thread count ($L).\n", t.threads() > 0 ? t.threads() : "a thread per core")
         .addStatement("return $L", threads)
@@ -169,9 +168,27 @@ final class EncoderModelWriter extends SourceWriter {
   private void addMasker(TypeSpec.Builder type) {
     type.addMethod(method("masker", MASKER, "MLM masking as declared, over {@code tokenizer}'s vocabulary and special tokens.\n")
         .addParameter(TOKENIZER, "tokenizer")
+        .addStatement("return masker(tokenizer, SEQUENCE, MLM_RATE, MLM_MASK, MLM_RANDOM, MLM_KEEP)")
+        .build());
+    type.addMethod(method("masker", MASKER,
+            "MLM masking of sequences of up to {@code sequence} tokens at another rate and split (the shares of [MASK], random\n"
+                + "and kept tokens, summing to 1), over {@code tokenizer}'s vocabulary and special tokens; a trainer for it needs\n"
+                + "{@code maxPredictions(sequence, rate)} positions a sequence.\n")
+        .addParameter(TOKENIZER, "tokenizer")
+        .addParameter(TypeName.INT, "sequence")
+        .addParameter(TypeName.DOUBLE, "rate")
+        .addParameter(TypeName.DOUBLE, "mask")
+        .addParameter(TypeName.DOUBLE, "random")
+        .addParameter(TypeName.DOUBLE, "keep")
         .addStatement("int[] specials = $T.range(0, tokenizer.vocabulary().size()).filter(tokenizer::isSpecial).toArray()",
             ClassName.get("java.util.stream", "IntStream"))
-        .addStatement("return new $T(MLM_RATE, tokenizer.maskId(), tokenizer.vocabulary().size(), specials, MAX_PREDICTIONS)", MASKER)
+        .addStatement("return new $T(rate, mask, random, keep, tokenizer.maskId(), tokenizer.vocabulary().size(), specials,"
+            + " maxPredictions(sequence, rate))", MASKER)
+        .build());
+    type.addMethod(method("maxPredictions", TypeName.INT, "The most MLM positions in a sequence of {@code sequence} tokens at {@code rate}.\n")
+        .addParameter(TypeName.INT, "sequence")
+        .addParameter(TypeName.DOUBLE, "rate")
+        .addStatement("return $T.maxPredictions(sequence, rate)", MASKER)
         .build());
   }
 
@@ -181,7 +198,17 @@ final class EncoderModelWriter extends SourceWriter {
         .addParameter(ENCODER_CLASS, "encoder")
         .addParameter(OPTIONS, "options")
         .addParameter(TypeName.INT, "batch")
-        .addStatement("return new $T(encoder, encoder.workspace(batch, SEQUENCE, batch * MAX_PREDICTIONS), options, NAME, $T.CHECKPOINT_PREFIX)",
+        .addStatement("return trainer(encoder, options, batch, SEQUENCE, MAX_PREDICTIONS)")
+        .build());
+    type.addMethod(method("trainer", TRAINER,
+            "A trainer whose workspace holds {@code batch} sequences of up to {@code sequence} tokens and {@code maxPredictions} MLM\n"
+                + "positions a sequence, for another sequence length or a masker at another rate.\n")
+        .addParameter(ENCODER_CLASS, "encoder")
+        .addParameter(OPTIONS, "options")
+        .addParameter(TypeName.INT, "batch")
+        .addParameter(TypeName.INT, "sequence")
+        .addParameter(TypeName.INT, "maxPredictions")
+        .addStatement("return new $T(encoder, encoder.workspace(batch, sequence, batch * maxPredictions), options, NAME, $T.CHECKPOINT_PREFIX)",
             TRAINER, layout())
         .build());
   }

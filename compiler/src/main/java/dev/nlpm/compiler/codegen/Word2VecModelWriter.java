@@ -169,7 +169,16 @@ final class Word2VecModelWriter extends SourceWriter {
     type.addMethod(
         operation("vocabulary", VOCABULARY, "Counts the words of the corpus, keeping those seen MIN_COUNT times or more, at most MAX_VOCAB.\n")
             .addParameter(PATHS, "corpus")
-            .addStatement("return $T.count(corpus, MIN_COUNT, MAX_VOCAB)", VOCABULARY)
+            .addStatement("return vocabulary(corpus, MIN_COUNT, MAX_VOCAB)")
+            .build());
+    type.addMethod(
+        operation("vocabulary", VOCABULARY,
+                "Counts the words of the corpus, keeping those seen {@code minCount} times or more, at most {@code maxVocab}\n"
+                    + "(0: no limit) of the commonest.\n")
+            .addParameter(PATHS, "corpus")
+            .addParameter(TypeName.LONG, "minCount")
+            .addParameter(TypeName.INT, "maxVocab")
+            .addStatement("return $T.count(corpus, minCount, maxVocab)", VOCABULARY)
             .build());
   }
 
@@ -185,8 +194,22 @@ final class Word2VecModelWriter extends SourceWriter {
             .addParameter(OPTIONS, "options")
             .addParameter(PROGRESS, "progress")
             .addParameter(Path.class, "checkpoint")
+            .addStatement("return train(vocabulary(corpus), corpus, options, progress, checkpoint)")
+            .build());
+    type.addMethod(
+        operation(
+                "train",
+                WEIGHTS,
+                "Trains on the corpus over a vocabulary already counted (another minimum count or size).\n\n"
+                    + "@param checkpoint where to write a checkpoint after every epoch, or null for none\n"
+                    + "@throws IllegalArgumentException if the options change the dimension\n")
+            .addParameter(VOCABULARY, "vocabulary")
+            .addParameter(PATHS, "corpus")
+            .addParameter(OPTIONS, "options")
+            .addParameter(PROGRESS, "progress")
+            .addParameter(Path.class, "checkpoint")
             .addCode(requireDimension("options.dimension()"))
-            .addStatement("return $T.train(vocabulary(corpus), corpus, options, kernels(), progress, checkpoint)", TRAINER)
+            .addStatement("return $T.train(vocabulary, corpus, options, kernels(), progress, checkpoint)", TRAINER)
             .build());
   }
 

@@ -3,23 +3,32 @@ package dev.nlpm.runtime.encoder;
 import dev.nlpm.runtime.optim.AdamW;
 import dev.nlpm.runtime.optim.AdamWSettings;
 import dev.nlpm.runtime.optim.DecayRange;
+import dev.nlpm.runtime.optim.OptimizerKind;
 import java.util.List;
 
 /**
- * AdamW ({@link AdamW}'s arithmetic, element for element) over an encoder's parameters held as
- * rows, its two moments held the same way. Weight decay skips biases and LayerNorm, as the
- * layout's {@link DecayRange#fromLayout} ranges say.
+ * AdamW ({@link AdamW}'s arithmetic, element for element), Adam or plain SGD over an encoder's
+ * parameters held as rows, the two moments held the same way. Weight decay skips biases and
+ * LayerNorm, as the layout's {@link DecayRange#fromLayout} ranges say.
  */
 public final class EncoderOptimizer {
 
   private final AdamWSettings settings;
+  private final OptimizerKind kind;
   private final EncoderParameters firstMoment;
   private final EncoderParameters secondMoment;
   private final boolean[] rowDecays;
   private long steps;
 
+  /** AdamW. */
   public EncoderOptimizer(EncoderParameters parameters, AdamWSettings settings) {
+    this(parameters, settings, OptimizerKind.ADAMW);
+  }
+
+  /** The {@code kind} of update; SGD uses only the settings' weight decay, and keeps its moments at 0. */
+  public EncoderOptimizer(EncoderParameters parameters, AdamWSettings settings, OptimizerKind kind) {
     this.settings = settings;
+    this.kind = java.util.Objects.requireNonNull(kind, "kind");
     this.firstMoment = parameters.zerosLike();
     this.secondMoment = parameters.zerosLike();
     List<DecayRange> ranges = DecayRange.fromLayout(parameters.layout());
@@ -40,6 +49,10 @@ public final class EncoderOptimizer {
     return settings;
   }
 
+  public OptimizerKind kind() {
+    return kind;
+  }
+
   /** One update of {@code parameters} from {@code gradients} at learning rate {@code lr}. */
   public void step(EncoderParameters parameters, EncoderParameters gradients, double lr) {
     long t = steps + 1;
@@ -48,10 +61,33 @@ public final class EncoderOptimizer {
     float[][] g = gradients.rows();
     float[][] m = firstMoment.rows();
     float[][] v = secondMoment.rows();
+    float decay = (float) settings.weightDecay();
     for (int r = 0; r < p.length; r++) {
-      AdamW.update(p[r], g[r], m[r], v[r], 0, p[r].length, rowDecays[r], step);
+      switch (kind) {
+        case ADAMW -> AdamW.update(p[r], g[r], m[r], v[r], 0, p[r].length, rowDecays[r], step);
+        case ADAM -> {
+          if (rowDecays[r] && decay != 0) {
+            addDecay(g[r], p[r], decay);
+          }
+          AdamW.update(p[r], g[r], m[r], v[r], 0, p[r].length, false, step);
+        }
+        case SGD -> descend(p[r], g[r], (float) lr, rowDecays[r] ? decay : 0);
+      }
     }
     steps = t;
+  }
+
+  /** Adam's L2 penalty: the decay's gradient joins the loss's before the moments see it. */
+  private static void addDecay(float[] gradient, float[] parameter, float decay) {
+    for (int i = 0; i < gradient.length; i++) {
+      gradient[i] += decay * parameter[i];
+    }
+  }
+
+  private static void descend(float[] parameter, float[] gradient, float lr, float decay) {
+    for (int i = 0; i < parameter.length; i++) {
+      parameter[i] -= lr * (gradient[i] + decay * parameter[i]);
+    }
   }
 
   /** The first moment in the layout's order (PyTorch's {@code exp_avg}). */

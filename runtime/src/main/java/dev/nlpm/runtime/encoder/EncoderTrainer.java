@@ -5,14 +5,15 @@ import dev.nlpm.runtime.checkpoint.TrainingProgress;
 import dev.nlpm.runtime.optim.AdamWSettings;
 import dev.nlpm.runtime.optim.GradientClipping;
 import dev.nlpm.runtime.optim.LearningRateSchedule;
+import dev.nlpm.runtime.optim.OptimizerKind;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;
 
 /**
  * Pretrains (or fine-tunes) an {@link Encoder}: micro-batches from a {@link Batches} source,
- * gradients accumulated and averaged, global-norm clipping, AdamW with linear warmup then linear
- * decay, a checkpoint every so many steps and at the end, and a stop with a message naming the
+ * gradients accumulated and averaged, global-norm clipping, AdamW (or Adam, or SGD) with linear
+ * warmup then a linear (or cosine, or constant) decay, a checkpoint every so many steps and at the end, and a stop with a message naming the
  * step when the loss is not finite (before anything is changed; the last checkpoint stays).
  *
  * <p>A run is a function of the seed: batch {@code k} is the source's {@code k}-th, and the
@@ -76,15 +77,46 @@ public final class EncoderTrainer {
    * @param accumulation micro-batches per optimizer step
    * @param clip the maximum global gradient norm, or 0 for none
    * @param checkpointEvery steps between checkpoints (0: only at the end)
+   * @param schedule how the learning rate falls after warmup
+   * @param minLearningRate the rate it falls to at the last step
+   * @param optimizer the update rule
    */
   public record Options(double learningRate, long warmup, long steps, int accumulation, double clip, double weightDecay,
-      long seed, long checkpointEvery) {
+      long seed, long checkpointEvery, LearningRateSchedule.Shape schedule, double minLearningRate, OptimizerKind optimizer) {
 
     public Options {
-      if (!(learningRate > 0) || warmup < 0 || steps <= 0 || accumulation <= 0 || clip < 0 || weightDecay < 0 || checkpointEvery < 0) {
+      if (!(learningRate > 0) || warmup < 0 || steps <= 0 || accumulation <= 0 || clip < 0 || weightDecay < 0 || checkpointEvery < 0
+          || !(minLearningRate >= 0 && minLearningRate <= learningRate)) {
         throw new IllegalArgumentException("invalid training options: " + learningRate + ", warmup " + warmup + ", steps " + steps
-            + ", accumulation " + accumulation + ", clip " + clip + ", weight decay " + weightDecay + ", checkpoint every " + checkpointEvery);
+            + ", accumulation " + accumulation + ", clip " + clip + ", weight decay " + weightDecay + ", checkpoint every " + checkpointEvery
+            + ", min learning rate " + minLearningRate);
       }
+      Objects.requireNonNull(schedule, "schedule");
+      Objects.requireNonNull(optimizer, "optimizer");
+    }
+
+    /** AdamW with BERT's schedule: linear warmup, then linear decay to 0. */
+    public Options(double learningRate, long warmup, long steps, int accumulation, double clip, double weightDecay, long seed,
+        long checkpointEvery) {
+      this(learningRate, warmup, steps, accumulation, clip, weightDecay, seed, checkpointEvery, LearningRateSchedule.Shape.LINEAR, 0,
+          OptimizerKind.ADAMW);
+    }
+
+    /** These options with another schedule after warmup, falling to {@code minLearningRate}. */
+    public Options withSchedule(LearningRateSchedule.Shape schedule, double minLearningRate) {
+      return new Options(learningRate, warmup, steps, accumulation, clip, weightDecay, seed, checkpointEvery, schedule, minLearningRate,
+          optimizer);
+    }
+
+    /** These options with another update rule. */
+    public Options withOptimizer(OptimizerKind optimizer) {
+      return new Options(learningRate, warmup, steps, accumulation, clip, weightDecay, seed, checkpointEvery, schedule, minLearningRate,
+          optimizer);
+    }
+
+    /** The learning rate of every step. */
+    public LearningRateSchedule learningRates() {
+      return LearningRateSchedule.warmupThenDecay(schedule, learningRate, minLearningRate, warmup, steps);
     }
   }
 
@@ -118,9 +150,9 @@ public final class EncoderTrainer {
     this.model = Objects.requireNonNull(model, "model");
     this.backbonePrefix = Objects.requireNonNull(backbonePrefix, "backbonePrefix");
     this.optimizer = new EncoderOptimizer(parameters, new AdamWSettings(AdamWSettings.DEFAULT_BETA1, AdamWSettings.DEFAULT_BETA2,
-        1e-6, options.weightDecay()));
+        1e-6, options.weightDecay()), options.optimizer());
     this.gradients = parameters.zerosLike();
-    this.schedule = LearningRateSchedule.linearWarmupThenDecay(options.learningRate(), options.warmup(), options.steps());
+    this.schedule = options.learningRates();
   }
 
   public EncoderOptimizer optimizer() {

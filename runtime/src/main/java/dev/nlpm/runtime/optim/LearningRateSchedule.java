@@ -18,6 +18,28 @@ public sealed interface LearningRateSchedule {
     return new LinearWarmupThenDecay(peak, warmup, total);
   }
 
+  /** How the rate falls after warmup: the language's {@code schedule}. */
+  enum Shape {
+    /** Straight down to the floor at the last step. */
+    LINEAR,
+    /** Half a cosine down to the floor at the last step (HuggingFace's {@code get_cosine_schedule_with_warmup}). */
+    COSINE,
+    /** The peak until the end (HuggingFace's {@code get_constant_schedule_with_warmup}). */
+    CONSTANT
+  }
+
+  /**
+   * Up from 0 to {@code peak} over {@code warmup} steps, then from {@code peak} down to {@code
+   * floor} at {@code total} in the given shape. A linear decay to 0 is {@link
+   * #linearWarmupThenDecay}, to its last bit.
+   */
+  static LearningRateSchedule warmupThenDecay(Shape shape, double peak, double floor, long warmup, long total) {
+    if (shape == Shape.LINEAR && floor == 0) {
+      return linearWarmupThenDecay(peak, warmup, total);
+    }
+    return new WarmupThenDecay(shape, peak, floor, warmup, total);
+  }
+
   /** The same rate every step. */
   static LearningRateSchedule constant(double rate) {
     return new Constant(rate);
@@ -46,6 +68,42 @@ public sealed interface LearningRateSchedule {
         return peak * ((double) step / (double) Math.max(1, warmup));
       }
       return peak * Math.max(0.0, (double) (total - step) / (double) Math.max(1, total - warmup));
+    }
+  }
+
+  /**
+   * Warmup as {@link LinearWarmupThenDecay}'s, then {@code floor + (peak - floor) · f} with {@code f}
+   * falling from 1 at the end of warmup to 0 at {@code total}: linearly, as half a cosine, or not
+   * at all.
+   */
+  record WarmupThenDecay(Shape shape, double peak, double floor, long warmup, long total) implements LearningRateSchedule {
+
+    public WarmupThenDecay {
+      java.util.Objects.requireNonNull(shape, "shape");
+      requireRate("peak learning rate", peak);
+      requireRate("floor learning rate", floor);
+      if (floor > peak) {
+        throw new IllegalArgumentException("the floor learning rate " + floor + " is above the peak " + peak);
+      }
+      if (warmup < 0 || total < warmup) {
+        throw new IllegalArgumentException(
+            "a schedule needs 0 <= warmup <= total, got warmup " + warmup + " and total " + total);
+      }
+    }
+
+    @Override
+    public double at(long step) {
+      requireStep(step);
+      if (step < warmup) {
+        return peak * ((double) step / (double) Math.max(1, warmup));
+      }
+      double progress = Math.min(1.0, (double) (step - warmup) / (double) Math.max(1, total - warmup));
+      double fraction = switch (shape) {
+        case LINEAR -> 1 - progress;
+        case COSINE -> Math.max(0.0, 0.5 * (1.0 + Math.cos(Math.PI * progress)));
+        case CONSTANT -> 1;
+      };
+      return floor + (peak - floor) * fraction;
     }
   }
 

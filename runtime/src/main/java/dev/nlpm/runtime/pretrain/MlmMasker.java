@@ -6,12 +6,15 @@ import java.util.SplittableRandom;
  * BERT's masked-language-model corruption, as Google's {@code create_pretraining_data.py} does
  * it: of a sequence's non-special tokens, {@code max(1, round(n · rate))} (at most {@code
  * maxPredictions}) are chosen without replacement; each chosen token becomes {@code [MASK]} with
- * probability 0.8, else stays itself or becomes a token drawn uniformly from the whole vocabulary
- * with probability 0.5 each (0.1 and 0.1 overall). Only chosen positions carry a label.
+ * probability {@code mask} (BERT: 0.8), else stays itself with probability {@code keep} or becomes a
+ * token drawn uniformly from the whole vocabulary with probability {@code random} (0.1 and 0.1).
+ * Only chosen positions carry a label.
  */
 public final class MlmMasker {
 
   private final double rate;
+  private final double mask;
+  private final double keepGivenNotMasked;
   private final int maskId;
   private final int vocabularySize;
   private final boolean[] special;
@@ -25,8 +28,22 @@ public final class MlmMasker {
    * @param maxPredictions the most positions chosen in one sequence
    */
   public MlmMasker(double rate, int maskId, int vocabularySize, int[] specialIds, int maxPredictions) {
+    this(rate, 0.8, 0.1, 0.1, maskId, vocabularySize, specialIds, maxPredictions);
+  }
+
+  /**
+   * @param mask the share of chosen tokens replaced by {@code [MASK]}
+   * @param random the share replaced by a uniformly drawn token
+   * @param keep the share left as they are; {@code mask + random + keep} must be 1 (within 1e-9)
+   */
+  public MlmMasker(double rate, double mask, double random, double keep, int maskId, int vocabularySize, int[] specialIds,
+      int maxPredictions) {
     if (!(rate > 0 && rate <= 1)) {
       throw new IllegalArgumentException("the masking rate must be in (0, 1], got " + rate);
+    }
+    if (!(mask >= 0 && random >= 0 && keep >= 0) || Math.abs(mask + random + keep - 1) > 1e-9) {
+      throw new IllegalArgumentException("the mask, random and keep shares must be at least 0 and sum to 1, got "
+          + mask + " + " + random + " + " + keep);
     }
     if (vocabularySize < 1 || maskId < 0 || maskId >= vocabularySize) {
       throw new IllegalArgumentException("[MASK] id " + maskId + " is outside a vocabulary of " + vocabularySize);
@@ -35,6 +52,9 @@ public final class MlmMasker {
       throw new IllegalArgumentException("maxPredictions must be positive, got " + maxPredictions);
     }
     this.rate = rate;
+    this.mask = mask;
+    // The second draw decides between keep and random, as create_pretraining_data.py's coin does.
+    this.keepGivenNotMasked = keep + random == 0 ? 0 : keep / (keep + random);
     this.maskId = maskId;
     this.vocabularySize = vocabularySize;
     this.special = new boolean[vocabularySize];
@@ -45,6 +65,11 @@ public final class MlmMasker {
       special[id] = true;
     }
     this.maxPredictions = maxPredictions;
+  }
+
+  /** The most positions a sequence of {@code length} tokens has chosen at {@code rate}: BERT's max_predictions_per_seq. */
+  public static int maxPredictions(int length, double rate) {
+    return (int) Math.ceil(length * rate);
   }
 
   /** The masked form of {@code ids}, drawn from {@code random}; {@code ids} is not changed. */
@@ -77,9 +102,9 @@ public final class MlmMasker {
     for (int k = 0; k < chosen; k++) {
       int position = candidates[k];
       labels[position] = ids[position];
-      if (random.nextDouble() < 0.8) {
+      if (random.nextDouble() < mask) {
         input[position] = maskId;
-      } else if (random.nextDouble() < 0.5) {
+      } else if (random.nextDouble() < keepGivenNotMasked) {
         input[position] = ids[position];
       } else {
         input[position] = random.nextInt(vocabularySize);

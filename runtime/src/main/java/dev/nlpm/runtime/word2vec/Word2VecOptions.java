@@ -52,6 +52,11 @@ public record Word2VecOptions(
     return new Word2VecOptions(skipGram, dimension, window, negatives, true, negativePower, sample, alpha, minAlpha, epochs, threads, seed, cbowMean);
   }
 
+  /** Negative sampling with {@code negatives} samples a prediction (0: none), hierarchical softmax, or both. */
+  public Word2VecOptions withOutputLayer(int negatives, boolean hierarchicalSoftmax) {
+    return new Word2VecOptions(skipGram, dimension, window, negatives, hierarchicalSoftmax, negativePower, sample, alpha, minAlpha, epochs, threads, seed, cbowMean);
+  }
+
   public Word2VecOptions withDimension(int dimension) {
     return new Word2VecOptions(skipGram, dimension, window, negatives, hierarchicalSoftmax, negativePower, sample, alpha, minAlpha, epochs, threads, seed, cbowMean);
   }

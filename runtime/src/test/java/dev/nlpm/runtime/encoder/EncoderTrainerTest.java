@@ -154,4 +154,28 @@ class EncoderTrainerTest {
       assertArrayEquals(savedAtTwo[0], saved.parameters());
     }
   }
+
+  /** The declared schedule and update rule reach the steps: each step's rate is the cosine's, and SGD is what updates. */
+  @Test
+  void theScheduleAndOptimizerInTheOptionsDriveTheSteps(@TempDir Path dir) throws IOException {
+    EncoderConfig config = config();
+    EncoderTrainer.Batches batches = data(3).batches(4);
+    EncoderTrainer.Options options = new EncoderTrainer.Options(2e-2, 2, 6, 1, 0, 0, 5, 0)
+        .withSchedule(dev.nlpm.runtime.optim.LearningRateSchedule.Shape.COSINE, 1e-3)
+        .withOptimizer(dev.nlpm.runtime.optim.OptimizerKind.SGD);
+    List<Double> rates = new ArrayList<>();
+    try (Parallel parallel = new Parallel(1)) {
+      Encoder encoder = encoder(config, parallel);
+      EncoderTrainer trainer = new EncoderTrainer(encoder, encoder.workspace(4, 48, 40), options, "tiny", "bert.");
+      trainer.train(batches, dir.resolve("run"), report -> rates.add(report.learningRate()));
+      assertEquals(dev.nlpm.runtime.optim.OptimizerKind.SGD, trainer.optimizer().kind());
+      assertEquals(0f, trainer.optimizer().firstMomentFlat()[0], "SGD keeps no moments");
+    }
+    List<Double> expected = new ArrayList<>();
+    for (int step = 0; step < 6; step++) {
+      expected.add(options.learningRates().at(step));
+    }
+    assertEquals(expected, rates);
+    assertEquals(1e-3 + (2e-2 - 1e-3) * 0.5 * (1 + Math.cos(Math.PI * 0.25)), rates.get(3), 1e-15, "the cosine, a quarter of the way down");
+  }
 }

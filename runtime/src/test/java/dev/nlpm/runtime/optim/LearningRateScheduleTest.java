@@ -26,6 +26,36 @@ class LearningRateScheduleTest {
     }
   }
 
+  /** HuggingFace's cosine and constant-with-warmup schedules, and a floor the decay stops at. */
+  @Test
+  void cosineLinearAndConstantShapesFallFromThePeakToTheFloor() {
+    LearningRateSchedule cosine = LearningRateSchedule.warmupThenDecay(LearningRateSchedule.Shape.COSINE, 1e-3, 0, 100, 1100);
+    assertEquals(0.5e-3, cosine.at(50), 1e-18);
+    assertEquals(1e-3, cosine.at(100), 1e-18);
+    assertEquals(1e-3 * 0.5 * (1 + Math.cos(Math.PI * 0.25)), cosine.at(350), 1e-18);
+    assertEquals(0.5e-3, cosine.at(600), 1e-18);
+    assertEquals(0.0, cosine.at(1100), 1e-18);
+    assertEquals(0.0, cosine.at(2000), 1e-18);
+
+    LearningRateSchedule floored = LearningRateSchedule.warmupThenDecay(LearningRateSchedule.Shape.COSINE, 1e-3, 1e-4, 100, 1100);
+    assertEquals(1e-4 + 9e-4 * 0.5, floored.at(600), 1e-18);
+    assertEquals(1e-4, floored.at(1100), 1e-18);
+    assertEquals(1e-4, floored.at(5000), 1e-18);
+
+    LearningRateSchedule linear = LearningRateSchedule.warmupThenDecay(LearningRateSchedule.Shape.LINEAR, 1e-3, 1e-4, 100, 1100);
+    assertEquals(1e-4 + 9e-4 * 0.75, linear.at(350), 1e-18);
+    assertEquals(1e-4, linear.at(1100), 1e-18);
+    assertEquals(LearningRateSchedule.linearWarmupThenDecay(1e-3, 100, 1100),
+        LearningRateSchedule.warmupThenDecay(LearningRateSchedule.Shape.LINEAR, 1e-3, 0, 100, 1100), "to zero: BERT's schedule, bit for bit");
+
+    LearningRateSchedule constant = LearningRateSchedule.warmupThenDecay(LearningRateSchedule.Shape.CONSTANT, 1e-3, 1e-4, 100, 1100);
+    assertEquals(0.25e-3, constant.at(25), 1e-18);
+    assertEquals(1e-3, constant.at(100));
+    assertEquals(1e-3, constant.at(1099));
+    assertMessage("the floor learning rate 0.01 is above the peak 0.001",
+        () -> LearningRateSchedule.warmupThenDecay(LearningRateSchedule.Shape.COSINE, 1e-3, 1e-2, 0, 10));
+  }
+
   @Test
   void withoutWarmupTheFirstStepIsAtThePeak() {
     LearningRateSchedule s = LearningRateSchedule.linearWarmupThenDecay(2e-5, 0, 4);

@@ -50,6 +50,23 @@ class MlmMaskerTest {
 
   @Test
   void chosenTokensBecomeMaskRandomOrThemselvesEightyTenTen() {
+    int[] chosenAt = assertShares(MASKER, 0.8, 0.1, 0.1);
+    for (int p = 1; p <= 100; p++) {
+      assertEquals(600, chosenAt[p], 4 * Math.sqrt(4000 * 0.15 * 0.85), "position " + p + " is chosen uniformly");
+    }
+  }
+
+  @Test
+  void declaredSharesReplaceBertsEightyTenTen() {
+    assertShares(new MlmMasker(0.15, 0.5, 0.2, 0.3, MASK, VOCAB, new int[] {PAD, CLS, SEP, MASK}, 20), 0.5, 0.2, 0.3);
+    assertShares(new MlmMasker(0.15, 1, 0, 0, MASK, VOCAB, new int[] {PAD, CLS, SEP, MASK}, 20), 1, 0, 0);
+    assertShares(new MlmMasker(0.15, 0, 0, 1, MASK, VOCAB, new int[] {PAD, CLS, SEP, MASK}, 20), 0, 0, 1);
+    assertThrows(IllegalArgumentException.class, () -> new MlmMasker(0.15, 0.8, 0.1, 0.2, MASK, VOCAB, new int[0], 20));
+    assertThrows(IllegalArgumentException.class, () -> new MlmMasker(0.15, 1.1, -0.1, 0, MASK, VOCAB, new int[0], 20));
+  }
+
+  /** Masks 4,000 examples; asserts what the chosen tokens became; returns how often each position was chosen. */
+  private static int[] assertShares(MlmMasker masker, double maskShare, double randomShare, double keepShare) {
     int masked = 0;
     int kept = 0;
     int random = 0;
@@ -57,7 +74,7 @@ class MlmMaskerTest {
     int[] ids = sequence(100);
     int[] chosenAt = new int[ids.length];
     for (int example = 0; example < 4000; example++) {
-      MaskedExample m = MASKER.mask(ids, ExampleRandom.of(7, example, 0));
+      MaskedExample m = masker.mask(ids, ExampleRandom.of(7, example, 0));
       for (int p : m.predicted()) {
         positions++;
         chosenAt[p]++;
@@ -73,13 +90,11 @@ class MlmMaskerTest {
     }
     assertEquals(60_000, positions);
     // Four standard deviations of each share over 60,000 draws; a random draw equals the original
-    // token with probability 1/1000, which moves the kept share by 0.0001.
-    assertEquals(0.8, masked / (double) positions, 4 * Math.sqrt(0.8 * 0.2 / positions));
-    assertEquals(0.1, kept / (double) positions, 4 * Math.sqrt(0.1 * 0.9 / positions) + 1e-4);
-    assertEquals(0.1, random / (double) positions, 4 * Math.sqrt(0.1 * 0.9 / positions));
-    for (int p = 1; p <= 100; p++) {
-      assertEquals(600, chosenAt[p], 4 * Math.sqrt(4000 * 0.15 * 0.85), "position " + p + " is chosen uniformly");
-    }
+    // token with probability 1/1000, which moves the kept share by 0.0001 per unit of the random share.
+    assertEquals(maskShare, masked / (double) positions, 4 * Math.sqrt(maskShare * (1 - maskShare) / positions));
+    assertEquals(keepShare, kept / (double) positions, 4 * Math.sqrt(keepShare * (1 - keepShare) / positions) + 1e-3 * randomShare);
+    assertEquals(randomShare, random / (double) positions, 4 * Math.sqrt(randomShare * (1 - randomShare) / positions));
+    return chosenAt;
   }
 
   @Test
