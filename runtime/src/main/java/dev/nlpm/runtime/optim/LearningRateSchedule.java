@@ -55,17 +55,14 @@ public sealed interface LearningRateSchedule {
 
     public LinearWarmupThenDecay {
       requireRate("peak learning rate", peak);
-      if (warmup < 0 || total < warmup) {
-        throw new IllegalArgumentException(
-            "a linear schedule needs 0 <= warmup <= total, got warmup " + warmup + " and total " + total);
-      }
+      requireWarmup(warmup, total);
     }
 
     @Override
     public double at(long step) {
       requireStep(step);
       if (step < warmup) {
-        return peak * ((double) step / (double) Math.max(1, warmup));
+        return warmingUp(peak, step, warmup);
       }
       return peak * Math.max(0.0, (double) (total - step) / (double) Math.max(1, total - warmup));
     }
@@ -85,17 +82,14 @@ public sealed interface LearningRateSchedule {
       if (floor > peak) {
         throw new IllegalArgumentException("the floor learning rate " + floor + " is above the peak " + peak);
       }
-      if (warmup < 0 || total < warmup) {
-        throw new IllegalArgumentException(
-            "a schedule needs 0 <= warmup <= total, got warmup " + warmup + " and total " + total);
-      }
+      requireWarmup(warmup, total);
     }
 
     @Override
     public double at(long step) {
       requireStep(step);
       if (step < warmup) {
-        return peak * ((double) step / (double) Math.max(1, warmup));
+        return warmingUp(peak, step, warmup);
       }
       double progress = Math.min(1.0, (double) (step - warmup) / (double) Math.max(1, total - warmup));
       double fraction = switch (shape) {
@@ -124,6 +118,17 @@ public sealed interface LearningRateSchedule {
   private static void requireRate(String what, double rate) {
     if (!(rate >= 0) || Double.isInfinite(rate)) {
       throw new IllegalArgumentException("the " + what + " must be finite and at least 0, got " + rate);
+    }
+  }
+
+  /** The rate during warmup, rising linearly from 0 (HuggingFace's arithmetic, to the bit). */
+  private static double warmingUp(double peak, long step, long warmup) {
+    return peak * ((double) step / (double) Math.max(1, warmup));
+  }
+
+  private static void requireWarmup(long warmup, long total) {
+    if (warmup < 0 || total < warmup) {
+      throw new IllegalArgumentException("a schedule needs 0 <= warmup <= total, got warmup " + warmup + " and total " + total);
     }
   }
 
