@@ -16,12 +16,25 @@ import java.util.Arrays;
  */
 public final class LstmLanguageModel {
 
-  /** The sizes of an LSTM language model. */
-  public record Config(int vocab, int embedding, int hidden, int layers) {
+  /**
+   * The sizes of an LSTM language model, and its dropout rate in training: applied to the input of
+   * every LSTM layer (the embeddings, and between layers as {@code torch.nn.LSTM}'s {@code dropout})
+   * and to the last layer's output before the output layer, as PyTorch's {@code
+   * word_language_model} does.
+   */
+  public record Config(int vocab, int embedding, int hidden, int layers, float dropout) {
     public Config {
       if (vocab <= 0 || embedding <= 0 || hidden <= 0 || layers <= 0) {
         throw new IllegalArgumentException("LSTM sizes must be positive: " + vocab + ", " + embedding + ", " + hidden + ", " + layers);
       }
+      if (!(dropout >= 0 && dropout < 1)) {
+        throw new IllegalArgumentException("the LSTM's dropout must be in [0, 1): " + dropout);
+      }
+    }
+
+    /** Sizes without dropout. */
+    public Config(int vocab, int embedding, int hidden, int layers) {
+      this(vocab, embedding, hidden, layers, 0f);
     }
   }
 
@@ -38,6 +51,16 @@ public final class LstmLanguageModel {
     public State(Config config, int batch) {
       h = new float[config.layers()][batch][config.hidden()];
       c = new float[config.layers()][batch][config.hidden()];
+    }
+
+    /** Replaces this state with {@code other}'s (same sizes). */
+    public void copyFrom(State other) {
+      for (int l = 0; l < h.length; l++) {
+        for (int b = 0; b < h[l].length; b++) {
+          h[l][b] = other.h[l][b].clone();
+          c[l][b] = other.c[l][b].clone();
+        }
+      }
     }
 
     public void reset() {
@@ -82,7 +105,8 @@ public final class LstmLanguageModel {
 
     Tensors(EncoderParameters p, int layers) {
       embedding = p.matrix("embedding.weight");
-      decoder = p.matrix("decoder.weight");
+      // tied to the embeddings, the output layer has no tensor of its own, and its gradient adds into theirs
+      decoder = p.has("decoder.weight") ? p.matrix("decoder.weight") : embedding;
       decoderBias = p.vector("decoder.bias");
       inputWeights = new float[layers][][];
       recurrentWeights = new float[layers][][];
@@ -112,6 +136,35 @@ public final class LstmLanguageModel {
    * time adds into them. Returns the mean loss.
    */
   public float run(int[] ids, int batch, int length, State state, EncoderParameters gradients) {
+    int[] targets = new int[ids.length];
+    for (int b = 0; b < batch; b++) {
+      for (int t = 0; t < length; t++) {
+        targets[b * length + t] = t == length - 1 ? -100 : ids[b * length + t + 1];
+      }
+    }
+    return run(ids, targets, batch, length, state, gradients, 0, 0);
+  }
+
+  /**
+   * A training block of truncated BPTT: position {@code t} of sequence {@code b} reads {@code
+   * inputs[b·length + t]} and predicts {@code targets[b·length + t]} (-100: nothing), the state
+   * carried in {@code state}; dropout at the configured rate, drawn from {@code seed} (the same seed
+   * drops the same units). Gradients add into {@code gradients}; returns the mean loss.
+   */
+  public float train(int[] inputs, int[] targets, int batch, int length, State state, EncoderParameters gradients, long seed) {
+    return run(inputs, targets, batch, length, state, gradients, config.dropout(), seed);
+  }
+
+  /** The mean loss of a block as {@link #train} reads it, without dropout or gradients; the state carries. */
+  public float loss(int[] inputs, int[] targets, int batch, int length, State state) {
+    return run(inputs, targets, batch, length, state, null, 0, 0);
+  }
+
+  private float run(int[] ids, int[] targets, int batch, int length, State state, EncoderParameters gradients, float dropout, long seed) {
+    if (ids.length != batch * length || targets.length != batch * length) {
+      throw new IllegalArgumentException(ids.length + " inputs and " + targets.length + " targets for " + batch + " sequences of " + length);
+    }
+    Dropout drop = new Dropout(dropout, seed);
     int layers = config.layers();
     int hdim = config.hidden();
     int g4 = 4 * hdim;
@@ -121,6 +174,8 @@ public final class LstmLanguageModel {
     float[][][][] cells = new float[layers][length + 1][batch][];
     float[][][][] hiddens = new float[layers][length + 1][batch][];
     float[][][] embedded = new float[length][batch][];
+    // dropout masks (null without dropout): [layer input l, or layers for the output layer's input][t][b]
+    float[][][][] masks = drop.active() ? new float[layers + 1][length][][] : null;
     for (int t = 0; t < length; t++) {
       for (int b = 0; b < batch; b++) {
         int id = ids[b * length + t];
@@ -137,7 +192,7 @@ public final class LstmLanguageModel {
       }
       int in = l == 0 ? config.embedding() : hdim;
       for (int t = 0; t < length; t++) {
-        inputs[l][t] = l == 0 ? embedded[t] : hiddens[l - 1][t + 1];
+        inputs[l][t] = drop.apply(l == 0 ? embedded[t] : hiddens[l - 1][t + 1], masks, l, t);
         float[][] z = gates[l][t];
         // z = x · W_ihᵀ + b_ih + h · W_hhᵀ + b_hh    [batch, 4H]
         kernels.linear(inputs[l][t], inputWeights[l], in, inputBias[l], z, false, 0, batch);
@@ -167,11 +222,10 @@ public final class LstmLanguageModel {
     // logits and loss, position t predicting t + 1
     int rows = batch * length;
     float[][] top = new float[rows][];
-    int[] targets = new int[rows];
-    for (int b = 0; b < batch; b++) {
-      for (int t = 0; t < length; t++) {
-        top[b * length + t] = hiddens[layers - 1][t + 1][b];
-        targets[b * length + t] = t == length - 1 ? -100 : ids[b * length + t + 1];
+    for (int t = 0; t < length; t++) {
+      float[][] out = drop.apply(hiddens[layers - 1][t + 1], masks, layers, t);
+      for (int b = 0; b < batch; b++) {
+        top[b * length + t] = out[b];
       }
     }
     float[][] logits = new float[rows][config.vocab()];
@@ -180,12 +234,12 @@ public final class LstmLanguageModel {
     if (gradients == null) {
       return loss;
     }
-    backward(ids, batch, length, inputs, gates, cells, hiddens, top, logits, new Tensors(gradients, layers));
+    backward(ids, batch, length, inputs, gates, cells, hiddens, top, logits, masks, new Tensors(gradients, layers));
     return loss;
   }
 
   private void backward(int[] ids, int batch, int length, float[][][][] inputs, float[][][][] gates, float[][][][] cells,
-      float[][][][] hiddens, float[][] top, float[][] dLogits, Tensors g) {
+      float[][][][] hiddens, float[][] top, float[][] dLogits, float[][][][] masks, Tensors g) {
     int layers = config.layers();
     int hdim = config.hidden();
     int g4 = 4 * hdim;
@@ -202,6 +256,7 @@ public final class LstmLanguageModel {
         dOut[t][b] = dTop[b * length + t];
       }
     }
+    Dropout.backward(dOut, masks, layers);
     for (int l = layers - 1; l >= 0; l--) {
       int in = l == 0 ? config.embedding() : hdim;
       float[][][] dIn = new float[length][batch][in];
@@ -236,6 +291,7 @@ public final class LstmLanguageModel {
         kernels.dotRows(dz, batch, inputWeights[l], null, dIn[t], false, 0, in);
         kernels.dotRows(dz, batch, recurrentWeights[l], null, dhNext, false, 0, hdim);
       }
+      Dropout.backward(dIn, masks, l);
       dOut = dIn;
     }
     for (int t = 0; t < length; t++) {
@@ -244,6 +300,60 @@ public final class LstmLanguageModel {
         float[] d = dOut[t][b];
         for (int i = 0; i < row.length; i++) {
           row[i] += d[i];
+        }
+      }
+    }
+  }
+
+  /**
+   * Inverted dropout on the rows fed to a layer: a unit survives with probability {@code 1 - rate}
+   * and is scaled by {@code 1 / (1 - rate)}; the masks are kept for backward. One random stream
+   * per block, drawn in the order the forward pass needs them, so a seed fixes every mask.
+   */
+  private static final class Dropout {
+    private final float rate;
+    private final java.util.SplittableRandom random;
+
+    Dropout(float rate, long seed) {
+      this.rate = rate;
+      this.random = rate > 0 ? new java.util.SplittableRandom(seed) : null;
+    }
+
+    boolean active() {
+      return rate > 0;
+    }
+
+    /** The rows as the layer sees them: {@code rows} itself without dropout, masked copies with it. */
+    float[][] apply(float[][] rows, float[][][][] masks, int site, int t) {
+      if (!active()) {
+        return rows;
+      }
+      float keep = 1 / (1 - rate);
+      float[][] mask = new float[rows.length][];
+      float[][] out = new float[rows.length][];
+      for (int b = 0; b < rows.length; b++) {
+        mask[b] = new float[rows[b].length];
+        out[b] = new float[rows[b].length];
+        for (int i = 0; i < mask[b].length; i++) {
+          mask[b][i] = random.nextDouble() < rate ? 0 : keep;
+          out[b][i] = rows[b][i] * mask[b][i];
+        }
+      }
+      masks[site][t] = mask;
+      return out;
+    }
+
+    /** Multiplies the gradient of the rows fed to {@code site} by their masks (nothing without dropout). */
+    static void backward(float[][][] d, float[][][][] masks, int site) {
+      if (masks == null) {
+        return;
+      }
+      for (int t = 0; t < d.length; t++) {
+        for (int b = 0; b < d[t].length; b++) {
+          float[] mask = masks[site][t][b];
+          for (int i = 0; i < mask.length; i++) {
+            d[t][b][i] *= mask[i];
+          }
         }
       }
     }

@@ -233,4 +233,82 @@ class LstmLanguageModelTest {
         new dev.nlpm.runtime.decode.BeamSearch(1, 1.0, false, 1).decode(step, prompt, options).get(0).tokens());
     assertTrue(state.logits().length == c.vocab());
   }
+
+  /** With dropout at a fixed seed (the same masks in every pass), backward agrees with central differences. */
+  @Test
+  void dropoutGradientsMatchCentralDifferencesAtAFixedSeed() {
+    LstmLanguageModel.Config c = new LstmLanguageModel.Config(9, 4, 6, 2, 0.3f);
+    EncoderParameters parameters = random(c, 8);
+    int[] inputs = {1, 4, 8, 2, 2, 0, 3, 5, 7, 6};
+    int[] targets = {4, 8, 2, 2, 0, 3, 5, 7, 6, 1};
+    LstmLanguageModel model = new LstmLanguageModel(c, EncoderKernels.plain(), parameters);
+    EncoderParameters gradients = parameters.zerosLike();
+    float dropped = model.train(inputs, targets, 2, 5, new LstmLanguageModel.State(c, 2), gradients, 17);
+    float plain = model.loss(inputs, targets, 2, 5, new LstmLanguageModel.State(c, 2));
+    assertTrue(Math.abs(dropped - plain) > 1e-3, () -> "dropout changed nothing: " + dropped + " and " + plain);
+    assertTrue(dropped == model.train(inputs, targets, 2, 5, new LstmLanguageModel.State(c, 2), parameters.zerosLike(), 17),
+        "the same seed drops the same units");
+    float[] analytic = gradients.toFlat();
+    float[] flat = parameters.toFlat();
+    Random pick = new Random(3);
+    for (var slot : parameters.layout().slots()) {
+      for (int sample = 0; sample < 3; sample++) {
+        int index = slot.offset() + pick.nextInt(slot.elements());
+        float original = flat[index];
+        flat[index] = original + 1e-2f;
+        parameters.importFrom(flat);
+        double plus = model.train(inputs, targets, 2, 5, new LstmLanguageModel.State(c, 2), null, 17);
+        flat[index] = original - 1e-2f;
+        parameters.importFrom(flat);
+        double minus = model.train(inputs, targets, 2, 5, new LstmLanguageModel.State(c, 2), null, 17);
+        flat[index] = original;
+        parameters.importFrom(flat);
+        double numeric = (plus - minus) / 2e-2;
+        int at = index;
+        assertTrue(Math.abs(numeric - analytic[index]) <= 5e-4 + 2e-2 * Math.abs(numeric),
+            () -> slot.name() + " element " + (at - slot.offset()) + ": central difference " + numeric + ", backward " + analytic[at]);
+      }
+    }
+  }
+
+  /** Tied to the embeddings (embedding = hidden), the output layer's gradient adds into the embedding table's. */
+  @Test
+  void tiedOutputGradientsMatchCentralDifferences() {
+    LstmLanguageModel.Config c = new LstmLanguageModel.Config(9, 6, 6, 1);
+    ParameterLayout.Builder b = ParameterLayout.builder();
+    b.add("embedding.weight", "backbone", 9, 6);
+    b.add("lstm.weight_ih_l0", "backbone", 24, 6);
+    b.add("lstm.weight_hh_l0", "backbone", 24, 6);
+    b.add("lstm.bias_ih_l0", "backbone", 24);
+    b.add("lstm.bias_hh_l0", "backbone", 24);
+    b.tied("decoder.weight", "lm_head", "embedding.weight", 9, 6);
+    b.add("decoder.bias", "lm_head", 9);
+    EncoderParameters parameters = LstmLanguageModel.parameters(b.build());
+    float[] flat = new float[parameters.size()];
+    Random random = new Random(6);
+    for (int i = 0; i < flat.length; i++) {
+      flat[i] = (float) (0.3 * random.nextGaussian());
+    }
+    parameters.importFrom(flat);
+    LstmLanguageModel model = new LstmLanguageModel(c, EncoderKernels.plain(), parameters);
+    int[] ids = {1, 4, 8, 2, 2, 0, 3, 5};
+    EncoderParameters gradients = parameters.zerosLike();
+    model.run(ids, 1, 8, new LstmLanguageModel.State(c, 1), gradients);
+    float[] analytic = gradients.toFlat();
+    for (int index = 0; index < 54; index += 5) {
+      float original = flat[index];
+      flat[index] = original + 1e-2f;
+      parameters.importFrom(flat);
+      double plus = model.run(ids, 1, 8, new LstmLanguageModel.State(c, 1), null);
+      flat[index] = original - 1e-2f;
+      parameters.importFrom(flat);
+      double minus = model.run(ids, 1, 8, new LstmLanguageModel.State(c, 1), null);
+      flat[index] = original;
+      parameters.importFrom(flat);
+      double numeric = (plus - minus) / 2e-2;
+      int at = index;
+      assertTrue(Math.abs(numeric - analytic[index]) <= 5e-4 + 2e-2 * Math.abs(numeric),
+          () -> "embedding.weight element " + at + ": central difference " + numeric + ", backward " + analytic[at]);
+    }
+  }
 }
