@@ -15,7 +15,7 @@ public final class CheckpointMismatchException extends IOException {
   private final Path file;
   private final List<String> problems;
 
-  CheckpointMismatchException(Path file, List<String> problems) {
+  public CheckpointMismatchException(Path file, List<String> problems) {
     super(file + " does not fit this model:\n  " + String.join("\n  ", problems));
     this.file = file;
     this.problems = List.copyOf(problems);

@@ -44,23 +44,29 @@ public record TrainingCheckpoint(
 
   /** Writes the directory, replacing what was there only once all of it is on disk. */
   public void write(Path directory, ParameterLayout layout, String backbonePrefix) throws IOException {
-    AtomicDirectories.write(directory, dir -> {
-      ParameterCheckpoint.save(layout, parameters, backbonePrefix, Map.of("format", "pt", "model", model), dir.resolve(MODEL));
-      new SafetensorsWriter()
-          .add("exp_avg", firstMoment, 0, firstMoment.length)
-          .add("exp_avg_sq", secondMoment, 0, secondMoment.length)
-          .metadata("step", Long.toString(optimizerSteps))
-          .write(dir.resolve(OPTIMIZER));
-      JsonObject state = new JsonObject();
-      state.addProperty("model", model);
-      state.addProperty("parameters", parameters.length);
-      state.addProperty("step", progress.step());
-      state.addProperty("epoch", progress.epoch());
-      state.addProperty("position", progress.position());
-      state.addProperty("seed", progress.seed());
-      state.addProperty("loss", progress.loss());
-      Files.writeString(dir.resolve(STATE), new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(state) + "\n");
-    });
+    AtomicDirectories.write(directory, dir -> writeInto(dir, layout, backbonePrefix));
+  }
+
+  /**
+   * Writes this checkpoint's files into {@code dir}, an existing directory being built for {@link
+   * AtomicDirectories#write} (for a model that saves more next to them, such as an LSTM's carried state).
+   */
+  public void writeInto(Path dir, ParameterLayout layout, String backbonePrefix) throws IOException {
+    ParameterCheckpoint.save(layout, parameters, backbonePrefix, Map.of("format", "pt", "model", model), dir.resolve(MODEL));
+    new SafetensorsWriter()
+        .add("exp_avg", firstMoment, 0, firstMoment.length)
+        .add("exp_avg_sq", secondMoment, 0, secondMoment.length)
+        .metadata("step", Long.toString(optimizerSteps))
+        .write(dir.resolve(OPTIMIZER));
+    JsonObject state = new JsonObject();
+    state.addProperty("model", model);
+    state.addProperty("parameters", parameters.length);
+    state.addProperty("step", progress.step());
+    state.addProperty("epoch", progress.epoch());
+    state.addProperty("position", progress.position());
+    state.addProperty("seed", progress.seed());
+    state.addProperty("loss", progress.loss());
+    Files.writeString(dir.resolve(STATE), new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(state) + "\n");
   }
 
   /**
