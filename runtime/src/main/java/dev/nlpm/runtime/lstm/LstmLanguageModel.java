@@ -2,6 +2,7 @@ package dev.nlpm.runtime.lstm;
 
 import dev.nlpm.runtime.encoder.EncoderKernels;
 import dev.nlpm.runtime.encoder.EncoderParameters;
+import dev.nlpm.runtime.encoder.Parallel;
 import dev.nlpm.runtime.encoder.RowOps;
 import dev.nlpm.runtime.layout.ParameterLayout;
 import java.util.Arrays;
@@ -83,11 +84,23 @@ public final class LstmLanguageModel {
   private final float[][] decoder;
   private final float[] decoderBias;
   private final EncoderParameters parameters;
+  private final Parallel parallel;
 
+  /** A model computed on the calling thread. */
   public LstmLanguageModel(Config config, EncoderKernels kernels, EncoderParameters parameters) {
+    this(config, kernels, parameters, null);
+  }
+
+  /**
+   * A model whose products are split over {@code parallel}'s threads (null: the calling thread);
+   * every output element is computed by one thread in one order, so the thread count changes no
+   * number.
+   */
+  public LstmLanguageModel(Config config, EncoderKernels kernels, EncoderParameters parameters, Parallel parallel) {
     this.config = config;
     this.kernels = kernels;
     this.parameters = parameters;
+    this.parallel = parallel;
     Tensors t = new Tensors(parameters, config.layers());
     embedding = t.embedding;
     inputWeights = t.inputWeights;
@@ -191,12 +204,14 @@ public final class LstmLanguageModel {
         hiddens[l][0][b] = state.h[l][b].clone();
       }
       int in = l == 0 ? config.embedding() : hdim;
+      int layer = l;
       for (int t = 0; t < length; t++) {
+        int step = t;
         inputs[l][t] = drop.apply(l == 0 ? embedded[t] : hiddens[l - 1][t + 1], masks, l, t);
         float[][] z = gates[l][t];
         // z = x · W_ihᵀ + b_ih + h · W_hhᵀ + b_hh    [batch, 4H]
-        kernels.linear(inputs[l][t], inputWeights[l], in, inputBias[l], z, false, 0, batch);
-        kernels.linear(hiddens[l][t], recurrentWeights[l], hdim, recurrentBias[l], z, true, 0, batch);
+        split(batch, (f, e) -> kernels.linear(inputs[layer][step], inputWeights[layer], in, inputBias[layer], z, false, f, e));
+        split(batch, (f, e) -> kernels.linear(hiddens[layer][step], recurrentWeights[layer], hdim, recurrentBias[layer], z, true, f, e));
         for (int b = 0; b < batch; b++) {
           float[] zb = z[b];
           float[] cPrev = cells[l][t][b];
@@ -229,7 +244,7 @@ public final class LstmLanguageModel {
       }
     }
     float[][] logits = new float[rows][config.vocab()];
-    kernels.dotRows(top, rows, decoder, decoderBias, logits, false, 0, config.vocab());
+    split(config.vocab(), (f, e) -> kernels.dotRows(top, rows, decoder, decoderBias, logits, false, f, e));
     float loss = RowOps.crossEntropy(logits, targets, rows, config.vocab(), gradients == null ? null : logits);
     if (gradients == null) {
       return loss;
@@ -246,8 +261,8 @@ public final class LstmLanguageModel {
     int rows = batch * length;
     // decoder: d(top) = dLogits · W; dW += dLogitsᵀ · top
     float[][] dTop = new float[rows][hdim];
-    kernels.linear(dLogits, decoder, config.vocab(), null, dTop, false, 0, rows);
-    kernels.outerAccumulate(dLogits, top, rows, g.decoder, 0, config.vocab());
+    split(rows, (f, e) -> kernels.linear(dLogits, decoder, config.vocab(), null, dTop, false, f, e));
+    split(config.vocab(), (f, e) -> kernels.outerAccumulate(dLogits, top, rows, g.decoder, f, e));
     RowOps.addRows(dLogits, rows, g.decoderBias);
     // d(output of layer l at t), time-major
     float[][][] dOut = new float[length][batch][];
@@ -259,11 +274,13 @@ public final class LstmLanguageModel {
     Dropout.backward(dOut, masks, layers);
     for (int l = layers - 1; l >= 0; l--) {
       int in = l == 0 ? config.embedding() : hdim;
+      int layer = l;
       float[][][] dIn = new float[length][batch][in];
       float[][] dhNext = new float[batch][hdim];
       float[][] dcNext = new float[batch][hdim];
       float[][] dz = new float[batch][g4];
       for (int t = length - 1; t >= 0; t--) {
+        int step = t;
         for (int b = 0; b < batch; b++) {
           float[] z = gates[l][t][b];
           float[] cPrev = cells[l][t][b];
@@ -284,12 +301,12 @@ public final class LstmLanguageModel {
           }
         }
         // weights and biases; d(input) and d(h_{t−1})
-        kernels.outerAccumulate(inputs[l][t], dz, batch, g.inputWeights[l], 0, in);
-        kernels.outerAccumulate(hiddens[l][t], dz, batch, g.recurrentWeights[l], 0, hdim);
+        split(in, (f, e) -> kernels.outerAccumulate(inputs[layer][step], dz, batch, g.inputWeights[layer], f, e));
+        split(hdim, (f, e) -> kernels.outerAccumulate(hiddens[layer][step], dz, batch, g.recurrentWeights[layer], f, e));
         RowOps.addRows(dz, batch, g.inputBias[l]);
         RowOps.addRows(dz, batch, g.recurrentBias[l]);
-        kernels.dotRows(dz, batch, inputWeights[l], null, dIn[t], false, 0, in);
-        kernels.dotRows(dz, batch, recurrentWeights[l], null, dhNext, false, 0, hdim);
+        split(in, (f, e) -> kernels.dotRows(dz, batch, inputWeights[layer], null, dIn[step], false, f, e));
+        split(hdim, (f, e) -> kernels.dotRows(dz, batch, recurrentWeights[layer], null, dhNext, false, f, e));
       }
       Dropout.backward(dIn, masks, l);
       dOut = dIn;
@@ -356,6 +373,15 @@ public final class LstmLanguageModel {
           }
         }
       }
+    }
+  }
+
+  /** Runs {@code body} over {@code [0, n)}, split over the threads when there are any. */
+  private void split(int n, Parallel.Range body) {
+    if (parallel == null) {
+      body.run(0, n);
+    } else {
+      parallel.forRange(n, 8, body);
     }
   }
 

@@ -89,4 +89,17 @@ class LstmTrainerTest {
         () -> new LstmTrainer(new LstmLanguageModel(CONFIG, EncoderKernels.plain(), p), new int[40], 4, 10, options(1, 0), "Tiny", ""));
     assertTrue(e.getMessage().contains("4 streams of 10"), e.getMessage());
   }
+
+  @Test
+  void twoThreadsGiveTheNumbersOfOne() throws Exception {
+    int[] ids = text();
+    List<Double> one = new ArrayList<>();
+    new LstmTrainer(model(4), ids, 3, 10, options(4, 0), "Tiny", "").train(null, report -> one.add(report.loss()));
+    List<Double> two = new ArrayList<>();
+    try (dev.nlpm.runtime.encoder.Parallel parallel = new dev.nlpm.runtime.encoder.Parallel(2)) {
+      LstmLanguageModel model = new LstmLanguageModel(CONFIG, EncoderKernels.plain(), LstmLanguageModelTest.random(CONFIG, 4), parallel);
+      new LstmTrainer(model, ids, 3, 10, options(4, 0), "Tiny", "").train(null, report -> two.add(report.loss()));
+    }
+    assertEquals(one, two);
+  }
 }
