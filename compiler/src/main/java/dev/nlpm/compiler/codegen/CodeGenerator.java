@@ -26,6 +26,9 @@ public final class CodeGenerator {
     if (DecoderModelWriter.supports(plan.model())) {
       files.add(new DecoderModelWriter(plan.model()).write());
     }
+    if (LstmModelWriter.supports(plan.model())) {
+      files.add(new LstmModelWriter(plan).write());
+    }
     return List.copyOf(files);
   }
 }

@@ -1,0 +1,169 @@
+package dev.nlpm.compiler.codegen;
+
+import com.palantir.javapoet.ArrayTypeName;
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import dev.nlpm.compiler.ir.Architecture;
+import dev.nlpm.compiler.ir.ModelSpec;
+import dev.nlpm.compiler.ir.Objective;
+import dev.nlpm.compiler.ir.TrainingDefaults;
+import dev.nlpm.compiler.plan.ModelPlan;
+import java.io.IOException;
+import java.nio.file.Path;
+import javax.lang.model.element.Modifier;
+
+/**
+ * Writes {@code <Model>Model} for an {@code lstm_lm} declaration the runtime's {@code
+ * LstmLanguageModel} runs: its sizes and dropout as a {@code Config}, its declared training,
+ * PyTorch's initialization, the model, its truncated-BPTT trainer, and loading a saved model. A
+ * vocabulary built at run time ({@code max_vocab}) makes every method that needs the vocabulary
+ * take its actual size.
+ */
+final class LstmModelWriter extends SourceWriter {
+
+  private static final ClassName MODEL = ClassName.get("dev.nlpm.runtime.lstm", "LstmLanguageModel");
+  private static final ClassName CONFIG = MODEL.nestedClass("Config");
+  private static final ClassName TRAINER = ClassName.get("dev.nlpm.runtime.lstm", "LstmTrainer");
+  private static final ClassName KERNELS = ClassName.get("dev.nlpm.runtime.encoder", "EncoderKernels");
+  private static final ClassName PARAMETERS = ClassName.get("dev.nlpm.runtime.encoder", "EncoderParameters");
+  private static final ClassName PARALLEL = ClassName.get("dev.nlpm.runtime.encoder", "Parallel");
+  private static final ClassName OPTIONS = ClassName.get("dev.nlpm.runtime.encoder", "EncoderTrainer", "Options");
+  private static final ClassName LAYOUT_TYPE = ClassName.get("dev.nlpm.runtime.layout", "ParameterLayout");
+  private static final ClassName CHECKPOINT = ClassName.get("dev.nlpm.runtime.checkpoint", "ParameterCheckpoint");
+  private static final ClassName TRAINING_CHECKPOINT = ClassName.get("dev.nlpm.runtime.checkpoint", "TrainingCheckpoint");
+  private static final ClassName SAFETENSORS = ClassName.get("dev.nlpm.runtime.checkpoint", "SafetensorsFile");
+  private static final ClassName TENSOR_INFO = ClassName.get("dev.nlpm.runtime.checkpoint", "TensorInfo");
+  private static final ClassName DIRECTORIES = ClassName.get("dev.nlpm.runtime.io", "AtomicDirectories");
+
+  private final Architecture.LstmLm architecture;
+  private final boolean runtimeVocabulary;
+  private final String checkpointPrefix;
+
+  LstmModelWriter(ModelPlan plan) {
+    super(plan.model());
+    this.architecture = (Architecture.LstmLm) plan.model().architecture();
+    this.runtimeVocabulary = plan.runtimeVocabulary();
+    this.checkpointPrefix = plan.checkpointPrefix();
+  }
+
+  /** Whether the runtime's LSTM LM and trainer run {@code model}: the clm objective, an Adam-family optimizer. */
+  static boolean supports(ModelSpec model) {
+    return model.architecture() instanceof Architecture.LstmLm
+        && model.objectives().stream().allMatch(o -> o instanceof Objective.CausalLm)
+        && model.training().optimizer() != TrainingDefaults.Optimizer.SGD;
+  }
+
+  @Override
+  String simpleName() {
+    return model.name() + "Model";
+  }
+
+  private ClassName layout() {
+    return ClassName.get(model.javaPackage(), model.name() + "Layout");
+  }
+
+  /** {@code new Config(<vocab>, …)} with every size a literal. */
+  private CodeBlock config(String vocab) {
+    return CodeBlock.of("new $T($L, $L, $L, $L, $Lf)", CONFIG, vocab, architecture.embedding(), architecture.hidden(), architecture.layers(),
+        (float) architecture.dropout());
+  }
+
+  @Override
+  TypeSpec.Builder type() {
+    int vocab = architecture.vocab().size();
+    TypeSpec.Builder type = TypeSpec.classBuilder(simpleName())
+        .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
+        .addJavadoc("$L: an LSTM language model (embedding $L, $L LSTM layers of $L, dropout $L), as declared. {@link #initialize}\n"
+            + "and {@link #trainer} train it by truncated backpropagation through time; {@link #model} runs it, and its\n"
+            + "{@code step()} feeds the runtime's decoding schemes.\n", model.name(), architecture.embedding(), architecture.layers(),
+            architecture.hidden(), architecture.dropout());
+    if (runtimeVocabulary) {
+      type.addJavadoc("\n<p>The vocabulary is built from the data at run time, at most {@link #MAX_VOCAB} tokens: the methods that\n"
+          + "need it take its actual size.\n");
+    }
+    type.addField(constant(TypeName.get(String.class), "NAME", CodeBlock.of("$S", model.name()), "The model's name, recorded in its checkpoints."));
+    if (runtimeVocabulary) {
+      type.addField(constant(TypeName.INT, "MAX_VOCAB", CodeBlock.of("$L", vocab), "The largest vocabulary the declaration allows."));
+    }
+    type.addField(constant(CONFIG, "CONFIG", config(Integer.toString(vocab)), runtimeVocabulary
+        ? "The sizes at the largest vocabulary, and the dropout rate in training; {@link #config(int)} gives them for the actual one."
+        : "The sizes the runtime model runs with, and the dropout rate in training."));
+    TrainingDefaults t = model.training();
+    type.addField(constant(TypeName.INT, "SEQUENCE", CodeBlock.of("$L", t.seq()), "The declared block length: how far backpropagation reaches back."));
+    type.addField(constant(TypeName.INT, "BATCH", CodeBlock.of("$L", Math.max(1, t.batch())), "The declared batch: parallel streams over the text."));
+    type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+    String vocabDoc = runtimeVocabulary ? " for a vocabulary of {@code vocab} tokens" : "";
+    if (runtimeVocabulary) {
+      type.addMethod(method("config", CONFIG, "The sizes for a vocabulary of {@code vocab} tokens, at most {@link #MAX_VOCAB}.\n")
+          .addParameter(TypeName.INT, "vocab")
+          .addStatement("$T.layout(vocab)", layout())
+          .addStatement("return $L", config("vocab"))
+          .build());
+    }
+    MethodSpec.Builder initialize = method("initialize", PARAMETERS,
+        "Fresh parameters$L from {@code seed}, as PyTorch initializes the modules: the embeddings from N(0, 1), the LSTM's\n"
+            + "weights and biases from U(-$L, $L) (1/sqrt($L)), the output layer's from U(-$L, $L) (1/sqrt($L)).\n",
+        vocabDoc, bound(), bound(), architecture.hidden(), bound(), bound(), architecture.hidden());
+    if (runtimeVocabulary) {
+      initialize.addParameter(TypeName.INT, "vocab");
+    }
+    type.addMethod(initialize.addParameter(TypeName.LONG, "seed")
+        .addStatement("return $T.initialize($L, seed)", MODEL, runtimeVocabulary ? CodeBlock.of("$T.layout(vocab)", layout()) : CodeBlock.of("$T.LAYOUT", layout()))
+        .build());
+    type.addMethod(method("model", MODEL,
+            "The model over {@code parameters} (their vocabulary's), its products split over {@code parallel} (null: the calling thread).\n")
+        .addParameter(PARAMETERS, "parameters")
+        .addParameter(PARALLEL, "parallel")
+        .addStatement(runtimeVocabulary ? CodeBlock.of("$T config = config(parameters.matrix($S).length)", CONFIG, "embedding.weight")
+            : CodeBlock.of("$T config = CONFIG", CONFIG))
+        .addStatement("return new $T(config, $T.plain(), parameters, parallel)", MODEL, KERNELS)
+        .build());
+    long steps = t.steps() > 0 ? t.steps() : 10_000;
+    double weightDecay = t.optimizer() == TrainingDefaults.Optimizer.ADAM ? 0 : t.weightDecay();
+    type.addMethod(method("trainingOptions", OPTIONS,
+            "The declared training: $L at $L, $L warmup steps then linear decay over $L steps, clipping at $L, weight decay $L, seed $L.\n",
+            t.optimizer() == TrainingDefaults.Optimizer.ADAM ? "Adam (AdamW without weight decay)" : "AdamW", t.lr(), t.warmup(), steps, t.clip(),
+            weightDecay, t.seed())
+        .addStatement("return new $T($L, $L, $LL, 1, $L, $L, $LL, 0)", OPTIONS, t.lr(), t.warmup(), steps, t.clip(), weightDecay, t.seed())
+        .build());
+    type.addMethod(method("trainer", TRAINER,
+            "A truncated-BPTT trainer of {@code model} on {@code tokens}: {@link #BATCH} streams, blocks of {@link #SEQUENCE}, {@code options}.\n")
+        .addParameter(MODEL, "model")
+        .addParameter(ArrayTypeName.of(TypeName.INT), "tokens")
+        .addParameter(OPTIONS, "options")
+        .addStatement("return new $T(model, tokens, BATCH, SEQUENCE, options, NAME, $S)", TRAINER, checkpointPrefix)
+        .build());
+    MethodSpec.Builder load = method("load", MODEL,
+            "The model saved in {@code directory} (its {@code model.safetensors}, under PyTorch's names: a training checkpoint or\n"
+                + "a model directory)$L, split over {@code parallel}.\n",
+            runtimeVocabulary ? ", the vocabulary's size read from its embedding table" : "")
+        .addParameter(Path.class, "directory")
+        .addParameter(PARALLEL, "parallel")
+        .addException(IOException.class)
+        .addStatement("$T file = $T.readable(directory).resolve($T.MODEL)", Path.class, DIRECTORIES, TRAINING_CHECKPOINT)
+        .beginControlFlow("try ($T weights = $T.open(file))", SAFETENSORS, SAFETENSORS);
+    if (runtimeVocabulary) {
+      load.addStatement("$T embedding = weights.tensor($S).orElseThrow(() -> new $T(file + $S))", TENSOR_INFO, "embedding.weight",
+              IOException.class, " holds no embedding.weight")
+          .addStatement("$T layout = $T.layout((int) embedding.shape()[0])", LAYOUT_TYPE, layout());
+    } else {
+      load.addStatement("$T layout = $T.LAYOUT", LAYOUT_TYPE, layout());
+    }
+    load.addStatement("float[] flat = new float[layout.size()]")
+        .addStatement("$T.load(weights, layout, flat, $S, true)", CHECKPOINT, checkpointPrefix)
+        .addStatement("$T parameters = $T.parameters(layout)", PARAMETERS, MODEL)
+        .addStatement("parameters.importFrom(flat)")
+        .addStatement("return model(parameters, parallel)")
+        .endControlFlow();
+    type.addMethod(load.build());
+    return type;
+  }
+
+  /** torch.nn.LSTM's bound 1/sqrt(hidden), to four significant digits for the documentation. */
+  private String bound() {
+    return String.format(java.util.Locale.ROOT, "%.4g", 1 / Math.sqrt(architecture.hidden()));
+  }
+}

@@ -1,0 +1,73 @@
+package dev.nlpm.compiler.codegen;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nlpm.compiler.plan.Planner;
+import dev.nlpm.compiler.plan.Specs;
+import dev.nlpm.runtime.encoder.EncoderParameters;
+import dev.nlpm.runtime.encoder.EncoderTrainer;
+import dev.nlpm.runtime.encoder.Parallel;
+import dev.nlpm.runtime.lstm.LstmLanguageModel;
+import java.lang.reflect.Method;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code <Model>Model} of an lstm_lm: its literals, and that it compiles without a warning and runs. */
+class LstmModelWriterTest {
+
+  private static GeneratedFile facade(dev.nlpm.compiler.ir.ModelSpec spec) {
+    List<GeneratedFile> files = CodeGenerator.generate(Planner.plan(spec));
+    return files.stream().filter(f -> f.qualifiedName().endsWith(spec.name() + "Model")).findFirst()
+        .orElseThrow(() -> new AssertionError("no facade among " + files.stream().map(GeneratedFile::qualifiedName).toList()));
+  }
+
+  @Test
+  void aRunTimeVocabularyMakesTheFacadeTakeTheActualSize() throws Exception {
+    var spec = Specs.lstm("Chars", Specs.runtime(300), 12, 20, 2, false);
+    String source = facade(spec).source();
+    assertTrue(source.contains("new LstmLanguageModel.Config(300, 12, 20, 2, 0.2f)"), source);
+    assertTrue(source.contains("new LstmLanguageModel.Config(vocab, 12, 20, 2, 0.2f)"), source);
+    assertTrue(source.contains("public static final int MAX_VOCAB = 300;"), source);
+    assertTrue(source.contains("new EncoderTrainer.Options(1.0E-4, 0, 10000L, 1, 1.0, 0.01, 42L, 0)"), source);
+
+    ClassLoader loader = InMemoryJavac.compile(CodeGenerator.generate(Planner.plan(spec))).loader();
+    Class<?> model = loader.loadClass("org.example.models.CharsModel");
+    EncoderParameters parameters = (EncoderParameters) model.getMethod("initialize", int.class, long.class).invoke(null, 37, 5L);
+    assertEquals(37, parameters.matrix("embedding.weight").length);
+    // torch.nn.LSTM's bound: 1/sqrt(20)
+    for (float w : parameters.matrix("lstm.weight_hh_l1")[3]) {
+      assertTrue(Math.abs(w) <= 1 / Math.sqrt(20), "lstm weight " + w + " beyond 1/sqrt(hidden)");
+    }
+    LstmLanguageModel lstm = (LstmLanguageModel) model.getMethod("model", EncoderParameters.class, Parallel.class).invoke(null, parameters, null);
+    assertEquals(new LstmLanguageModel.Config(37, 12, 20, 2, 0.2f), lstm.config());
+    Method too = model.getMethod("config", int.class);
+    var e = org.junit.jupiter.api.Assertions.assertThrows(java.lang.reflect.InvocationTargetException.class, () -> too.invoke(null, 301));
+    assertTrue(e.getCause().getMessage().contains("301"), e.getCause().getMessage());
+  }
+
+  @Test
+  void aFixedVocabularyTrainsSavesAndLoads(@TempDir Path dir) throws Exception {
+    var spec = Specs.lstm("Words", Specs.fixed(11), 6, 6, 1, true);
+    assertFalse(facade(spec).source().contains("MAX_VOCAB"));
+    ClassLoader loader = InMemoryJavac.compile(CodeGenerator.generate(Planner.plan(spec))).loader();
+    Class<?> model = loader.loadClass("org.example.models.WordsModel");
+    EncoderParameters parameters = (EncoderParameters) model.getMethod("initialize", long.class).invoke(null, 1L);
+    LstmLanguageModel lstm = (LstmLanguageModel) model.getMethod("model", EncoderParameters.class, Parallel.class).invoke(null, parameters, null);
+    int[] tokens = new int[32 * 200];
+    for (int i = 0; i < tokens.length; i++) {
+      tokens[i] = i % 11;
+    }
+    EncoderTrainer.Options declared = (EncoderTrainer.Options) model.getMethod("trainingOptions").invoke(null);
+    EncoderTrainer.Options options = new EncoderTrainer.Options(1e-2, 0, 2, 1, declared.clip(), declared.weightDecay(), declared.seed(), 0);
+    var trainer = (dev.nlpm.runtime.lstm.LstmTrainer) model.getMethod("trainer", LstmLanguageModel.class, int[].class, EncoderTrainer.Options.class)
+        .invoke(null, lstm, tokens, options);
+    trainer.train(dir.resolve("run"), null);
+    assertEquals(2, trainer.optimizer().steps());
+    LstmLanguageModel loaded = (LstmLanguageModel) model.getMethod("load", Path.class, Parallel.class).invoke(null, dir.resolve("run"), null);
+    assertEquals(java.util.Arrays.toString(parameters.toFlat()), java.util.Arrays.toString(loaded.parameters().toFlat()));
+  }
+}
