@@ -40,20 +40,28 @@ final class EncoderKernelsWriter extends SourceWriter {
   /** Rows taken at a time by {@code linear} and {@code outerAccumulate}. */
   private static final int BLOCK = 4;
 
-  private final int hidden;
-  private final int intermediate;
-  private final int headSize;
   /** The distinct widths, ascending. */
   private final List<Integer> widths;
 
+  /** What the class's documentation says its widths are. */
+  private final String widthsDoc;
+
   EncoderKernelsWriter(ModelSpec model) {
     super(model);
+    if (model.architecture() instanceof Architecture.LstmLm lstm) {
+      // an LSTM's products are as wide as its embeddings, its state and its four gates
+      int gates = 4 * lstm.hidden();
+      this.widths = List.copyOf(new TreeSet<>(List.of(lstm.embedding(), lstm.hidden(), gates)));
+      this.widthsDoc = "embedding " + lstm.embedding() + ", hidden " + lstm.hidden() + ", gates " + gates;
+      return;
+    }
     TransformerStack stack = model.architecture() instanceof Architecture.Decoder decoder
         ? decoder.stack()
         : ((Architecture.Encoder) model.architecture()).stack();
-    this.hidden = stack.hidden();
-    this.intermediate = stack.intermediate();
-    this.headSize = stack.hidden() / stack.heads();
+    int hidden = stack.hidden();
+    int intermediate = stack.intermediate();
+    int headSize = stack.hidden() / stack.heads();
+    this.widthsDoc = "hidden " + hidden + ", intermediate " + intermediate + ", head size " + headSize;
     // a decoder's fused q|k|v projection (GPT-2's c_attn) is 3·hidden wide
     this.widths = model.architecture() instanceof Architecture.Decoder
         ? List.copyOf(new TreeSet<>(List.of(hidden, 3 * hidden, intermediate, headSize)))
@@ -63,9 +71,13 @@ final class EncoderKernelsWriter extends SourceWriter {
   /**
    * Whether the runtime's {@code Encoder} runs this model, and so whether it gets kernels: a
    * BERT-style encoder (full attention, post-norm, learned absolute positions, embeddings as wide
-   * as the stack, no cross-layer sharing). ALBERT, Linformer and the like wait for their runtime.
+   * as the stack, no cross-layer sharing), a GPT-2-style decoder, or an LSTM language model the
+   * runtime's {@code LstmLanguageModel} runs. ALBERT, Linformer and the like wait for their runtime.
    */
   static boolean supports(ModelSpec model) {
+    if (model.architecture() instanceof Architecture.LstmLm) {
+      return LstmModelWriter.supports(model);
+    }
     if (model.architecture() instanceof Architecture.Decoder decoder) {
       TransformerStack stack = decoder.stack();
       return stack.attention() instanceof Attention.Causal
@@ -101,9 +113,9 @@ final class EncoderKernelsWriter extends SourceWriter {
             .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
             .addSuperinterface(KERNELS)
             .addJavadoc(
-                "The encoder kernels of $L: hidden $L, intermediate $L, head size $L, each a literal.\n"
+                "The encoder kernels of $L: $L, each a literal.\n"
                     + "Other widths go to their plain twin, {@code EncoderKernels.plain()}, the test oracle.\n",
-                model.name(), hidden, intermediate, headSize)
+                model.name(), widthsDoc)
             .addField(
                 FieldSpec.builder(ParameterizedTypeName.get(ClassName.get(ThreadLocal.class), ArrayTypeName.of(FLOATS)), "SCRATCH")
                     .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)

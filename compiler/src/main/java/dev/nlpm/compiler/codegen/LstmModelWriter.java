@@ -95,6 +95,10 @@ final class LstmModelWriter extends SourceWriter {
     type.addField(constant(TypeName.INT, "SEQUENCE", CodeBlock.of("$L", t.seq()), "The declared block length: how far backpropagation reaches back."));
     type.addField(constant(TypeName.INT, "BATCH", CodeBlock.of("$L", Math.max(1, t.batch())), "The declared batch: parallel streams over the text."));
     type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+    type.addMethod(method("kernels", KERNELS,
+            "The generated kernels, or the plain (EJML) ones when the system property {@code nlpm.plainKernels} is true.\n")
+        .addStatement("return $T.choose(new $T())", KERNELS, ClassName.get(model.javaPackage(), model.name() + "Kernels"))
+        .build());
     String vocabDoc = runtimeVocabulary ? " for a vocabulary of {@code vocab} tokens" : "";
     if (runtimeVocabulary) {
       type.addMethod(method("config", CONFIG, "The sizes for a vocabulary of {@code vocab} tokens, at most {@link #MAX_VOCAB}.\n")
@@ -119,7 +123,7 @@ final class LstmModelWriter extends SourceWriter {
         .addParameter(PARALLEL, "parallel")
         .addStatement(runtimeVocabulary ? CodeBlock.of("$T config = config(parameters.matrix($S).length)", CONFIG, "embedding.weight")
             : CodeBlock.of("$T config = CONFIG", CONFIG))
-        .addStatement("return new $T(config, $T.plain(), parameters, parallel)", MODEL, KERNELS)
+        .addStatement("return new $T(config, kernels(), parameters, parallel)", MODEL)
         .build());
     long steps = t.steps() > 0 ? t.steps() : 10_000;
     double weightDecay = t.optimizer() == TrainingDefaults.Optimizer.ADAM ? 0 : t.weightDecay();
