@@ -159,6 +159,18 @@ class EncoderKernelsGeneratedTest {
     }
   }
 
+  /** An LSTM LM's kernels specialize its embedding, state and gate widths. */
+  @Test
+  void anLstmsEmbeddingStateAndGateWidthsEqualThePlainKernels() throws Exception {
+    String source = "package gen;\nmodel L12 : lstm_lm {\n  max_vocab = 40;\n  embedding = 12;\n  hidden = 20;\n  layers = 2;\n  objective clm;\n}\n";
+    InMemoryJavac.Compiled compiled = InMemoryJavac.compile(Models.compile("L12.nlpm", source).files());
+    EncoderKernels generated = (EncoderKernels) compiled.loader().loadClass("gen.L12Kernels").getDeclaredConstructor().newInstance();
+    Random random = new Random(9);
+    for (int width : new int[] {12, 20, 80, 7}) {
+      checkWidth(generated, width, random, "lstm 12/20/80");
+    }
+  }
+
   @Test
   void emptyRangesChangeNothing() throws Exception {
     EncoderKernels generated = generatedKernels(16, 24, 2);
@@ -174,7 +186,7 @@ class EncoderKernelsGeneratedTest {
     List<String> kernels =
         Models.standard().files().stream().map(GeneratedFile::qualifiedName).filter(n -> n.endsWith("Kernels")).sorted().toList();
     assertEquals(
-        List.of("dev.nlpm.models.BertBaseKernels", "dev.nlpm.models.BertMiniKernels", "dev.nlpm.models.BertTinyKernels", "dev.nlpm.models.CbowKernels",
+        List.of("dev.nlpm.models.BertBaseKernels", "dev.nlpm.models.BertMiniKernels", "dev.nlpm.models.BertTinyKernels", "dev.nlpm.models.CbowKernels", "dev.nlpm.models.CharLstmKernels",
             "dev.nlpm.models.DistilBertBaseKernels", "dev.nlpm.models.Gpt2SmallKernels", "dev.nlpm.models.GptMiniKernels", "dev.nlpm.models.RobertaBaseKernels", "dev.nlpm.models.SkipGramHsKernels",
             "dev.nlpm.models.SkipGramKernels", "dev.nlpm.models.SpanBertBaseKernels"),
         kernels);
