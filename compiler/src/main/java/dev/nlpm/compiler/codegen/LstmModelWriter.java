@@ -103,6 +103,7 @@ final class LstmModelWriter extends SourceWriter {
     if (runtimeVocabulary) {
       type.addMethod(method("config", CONFIG, "The sizes for a vocabulary of {@code vocab} tokens, at most {@link #MAX_VOCAB}.\n")
           .addParameter(TypeName.INT, "vocab")
+          .addComment("the layout refuses a vocabulary outside 1..MAX_VOCAB, naming it")
           .addStatement("$T.layout(vocab)", layout())
           .addStatement("return $L", config("vocab"))
           .build());
