@@ -75,8 +75,9 @@ class EquivalenceTest {
     // A Layout for each of the 18 models, Kernels and a Model facade for each of the 3 word2vec ones,
     // Kernels for each of the 6 BERT-style encoders (BERT base, tiny and mini, RoBERTa, SpanBERT,
     // DistilBERT) and a Model facade for the 3 the runtime encoder runs (BERT base, tiny and mini),
-    // and Kernels and a Model facade for each of the 2 GPT-style decoders (GPT-2 small, GptMini).
-    assertEquals(18 + 2 * 3 + 6 + 3 + 2 * 2, fromNlpm.files().size());
+    // Kernels and a Model facade for each of the 2 GPT-style decoders (GPT-2 small, GptMini), and for the
+    // LSTM LM (CharLstm).
+    assertEquals(18 + 2 * 3 + 6 + 3 + 2 * 2 + 2, fromNlpm.files().size());
     for (GeneratedFile expected : fromNlpm.files()) {
       JavaFileObject generated =
           javac.generatedFile(StandardLocation.SOURCE_OUTPUT, expected.qualifiedName().replace('.', '/') + ".java").orElseThrow();

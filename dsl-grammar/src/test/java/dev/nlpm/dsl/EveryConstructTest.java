@@ -43,9 +43,9 @@ class EveryConstructTest {
     Compilation compilation = NlpmCompiler.compile(program.declarations());
     assertEquals(List.of(), compilation.diagnostics());
     assertEquals(12, compilation.models().size());
-    // A Layout each; the two word2vec models add their Kernels and Model facade, the GPT-style
-    // decoder its Kernels (its objectives go beyond what the runtime decoder trains, so no facade).
-    assertEquals(12 + 2 * 2 + 1, compilation.files().size());
+    // A Layout each; the two word2vec models and the LSTM LM add their Kernels and Model facade, the
+    // GPT-style decoder its Kernels (its objectives go beyond what the runtime decoder trains, so no facade).
+    assertEquals(12 + 3 * 2 + 1, compilation.files().size());
     Map<String, ModelSpec> models =
         compilation.models().stream().collect(Collectors.toMap(ModelSpec::name, Function.identity()));
     Architecture.Encoder lin = (Architecture.Encoder) models.get("LinEnc").architecture();

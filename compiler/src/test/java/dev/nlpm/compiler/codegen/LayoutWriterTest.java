@@ -259,12 +259,12 @@ class LayoutWriterTest {
   void noGeneratedMethodIsTooLargeToJitEvenAt48Layers() {
     List<ModelPlan> deep = everyFamily(48).stream().map(Planner::plan).toList();
     Map<String, byte[]> classes = InMemoryJavac.compile(generate(deep)).classFiles();
-    // A Layout per model; word2vec models add their Kernels and Model facade, BERT-style encoders and GPT-style
-    // decoders their Kernels, and the encoders the runtime runs whole their Model facade.
+    // A Layout per model; word2vec models add their Kernels and Model facade, BERT-style encoders, GPT-style
+    // decoders and LSTM LMs their Kernels, and the encoders the runtime runs whole, the decoders and LSTM LMs their Model facade.
     long word2vec = deep.stream().filter(p -> p.model().family() == dev.nlpm.compiler.ir.Family.WORD2VEC).count();
     long kernels = deep.stream().filter(p -> EncoderKernelsWriter.supports(p.model())).count();
     long facades = deep.stream().filter(p -> (p.model().family() == dev.nlpm.compiler.ir.Family.ENCODER && EncoderSupport.supported(p.model()))
-        || DecoderModelWriter.supports(p.model())).count();
+        || DecoderModelWriter.supports(p.model()) || LstmModelWriter.supports(p.model())).count();
     assertTrue(kernels > 0, "no encoder among the deep models");
     assertEquals(deep.size() + 2 * word2vec + kernels + facades, classes.size());
     int methods = 0;
