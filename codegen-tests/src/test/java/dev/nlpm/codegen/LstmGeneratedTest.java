@@ -24,10 +24,13 @@ class LstmGeneratedTest {
     assertEquals(256, CharLstmModel.MAX_VOCAB);
     assertEquals(64, CharLstmModel.BATCH);
     assertEquals(128, CharLstmModel.SEQUENCE);
-    EncoderTrainer.Options options = CharLstmModel.trainingOptions();
+    // CharLstm declares no steps: its epochs decide them, with the data
+    assertEquals(0, CharLstmModel.STEPS);
+    EncoderTrainer.Options options = CharLstmModel.trainingOptions(1000);
     assertEquals(2e-3, options.learningRate());
     assertEquals(5.0, options.clip());
-    assertEquals(0.0, options.weightDecay(), "adam: no weight decay");
+    assertEquals(dev.nlpm.runtime.optim.OptimizerKind.ADAM, options.optimizer(), "adam: torch.optim.Adam, the decay in the gradient");
+    assertEquals(0.01, options.weightDecay(), "the language's default weight decay");
     assertEquals(new LstmLanguageModel.Config(70, 128, 512, 2, 0.2f), CharLstmModel.config(70));
     assertEquals(CharLstmLayout.layout(70).size(), CharLstmModel.initialize(70, 1).size());
   }

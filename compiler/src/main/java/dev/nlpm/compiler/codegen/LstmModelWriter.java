@@ -49,11 +49,10 @@ final class LstmModelWriter extends SourceWriter {
     this.checkpointPrefix = plan.checkpointPrefix();
   }
 
-  /** Whether the runtime's LSTM LM and trainer run {@code model}: the clm objective, an Adam-family optimizer. */
+  /** Whether the runtime's LSTM LM and trainer run {@code model}: the clm objective. */
   static boolean supports(ModelSpec model) {
     return model.architecture() instanceof Architecture.LstmLm
-        && model.objectives().stream().allMatch(o -> o instanceof Objective.CausalLm)
-        && model.training().optimizer() != TrainingDefaults.Optimizer.SGD;
+        && model.objectives().stream().allMatch(o -> o instanceof Objective.CausalLm);
   }
 
   @Override
@@ -126,14 +125,7 @@ final class LstmModelWriter extends SourceWriter {
             : CodeBlock.of("$T config = CONFIG", CONFIG))
         .addStatement("return new $T(config, kernels(), parameters, parallel)", MODEL)
         .build());
-    long steps = t.steps() > 0 ? t.steps() : 10_000;
-    double weightDecay = t.optimizer() == TrainingDefaults.Optimizer.ADAM ? 0 : t.weightDecay();
-    type.addMethod(method("trainingOptions", OPTIONS,
-            "The declared training: $L at $L, $L warmup steps then linear decay over $L steps, clipping at $L, weight decay $L, seed $L.\n",
-            t.optimizer() == TrainingDefaults.Optimizer.ADAM ? "Adam (AdamW without weight decay)" : "AdamW", t.lr(), t.warmup(), steps, t.clip(),
-            weightDecay, t.seed())
-        .addStatement("return new $T($L, $L, $LL, 1, $L, $L, $LL, 0)", OPTIONS, t.lr(), t.warmup(), steps, t.clip(), weightDecay, t.seed())
-        .build());
+    TrainingOptionsMethods.add(type, t, model.name());
     type.addMethod(method("trainer", TRAINER,
             "A truncated-BPTT trainer of {@code model} on {@code tokens}: {@link #BATCH} streams, blocks of {@link #SEQUENCE}, {@code options}.\n")
         .addParameter(MODEL, "model")

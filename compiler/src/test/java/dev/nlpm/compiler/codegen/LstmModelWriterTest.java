@@ -32,7 +32,8 @@ class LstmModelWriterTest {
     assertTrue(source.contains("new LstmLanguageModel.Config(300, 12, 20, 2, 0.2f)"), source);
     assertTrue(source.contains("new LstmLanguageModel.Config(vocab, 12, 20, 2, 0.2f)"), source);
     assertTrue(source.contains("public static final int MAX_VOCAB = 300;"), source);
-    assertTrue(source.contains("new EncoderTrainer.Options(1.0E-4, 0, 10000L, 1, 1.0, 0.01, 42L, 0)"), source);
+    assertTrue(source.contains("new EncoderTrainer.Options(1.0E-4, Math.min(0L, steps), steps, 1, 1.0, 0.01, 42L, 0,"
+        + " LearningRateSchedule.Shape.LINEAR, 0.0, OptimizerKind.ADAMW)"), source);
 
     ClassLoader loader = InMemoryJavac.compile(CodeGenerator.generate(Planner.plan(spec))).loader();
     Class<?> model = loader.loadClass("org.example.models.CharsModel");
@@ -61,7 +62,7 @@ class LstmModelWriterTest {
     for (int i = 0; i < tokens.length; i++) {
       tokens[i] = i % 11;
     }
-    EncoderTrainer.Options declared = (EncoderTrainer.Options) model.getMethod("trainingOptions").invoke(null);
+    EncoderTrainer.Options declared = (EncoderTrainer.Options) model.getMethod("trainingOptions", long.class).invoke(null, 2L);
     EncoderTrainer.Options options = new EncoderTrainer.Options(1e-2, 0, 2, 1, declared.clip(), declared.weightDecay(), declared.seed(), 0);
     var trainer = (dev.nlpm.runtime.lstm.LstmTrainer) model.getMethod("trainer", LstmLanguageModel.class, int[].class, EncoderTrainer.Options.class)
         .invoke(null, lstm, tokens, options);
