@@ -5,13 +5,13 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 import com.google.gson.reflect.TypeToken;
 import dev.nlpm.compiler.Compilation;
+import dev.nlpm.compiler.ir.Family;
 import dev.nlpm.compiler.ir.ModelSpec;
 import dev.nlpm.compiler.ir.Tokenizer;
 import dev.nlpm.runtime.checkpoint.CheckpointMismatchException;
 import dev.nlpm.runtime.checkpoint.ParameterCheckpoint;
 import dev.nlpm.runtime.checkpoint.SafetensorsFile;
 import dev.nlpm.runtime.checkpoint.TrainingProgress;
-import dev.nlpm.runtime.decoder.Decoder;
 import dev.nlpm.runtime.decoder.DecoderConfig;
 import dev.nlpm.runtime.encoder.EncoderParameters;
 import dev.nlpm.runtime.encoder.EncoderTrainer;
@@ -19,6 +19,7 @@ import dev.nlpm.runtime.encoder.Parallel;
 import dev.nlpm.runtime.encoder.TrainingDivergedException;
 import dev.nlpm.runtime.io.AtomicFiles;
 import dev.nlpm.runtime.layout.ParameterLayout;
+import dev.nlpm.runtime.lstm.LstmLanguageModel;
 import dev.nlpm.runtime.text.CharTokenizer;
 import dev.nlpm.runtime.text.Vocabulary;
 import dev.nlpm.runtime.text.VocabularyBuilder;
@@ -41,21 +42,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.SplittableRandom;
 
 /**
- * Trains a GPT-style decoder (causal LM) through its generated facade, compiled in this process:
- * the declared tokenizer ({@code char}: the data's characters, most frequent first, capped at the
- * declared vocab; {@code bpe}: a byte-level BPE vocabulary trained at the declared vocab) turns the
- * data into one id stream; its first 90% trains, the last 10% is held out. Micro-batch {@code k} is
- * {@code batch} blocks of {@code SEQUENCE} tokens at offsets drawn from {@code (seed, k)}, so that a
- * resumed run sees the blocks a run never stopped would have.
+ * Trains a language model — a GPT-style decoder ({@link GptTraining}) or an LSTM LM ({@link
+ * LstmTraining}) — through its generated facade, compiled in this process: the declared tokenizer
+ * ({@code char}: the data's characters, most frequent first, capped at the declared vocab; {@code
+ * bpe}: a byte-level BPE vocabulary trained at the declared vocab) turns the data into one id
+ * stream; its first 90% trains, the last 10% is held out, scored as blocks of the run's length.
  *
  * <p>Writes into the output folder: the vocabulary ({@value #CHARS}, or {@code vocab.json} and
  * {@code merges.txt}) and {@value #SETTINGS} before the first step; {@value #CHECKPOINT}/ every so
  * many steps, at the end and when stopped; {@code metrics.jsonl} a record per step, with the
  * held-out perplexity at every checkpoint; {@code loss.png}; at the end {@value #MODEL}/ ({@value
- * #WEIGHTS} under GPT-2's names, and the vocabulary) for {@code nlpm sample}.
+ * #WEIGHTS} under the reference's names, and the vocabulary) for {@code nlpm sample}.
  */
 final class DecoderRun {
 
@@ -79,7 +78,7 @@ final class DecoderRun {
    * @param unigram a unigram model's held-out perplexity (the training stream's token frequencies, add-one)
    */
   record Result(boolean stopped, long step, long steps, double loss, Path checkpoint, Path model, Path chart, int vocabulary,
-      DecoderConfig config, String tokenizer, double perplexity, double unigram) {}
+      String architecture, String tokenizer, double perplexity, double unigram) {}
 
   /** The settings of a run, kept in {@value #SETTINGS} for {@code --resume}. */
   record Settings(String model, String tokenizer, long steps, int batch, double learningRate, long warmup, double clip,
@@ -121,17 +120,21 @@ final class DecoderRun {
     }
     String kind = tokenizerKind(spec);
     EncoderRun.Facade facade = new EncoderRun.Facade(GeneratedFacade.load(compilation, spec));
-    DecoderConfig config = facade.constant("CONFIG", DecoderConfig.class);
+    boolean lstm = spec.family() == Family.LSTM_LM;
+    // an LSTM declaring max_vocab is built at the size of the data's vocabulary, at most this
+    int declaredVocabulary = lstm ? facade.constant("CONFIG", LstmLanguageModel.Config.class).vocab()
+        : facade.constant("CONFIG", DecoderConfig.class).vocab();
+    int positions = lstm ? Integer.MAX_VALUE : facade.constant("CONFIG", DecoderConfig.class).maxPositions();
     Settings planned = resume ? resumedSettings(output, spec, flags, facade.constant("SEQUENCE", Integer.class))
-        : freshSettings(facade, spec, kind, flags);
+        : freshSettings(facade, spec, kind, flags, positions);
     int length = planned.sequence();
     Files.createDirectories(output);
 
     String corpus = read(data);
-    Text text = resume ? load(kind, output) : trainVocabulary(kind, corpus, config, data, output, err);
-    if (text.vocabulary().size() > config.vocab()) {
+    Text text = resume ? load(kind, output) : trainVocabulary(kind, corpus, declaredVocabulary, data, output, err);
+    if (text.vocabulary().size() > declaredVocabulary) {
       throw new UserError(output + ": the vocabulary has " + text.vocabulary().size() + " tokens, more than " + spec.name() + "'s vocab of "
-          + config.vocab());
+          + declaredVocabulary);
     }
     int[] ids = text.encode(corpus);
     int split = (int) (ids.length * 9L / 10);
@@ -147,41 +150,29 @@ final class DecoderRun {
       AtomicFiles.write(output.resolve(SETTINGS), stream -> stream.write(GSON.toJson(settings).getBytes(StandardCharsets.UTF_8)));
     }
     int batch = settings.batch();
-    err.printf(Locale.ROOT, "%s %s: %d layers, width %d, %d heads, causal LM; %,d %s tokens (vocabulary %,d): %,d training, %,d held out;"
-            + " %d steps of %d × %d tokens, lr %s (warmup %d, %s), seed %d, %d thread%s%n",
-        resume ? "resuming" : "training", spec.name(), config.layers(), config.hidden(), config.heads(), ids.length, kind,
-        text.vocabulary().size(), train.length, heldOut.length, settings.steps(), batch, length, settings.learningRate(),
-        settings.options().warmup(), settings.optimization(), settings.seed(), settings.threads(), settings.threads() == 1 ? "" : "s");
 
     MetricsChart.warmUp();
     Path metricsFile = output.resolve(Word2VecRun.METRICS);
-    EncoderParameters parameters = (EncoderParameters) facade.call("initialize", new Class<?>[] {long.class}, settings.seed());
     Listener listener;
-    EncoderTrainer trainer;
+    LanguageModelTraining training;
     double perplexity;
     HeldOut evaluation;
     try (Parallel parallel = new Parallel(settings.threads());
         MetricsLog metrics = resume ? MetricsLog.resume(metricsFile, "step") : MetricsLog.create(metricsFile, "step")) {
-      Decoder decoder = (Decoder) facade.call("decoder", new Class<?>[] {EncoderParameters.class, Parallel.class}, parameters, parallel);
-      Decoder.Workspace ws = decoder.workspace(batch, length);
-      evaluation = new HeldOut(decoder, ws, heldOut, train, batch, length, text.vocabulary().size());
-      trainer = (EncoderTrainer) facade.call("trainer", new Class<?>[] {EncoderParameters.class, EncoderTrainer.Options.class},
-          parameters, settings.options());
-      long seed = settings.seed();
-      EncoderTrainer.Pass pass = (k, gradients, dropoutSeed) -> {
-        SplittableRandom random = new SplittableRandom(seed * 31 + k);
-        int[] block = new int[batch * length];
-        for (int b = 0; b < batch; b++) {
-          System.arraycopy(train, random.nextInt(train.length - length + 1), block, b * length, length);
-        }
-        float loss = decoder.train(block, null, batch, length, ws, gradients, dropoutSeed);
-        return new EncoderTrainer.PassResult(loss, block.length, 0, 0);
-      };
+      training = lstm
+          ? new LstmTraining(facade, text.vocabulary().size(), settings.options(), settings.seed(), train, batch, length, parallel)
+          : new GptTraining(facade, settings.options(), settings.seed(), train, batch, length, parallel);
+      err.printf(Locale.ROOT, "%s %s: %s; %,d %s tokens (vocabulary %,d): %,d training, %,d held out;"
+              + " %d steps of %d × %d tokens, lr %s (warmup %d, %s), seed %d, %d thread%s%n",
+          resume ? "resuming" : "training", spec.name(), training.describe(), ids.length, kind, text.vocabulary().size(), train.length,
+          heldOut.length, settings.steps(), batch, length, settings.learningRate(), settings.options().warmup(), settings.optimization(),
+          settings.seed(), settings.threads(), settings.threads() == 1 ? "" : "s");
+      evaluation = new HeldOut(training, heldOut, train, batch, length, text.vocabulary().size());
       long first = 1;
       if (resume) {
         TrainingProgress progress;
         try {
-          progress = trainer.resume(checkpoint);
+          progress = training.resume(checkpoint);
         } catch (CheckpointMismatchException e) {
           throw new UserError(EncoderRun.oneLine(e));
         } catch (IllegalArgumentException e) {
@@ -191,9 +182,9 @@ final class DecoderRun {
         err.println("resuming " + spec.name() + " from " + checkpoint + " at step " + progress.step() + " of " + settings.steps());
         first = progress.step() + 1;
       }
-      listener = new Listener(trainer, metrics, evaluation, output, spec.name(), first, settings.checkpointEvery(), stop, err);
+      listener = new Listener(training, metrics, evaluation, output, spec.name(), first, settings.checkpointEvery(), stop, err);
       try {
-        trainer.train(pass, checkpoint, listener);
+        training.train(checkpoint, listener);
       } catch (TrainingDivergedException e) {
         listener.draw();
         throw new UserError(e.getMessage() + " (a lower --lr may help)");
@@ -203,17 +194,17 @@ final class DecoderRun {
       perplexity = listener.lastPerplexity;
     }
     listener.draw();
-    long done = trainer.optimizer().steps();
+    long done = training.stepsDone();
     boolean stopped = done < settings.steps();
     Path model = null;
     if (!stopped) {
       model = output.resolve(MODEL);
       Files.createDirectories(model);
-      save(facade, spec, parameters, model.resolve(WEIGHTS));
+      save(facade, spec, training.parameters(), model.resolve(WEIGHTS));
       text.write(model);
     }
     return new Result(stopped, done, settings.steps(), listener.lastLoss, checkpoint, model, listener.chart(), text.vocabulary().size(),
-        config, kind, stopped ? Double.NaN : perplexity, evaluation.unigram());
+        training.describe(), kind, stopped ? Double.NaN : perplexity, evaluation.unigram());
   }
 
   /** {@code char} or {@code bpe}; another tokenizer is refused. */
@@ -237,13 +228,16 @@ final class DecoderRun {
     return facade.sibling("Layout").constant("LAYOUT", ParameterLayout.class);
   }
 
-  private static String prefix(EncoderRun.Facade facade) {
-    return facade.sibling("Layout").constant("CHECKPOINT_PREFIX", String.class);
+  /** The prefix of the reference's checkpoint names (GPT-2's {@code transformer.}), or none (the layout then has no constant). */
+  static String prefix(EncoderRun.Facade facade) {
+    EncoderRun.Facade layout = facade.sibling("Layout");
+    return layout.has("CHECKPOINT_PREFIX") ? layout.constant("CHECKPOINT_PREFIX", String.class) : "";
   }
 
   /** Writes the parameters under GPT-2's names with the layout's checkpoint prefix. */
   static void save(EncoderRun.Facade facade, ModelSpec spec, EncoderParameters parameters, Path file) throws IOException {
-    ParameterCheckpoint.save(layout(facade), parameters.toFlat(), prefix(facade), Map.of("format", "pt", "nlpm.model", spec.name()), file);
+    ParameterCheckpoint.save(parameters.layout(), parameters.toFlat(), prefix(facade), Map.of("format", "pt", "nlpm.model", spec.name()),
+        file);
   }
 
   /** Fresh parameters with the weights of {@code file}. */
@@ -277,31 +271,31 @@ final class DecoderRun {
     return all.toString();
   }
 
-  private static Text trainVocabulary(String kind, String corpus, DecoderConfig config, List<Path> data, Path output, PrintWriter err)
+  private static Text trainVocabulary(String kind, String corpus, int declaredVocabulary, List<Path> data, Path output, PrintWriter err)
       throws IOException {
     long start = System.nanoTime();
     Text text;
     if (kind.equals("char")) {
       VocabularyBuilder counts = new VocabularyBuilder();
       corpus.codePoints().forEach(cp -> counts.add(Character.toString(cp)));
-      Vocabulary vocabulary = counts.build(List.of(CharTokenizer.DEFAULT_UNKNOWN), 1, config.vocab());
+      Vocabulary vocabulary = counts.build(List.of(CharTokenizer.DEFAULT_UNKNOWN), 1, declaredVocabulary);
       long distinct = corpus.codePoints().distinct().count();
       text = chars(vocabulary);
       err.printf(Locale.ROOT, "vocabulary: %,d characters and %s (declared vocab %,d)%s%n", vocabulary.size() - 1,
-          CharTokenizer.DEFAULT_UNKNOWN, config.vocab(),
+          CharTokenizer.DEFAULT_UNKNOWN, declaredVocabulary,
           distinct > vocabulary.size() - 1 ? String.format(Locale.ROOT, "; the %,d rarest of the data's %,d become %s",
               distinct - (vocabulary.size() - 1), distinct, CharTokenizer.DEFAULT_UNKNOWN) : "");
     } else {
-      if (config.vocab() < 257) {
-        throw new UserError("a byte-level BPE vocabulary holds the 256 bytes and <|endoftext|>: a vocab of " + config.vocab()
+      if (declaredVocabulary < 257) {
+        throw new UserError("a byte-level BPE vocabulary holds the 256 bytes and <|endoftext|>: a vocab of " + declaredVocabulary
             + " is too small (declare tokenizer char, or vocab >= 257)");
       }
       ByteLevelBpeTokenizer tokenizer = BpeTrainer.train(
           WordCounter.countFiles(data, Gpt2PreTokenizer::split, ProgressListener.NONE).byteLevel(),
-          BpeTrainingOptions.byteLevel(config.vocab())).byteLevelTokenizer();
+          BpeTrainingOptions.byteLevel(declaredVocabulary)).byteLevelTokenizer();
       text = bpe(tokenizer);
       err.printf(Locale.ROOT, "vocabulary: %,d byte-level BPE tokens, %,d merges (declared vocab %,d) trained in %.1f s%n",
-          tokenizer.vocabulary().size(), tokenizer.merges().size(), config.vocab(), (System.nanoTime() - start) / 1e9);
+          tokenizer.vocabulary().size(), tokenizer.merges().size(), declaredVocabulary, (System.nanoTime() - start) / 1e9);
     }
     text.write(output);
     return text;
@@ -404,7 +398,7 @@ final class DecoderRun {
     };
   }
 
-  private static Settings freshSettings(EncoderRun.Facade facade, ModelSpec spec, String kind, EncoderRun.Overrides flags) {
+  private static Settings freshSettings(EncoderRun.Facade facade, ModelSpec spec, String kind, EncoderRun.Overrides flags, int positions) {
     // over as many steps as can be: the declared warmup uncut (it is cut to the run's steps later)
     EncoderTrainer.Options declared = facade.call("trainingOptions", new Class<?>[] {long.class}, Long.MAX_VALUE);
     int batch = facade.constant("BATCH", Integer.class);
@@ -425,7 +419,7 @@ final class DecoderRun {
         lr, flags.warmup(declared.warmup(), Long.MAX_VALUE), flags.clip(declared.clip()),
         flags.weightDecay(declared.weightDecay()), flags.seed() != null ? flags.seed() : declared.seed(), checkpointEvery,
         flags.threads() != null ? (int) EncoderRun.positive("--threads", flags.threads()) : threads, optimization,
-        flags.sequence(facade.constant("SEQUENCE", Integer.class), facade.constant("CONFIG", DecoderConfig.class).maxPositions()));
+        flags.sequence(facade.constant("SEQUENCE", Integer.class), positions));
   }
 
   private static Settings resumedSettings(Path output, ModelSpec spec, EncoderRun.Overrides flags, int declaredSequence)
@@ -462,16 +456,14 @@ final class DecoderRun {
    * tokens (at most {@value #MAX_HELD_OUT_BLOCKS}), and a unigram model's over the same targets.
    */
   private static final class HeldOut {
-    private final Decoder decoder;
-    private final Decoder.Workspace ws;
+    private final LanguageModelTraining model;
     private final int[][] groups;
     private final int[] groupBlocks;
     private final int blockLength;
     private final double unigram;
 
-    HeldOut(Decoder decoder, Decoder.Workspace ws, int[] heldOut, int[] train, int batch, int length, int vocabulary) {
-      this.decoder = decoder;
-      this.ws = ws;
+    HeldOut(LanguageModelTraining model, int[] heldOut, int[] train, int batch, int length, int vocabulary) {
+      this.model = model;
       int block = Math.min(length, heldOut.length);
       this.blockLength = block;
       int blocks = Math.min(MAX_HELD_OUT_BLOCKS, heldOut.length / block);
@@ -500,12 +492,12 @@ final class DecoderRun {
       unigram = Math.exp(loss / targets);
     }
 
-    /** The decoder's held-out perplexity now. */
+    /** The model's held-out perplexity now. */
     double perplexity() {
       double sum = 0;
       long blocks = 0;
       for (int g = 0; g < groups.length; g++) {
-        sum += decoder.loss(groups[g], groupBlocks[g], blockLength, ws) * groupBlocks[g];
+        sum += model.blockLoss(groups[g], groupBlocks[g], blockLength) * groupBlocks[g];
         blocks += groupBlocks[g];
       }
       return Math.exp(sum / blocks);
@@ -518,7 +510,7 @@ final class DecoderRun {
 
   /** The progress line, the metrics record (held-out perplexity at checkpoints), the chart, the stop request. */
   private static final class Listener implements EncoderTrainer.Listener {
-    private final EncoderTrainer trainer;
+    private final LanguageModelTraining trainer;
     private final MetricsLog metrics;
     private final HeldOut heldOut;
     private final long checkpointEvery;
@@ -527,14 +519,14 @@ final class DecoderRun {
     private double lastLoss = Double.NaN;
     private double lastPerplexity = Double.NaN;
 
-    Listener(EncoderTrainer trainer, MetricsLog metrics, HeldOut heldOut, Path output, String model, long first, long checkpointEvery,
+    Listener(LanguageModelTraining trainer, MetricsLog metrics, HeldOut heldOut, Path output, String model, long first, long checkpointEvery,
         StopRequest stop, PrintWriter err) {
       this.trainer = trainer;
       this.metrics = metrics;
       this.heldOut = heldOut;
       this.checkpointEvery = checkpointEvery;
       this.stop = stop;
-      this.progress = new StepProgress(err, metrics, output, model + " (decoder)", first);
+      this.progress = new StepProgress(err, metrics, output, model + " (language model)", first);
     }
 
     @Override

@@ -462,6 +462,16 @@ final class EncoderRun {
     }
 
     /** The generated class {@code <Model><suffix>} beside this facade ({@code Layout}, say). */
+    /** Whether the facade has the constant {@code name} (a field only some declarations get). */
+    boolean has(String name) {
+      try {
+        type.getField(name);
+        return true;
+      } catch (NoSuchFieldException e) {
+        return false;
+      }
+    }
+
     Facade sibling(String suffix) {
       String name = type.getName().substring(0, type.getName().length() - "Model".length()) + suffix;
       try {

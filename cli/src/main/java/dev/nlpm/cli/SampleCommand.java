@@ -4,6 +4,7 @@ import dev.nlpm.compiler.Compilation;
 import dev.nlpm.compiler.ir.Decoding;
 import dev.nlpm.compiler.ir.Family;
 import dev.nlpm.compiler.ir.ModelSpec;
+import dev.nlpm.runtime.checkpoint.CheckpointMismatchException;
 import dev.nlpm.runtime.decode.BeamSearch;
 import dev.nlpm.runtime.decode.DecodingOptions;
 import dev.nlpm.runtime.decode.Greedy;
@@ -13,9 +14,11 @@ import dev.nlpm.runtime.decoder.Decoder;
 import dev.nlpm.runtime.decoder.DecoderConfig;
 import dev.nlpm.runtime.encoder.EncoderParameters;
 import dev.nlpm.runtime.encoder.Parallel;
+import dev.nlpm.runtime.lstm.LstmLanguageModel;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -107,20 +110,24 @@ final class SampleCommand implements Callable<Integer> {
       return Main.EXIT_INPUT_ERRORS;
     }
     ModelSpec spec = GeneratedFacade.choose(compiled.get(), model);
-    if (spec.family() != Family.DECODER) {
+    boolean lstm = spec.family() == Family.LSTM_LM;
+    if (spec.family() != Family.DECODER && !lstm) {
       throw new UserError(spec.name() + " is " + GeneratedFacade.article(spec.family().keyword()) + " model: `nlpm sample` runs decoders"
+          + " and LSTM language models"
           + (spec.family() == Family.ENCODER ? " (for an encoder, try `nlpm fill-mask`)"
               : spec.family() == Family.WORD2VEC ? " (for word vectors, try `nlpm similar`)" : ""));
     }
     String kind = DecoderRun.tokenizerKind(spec);
     EncoderRun.Facade facade = new EncoderRun.Facade(GeneratedFacade.load(compiled.get(), spec));
-    DecoderConfig config = facade.constant("CONFIG", DecoderConfig.class);
+    int declaredVocabulary = lstm ? facade.constant("CONFIG", LstmLanguageModel.Config.class).vocab()
+        : facade.constant("CONFIG", DecoderConfig.class).vocab();
     DecoderRun.Text text = DecoderRun.load(kind, directory);
-    if (text.vocabulary().size() > config.vocab()) {
+    if (text.vocabulary().size() > declaredVocabulary) {
       throw new UserError(directory + ": the vocabulary has " + text.vocabulary().size() + " tokens, more than " + spec.name()
-          + "'s vocab of " + config.vocab());
+          + "'s vocab of " + declaredVocabulary);
     }
-    EncoderParameters parameters = DecoderRun.loadWeights(facade, directory.resolve(DecoderRun.WEIGHTS));
+    // an LSTM reads its text a token at a time, with no positions to run out of
+    EncoderParameters parameters = lstm ? null : DecoderRun.loadWeights(facade, directory.resolve(DecoderRun.WEIGHTS));
 
     int[] promptIds = text.encode(prompt != null ? prompt : "\n");
     if (prompt == null && (promptIds.length == 0 || promptIds[0] == text.unknown())) {
@@ -129,7 +136,7 @@ final class SampleCommand implements Callable<Integer> {
     if (promptIds.length == 0) {
       throw new UserError("the prompt is empty: give it at least one character");
     }
-    int positions = config.maxPositions();
+    int positions = lstm ? Integer.MAX_VALUE : facade.constant("CONFIG", DecoderConfig.class).maxPositions();
     if (promptIds.length > positions) {
       throw new UserError("the prompt is " + promptIds.length + " tokens, longer than " + spec.name() + "'s " + positions + " positions");
     }
@@ -158,8 +165,9 @@ final class SampleCommand implements Callable<Integer> {
     }
     int[] generated;
     try (Parallel parallel = new Parallel(threads)) {
-      Decoder decoder = facade.call("decoder", new Class<?>[] {EncoderParameters.class, Parallel.class}, parameters, parallel);
-      LanguageModelStep step = new Restricted(decoder.step(positions), text.vocabulary().size(), text.unknown());
+      LanguageModelStep model = lstm ? lstm(facade, directory, parallel, text.vocabulary().size())
+          : facade.<Decoder>call("decoder", new Class<?>[] {EncoderParameters.class, Parallel.class}, parameters, parallel).step(positions);
+      LanguageModelStep step = new Restricted(model, text.vocabulary().size(), text.unknown());
       try {
         generated = switch (chosen) {
           case "beam" -> {
@@ -192,6 +200,22 @@ final class SampleCommand implements Callable<Integer> {
     out.flush();
     err.flush();
     return 0;
+  }
+
+  /** The LSTM saved in {@code directory}, refused with its tensor's name when it is not this model's, as a decoding step. */
+  private static LanguageModelStep lstm(EncoderRun.Facade facade, Path directory, Parallel parallel, int vocabulary) throws IOException {
+    LstmLanguageModel model;
+    try {
+      model = facade.callReading("load", new Class<?>[] {Path.class, Parallel.class}, directory, parallel);
+    } catch (CheckpointMismatchException e) {
+      throw new UserError(EncoderRun.oneLine(e));
+    } catch (NoSuchFileException e) {
+      throw new UserError("no such file: " + e.getFile());
+    }
+    if (model.config().vocab() < vocabulary) {
+      throw new UserError(directory + ": the vocabulary has " + vocabulary + " tokens, the weights " + model.config().vocab());
+    }
+    return model.step();
   }
 
   /** The declared section of {@code scheme}, or (no scheme given) the first greedy, beam or sampling one; null if none. */

@@ -164,9 +164,9 @@ final class TrainCommand implements Callable<Integer> {
     return switch (spec.family()) {
       case WORD2VEC -> word2vec(compiled.get(), spec, out, err);
       case ENCODER -> encoder(compiled.get(), spec, out, err);
-      case DECODER -> decoder(compiled.get(), spec, out, err);
+      case DECODER, LSTM_LM -> decoder(compiled.get(), spec, out, err);
       default -> throw new UserError(spec.name() + " is " + GeneratedFacade.article(spec.family().keyword())
-          + " model: `nlpm train` trains the word2vec, encoder and decoder families so far; the others' generated training code is not written yet");
+          + " model: `nlpm train` trains the word2vec, encoder, decoder and lstm_lm families so far; the others' generated training code is not written yet");
     };
   }
 
@@ -227,8 +227,8 @@ final class TrainCommand implements Callable<Integer> {
       if (stopped(result.stopped(), result.chart(), result.checkpoint(), err)) {
         return EXIT_STOPPED;
       }
-      out.printf(Locale.ROOT, "%s: %,d steps, last loss %.4f; %,d %s tokens, %d layers × %d: %s%n", spec.name(), result.step(),
-          result.loss(), result.vocabulary(), result.tokenizer(), result.config().layers(), result.config().hidden(), result.model());
+      out.printf(Locale.ROOT, "%s: %,d steps, last loss %.4f; %,d %s tokens; %s: %s%n", spec.name(), result.step(),
+          result.loss(), result.vocabulary(), result.tokenizer(), result.architecture(), result.model());
       out.printf(Locale.ROOT, "held-out perplexity per %s token: %s %.2f, unigram %.2f%n", result.tokenizer(), spec.name(),
           result.perplexity(), result.unigram());
       out.flush();

@@ -1,0 +1,79 @@
+package dev.nlpm.cli;
+
+import dev.nlpm.runtime.checkpoint.TrainingProgress;
+import dev.nlpm.runtime.decoder.Decoder;
+import dev.nlpm.runtime.decoder.DecoderConfig;
+import dev.nlpm.runtime.encoder.EncoderParameters;
+import dev.nlpm.runtime.encoder.EncoderTrainer;
+import dev.nlpm.runtime.encoder.Parallel;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * A GPT-style decoder's run: micro-batch {@code k} is {@code batch} blocks of the run's length at
+ * offsets of the training stream drawn from {@code (seed, k)}, so that a resumed run sees the
+ * blocks a run never stopped would have.
+ */
+final class GptTraining implements LanguageModelTraining {
+
+  private final DecoderConfig config;
+  private final EncoderParameters parameters;
+  private final Decoder decoder;
+  private final Decoder.Workspace workspace;
+  private final EncoderTrainer trainer;
+  private final EncoderTrainer.Pass pass;
+
+  GptTraining(EncoderRun.Facade facade, EncoderTrainer.Options options, long seed, int[] train, int batch, int length, Parallel parallel) {
+    config = facade.constant("CONFIG", DecoderConfig.class);
+    parameters = facade.call("initialize", new Class<?>[] {long.class}, seed);
+    decoder = facade.call("decoder", new Class<?>[] {EncoderParameters.class, Parallel.class}, parameters, parallel);
+    workspace = decoder.workspace(batch, length);
+    trainer = facade.call("trainer", new Class<?>[] {EncoderParameters.class, EncoderTrainer.Options.class}, parameters, options);
+    pass = (k, gradients, dropoutSeed) -> {
+      SplittableRandom random = new SplittableRandom(seed * 31 + k);
+      int[] block = new int[batch * length];
+      for (int b = 0; b < batch; b++) {
+        System.arraycopy(train, random.nextInt(train.length - length + 1), block, b * length, length);
+      }
+      float loss = decoder.train(block, null, batch, length, workspace, gradients, dropoutSeed);
+      return new EncoderTrainer.PassResult(loss, block.length, 0, 0);
+    };
+  }
+
+  @Override
+  public String describe() {
+    return String.format(Locale.ROOT, "%d layers, width %d, %d heads, causal LM", config.layers(), config.hidden(), config.heads());
+  }
+
+  @Override
+  public EncoderParameters parameters() {
+    return parameters;
+  }
+
+  @Override
+  public TrainingProgress resume(Path checkpoint) throws IOException {
+    return trainer.resume(checkpoint);
+  }
+
+  @Override
+  public void train(Path checkpoint, EncoderTrainer.Listener listener) throws IOException {
+    trainer.train(pass, checkpoint, listener);
+  }
+
+  @Override
+  public void requestStop() {
+    trainer.requestStop();
+  }
+
+  @Override
+  public long stepsDone() {
+    return trainer.optimizer().steps();
+  }
+
+  @Override
+  public double blockLoss(int[] blocks, int count, int length) {
+    return decoder.loss(blocks, count, length, workspace);
+  }
+}
