@@ -152,6 +152,8 @@ public final class Decoder {
   private final EncoderParameters parameters;
   private final Tensors w;
   private final Parallel parallel;
+  /** wte transposed for decoding's logits, remade when the parameters change. */
+  private final TransposedLogits transposedLogits;
   /** The tensors of the gradient buffer last trained into, looked up once rather than every step. */
   private volatile GradientTensors gradientTensors;
 
@@ -172,6 +174,7 @@ public final class Decoder {
     this.parameters = Objects.requireNonNull(parameters, "parameters");
     this.parallel = Objects.requireNonNull(parallel, "parallel");
     this.w = new Tensors(parameters, config.layers());
+    this.transposedLogits = new TransposedLogits(parameters, w.wte);
   }
 
   public DecoderConfig config() {
@@ -657,7 +660,8 @@ public final class Decoder {
       addInto(projected, x, s);
     }
     RowOps.layerNorm(x, w.lnfGain, w.lnfBias, normed, mean, rstd, config.eps(), 0, s);
-    parallel.forRange(config.vocab(), 64, (from, to) -> kernels.dotRows(normed, s, w.wte, null, logits, false, from, to));
+    float[][] transposed = transposedLogits.rows(parallel);
+    parallel.forRange(config.vocab(), 64, (from, to) -> TransposedLogits.logits(normed, s, transposed, logits, from, to));
     for (KeyValueCache cache : caches) {
       cache.length++;
     }

@@ -75,6 +75,7 @@ public final class EncoderOptimizer {
       }
     }
     steps = t;
+    parameters.changed();
   }
 
   /** Adam's L2 penalty: the decay's gradient joins the loss's before the moments see it. */

@@ -25,6 +25,8 @@ public final class EncoderParameters {
   private final Map<String, Boolean> transposed = new LinkedHashMap<>();
   private final float[][] rows;
   private final int[] rowOffsets;
+  /** Bumped by every change made through this class or {@link #changed}; see {@link #version}. */
+  private final java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong();
 
   /** BERT's rule: rank-2 tensors other than embedding tables are linear weights stored {@code [out, in]}, held transposed. */
   public EncoderParameters(ParameterLayout layout) {
@@ -116,6 +118,22 @@ public final class EncoderParameters {
     for (float[] row : rows) {
       Arrays.fill(row, 0);
     }
+    changed();
+  }
+
+  /**
+   * A number that changes whenever the values do ({@link #zero}, {@link #copyFrom}, {@link
+   * #importFrom}, an optimizer's step), so that a copy derived from them (the decoder's transposed
+   * token embeddings) can tell it is stale. Code that writes into {@link #rows} or a {@link
+   * #matrix} directly calls {@link #changed} afterwards.
+   */
+  public long version() {
+    return version.get();
+  }
+
+  /** Records that the values were written (see {@link #version}). */
+  public void changed() {
+    version.incrementAndGet();
   }
 
   /** Copies every element of {@code other} (of the same layout) into this. */
@@ -123,6 +141,7 @@ public final class EncoderParameters {
     for (int r = 0; r < rows.length; r++) {
       System.arraycopy(other.rows[r], 0, rows[r], 0, rows[r].length);
     }
+    changed();
   }
 
   /** Writes the parameters into {@code flat} in the layout's order (linear weights {@code [out, in]}). */
@@ -175,6 +194,7 @@ public final class EncoderParameters {
         }
       }
     }
+    changed();
   }
 
   /** The parameters in the layout's order, as a new array. */
