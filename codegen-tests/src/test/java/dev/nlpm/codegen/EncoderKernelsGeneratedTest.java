@@ -171,6 +171,26 @@ class EncoderKernelsGeneratedTest {
     }
   }
 
+  /**
+   * A weight far longer than the stretch of weight rows {@code linear} works through at a time (the
+   * tied output's backward pass, vocabulary rows), so that rows cross several stretches and the
+   * last is partial.
+   */
+  @Test
+  void linearThroughAWeightOfManyChunksEqualsThePlainKernel() throws Exception {
+    EncoderKernels generated = generatedKernels(16, 24, 2);
+    Random random = new Random(11);
+    int in = 40_000 + 37;
+    float[][] x = random(random, 7, in, 1 / Math.sqrt(in));
+    float[][] w = random(random, in, 16);
+    float[] b = random(random, 1, 16)[0];
+    float[][] y = random(random, 7, 16);
+    float[][] expected = copy(y);
+    EncoderKernels.plain().linear(x, w, in, b, expected, true, 1, 7);
+    generated.linear(x, w, in, b, y, true, 1, 7);
+    assertClose(expected, y, "linear through " + in + " weight rows");
+  }
+
   @Test
   void emptyRangesChangeNothing() throws Exception {
     EncoderKernels generated = generatedKernels(16, 24, 2);

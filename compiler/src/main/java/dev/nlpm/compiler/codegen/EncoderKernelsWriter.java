@@ -25,7 +25,9 @@ import javax.lang.model.element.Modifier;
  * loops over to a method for that width, whose inner loop is a counted loop with a literal bound
  * over separate row arrays (the shape C2 vectorizes, see {@code LinearKernelFormsBenchmark}); any
  * other width goes to the plain twin. {@code linear} and {@code outerAccumulate} take four rows
- * at a time so that each loaded weight (or gradient) row serves four; {@code dotRows} transposes
+ * at a time so that each loaded weight (or gradient) row serves four; {@code linear} works
+ * through a long weight a stretch of rows at a time (so it is read once per range of rows, not
+ * once per four), {@code outerAccumulate} two weight rows at a time; {@code dotRows} transposes
  * 64 weight rows at a time and multiplies them in the same shape. A row's result does not depend on the range it is
  * computed in (a row in a block of four and a row of the tail add the same terms in the same
  * order), so splitting work over threads never changes a number.
@@ -37,8 +39,12 @@ final class EncoderKernelsWriter extends SourceWriter {
   private static final TypeName ROWS = ArrayTypeName.of(FLOATS);
   /** Weight rows {@code dotRows} transposes at a time (a 64-float row of sums per x row: eight AVX2 vectors). */
   private static final int LANES = 64;
+  /** About how many bytes of weight rows {@code linear} works through at a time (a quarter of a 2 MB L2). */
+  private static final int CHUNK_BYTES = 512 * 1024;
   /** Rows taken at a time by {@code linear} and {@code outerAccumulate}. */
   private static final int BLOCK = 4;
+  /** Weight rows {@code outerAccumulate} takes at a time. */
+  private static final int PAIR = 2;
 
   /** The distinct widths, ascending. */
   private final List<Integer> widths;
@@ -251,10 +257,25 @@ final class EncoderKernelsWriter extends SourceWriter {
         .build();
   }
 
+  /**
+   * Weight rows {@code linear} takes at a time for a layer of this width: about {@value
+   * #CHUNK_BYTES} bytes, so that a long weight (the tied output's {@code [vocab][hidden]} in the
+   * backward pass) is read from memory once per range of rows rather than once per four rows.
+   */
+  static int linearChunk(int width) {
+    return Math.max(BLOCK, CHUNK_BYTES / (4 * width));
+  }
+
   private static MethodSpec linear(int width) {
+    int chunk = linearChunk(width);
     MethodSpec.Builder method =
         linearParameters(helper("linear" + width, TypeName.VOID))
-            .addComment("y[r][$L] (=|+=) b + x[r][0, in) · w[0, in)[$L], $L rows at a time", width, width, BLOCK)
+            .addComment("y[r][$L] (=|+=) b + x[r][0, in) · w[0, in)[$L], $L rows at a time, over $L weight rows at a time", width, width, BLOCK, chunk)
+            .beginControlFlow("for (int r = from; r < to; r++)")
+            .addStatement("start$L(b, y[r], accumulate)", width)
+            .endControlFlow()
+            .beginControlFlow("for (int i0 = 0; i0 < in; i0 += $L)", chunk)
+            .addStatement("int i1 = Math.min(in, i0 + $L)", chunk)
             .addStatement("int r = from");
     method.beginControlFlow("for (; r + $L <= to; r += $L)", BLOCK, BLOCK);
     for (int k = 0; k < BLOCK; k++) {
@@ -262,9 +283,8 @@ final class EncoderKernelsWriter extends SourceWriter {
     }
     for (int k = 0; k < BLOCK; k++) {
       method.addStatement("float[] y$L = y[$L]", k, k == 0 ? "r" : "r + " + k);
-      method.addStatement("start$L(b, y$L, accumulate)", width, k);
     }
-    method.beginControlFlow("for (int i = 0; i < in; i++)").addStatement("float[] wr = w[i]");
+    method.beginControlFlow("for (int i = i0; i < i1; i++)").addStatement("float[] wr = w[i]");
     for (int k = 0; k < BLOCK; k++) {
       method.addStatement("float a$L = x$L[i]", k, k);
     }
@@ -277,11 +297,11 @@ final class EncoderKernelsWriter extends SourceWriter {
         .beginControlFlow("for (; r < to; r++)")
         .addStatement("float[] x0 = x[r]")
         .addStatement("float[] y0 = y[r]")
-        .addStatement("start$L(b, y0, accumulate)", width)
-        .beginControlFlow("for (int i = 0; i < in; i++)")
+        .beginControlFlow("for (int i = i0; i < i1; i++)")
         .addStatement("float[] wr = w[i]")
         .addStatement("float a0 = x0[i]")
         .addCode(loop(width, CodeBlock.of("y0[o] += a0 * wr[o];\n")))
+        .endControlFlow()
         .endControlFlow()
         .endControlFlow()
         .build();
@@ -370,14 +390,57 @@ final class EncoderKernelsWriter extends SourceWriter {
 
   // ---- outerAccumulate ----
 
+  /**
+   * {@code dw[i] += Σ_r x[r][i] · dy[r]}, {@value #PAIR} weight rows by {@value #BLOCK} rows at a
+   * time, so that each loaded {@code dy} element serves {@value #PAIR} weight rows and {@code dy}
+   * is read once per {@value #PAIR} weight rows (four weight rows at a time C2 leaves scalar); each
+   * {@code dw[i][o]} adds the same sums in the same order as it does alone (a last odd weight row).
+   */
   private static MethodSpec outerAccumulate(int width) {
     MethodSpec.Builder method =
         outerParameters(helper("outerAccumulate" + width, TypeName.VOID))
-            .addComment("dw[i][$L] += Σ_r x[r][i] · dy[r][$L], $L rows at a time", width, width, BLOCK)
-            .beginControlFlow("for (int i = from; i < to; i++)")
-            .addStatement("float[] dwi = dw[i]")
-            .addStatement("int r = 0")
-            .beginControlFlow("for (; r + $L <= rows; r += $L)", BLOCK, BLOCK);
+            .addComment("dw[i][$L] += Σ_r x[r][i] · dy[r][$L], $L weight rows and $L rows at a time", width, width, PAIR, BLOCK)
+            .addStatement("int i = from")
+            .beginControlFlow("for (; i + $L <= to; i += $L)", PAIR, PAIR);
+    for (int m = 0; m < PAIR; m++) {
+      method.addStatement("float[] dw$L = dw[$L]", m, m == 0 ? "i" : "i + " + m);
+    }
+    method.addStatement("int r = 0").beginControlFlow("for (; r + $L <= rows; r += $L)", BLOCK, BLOCK);
+    for (int k = 0; k < BLOCK; k++) {
+      String row = k == 0 ? "r" : "r + " + k;
+      method.addStatement("float[] x$L = x[$L]", k, row);
+      method.addStatement("float[] dy$L = dy[$L]", k, row);
+    }
+    for (int m = 0; m < PAIR; m++) {
+      for (int k = 0; k < BLOCK; k++) {
+        method.addStatement("float a$L$L = x$L[$L]", m, k, k, m == 0 ? "i" : "i + " + m);
+      }
+    }
+    CodeBlock.Builder body = CodeBlock.builder();
+    for (int k = 0; k < BLOCK; k++) {
+      body.addStatement("float d$L = dy$L[o]", k, k);
+    }
+    for (int m = 0; m < PAIR; m++) {
+      CodeBlock.Builder sum = CodeBlock.builder();
+      for (int k = 0; k < BLOCK; k++) {
+        sum.add(k == 0 ? "a$L$L * d$L" : " + a$L$L * d$L", m, k, k);
+      }
+      body.addStatement("dw$L[o] += $L", m, sum.build());
+    }
+    method.addCode(loop(width, body.build())).endControlFlow();
+    method.beginControlFlow("for (; r < rows; r++)").addStatement("float[] xr = x[r]").addStatement("float[] dyr = dy[r]");
+    for (int m = 0; m < PAIR; m++) {
+      method.addStatement("float a$L = xr[$L]", m, m == 0 ? "i" : "i + " + m);
+    }
+    CodeBlock.Builder tail = CodeBlock.builder().addStatement("float d = dyr[o]");
+    for (int m = 0; m < PAIR; m++) {
+      tail.addStatement("dw$L[o] += a$L * d", m, m);
+    }
+    method.addCode(loop(width, tail.build())).endControlFlow().endControlFlow();
+    method.beginControlFlow("for (; i < to; i++)")
+        .addStatement("float[] dwi = dw[i]")
+        .addStatement("int r = 0")
+        .beginControlFlow("for (; r + $L <= rows; r += $L)", BLOCK, BLOCK);
     CodeBlock.Builder sum = CodeBlock.builder();
     for (int k = 0; k < BLOCK; k++) {
       String row = k == 0 ? "r" : "r + " + k;

@@ -152,7 +152,7 @@ public final class Decoder {
   private final EncoderParameters parameters;
   private final Tensors w;
   private final Parallel parallel;
-  /** wte transposed for decoding's logits, remade when the parameters change. */
+  /** wte transposed for the logits, remade when the parameters change. */
   private final TransposedLogits transposedLogits;
   /** The tensors of the gradient buffer last trained into, looked up once rather than every step. */
   private volatile GradientTensors gradientTensors;
@@ -242,8 +242,9 @@ public final class Decoder {
     }
     float[][] last = x;
     parallel.forRange(n, 8, (from, to) -> RowOps.layerNorm(last, w.lnfGain, w.lnfBias, ws.lnf, ws.lnfMean, ws.lnfRstd, config.eps(), from, to));
-    // logits = ln_f(x) · wteᵀ    [n, vocab]
-    parallel.forRange(config.vocab(), 64, (from, to) -> kernels.dotRows(ws.lnf, n, w.wte, null, ws.logits, false, from, to));
+    // logits = ln_f(x) · wteᵀ    [n, vocab], through wte transposed (remade after each optimizer step)
+    float[][] transposed = transposedLogits.rows(parallel);
+    parallel.forRange(config.vocab(), 64, (from, to) -> TransposedLogits.logits(ws.lnf, n, transposed, ws.logits, from, to));
   }
 
   private float[][] blockForward(int l, float[][] x, Workspace ws) {
