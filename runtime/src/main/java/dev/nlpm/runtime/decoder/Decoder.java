@@ -23,9 +23,14 @@ import java.util.Objects;
  */
 public final class Decoder {
 
-  /** The rows of a decoder's parameters: nothing transposed (Conv1D weights are {@code [in, out]}). */
+  /**
+   * The rows of a decoder's parameters. GPT-2's Conv1D weights are stored {@code [in, out]} and held
+   * as stored; the blockwise proposal heads ({@code blockwise_heads.{i}.dense}) are linear layers
+   * stored {@code [out, in]} like PyTorch's {@code nn.Linear}, held transposed so that every weight
+   * reads {@code [in][out]}.
+   */
   public static EncoderParameters parameters(ParameterLayout layout) {
-    return new EncoderParameters(layout, slot -> false);
+    return new EncoderParameters(layout, slot -> slot.name().startsWith(ProposalHeads.PREFIX));
   }
 
   private static final class Block {
@@ -183,6 +188,19 @@ public final class Decoder {
 
   public EncoderParameters parameters() {
     return parameters;
+  }
+
+  EncoderKernels kernels() {
+    return kernels;
+  }
+
+  Parallel parallel() {
+    return parallel;
+  }
+
+  /** The token embeddings, which the tied output multiplies by. */
+  float[][] tokenEmbeddings() {
+    return w.wte;
   }
 
   public Workspace workspace(int maxBatch, int maxLength) {
@@ -665,6 +683,111 @@ public final class Decoder {
     parallel.forRange(config.vocab(), 64, (from, to) -> TransposedLogits.logits(normed, s, transposed, logits, from, to));
     for (KeyValueCache cache : caches) {
       cache.length++;
+    }
+  }
+
+  /**
+   * Feeds {@code tokens} to one cache in a single pass: every projection runs over the new tokens
+   * as one batch of rows, each attends causally to the cached past and to the new tokens before it.
+   * Each row's arithmetic is {@link #advance}'s for that position, call for call, so feeding tokens
+   * here or one at a time gives the same bits (the kernels promise a row's result whatever range it
+   * is computed in). Afterwards the cache's {@code logits()} are those after the last token.
+   *
+   * @return the final LayerNorm's output and the logits at every fed position
+   * @throws IllegalStateException if the tokens do not fit the cache, before anything changes
+   */
+  public FedTokens extend(KeyValueCache cache, int[] tokens) {
+    int m = tokens.length;
+    if (m == 0) {
+      throw new IllegalArgumentException("no tokens to feed");
+    }
+    if (cache.decoder != this) {
+      throw new IllegalArgumentException("the cache belongs to another decoder");
+    }
+    if (cache.length + m > cache.capacity) {
+      throw new IllegalStateException("the cache holds " + cache.length + " of its " + cache.capacity + " positions; " + m
+          + " more tokens do not fit; create a larger cache (at most " + config.maxPositions() + ")");
+    }
+    for (int j = 0; j < m; j++) {
+      if (tokens[j] < 0 || tokens[j] >= config.vocab()) {
+        throw new IllegalArgumentException("token id " + tokens[j] + " at " + j + " is outside the vocabulary 0.." + (config.vocab() - 1));
+      }
+    }
+    int h = config.hidden();
+    int f = config.intermediate();
+    int d = config.headSize();
+    int start = cache.length;
+    float[][] x = new float[m][h];
+    float[][] normed = new float[m][h];
+    float[][] qkv = new float[m][3 * h];
+    float[][] context = new float[m][h];
+    float[][] projected = new float[m][h];
+    float[][] inner = new float[m][f];
+    float[][] activated = new float[m][f];
+    float[][] logits = new float[m][config.vocab()];
+    float[] mean = new float[m];
+    float[] rstd = new float[m];
+    for (int j = 0; j < m; j++) {
+      float[] token = w.wte[tokens[j]];
+      float[] position = w.wpe[start + j];
+      for (int i = 0; i < h; i++) {
+        x[j][i] = token[i] + position[i];
+      }
+    }
+    float scale = (float) (1 / Math.sqrt(d));
+    FeedForwardActivation activation = config.activation();
+    float[][] query = new float[1][];
+    float[][] scores = {new float[cache.capacity]};
+    float[][] headContext = {new float[d]};
+    for (int l = 0; l < config.layers(); l++) {
+      Block p = w.blocks[l];
+      parallel.forRange(m, 1, (from, to) -> {
+        RowOps.layerNorm(x, p.ln1Gain, p.ln1Bias, normed, mean, rstd, config.eps(), from, to);
+        kernels.linear(normed, p.attn, h, p.attnBias, qkv, false, from, to);
+      });
+      // every new key and value first, so that each new token sees those before it
+      for (int j = 0; j < m; j++) {
+        for (int head = 0; head < config.heads(); head++) {
+          System.arraycopy(qkv[j], h + head * d, cache.keys[l][head][start + j], 0, d);
+          System.arraycopy(qkv[j], 2 * h + head * d, cache.values[l][head][start + j], 0, d);
+        }
+      }
+      for (int j = 0; j < m; j++) {
+        int position = start + j;
+        for (int head = 0; head < config.heads(); head++) {
+          int offset = head * d;
+          query[0] = Arrays.copyOfRange(qkv[j], offset, offset + d);
+          kernels.dotRows(query, 1, cache.keys[l][head], null, scores, false, 0, position + 1);
+          causalSoftmax(scores[0], position, position + 1, scale);
+          kernels.linear(scores, cache.values[l][head], position + 1, null, headContext, false, 0, 1);
+          System.arraycopy(headContext[0], 0, context[j], offset, d);
+        }
+      }
+      parallel.forRange(m, 1, (from, to) -> {
+        kernels.linear(context, p.proj, h, p.projBias, projected, false, from, to);
+        addInto(projected, x, from, to);
+        RowOps.layerNorm(x, p.ln2Gain, p.ln2Bias, normed, mean, rstd, config.eps(), from, to);
+        kernels.linear(normed, p.fc, h, p.fcBias, inner, false, from, to);
+        for (int r = from; r < to; r++) {
+          for (int i = 0; i < f; i++) {
+            activated[r][i] = activation.apply(inner[r][i]);
+          }
+        }
+        kernels.linear(activated, p.mlpProj, f, p.mlpProjBias, projected, false, from, to);
+        addInto(projected, x, from, to);
+      });
+    }
+    RowOps.layerNorm(x, w.lnfGain, w.lnfBias, normed, mean, rstd, config.eps(), 0, m);
+    parallel.forRange(config.vocab(), 64, (from, to) -> kernels.dotRows(normed, m, w.wte, null, logits, false, from, to));
+    cache.fed(start, normed, logits);
+    return new FedTokens(start, normed, logits);
+  }
+
+  private static void addInto(float[][] from, float[][] to, int first, int end) {
+    for (int r = first; r < end; r++) {
+      for (int i = 0; i < from[r].length; i++) {
+        to[r][i] += from[r][i];
+      }
     }
   }
 

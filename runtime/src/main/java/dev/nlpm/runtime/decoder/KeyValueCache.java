@@ -5,8 +5,9 @@ import dev.nlpm.runtime.decode.LanguageModelStep;
 /**
  * One sequence's past keys and values in every layer and head, with room for a fixed number of
  * positions set at creation, and the logits after its last token. {@link Decoder#advance} adds a
- * token at a cost linear in the length so far; a token past the capacity is refused with a
- * message, not written out of bounds.
+ * token at a cost linear in the length so far, {@link Decoder#extend} several in one pass, and
+ * {@link #rollBack} forgets the last ones; a token past the capacity is refused with a message,
+ * not written out of bounds.
  */
 public final class KeyValueCache implements LanguageModelStep.State {
 
@@ -20,6 +21,12 @@ public final class KeyValueCache implements LanguageModelStep.State {
   final float[] x, normed, qkv, context, projected, inner, activated, scores, query, headContext;
   final float[] mean = new float[1];
   final float[] rstd = new float[1];
+  // the last Decoder.extend's rows (its own copies), from which rollBack restores the logits of a kept position;
+  // its positions below extensionIntact still hold the tokens it fed (a roll back and new tokens replace the rest)
+  private FedTokens lastExtension;
+  private int extensionIntact;
+  // the length a roll back left without logits (those of a forgotten position); -1 when the logits are current
+  private int forgottenAt = -1;
 
   KeyValueCache(Decoder decoder, int capacity) {
     DecoderConfig c = decoder.config();
@@ -58,7 +65,48 @@ public final class KeyValueCache implements LanguageModelStep.State {
     if (length == 0) {
       throw new IllegalStateException("no token has been fed yet");
     }
+    if (length == forgottenAt) {
+      throw new IllegalStateException("rolled back to " + length + " tokens, past the last extend's positions: the logits after position "
+          + (length - 1) + " are gone; roll back less or feed a token");
+    }
     return logits;
+  }
+
+  /** Called by {@link Decoder#extend}: keeps copies of its rows and the last row's logits as the next token's. */
+  void fed(int firstPosition, float[][] hidden, float[][] rows) {
+    float[][] hiddenCopy = new float[hidden.length][];
+    float[][] logitsCopy = new float[rows.length][];
+    for (int j = 0; j < rows.length; j++) {
+      hiddenCopy[j] = hidden[j].clone();
+      logitsCopy[j] = rows[j].clone();
+    }
+    lastExtension = new FedTokens(firstPosition, hiddenCopy, logitsCopy);
+    length = firstPosition + rows.length;
+    extensionIntact = length;
+    System.arraycopy(rows[rows.length - 1], 0, logits, 0, logits.length);
+    forgottenAt = -1;
+  }
+
+  /**
+   * Forgets every position from {@code length} on (proposals that verification rejected); the
+   * next token goes to position {@code length}. When position {@code length − 1} was fed by the
+   * last {@link Decoder#extend}, {@link #logits()} become the logits after it; otherwise they are
+   * unavailable until a token is fed.
+   */
+  public void rollBack(int length) {
+    if (length < 1 || length > this.length) {
+      throw new IllegalArgumentException("cannot roll back to " + length + " tokens: the cache holds " + this.length
+          + " and keeps at least 1");
+    }
+    this.length = length;
+    FedTokens last = lastExtension;
+    extensionIntact = Math.min(extensionIntact, length);
+    if (last != null && length - 1 >= last.firstPosition() && length - 1 < extensionIntact) {
+      System.arraycopy(last.logits()[length - 1 - last.firstPosition()], 0, logits, 0, logits.length);
+      forgottenAt = -1;
+    } else {
+      forgottenAt = length;
+    }
   }
 
   @Override
@@ -79,6 +127,7 @@ public final class KeyValueCache implements LanguageModelStep.State {
       }
     }
     copy.length = length;
+    copy.forgottenAt = forgottenAt;
     System.arraycopy(logits, 0, copy.logits, 0, logits.length);
     return copy;
   }

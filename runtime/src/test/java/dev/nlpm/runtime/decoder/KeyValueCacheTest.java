@@ -86,4 +86,63 @@ class KeyValueCacheTest {
     int[] first = sampling.decode(step, prompt, options, new SplittableRandom(42));
     assertArrayEquals(first, sampling.decode(step, prompt, options, new SplittableRandom(42)));
   }
+
+  @Test
+  void tokensFedInOnePassGiveTheSameBitsAsOneAtATime() {
+    int[] ids = {3, 17, 5, 28, 0, 9, 11, 4, 4, 20};
+    KeyValueCache oneByOne = DECODER.cache(ids.length);
+    float[][] expected = new float[ids.length][];
+    for (int t = 0; t < ids.length; t++) {
+      expected[t] = oneByOne.advance(ids[t]).logits().clone();
+    }
+    KeyValueCache chunked = DECODER.cache(ids.length);
+    FedTokens first = DECODER.extend(chunked, java.util.Arrays.copyOfRange(ids, 0, 4));
+    FedTokens single = DECODER.extend(chunked, new int[] {ids[4]});
+    FedTokens rest = DECODER.extend(chunked, java.util.Arrays.copyOfRange(ids, 5, ids.length));
+    assertEquals(ids.length, chunked.length());
+    assertEquals(5, rest.firstPosition());
+    for (int t = 0; t < ids.length; t++) {
+      FedTokens pass = t < 4 ? first : t == 4 ? single : rest;
+      assertArrayEquals(expected[t], pass.logits()[t - pass.firstPosition()], "logits at position " + t);
+    }
+    assertArrayEquals(expected[ids.length - 1], chunked.logits());
+    // and they are the full recomputation's (to float rounding), with the final LayerNorm's output beside them
+    Decoder.Workspace ws = DECODER.workspace(1, ids.length);
+    DECODER.forward(ids, 1, ids.length, ws);
+    for (int t = 5; t < ids.length; t++) {
+      for (int j = 0; j < DecoderTest.CONFIG.hidden(); j++) {
+        DecoderTest.assertClose("hidden at " + t + ", " + j, ws.hidden(t)[j], rest.hidden()[t - 5][j]);
+      }
+    }
+  }
+
+  @Test
+  void aRolledBackCacheContinuesAsIfTheRejectedTokensWereNeverFed() {
+    KeyValueCache cache = DECODER.cache(10);
+    DECODER.extend(cache, new int[] {3, 17, 5, 28, 0, 9});
+    cache.rollBack(4);
+    assertEquals(4, cache.length());
+    KeyValueCache plain = DECODER.cache(10);
+    for (int token : new int[] {3, 17, 5, 28}) {
+      plain.advance(token);
+    }
+    assertArrayEquals(plain.logits(), cache.logits(), "the logits after the last kept token");
+    DECODER.extend(cache, new int[] {7, 8, 1});
+    plain.advance(7).advance(8).advance(1);
+    assertArrayEquals(plain.logits(), cache.logits(), "new tokens overwrite the rolled-back positions");
+    // rolling back to a position the last pass did not feed leaves no logits to give
+    cache.rollBack(2);
+    IllegalStateException gone = assertThrows(IllegalStateException.class, cache::logits);
+    assertTrue(gone.getMessage().contains("rolled back to 2 tokens"), gone.getMessage());
+    cache.advance(5);
+    plain = DECODER.cache(10);
+    for (int token : new int[] {3, 17, 5}) {
+      plain.advance(token);
+    }
+    assertArrayEquals(plain.logits(), cache.logits());
+    assertThrows(IllegalArgumentException.class, () -> cache.rollBack(4));
+    IllegalStateException full = assertThrows(IllegalStateException.class, () -> DECODER.extend(cache, new int[8]));
+    assertTrue(full.getMessage().contains("8 more tokens do not fit"), full.getMessage());
+    assertEquals(3, cache.length());
+  }
 }
