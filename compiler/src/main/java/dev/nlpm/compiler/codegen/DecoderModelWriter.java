@@ -8,6 +8,7 @@ import com.palantir.javapoet.TypeSpec;
 import dev.nlpm.compiler.ir.Activation;
 import dev.nlpm.compiler.ir.Architecture;
 import dev.nlpm.compiler.ir.CheckpointNames;
+import dev.nlpm.compiler.ir.Decoding;
 import dev.nlpm.compiler.ir.ModelSpec;
 import dev.nlpm.compiler.ir.Objective;
 import dev.nlpm.compiler.ir.TrainingDefaults;
@@ -16,7 +17,9 @@ import javax.lang.model.element.Modifier;
 /**
  * Writes {@code <Model>Model} for a GPT-2-style decoder the runtime's {@code Decoder} runs: its
  * sizes as a {@code DecoderConfig}, its declared training settings, initialization, and the
- * decoder and trainer wired to the generated {@code <Model>Kernels} and {@code <Model>Layout}.
+ * decoder and trainer wired to the generated {@code <Model>Kernels} and {@code <Model>Layout}; with
+ * a {@code decoding blockwise} section, its proposal heads too: their number, fresh heads, the heads
+ * on a decoder (blockwise decoding's model) and their trainer on the frozen base.
  */
 final class DecoderModelWriter extends SourceWriter {
 
@@ -29,6 +32,7 @@ final class DecoderModelWriter extends SourceWriter {
   private static final ClassName TRAINER = ClassName.get("dev.nlpm.runtime.encoder", "EncoderTrainer");
   private static final ClassName OPTIONS = TRAINER.nestedClass("Options");
   private static final ClassName INITIALIZER = ClassName.get("dev.nlpm.runtime.init", "TruncatedNormalInitializer");
+  private static final ClassName HEADS = ClassName.get("dev.nlpm.runtime.decoder", "ProposalHeads");
 
   private final Architecture.Decoder architecture;
 
@@ -98,7 +102,36 @@ final class DecoderModelWriter extends SourceWriter {
         .addParameter(OPTIONS, "options")
         .addStatement("return new $T(parameters, options, NAME, $T.CHECKPOINT_PREFIX)", TRAINER, layout())
         .build());
+    model.decodings().stream().filter(d -> d instanceof Decoding.Blockwise).findFirst()
+        .ifPresent(d -> blockwiseHeads(type, ((Decoding.Blockwise) d).k()));
     return type;
+  }
+
+  /** The proposal heads of a {@code decoding blockwise { k = K; }} section: trained apart, on the frozen base. */
+  private void blockwiseHeads(TypeSpec.Builder type, int k) {
+    type.addField(constant(TypeName.INT, "BLOCKWISE_K", CodeBlock.of("$L", k),
+        "The proposal heads of blockwise parallel decoding: head {@code i} guesses the token {@code i + 2} ahead."));
+    type.addField(constant(TypeName.get(String.class), "HEADS_NAME", CodeBlock.of("NAME + $S", "-blockwise-heads"),
+        "The name the heads' own checkpoints record, so that neither checkpoint is read as the other."));
+    type.addMethod(method("initializeHeads", PARAMETERS,
+            "Fresh proposal heads (weights truncated normal 0.02, biases 0) from {@code seed}, in parameters of their own\n"
+                + "(the layout's {@code blockwise_heads} tensors alone), which {@link #headsTrainer} updates while the base stays frozen.\n")
+        .addParameter(TypeName.LONG, "seed")
+        .addStatement("return $T.initialize($T.layout($T.LAYOUT), seed)", HEADS, HEADS, layout())
+        .build());
+    type.addMethod(method("proposalHeads", HEADS,
+            "The heads in {@code heads} on {@code decoder}: their {@code train} is the heads' pass, their {@code step} the model\n"
+                + "{@code Blockwise.decode} runs.\n")
+        .addParameter(DECODER, "decoder")
+        .addParameter(PARAMETERS, "heads")
+        .addStatement("return new $T(decoder, heads)", HEADS)
+        .build());
+    type.addMethod(method("headsTrainer", TRAINER,
+            "A trainer for the heads' parameters alone with {@code options}; give its {@code train} the heads' pass.\n")
+        .addParameter(PARAMETERS, "heads")
+        .addParameter(OPTIONS, "options")
+        .addStatement("return new $T(heads, options, HEADS_NAME, $T.CHECKPOINT_PREFIX)", TRAINER, layout())
+        .build());
   }
 
 }
