@@ -1,12 +1,14 @@
 package dev.nlpm.examples;
 
 import dev.nlpm.runtime.decode.BeamSearch;
+import dev.nlpm.runtime.decode.Blockwise;
 import dev.nlpm.runtime.decode.DecodingOptions;
 import dev.nlpm.runtime.decode.Greedy;
 import dev.nlpm.runtime.decode.LanguageModelStep;
 import dev.nlpm.runtime.decode.Sampling;
 import dev.nlpm.runtime.decoder.Decoder;
 import dev.nlpm.runtime.decoder.DecoderConfig;
+import dev.nlpm.runtime.decoder.ProposalHeads;
 import dev.nlpm.runtime.encoder.EncoderParameters;
 import dev.nlpm.runtime.encoder.EncoderTrainer;
 import dev.nlpm.runtime.encoder.Parallel;
@@ -20,21 +22,26 @@ import java.util.TreeSet;
 /**
  * Trains {@code ShakespeareGpt} (declared in {@code shakespeare_gpt.nlpm}) on tiny Shakespeare at
  * the character level: the first 90% of the text trains, the last 10% is held out. Prints held-out
- * perplexity next to a unigram model's (the training text's character frequencies), then a sample
- * from each decoding scheme.
+ * perplexity next to a unigram model's (the training text's character frequencies), then trains the
+ * {@code k = 3} blockwise proposal heads on the frozen model for HEADS_MINUTES, then prints a sample
+ * from each decoding scheme; blockwise decoding's with its passes next to greedy's. With OUTPUT,
+ * the model's checkpoint goes to {@code OUTPUT/base}, the heads' to {@code OUTPUT/heads} and the
+ * characters (id order) to {@code OUTPUT/alphabet.txt}, which {@code BlockwiseDecodingSpeed} reads.
  *
- * <pre>java -cp … dev.nlpm.examples.TrainCharGpt TINYSHAKESPEARE [MINUTES] [THREADS]</pre>
+ * <pre>java -cp … dev.nlpm.examples.TrainCharGpt TINYSHAKESPEARE [MINUTES] [THREADS] [HEADS_MINUTES] [OUTPUT]</pre>
  */
 public final class TrainCharGpt {
 
   public static void main(String[] args) throws Exception {
     if (args.length < 1) {
-      System.err.println("usage: TrainCharGpt TINYSHAKESPEARE [MINUTES] [THREADS]");
+      System.err.println("usage: TrainCharGpt TINYSHAKESPEARE [MINUTES] [THREADS] [HEADS_MINUTES] [OUTPUT]");
       System.exit(2);
     }
     String text = Files.readString(Path.of(args[0]), StandardCharsets.UTF_8);
     double minutes = args.length > 1 ? Double.parseDouble(args[1]) : 15;
     int threads = args.length > 2 ? Integer.parseInt(args[2]) : Runtime.getRuntime().availableProcessors();
+    double headsMinutes = args.length > 3 ? Double.parseDouble(args[3]) : Math.max(1, minutes / 5);
+    Path output = args.length > 4 ? Path.of(args[4]) : null;
     // ---- characters: the text's distinct ones, in code-point order ----
     TreeSet<Character> distinct = new TreeSet<>();
     for (char c : text.toCharArray()) {
@@ -57,6 +64,10 @@ public final class TrainCharGpt {
     int[] heldOut = java.util.Arrays.copyOfRange(ids, split, ids.length);
     System.out.printf(Locale.ROOT, "%d characters (%d distinct): %d training, %d held out%n", ids.length, alphabet.length, train.length,
         heldOut.length);
+    if (output != null) {
+      Files.createDirectories(output);
+      Files.writeString(output.resolve("alphabet.txt"), new String(alphabet), StandardCharsets.UTF_8);
+    }
 
     DecoderConfig config = ShakespeareGptModel.CONFIG;
     EncoderParameters parameters = ShakespeareGptModel.initialize(1);
@@ -69,16 +80,12 @@ public final class TrainCharGpt {
       EncoderTrainer trainer = ShakespeareGptModel.trainer(parameters, options);
       // micro-batch k: `batch` blocks of `length` characters at offsets drawn from (seed, k)
       EncoderTrainer.Pass pass = (k, gradients, seed) -> {
-        SplittableRandom random = new SplittableRandom(options.seed() * 31 + k);
-        int[] block = new int[batch * length];
-        for (int b = 0; b < batch; b++) {
-          System.arraycopy(train, random.nextInt(train.length - length), block, b * length, length);
-        }
+        int[] block = blocks(train, batch, length, options.seed() * 31 + k);
         float loss = decoder.train(block, null, batch, length, ws, gradients, seed);
         return new EncoderTrainer.PassResult(loss, block.length, 0, 0);
       };
       long start = System.nanoTime();
-      trainer.train(pass, null, report -> {
+      trainer.train(pass, output == null ? null : output.resolve("base"), report -> {
         if (report.step() % 50 == 0 || report.step() == 1) {
           System.out.printf(Locale.ROOT, "step %5d/%d  loss %.3f  lr %.2e  %,.0f tokens/s  %.0f s%n", report.step(), report.steps(),
               report.loss(), report.learningRate(), report.tokensPerSecond(), report.seconds());
@@ -107,18 +114,58 @@ public final class TrainCharGpt {
           (System.nanoTime() - start) / 60e9, threads);
       System.out.printf(Locale.ROOT, "held-out perplexity per character: ShakespeareGpt %.2f (loss %.3f), unigram %.2f (loss %.3f)%n",
           Math.exp(lossSum / blocks), lossSum / blocks, Math.exp(unigramLoss), unigramLoss);
+      // ---- the proposal heads on the frozen model, on the same kind of blocks; the declared optimizer settings ----
+      EncoderParameters heads = ShakespeareGptModel.initializeHeads(2);
+      ProposalHeads proposal = ShakespeareGptModel.proposalHeads(decoder, heads);
+      ProposalHeads.Workspace headsWs = proposal.workspace(batch, length);
+      EncoderTrainer headsTrainer = ShakespeareGptModel.headsTrainer(heads, options);
+      long headsStart = System.nanoTime();
+      headsTrainer.train((k, gradients, seed) -> {
+        int[] block = blocks(train, batch, length, options.seed() * 37 + k);
+        return new EncoderTrainer.PassResult(proposal.train(block, batch, length, headsWs, gradients), block.length, 0, 0);
+      }, output == null ? null : output.resolve("heads"), report -> {
+        if (report.step() % 50 == 0 || report.step() == 1) {
+          System.out.printf(Locale.ROOT, "heads step %5d  loss %.3f  %.0f s%n", report.step(), report.loss(), report.seconds());
+        }
+        if ((System.nanoTime() - headsStart) / 60e9 > headsMinutes) {
+          headsTrainer.requestStop();
+        }
+      });
+      double headsLoss = 0;
+      for (int from = 0; from + batch * length <= heldOut.length; from += batch * length) {
+        headsLoss += proposal.loss(java.util.Arrays.copyOfRange(heldOut, from, from + batch * length), batch, length, headsWs);
+      }
+      System.out.printf(Locale.ROOT, "trained %d heads %d steps in %.1f min; held-out loss of the heads (2..%d ahead) %.3f%n",
+          ShakespeareGptModel.BLOCKWISE_K, headsTrainer.optimizer().steps(), (System.nanoTime() - headsStart) / 60e9,
+          ShakespeareGptModel.BLOCKWISE_K + 1, headsLoss / blocks);
       // ---- a sample from each decoding scheme, 200 characters after the same prompt ----
       LanguageModelStep step = decoder.step(config.maxPositions());
       int[] prompt = encode("ROMEO:\n", alphabet);
       // no further than the block length it trained on: later positions' embeddings never learned anything
       DecodingOptions decoding = DecodingOptions.of(length - prompt.length);
-      print("greedy", Greedy.decode(step, prompt, decoding), alphabet);
+      int[] greedy = Greedy.decode(step, prompt, decoding);
+      print("greedy", greedy, alphabet);
+      Blockwise.Result blockwise = Blockwise.decode(proposal.step(config.maxPositions()), prompt, decoding);
+      print(String.format(Locale.ROOT, "blockwise, k = %d: %d passes for %d characters (greedy: %d), %.2f accepted per pass, %s greedy's",
+          ShakespeareGptModel.BLOCKWISE_K, blockwise.modelPasses(), blockwise.generated(), greedy.length - prompt.length,
+          blockwise.tokensPerPass(), java.util.Arrays.equals(greedy, blockwise.tokens()) ? "identical to" : "DIFFERENT FROM"),
+          blockwise.tokens(), alphabet);
       print("beam search, width 4", new BeamSearch(4, 1.0, false, 1).decode(step, prompt, decoding).get(0).tokens(), alphabet);
       print("sampling, temperature 0.8, top-k 40, top-p 0.95",
           new Sampling(0.8, 40, 0.95).decode(step, prompt, decoding, new SplittableRandom(1)), alphabet);
       print("sampling with repetition penalty 1.3", new Sampling(0.8, 40, 0.95).decode(step, prompt, decoding.withRepetitionPenalty(1.3),
           new SplittableRandom(1)), alphabet);
     }
+  }
+
+  /** {@code batch} blocks of {@code length} characters at offsets drawn from {@code seed}. */
+  private static int[] blocks(int[] text, int batch, int length, long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    int[] block = new int[batch * length];
+    for (int b = 0; b < batch; b++) {
+      System.arraycopy(text, random.nextInt(text.length - length), block, b * length, length);
+    }
+    return block;
   }
 
   private static int[] encode(String s, char[] alphabet) {
