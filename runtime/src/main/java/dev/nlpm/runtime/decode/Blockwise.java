@@ -77,11 +77,12 @@ public final class Blockwise {
       // predict: greedy's own next token, then the heads' guesses, no further than a stop token or the maximum length
       float[] next = state.logits();
       options.penalize(next, sequence, length);
-      int[] guesses = state.proposals();
       int remaining = max - generated;
       int[] proposals = new int[Math.min(k + 1, remaining)];
       proposals[0] = Greedy.argmax(next);
       int count = 1;
+      // the heads only run when their guesses could be used
+      int[] guesses = proposals.length > 1 && !options.isStop(proposals[0]) ? state.proposals() : null;
       while (count < proposals.length && !options.isStop(proposals[count - 1])) {
         proposals[count] = guesses[count - 1];
         count++;

@@ -69,7 +69,7 @@ class BlockwiseDecodingTest {
     base.importFrom(flat);
     decoder = new Decoder(CONFIG, EncoderKernels.plain(), base, parallel);
     Decoder.Workspace ws = decoder.workspace(BATCH, LENGTH);
-    EncoderTrainer.Options options = new EncoderTrainer.Options(1e-2, 20, 200, 1, 1.0, 0.0, 1, 0);
+    EncoderTrainer.Options options = new EncoderTrainer.Options(1e-2, 20, 120, 1, 1.0, 0.0, 1, 0);
     new EncoderTrainer(base, options, "periodic", "transformer").train(
         (k, gradients, seed) -> new EncoderTrainer.PassResult(decoder.train(batch(1, k), null, BATCH, LENGTH, ws, gradients), BATCH * LENGTH, 0, 0),
         null, null);
@@ -78,7 +78,7 @@ class BlockwiseDecodingTest {
     EncoderParameters heads = ProposalHeads.initialize(headsLayout, 2);
     trained = new ProposalHeads(decoder, heads);
     ProposalHeads.Workspace headsWs = trained.workspace(BATCH, LENGTH);
-    new EncoderTrainer(heads, new EncoderTrainer.Options(1e-2, 20, 200, 1, 1.0, 0.0, 2, 0), "periodic", "transformer").train(
+    new EncoderTrainer(heads, new EncoderTrainer.Options(1e-2, 20, 120, 1, 1.0, 0.0, 2, 0), "periodic", "transformer").train(
         (k, gradients, seed) -> new EncoderTrainer.PassResult(trained.train(batch(2, k), BATCH, LENGTH, headsWs, gradients), BATCH * LENGTH, 0, 0),
         null, null);
     trainedHeadLoss = trained.loss(batch(3, 0), BATCH, LENGTH, headsWs);
