@@ -31,6 +31,7 @@ public final class Blockwise {
    * What blockwise decoding produced and what it cost.
    *
    * @param tokens the prompt followed by the tokens generated (greedy's)
+   * @param generated the number of tokens generated
    * @param modelPasses passes through the model, the prompt's included; greedy decoding with the
    *     prompt read in one pass takes one pass per generated token
    * @param acceptedPerIteration tokens each iteration added (1 to k+1)
