@@ -261,8 +261,7 @@ public final class Decoder {
     float[][] last = x;
     parallel.forRange(n, 8, (from, to) -> RowOps.layerNorm(last, w.lnfGain, w.lnfBias, ws.lnf, ws.lnfMean, ws.lnfRstd, config.eps(), from, to));
     // logits = ln_f(x) · wteᵀ    [n, vocab], through wte transposed (remade after each optimizer step)
-    float[][] transposed = transposedLogits.rows(parallel);
-    parallel.forRange(config.vocab(), 64, (from, to) -> TransposedLogits.logits(ws.lnf, n, transposed, ws.logits, from, to));
+    tiedLogits(ws.lnf, n, ws.logits);
   }
 
   private float[][] blockForward(int l, float[][] x, Workspace ws) {
@@ -679,8 +678,7 @@ public final class Decoder {
       addInto(projected, x, s);
     }
     RowOps.layerNorm(x, w.lnfGain, w.lnfBias, normed, mean, rstd, config.eps(), 0, s);
-    float[][] transposed = transposedLogits.rows(parallel);
-    parallel.forRange(config.vocab(), 64, (from, to) -> TransposedLogits.logits(normed, s, transposed, logits, from, to));
+    tiedLogits(normed, s, logits);
     for (KeyValueCache cache : caches) {
       cache.length++;
     }
@@ -778,9 +776,19 @@ public final class Decoder {
       });
     }
     RowOps.layerNorm(x, w.lnfGain, w.lnfBias, normed, mean, rstd, config.eps(), 0, m);
-    parallel.forRange(config.vocab(), 64, (from, to) -> kernels.dotRows(normed, m, w.wte, null, logits, false, from, to));
+    tiedLogits(normed, m, logits);
     cache.fed(start, normed, logits);
     return new FedTokens(start, normed, logits);
+  }
+
+  /**
+   * {@code logits = x · wteᵀ} for rows {@code [0, n)}: the tied output, through wte held
+   * transposed (remade when the parameters change); each logit's sum in {@code dotRows}' order, so
+   * a row's bits do not depend on the other rows.
+   */
+  void tiedLogits(float[][] x, int n, float[][] logits) {
+    float[][] transposed = transposedLogits.rows(parallel);
+    parallel.forRange(config.vocab(), 64, (from, to) -> TransposedLogits.logits(x, n, transposed, logits, from, to));
   }
 
   private static void addInto(float[][] from, float[][] to, int first, int end) {

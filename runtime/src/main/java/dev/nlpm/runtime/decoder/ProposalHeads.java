@@ -140,9 +140,7 @@ public final class ProposalHeads {
     float[][] pre = new float[1][h];
     decoder.kernels().linear(new float[][] {hidden}, weights[head], h, biases[head], pre, false, 0, 1);
     float[][] z = {residualRelu(hidden, pre[0], pre[0])};
-    float[][] out = {logits};
-    decoder.parallel().forRange(decoder.config().vocab(), 64,
-        (from, to) -> decoder.kernels().dotRows(z, 1, decoder.tokenEmbeddings(), null, out, false, from, to));
+    decoder.tiedLogits(z, 1, new float[][] {logits});
   }
 
   /** Each head's most likely token (the lowest id on a tie) from {@code hidden}. */
@@ -234,7 +232,7 @@ public final class ProposalHeads {
           residualRelu(hidden[r], pre[r], z[r]);
         }
       });
-      parallel.forRange(vocab, 64, (from, to) -> kernels.dotRows(z, n, wte, null, logits, false, from, to));
+      decoder.tiedLogits(z, n, logits);
       float mean = RowOps.crossEntropy(logits, targets[i], n, vocab, gradients == null ? null : logits);
       loss += (double) mean * counted[i] / total;
       if (gradients == null) {
