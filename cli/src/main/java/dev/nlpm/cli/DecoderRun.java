@@ -78,21 +78,31 @@ final class DecoderRun {
    * @param unigram a unigram model's held-out perplexity (the training stream's token frequencies, add-one)
    */
   record Result(boolean stopped, long step, long steps, double loss, Path checkpoint, Path model, Path chart, int vocabulary,
-      String architecture, String tokenizer, double perplexity, double unigram) {}
+      String architecture, String tokenizer, double perplexity, double unigram, HeadsTraining.Result heads) {}
 
   /** The settings of a run, kept in {@value #SETTINGS} for {@code --resume}. */
   record Settings(String model, String tokenizer, long steps, int batch, double learningRate, long warmup, double clip,
-      double weightDecay, long seed, long checkpointEvery, int threads, Optimization optimization, int sequence) {
+      double weightDecay, long seed, long checkpointEvery, int threads, Optimization optimization, int sequence, long headsSteps) {
 
     EncoderTrainer.Options options() {
       return optimization.apply(new EncoderTrainer.Options(learningRate, Math.min(warmup, steps), steps, 1, clip, weightDecay, seed,
           checkpointEvery));
     }
 
-    /** With the steps the declared epochs take over {@code blocks}, when no steps were declared or given. */
+    /** The heads' training (a blockwise decoder's): the model's settings over {@code headsSteps} steps. */
+    EncoderTrainer.Options headsOptions() {
+      return optimization.apply(new EncoderTrainer.Options(learningRate, Math.min(warmup, headsSteps), headsSteps, 1, clip, weightDecay,
+          seed, checkpointEvery));
+    }
+
+    /**
+     * With the steps the declared epochs take over {@code blocks}, when no steps were declared or
+     * given, and the heads' (a quarter of the model's unless given).
+     */
     Settings withStepsFor(long blocks) {
       return new Settings(model, tokenizer, optimization.steps(steps, blocks, batch), batch, learningRate, warmup, clip, weightDecay, seed,
-          checkpointEvery, threads, optimization, sequence);
+          checkpointEvery, threads, optimization, sequence, headsSteps > 0 ? headsSteps : Math.max(1, optimization.steps(steps, blocks,
+          batch) / 4));
     }
   }
 
@@ -113,7 +123,7 @@ final class DecoderRun {
   }
 
   static Result train(Compilation compilation, ModelSpec spec, List<Path> data, Path output, boolean resume, EncoderRun.Overrides flags,
-      PrintWriter err, StopRequest stop) throws IOException {
+      Long headsFlag, PrintWriter err, StopRequest stop) throws IOException {
     Path checkpoint = output.resolve(CHECKPOINT);
     if (resume && !Files.isDirectory(checkpoint)) {
       throw new UserError("--resume: no checkpoint at " + checkpoint);
@@ -125,8 +135,8 @@ final class DecoderRun {
     int declaredVocabulary = lstm ? facade.constant("CONFIG", LstmLanguageModel.Config.class).vocab()
         : facade.constant("CONFIG", DecoderConfig.class).vocab();
     int positions = lstm ? Integer.MAX_VALUE : facade.constant("CONFIG", DecoderConfig.class).maxPositions();
-    Settings planned = resume ? resumedSettings(output, spec, flags, facade.constant("SEQUENCE", Integer.class))
-        : freshSettings(facade, spec, kind, flags, positions);
+    Settings planned = resume ? resumedSettings(output, spec, flags, facade.constant("SEQUENCE", Integer.class), headsFlag)
+        : freshSettings(facade, spec, kind, flags, positions, headsFlag);
     int length = planned.sequence();
     Files.createDirectories(output);
 
@@ -192,19 +202,24 @@ final class DecoderRun {
         listener.endLine();
       }
       perplexity = listener.lastPerplexity;
-    }
-    listener.draw();
-    long done = training.stepsDone();
-    boolean stopped = done < settings.steps();
-    Path model = null;
-    if (!stopped) {
-      model = output.resolve(MODEL);
+      listener.draw();
+      if (training.stepsDone() < settings.steps()) {
+        return new Result(true, training.stepsDone(), settings.steps(), listener.lastLoss, checkpoint, null, listener.chart(),
+            text.vocabulary().size(), training.describe(), kind, Double.NaN, evaluation.unigram(), null);
+      }
+      Path model = output.resolve(MODEL);
       Files.createDirectories(model);
       save(facade, spec, training.parameters(), model.resolve(WEIGHTS));
       text.write(model);
+      HeadsTraining.Result heads = null;
+      if (training instanceof GptTraining gpt && facade.has("BLOCKWISE_K")) {
+        heads = HeadsTraining.train(facade, gpt.decoder(), settings.headsOptions(), train, batch, length, output, resume, stop, err);
+      }
+      boolean stopped = heads != null && heads.stopped();
+      return new Result(stopped, training.stepsDone(), settings.steps(), listener.lastLoss,
+          stopped ? output.resolve(HeadsTraining.CHECKPOINT) : checkpoint, model, listener.chart(), text.vocabulary().size(),
+          training.describe(), kind, perplexity, evaluation.unigram(), heads);
     }
-    return new Result(stopped, done, settings.steps(), listener.lastLoss, checkpoint, model, listener.chart(), text.vocabulary().size(),
-        training.describe(), kind, stopped ? Double.NaN : perplexity, evaluation.unigram());
   }
 
   /** {@code char} or {@code bpe}; another tokenizer is refused. */
@@ -398,7 +413,12 @@ final class DecoderRun {
     };
   }
 
-  private static Settings freshSettings(EncoderRun.Facade facade, ModelSpec spec, String kind, EncoderRun.Overrides flags, int positions) {
+  private static Settings freshSettings(EncoderRun.Facade facade, ModelSpec spec, String kind, EncoderRun.Overrides flags, int positions,
+      Long headsFlag) {
+    if (headsFlag != null && !facade.has("BLOCKWISE_K")) {
+      throw new UserError("--heads-steps trains blockwise decoding's proposal heads; " + spec.name() + " declares no decoding blockwise");
+    }
+    long headsSteps = headsFlag != null ? EncoderRun.positive("--heads-steps", headsFlag) : 0;
     // over as many steps as can be: the declared warmup uncut (it is cut to the run's steps later)
     EncoderTrainer.Options declared = facade.call("trainingOptions", new Class<?>[] {long.class}, Long.MAX_VALUE);
     int batch = facade.constant("BATCH", Integer.class);
@@ -419,10 +439,10 @@ final class DecoderRun {
         lr, flags.warmup(declared.warmup(), Long.MAX_VALUE), flags.clip(declared.clip()),
         flags.weightDecay(declared.weightDecay()), flags.seed() != null ? flags.seed() : declared.seed(), checkpointEvery,
         flags.threads() != null ? (int) EncoderRun.positive("--threads", flags.threads()) : threads, optimization,
-        flags.sequence(facade.constant("SEQUENCE", Integer.class), positions));
+        flags.sequence(facade.constant("SEQUENCE", Integer.class), positions), headsSteps);
   }
 
-  private static Settings resumedSettings(Path output, ModelSpec spec, EncoderRun.Overrides flags, int declaredSequence)
+  private static Settings resumedSettings(Path output, ModelSpec spec, EncoderRun.Overrides flags, int declaredSequence, Long headsFlag)
       throws IOException {
     Path file = output.resolve(SETTINGS);
     Settings s;
@@ -446,9 +466,11 @@ final class DecoderRun {
     // a run from before the length was kept in the settings trained at the declared one
     int sequence = s.sequence() > 0 ? s.sequence() : declaredSequence;
     EncoderRun.refuse("--seq", flags.seq(), sequence);
+    EncoderRun.refuse("--heads-steps", headsFlag, s.headsSteps());
     return new Settings(s.model(), s.tokenizer(), s.steps(), s.batch(), s.learningRate(), s.warmup(), s.clip(), s.weightDecay(), s.seed(),
         flags.checkpointEvery() != null ? EncoderRun.positive("--checkpoint-every", flags.checkpointEvery()) : s.checkpointEvery(),
-        flags.threads() != null ? (int) EncoderRun.positive("--threads", flags.threads()) : s.threads(), optimization, sequence);
+        flags.threads() != null ? (int) EncoderRun.positive("--threads", flags.threads()) : s.threads(), optimization, sequence,
+        s.headsSteps());
   }
 
   /**

@@ -42,6 +42,10 @@ final class GptTraining implements LanguageModelTraining {
     };
   }
 
+  Decoder decoder() {
+    return decoder;
+  }
+
   @Override
   public String describe() {
     return String.format(Locale.ROOT, "%d layers, width %d, %d heads, causal LM", config.layers(), config.hidden(), config.heads());

@@ -6,6 +6,7 @@ import dev.nlpm.compiler.ir.Family;
 import dev.nlpm.compiler.ir.ModelSpec;
 import dev.nlpm.runtime.checkpoint.CheckpointMismatchException;
 import dev.nlpm.runtime.decode.BeamSearch;
+import dev.nlpm.runtime.decode.Blockwise;
 import dev.nlpm.runtime.decode.DecodingOptions;
 import dev.nlpm.runtime.decode.Greedy;
 import dev.nlpm.runtime.decode.LanguageModelStep;
@@ -92,8 +93,8 @@ final class SampleCommand implements Callable<Integer> {
     if (threads < 1) {
       throw new UserError("--threads must be positive, got " + threads);
     }
-    if (scheme != null && !List.of("greedy", "beam", "sampling").contains(scheme)) {
-      throw new UserError("--scheme is greedy, beam or sampling, not " + scheme);
+    if (scheme != null && !List.of("greedy", "beam", "sampling", "blockwise").contains(scheme)) {
+      throw new UserError("--scheme is greedy, beam, sampling or blockwise, not " + scheme);
     }
     if (maxNew != null && maxNew < 1) {
       throw new UserError("--max-new must be positive, got " + maxNew);
@@ -164,12 +165,23 @@ final class SampleCommand implements Callable<Integer> {
       throw new UserError(e.getMessage());
     }
     int[] generated;
+    String passes = "";
     try (Parallel parallel = new Parallel(threads)) {
-      LanguageModelStep model = lstm ? lstm(facade, directory, parallel, text.vocabulary().size())
-          : facade.<Decoder>call("decoder", new Class<?>[] {EncoderParameters.class, Parallel.class}, parameters, parallel).step(positions);
+      Decoder decoder = lstm ? null : facade.call("decoder", new Class<?>[] {EncoderParameters.class, Parallel.class}, parameters, parallel);
+      LanguageModelStep model = lstm ? lstm(facade, directory, parallel, text.vocabulary().size()) : decoder.step(positions);
       LanguageModelStep step = new Restricted(model, text.vocabulary().size(), text.unknown());
       try {
         generated = switch (chosen) {
+          case "blockwise" -> {
+            if (decoder == null || !facade.has("BLOCKWISE_K")) {
+              throw new UserError(spec.name() + " declares no decoding blockwise: no proposal heads to decode with");
+            }
+            // greedy's output over the whole vocabulary, in fewer passes of the model
+            Blockwise.Result result = Blockwise.decode(HeadsTraining.load(facade, decoder, directory).step(positions), promptIds, options);
+            passes = String.format(Locale.ROOT, " in %d passes of the model (%.2f tokens a pass)", result.modelPasses(),
+                result.tokensPerPass());
+            yield result.tokens();
+          }
           case "beam" -> {
             Decoding.Beam beam = declared instanceof Decoding.Beam b ? b : null;
             int w = width != null ? width : beam != null ? beam.width() : 4;
@@ -194,8 +206,8 @@ final class SampleCommand implements Callable<Integer> {
     if (!chosen.equals("sampling") && (temperature != null || topK != null || topP != null || seed != null)) {
       err.println("nlpm: warning: --temperature, --top-k, --top-p and --seed are sampling's; " + chosen + " ignores them");
     }
-    err.printf(Locale.ROOT, "%s: %s, %d tokens generated after a prompt of %d%n", spec.name(), chosen, generated.length - promptIds.length,
-        promptIds.length);
+    err.printf(Locale.ROOT, "%s: %s, %d tokens generated after a prompt of %d%s%n", spec.name(), chosen, generated.length - promptIds.length,
+        promptIds.length, passes);
     out.println(text.decode(generated));
     out.flush();
     err.flush();

@@ -123,6 +123,10 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--masking", paramLabel = "static|dynamic", description = "encoder: override the declared masking: drawn once per sequence, or every epoch.")
   String masking;
 
+  @Option(names = "--heads-steps", paramLabel = "N",
+      description = "decoder declaring decoding blockwise: steps of the proposal heads' training after the model (default: a quarter of its steps).")
+  Long headsSteps;
+
   @Option(names = "--seq", paramLabel = "N", description = "encoder, decoder: override the declared tokens a sequence (a block, for decoders).")
   Integer seq;
 
@@ -173,7 +177,7 @@ final class TrainCommand implements Callable<Integer> {
   private int word2vec(Compilation compilation, ModelSpec spec, PrintWriter out, PrintWriter err) throws IOException {
     notFor(spec, "--steps", steps, "--batch", batch, "--checkpoint-every", checkpointEvery, "--vocab", vocab, "--warmup", warmup,
         "--weight-decay", weightDecay, "--clip", clip, "--mlm-rate", mlmRate, "--mlm-split", mlmSplit, "--masking", masking, "--optimizer",
-        optimizer, "--schedule", schedule, "--seq", seq);
+        optimizer, "--schedule", schedule, "--seq", seq, "--heads-steps", headsSteps);
     Word2VecRun.Flags flags = new Word2VecRun.Flags(epochs, threads, seed, lr == null ? null : lr.floatValue(),
         minLr == null ? null : minLr.floatValue(), window, sample, negative,
         hierarchicalSoftmax, minCount, maxVocab);
@@ -201,6 +205,7 @@ final class TrainCommand implements Callable<Integer> {
 
   private int encoder(Compilation compilation, ModelSpec spec, PrintWriter out, PrintWriter err) throws IOException {
     notFor(spec, word2vecFlags());
+    notFor(spec, "--heads-steps", headsSteps);
     try (StopRequest stop = StopRequest.onShutdown(err)) {
       EncoderRun.Result result = EncoderRun.train(compilation, spec, data, output, resume,
           new EncoderRun.Overrides(steps, batch, lr, warmup, weightDecay, clip, threads, seed, checkpointEvery, vocab, epochs, optimizer,
@@ -223,7 +228,7 @@ final class TrainCommand implements Callable<Integer> {
     try (StopRequest stop = StopRequest.onShutdown(err)) {
       DecoderRun.Result result = DecoderRun.train(compilation, spec, data, output, resume,
           new EncoderRun.Overrides(steps, batch, lr, warmup, weightDecay, clip, threads, seed, checkpointEvery, null, epochs, optimizer,
-              schedule, minLr, seq), err, stop);
+              schedule, minLr, seq), headsSteps, err, stop);
       if (stopped(result.stopped(), result.chart(), result.checkpoint(), err)) {
         return EXIT_STOPPED;
       }
@@ -231,6 +236,10 @@ final class TrainCommand implements Callable<Integer> {
           result.loss(), result.vocabulary(), result.tokenizer(), result.architecture(), result.model());
       out.printf(Locale.ROOT, "held-out perplexity per %s token: %s %.2f, unigram %.2f%n", result.tokenizer(), spec.name(),
           result.perplexity(), result.unigram());
+      if (result.heads() != null) {
+        out.printf(Locale.ROOT, "blockwise heads: %,d steps, last loss %.4f: %s%n", result.heads().steps(), result.heads().loss(),
+            result.model().resolve(HeadsTraining.WEIGHTS));
+      }
       out.flush();
       err.flush();
       return 0;

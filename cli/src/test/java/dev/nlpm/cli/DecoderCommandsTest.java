@@ -201,6 +201,43 @@ class DecoderCommandsTest {
     assertTrue(sampled.out().startsWith("the cat"), sampled.out());
   }
 
+  /** A blockwise declaration's heads are trained after the model; sampling with them gives greedy's text in fewer passes. */
+  @Test
+  void blockwiseHeadsAreTrainedAfterTheModelAndDecodeAsGreedy() throws IOException {
+    Path declaration = dir.resolve("blockwise.nlpm");
+    // the story's 19 characters and [UNK]: every token of the vocabulary is trained
+    Files.writeString(declaration, "model BlockGpt : decoder {\n  hidden = 16;\n" + TINY.replace("vocab = 64;", "vocab = 20;")
+        + "  decoding blockwise { k = 2; }\n  train { lr = 1e-2; warmup = 1; steps = 40; batch = 4; seq = 16; seed = 2; threads = 1; }\n}\n");
+    Path out = dir.resolve("blockwise");
+    CliRun run = CliRun.of("train", declaration.toString(), "--data", text.toString(), "-o", out.toString(), "--heads-steps", "30");
+    assertEquals(0, run.status(), run.err());
+    assertTrue(run.err().contains("training 2 blockwise proposal heads on the frozen model: 30 steps of 4 × 16 tokens"), run.err());
+    assertTrue(run.out().contains("blockwise heads: 30 steps, last loss "), run.out());
+    assertTrue(Files.isRegularFile(out.resolve("model/" + HeadsTraining.WEIGHTS)));
+
+    String[] common = {"sample", declaration.toString(), "--model-dir", out.toString(), "--prompt", "the ", "--max-new", "24"};
+    CliRun greedy = CliRun.of(concat(common, "--scheme", "greedy"));
+    CliRun blockwise = CliRun.of(concat(common, "--scheme", "blockwise"));
+    assertEquals(0, blockwise.status(), blockwise.err());
+    assertEquals(greedy.out(), blockwise.out(), "blockwise decoding is greedy decoding");
+    java.util.regex.Matcher passes = java.util.regex.Pattern.compile("in (\\d+) passes of the model").matcher(blockwise.err());
+    assertTrue(passes.find(), blockwise.err());
+    assertTrue(Integer.parseInt(passes.group(1)) <= 25, "at most one pass a token and the prompt's: " + blockwise.err());
+
+    CliRun none = CliRun.of("sample", gpt.toString(), "--model-dir", trained.toString(), "--scheme", "blockwise");
+    assertEquals(2, none.status());
+    assertEquals("nlpm: TinyGpt declares no decoding blockwise: no proposal heads to decode with\n", none.err());
+    CliRun flag = CliRun.of("train", gpt.toString(), "--data", text.toString(), "-o", dir.resolve("noheads").toString(), "--heads-steps", "3");
+    assertEquals(2, flag.status());
+    assertEquals("nlpm: --heads-steps trains blockwise decoding's proposal heads; TinyGpt declares no decoding blockwise\n", flag.err());
+  }
+
+  private static String[] concat(String[] first, String... more) {
+    String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
+    System.arraycopy(more, 0, all, first.length, more.length);
+    return all;
+  }
+
   /** The block length, the epochs and the decay are flags: they reach the run's header, its settings and its steps. */
   @Test
   void seqEpochsAndScheduleOverrideTheDeclaration() throws IOException {
