@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.TreeSet;
 
 /**
  * Trains {@code ShakespeareGpt} (declared in {@code shakespeare_gpt.nlpm}) on tiny Shakespeare at
@@ -37,33 +36,15 @@ public final class TrainCharGpt {
       System.err.println("usage: TrainCharGpt TINYSHAKESPEARE [MINUTES] [THREADS] [HEADS_MINUTES] [OUTPUT]");
       System.exit(2);
     }
-    String text = Files.readString(Path.of(args[0]), StandardCharsets.UTF_8);
     double minutes = args.length > 1 ? Double.parseDouble(args[1]) : 15;
     int threads = args.length > 2 ? Integer.parseInt(args[2]) : Runtime.getRuntime().availableProcessors();
     double headsMinutes = args.length > 3 ? Double.parseDouble(args[3]) : Math.max(1, minutes / 5);
     Path output = args.length > 4 ? Path.of(args[4]) : null;
-    // ---- characters: the text's distinct ones, in code-point order ----
-    TreeSet<Character> distinct = new TreeSet<>();
-    for (char c : text.toCharArray()) {
-      distinct.add(c);
-    }
-    char[] alphabet = new char[distinct.size()];
-    int next = 0;
-    for (char c : distinct) {
-      alphabet[next++] = c;
-    }
-    if (alphabet.length > ShakespeareGptLayout.VOCAB) {
-      throw new IllegalStateException(alphabet.length + " distinct characters; the declaration has room for " + ShakespeareGptLayout.VOCAB);
-    }
-    int[] ids = new int[text.length()];
-    for (int i = 0; i < ids.length; i++) {
-      ids[i] = java.util.Arrays.binarySearch(alphabet, text.charAt(i));
-    }
-    int split = ids.length * 9 / 10;
-    int[] train = java.util.Arrays.copyOfRange(ids, 0, split);
-    int[] heldOut = java.util.Arrays.copyOfRange(ids, split, ids.length);
-    System.out.printf(Locale.ROOT, "%d characters (%d distinct): %d training, %d held out%n", ids.length, alphabet.length, train.length,
-        heldOut.length);
+    // the text's distinct characters, in code-point order
+    CharacterText text = CharacterText.read(Path.of(args[0]), ShakespeareGptLayout.VOCAB);
+    char[] alphabet = text.alphabet();
+    int[] train = text.train();
+    int[] heldOut = text.heldOut();
     if (output != null) {
       Files.createDirectories(output);
       Files.writeString(output.resolve("alphabet.txt"), new String(alphabet), StandardCharsets.UTF_8);
@@ -101,15 +82,7 @@ public final class TrainCharGpt {
         lossSum += decoder.loss(java.util.Arrays.copyOfRange(heldOut, from, from + batch * length), batch, length, ws);
         blocks++;
       }
-      double[] unigram = new double[config.vocab()];
-      for (int id : train) {
-        unigram[id]++;
-      }
-      double unigramLoss = 0;
-      for (int id : heldOut) {
-        unigramLoss -= Math.log((unigram[id] + 1) / (train.length + alphabet.length));
-      }
-      unigramLoss /= heldOut.length;
+      double unigramLoss = text.unigramLoss();
       System.out.printf(Locale.ROOT, "trained %d steps in %.1f min at %d threads%n", trainer.optimizer().steps(),
           (System.nanoTime() - start) / 60e9, threads);
       System.out.printf(Locale.ROOT, "held-out perplexity per character: ShakespeareGpt %.2f (loss %.3f), unigram %.2f (loss %.3f)%n",
@@ -140,21 +113,21 @@ public final class TrainCharGpt {
           ShakespeareGptModel.BLOCKWISE_K + 1, headsLoss / blocks);
       // ---- a sample from each decoding scheme, 200 characters after the same prompt ----
       LanguageModelStep step = decoder.step(config.maxPositions());
-      int[] prompt = encode("ROMEO:\n", alphabet);
+      int[] prompt = text.encode("ROMEO:\n");
       // no further than the block length it trained on: later positions' embeddings never learned anything
       DecodingOptions decoding = DecodingOptions.of(length - prompt.length);
       int[] greedy = Greedy.decode(step, prompt, decoding);
-      print("greedy", greedy, alphabet);
+      text.print("greedy", greedy);
       Blockwise.Result blockwise = Blockwise.decode(proposal.step(config.maxPositions()), prompt, decoding);
-      print(String.format(Locale.ROOT, "blockwise, k = %d: %d passes for %d characters (greedy: %d), %.2f accepted per pass, %s greedy's",
+      text.print(String.format(Locale.ROOT, "blockwise, k = %d: %d passes for %d characters (greedy: %d), %.2f accepted per pass, %s greedy's",
           ShakespeareGptModel.BLOCKWISE_K, blockwise.modelPasses(), blockwise.generated(), greedy.length - prompt.length,
           blockwise.tokensPerPass(), java.util.Arrays.equals(greedy, blockwise.tokens()) ? "identical to" : "DIFFERENT FROM"),
-          blockwise.tokens(), alphabet);
-      print("beam search, width 4", new BeamSearch(4, 1.0, false, 1).decode(step, prompt, decoding).get(0).tokens(), alphabet);
-      print("sampling, temperature 0.8, top-k 40, top-p 0.95",
-          new Sampling(0.8, 40, 0.95).decode(step, prompt, decoding, new SplittableRandom(1)), alphabet);
-      print("sampling with repetition penalty 1.3", new Sampling(0.8, 40, 0.95).decode(step, prompt, decoding.withRepetitionPenalty(1.3),
-          new SplittableRandom(1)), alphabet);
+          blockwise.tokens());
+      text.print("beam search, width 4", new BeamSearch(4, 1.0, false, 1).decode(step, prompt, decoding).get(0).tokens());
+      text.print("sampling, temperature 0.8, top-k 40, top-p 0.95",
+          new Sampling(0.8, 40, 0.95).decode(step, prompt, decoding, new SplittableRandom(1)));
+      text.print("sampling with repetition penalty 1.3", new Sampling(0.8, 40, 0.95).decode(step, prompt, decoding.withRepetitionPenalty(1.3),
+          new SplittableRandom(1)));
     }
   }
 
@@ -166,22 +139,5 @@ public final class TrainCharGpt {
       System.arraycopy(text, random.nextInt(text.length - length), block, b * length, length);
     }
     return block;
-  }
-
-  private static int[] encode(String s, char[] alphabet) {
-    int[] out = new int[s.length()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = java.util.Arrays.binarySearch(alphabet, s.charAt(i));
-    }
-    return out;
-  }
-
-  private static void print(String scheme, int[] tokens, char[] alphabet) {
-    StringBuilder text = new StringBuilder();
-    for (int id : tokens) {
-      text.append(id < alphabet.length ? alphabet[id] : '?');
-    }
-    System.out.println("---- " + scheme + " ----");
-    System.out.println(text);
   }
 }
