@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,16 +52,7 @@ class DecoderCommandsTest {
         "  train { lr = 3e-3; warmup = 1; steps = 8; batch = 4; seq = 16; seed = 2; threads = 1; }",
         "}",
         ""));
-    Random random = new Random(7);
-    String[] words = {"the cat", "a dog", "sees", "eats", "the fish", "a bird", "runs", "home"};
-    StringBuilder body = new StringBuilder();
-    for (int line = 0; line < 60; line++) {
-      for (int w = 0; w < 6; w++) {
-        body.append(words[random.nextInt(words.length)]).append(w == 5 ? ".\n" : " ");
-      }
-    }
-    text = dir.resolve("story.txt");
-    Files.writeString(text, body);
+    text = TinyStory.write(dir);
     trained = dir.resolve("out");
     training = CliRun.of("train", gpt.toString(), "--data", text.toString(), "-o", trained.toString());
   }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,16 +38,7 @@ class LstmCommandsTest {
         "  train { optimizer = adam; lr = 1e-2; warmup = 1; steps = 6; batch = 4; seq = 16; seed = 2; threads = 1; }",
         "}",
         ""));
-    Random random = new Random(7);
-    String[] words = {"the cat", "a dog", "sees", "eats", "the fish", "a bird", "runs", "home"};
-    StringBuilder body = new StringBuilder();
-    for (int line = 0; line < 60; line++) {
-      for (int w = 0; w < 6; w++) {
-        body.append(words[random.nextInt(words.length)]).append(w == 5 ? ".\n" : " ");
-      }
-    }
-    text = dir.resolve("story.txt");
-    Files.writeString(text, body);
+    text = TinyStory.write(dir);
     trained = dir.resolve("out");
     training = CliRun.of("train", lstm.toString(), "--data", text.toString(), "-o", trained.toString());
   }
