@@ -76,6 +76,8 @@ public final class Decoder {
     final int maxBatch;
     final int maxLength;
     final float[][] embedded, lnf, logits, dx, dLn, dAttnIn, dqkv, dctx;
+    /** ln_f's output transposed, and the tied embeddings' gradient transposed: see {@link TiedEmbeddingGradient}. */
+    final float[][] lnfTransposed, wteGradientTransposed;
     final float[] lnfMean, lnfRstd;
     final float[][][] input, ln1, qkv, context, x1, ln2, inner, activated;
     final float[][] ln1Mean, ln1Rstd, ln2Mean, ln2Rstd;
@@ -102,6 +104,8 @@ public final class Decoder {
       embedded = new float[n][h];
       lnf = new float[n][h];
       logits = new float[n][c.vocab()];
+      lnfTransposed = new float[h][n];
+      wteGradientTransposed = new float[h][c.vocab()];
       dx = new float[n][h];
       dLn = new float[n][h];
       dAttnIn = new float[n][h];
@@ -448,7 +452,9 @@ public final class Decoder {
     // logits = lnf · wteᵀ: d(lnf) = dLogits · wte; d(wte) += dLogitsᵀ · lnf
     parallel.forRange(n, 4, (from, to) -> kernels.linear(RowOps.rowsFrom(ws.logits, from), w.wte, config.vocab(), null,
         RowOps.rowsFrom(ws.dLn, from), false, 0, to - from));
-    parallel.forRange(config.vocab(), 64, (from, to) -> kernels.outerAccumulate(ws.logits, ws.lnf, n, g.wte, from, to));
+    TiedEmbeddingGradient.transpose(ws.lnf, n, ws.lnfTransposed);
+    parallel.forRange(config.vocab(), TiedEmbeddingGradient.TILE, (from, to) -> TiedEmbeddingGradient.accumulate(ws.lnfTransposed, n, ws.logits,
+        ws.wteGradientTransposed, g.wte, from, to));
     // ln_f, whose input (the last block's output) is still in the embedded buffer
     float[][] finalInput = ws.embedded;
     parallel.forRange(n, 8, (from, to) -> RowOps.layerNormBackward(ws.dLn, finalInput, w.lnfGain, ws.lnfMean, ws.lnfRstd, ws.dx, false,
