@@ -97,18 +97,29 @@ public final class RowOps {
       for (int k = 0; k < classes; k++) {
         max = Math.max(max, row[k]);
       }
+      float target = row[labels[r]];
       double sum = 0;
-      for (int k = 0; k < classes; k++) {
-        sum += Math.exp(row[k] - max);
-      }
-      double logSum = max + Math.log(sum);
-      loss += logSum - row[labels[r]];
-      if (gradients != null) {
+      if (gradients == null) {
+        for (int k = 0; k < classes; k++) {
+          sum += Math.exp(row[k] - max);
+        }
+      } else {
+        // each exponential once (the most of this function's time over a large vocabulary): held
+        // in the gradient row, which may be the logits' own row, then scaled
         float[] g = gradients[r];
         for (int k = 0; k < classes; k++) {
-          g[k] = (float) ((Math.exp(row[k] - logSum) - (k == labels[r] ? 1 : 0)) / counted);
+          double e = Math.exp(row[k] - max);
+          sum += e;
+          g[k] = (float) e;
         }
+        double scale = 1 / (sum * counted);
+        for (int k = 0; k < classes; k++) {
+          g[k] = (float) (g[k] * scale);
+        }
+        g[labels[r]] = (float) ((Math.exp(target - max) / sum - 1) / counted);
       }
+      double logSum = max + Math.log(sum);
+      loss += logSum - target;
     }
     return counted == 0 ? 0 : (float) (loss / counted);
   }
