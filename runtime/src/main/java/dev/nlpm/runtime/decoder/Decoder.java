@@ -450,8 +450,7 @@ public final class Decoder {
     int n = b * t;
     int h = config.hidden();
     // logits = lnf · wteᵀ: d(lnf) = dLogits · wte; d(wte) += dLogitsᵀ · lnf
-    parallel.forRange(n, 4, (from, to) -> kernels.linear(RowOps.rowsFrom(ws.logits, from), w.wte, config.vocab(), null,
-        RowOps.rowsFrom(ws.dLn, from), false, 0, to - from));
+    parallel.forRange(n, TiedInputGradient.BLOCK, (from, to) -> TiedInputGradient.product(ws.logits, w.wte, config.vocab(), ws.dLn, from, to));
     TiedEmbeddingGradient.transpose(ws.lnf, n, ws.lnfTransposed);
     parallel.forRange(config.vocab(), TiedEmbeddingGradient.TILE, (from, to) -> TiedEmbeddingGradient.accumulate(ws.lnfTransposed, n, ws.logits,
         ws.wteGradientTransposed, g.wte, from, to));
