@@ -744,7 +744,7 @@ public final class Decoder {
     float[][] headContext = {new float[d]};
     for (int l = 0; l < config.layers(); l++) {
       Block p = w.blocks[l];
-      parallel.forRange(m, 1, (from, to) -> {
+      parallel.forRange(m, 4, (from, to) -> {
         RowOps.layerNorm(x, p.ln1Gain, p.ln1Bias, normed, mean, rstd, config.eps(), from, to);
         kernels.linear(normed, p.attn, h, p.attnBias, qkv, false, from, to);
       });
@@ -766,7 +766,7 @@ public final class Decoder {
           System.arraycopy(headContext[0], 0, context[j], offset, d);
         }
       }
-      parallel.forRange(m, 1, (from, to) -> {
+      parallel.forRange(m, 4, (from, to) -> {
         kernels.linear(context, p.proj, h, p.projBias, projected, false, from, to);
         addInto(projected, x, from, to);
         RowOps.layerNorm(x, p.ln2Gain, p.ln2Bias, normed, mean, rstd, config.eps(), from, to);
