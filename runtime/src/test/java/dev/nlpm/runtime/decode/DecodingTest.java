@@ -171,6 +171,24 @@ class DecodingTest {
     assertTrue(best.get(0).score() >= best.get(1).score());
   }
 
+  /**
+   * Early stopping ends the search once {@code width} hypotheses have finished; without it, the
+   * search goes on while a live beam could still beat the worst kept one, and here one does.
+   */
+  @Test
+  void earlyStoppingEndsAtWidthFinishedHypothesesAndWithoutItALiveBeamCanWin() {
+    Bigram model = new Bigram(new float[][] {
+        Bigram.logits(0.25, 0.25, 0.25, 0.25),
+        Bigram.logits(0.5, 1e-9, 0.45, 0.05),
+        Bigram.logits(0.4, 1e-9, 0.6, 1e-9),
+        Bigram.logits(0.5, 1e-9, 1e-9, 0.5)});
+    DecodingOptions options = DecodingOptions.of(3, STOP);
+    // After two steps [1, 0] (0.5, score −0.69) and [1, 2, 0] (0.18, −0.86) have finished; [1, 2, 2] (0.27) is live.
+    assertArrayEquals(new int[] {1, 0}, new BeamSearch(2, 1.0, true, 1).decode(model, new int[] {1}, options).get(0).tokens());
+    // Its bound log 0.27 / 2 = −0.65 beats −0.86, so the search goes on: [1, 2, 2, 2] (0.162, log / 3 = −0.61) wins.
+    assertArrayEquals(new int[] {1, 2, 2, 2}, new BeamSearch(2, 1.0, false, 1).decode(model, new int[] {1}, options).get(0).tokens());
+  }
+
   @Test
   void theLengthPenaltyDecidesBetweenShortAndLong() {
     // From 1: stop now with 0.3, or continue with 3 (0.7) and stop with 0.9 after it.
