@@ -50,9 +50,12 @@ def get(k, impl):
 def ms(k, impl):
     v = get(k, impl)
     return "" if v is None else f"{v[0]:.2f}"
-def tps(k, impl):
+def rate(k, impl):
+    """generate: new tokens per second; train-step: steps per second."""
     v = get(k, impl)
-    return "" if v is None or k[2] != "generate" else f"{NEW_TOKENS / (v[0] / 1000.0):.1f}"
+    if v is None:
+        return ""
+    return f"{NEW_TOKENS / (v[0] / 1000.0):.1f}" if k[2] == "generate" else f"{1000.0 / v[0]:.3f}"
 def load(k, impl):
     v = get(k, impl)
     return "" if v is None else f"{v[2]:.2f}"
@@ -60,10 +63,10 @@ def ratio(k):
     n, o = get(k, "nlpm"), get(k, "torch")
     return "" if n is None or o is None else f"{o[0] / n[0]:.2f}"
 print(f"median ms per call; torch/nlpm > 1 means nlpm is faster; raw TSV with reps: {sys.argv[1]}")
-print("| model | case | threads | torch ms | nlpm ms | torch/nlpm | torch tok/s | nlpm tok/s | torch cpu/wall | nlpm cpu/wall |")
+print("| model | case | threads | torch ms | nlpm ms | torch/nlpm | torch tokens/s or steps/s | nlpm tokens/s or steps/s | torch cpu/wall | nlpm cpu/wall |")
 print("|---|---|---|---|---|---|---|---|---|---|")
 for k in keys:
     model, threads, case = k
     print(f"| {model} | {case} | {threads} | {ms(k, 'torch')} | {ms(k, 'nlpm')} | {ratio(k)} "
-          f"| {tps(k, 'torch')} | {tps(k, 'nlpm')} | {load(k, 'torch')} | {load(k, 'nlpm')} |")
+          f"| {rate(k, 'torch')} | {rate(k, 'nlpm')} | {load(k, 'torch')} | {load(k, 'nlpm')} |")
 PY
