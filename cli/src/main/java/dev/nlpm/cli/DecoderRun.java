@@ -18,6 +18,8 @@ import dev.nlpm.runtime.encoder.EncoderTrainer;
 import dev.nlpm.runtime.encoder.Parallel;
 import dev.nlpm.runtime.encoder.TrainingDivergedException;
 import dev.nlpm.runtime.io.AtomicFiles;
+import dev.nlpm.runtime.io.MalformedInputFileException;
+import dev.nlpm.runtime.io.StrictUtf8;
 import dev.nlpm.runtime.layout.ParameterLayout;
 import dev.nlpm.runtime.lstm.LstmLanguageModel;
 import dev.nlpm.runtime.text.CharTokenizer;
@@ -31,7 +33,6 @@ import dev.nlpm.runtime.text.train.ProgressListener;
 import dev.nlpm.runtime.text.train.WordCounter;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -278,9 +279,9 @@ final class DecoderRun {
     StringBuilder all = new StringBuilder();
     for (Path file : data) {
       try {
-        all.append(Files.readString(file, StandardCharsets.UTF_8));
-      } catch (CharacterCodingException e) {
-        throw new UserError(file + " is not UTF-8 text");
+        all.append(StrictUtf8.decode(file, Files.readAllBytes(file)));
+      } catch (MalformedInputFileException e) {
+        throw new UserError(e.getMessage()); // names the file and the line
       }
     }
     return all.toString();

@@ -80,6 +80,16 @@ class LstmCommandsTest {
   }
 
   @Test
+  void anUnreadableCorpusLineIsNamed() throws IOException {
+    Path bad = dir.resolve("bad.txt");
+    Files.write(bad, new byte[] {'o', 'k', '\n', 'o', 'k', '\n', (byte) 0xFF, '\n'});
+    CliRun run = CliRun.of("train", lstm.toString(), "--data", bad.toString(), "-o", dir.resolve("bad").toString());
+    assertEquals(2, run.status(), run.err());
+    assertTrue(run.err().startsWith("nlpm: " + bad + ":3: invalid UTF-8"), run.err());
+    assertEquals(1, run.err().lines().count(), run.err());
+  }
+
+  @Test
   void weightsOfAnotherModelAreNamed() throws IOException {
     Path wide = dir.resolve("wide.nlpm");
     Files.writeString(wide, "model WideLstm : lstm_lm { max_vocab = 40; embedding = 8; hidden = 24; layers = 1; tokenizer char; objective clm; }\n");

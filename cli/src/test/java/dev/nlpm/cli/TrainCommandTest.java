@@ -285,6 +285,13 @@ class TrainCommandTest {
     assertEquals(2, missing.status());
     assertEquals("nlpm: no such file: " + dir.resolve("nope.txt") + "\n", missing.err());
 
+    Path bad = dir.resolve("bad.txt");
+    Files.write(bad, new byte[] {'o', 'k', '\n', 'o', 'k', '\n', (byte) 0xFF, '\n'});
+    CliRun unreadable = CliRun.of("train", model, "-m", "Tiny", "--data", bad.toString(), "-o", out.toString());
+    assertEquals(2, unreadable.status());
+    assertTrue(unreadable.err().startsWith("nlpm: " + bad + ":3: invalid UTF-8"), unreadable.err());
+    assertEquals(1, unreadable.err().lines().count(), unreadable.err());
+
     CliRun which = CliRun.of("train", model, "--data", data, "-o", out.toString());
     assertEquals(2, which.status());
     assertEquals("nlpm: the files declare 2 models; choose one with --model: Tiny, TinyBert\n", which.err());
