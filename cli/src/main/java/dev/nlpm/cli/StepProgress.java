@@ -22,6 +22,8 @@ final class StepProgress {
   private boolean lineOpen;
   private Path chart;
 
+  private static final int BAR_CELLS = 20;
+
   /** @param first the first step this run trains (after a resume, the one after the checkpoint's) */
   StepProgress(PrintWriter err, MetricsLog metrics, Path output, String title, long first) {
     this.err = Objects.requireNonNull(err);
@@ -36,7 +38,8 @@ final class StepProgress {
     long done = step - first + 1;
     double perStep = seconds / Math.max(1, done);
     long left = Math.round((steps - step) * perStep);
-    String line = String.format(Locale.ROOT, "step %d/%d  %s  %d:%02d left%s", step, steps, body, left / 60, left % 60, after);
+    String line = String.format(Locale.ROOT, "step %d/%d %s  %s  %d:%02d left%s", step, steps, bar(step, steps), body, left / 60,
+        left % 60, after);
     long every = Math.max(1, steps / 50);
     if (terminal) {
       err.print("\r" + line + (checkpoint ? "\n" : ""));
@@ -45,6 +48,12 @@ final class StepProgress {
       err.println(line);
     }
     err.flush();
+  }
+
+  /** {@code [#####---------------]}: the share of the steps done, in 20 cells. */
+  static String bar(long step, long steps) {
+    int full = (int) Math.min(BAR_CELLS, step * BAR_CELLS / Math.max(1, steps));
+    return "[" + "#".repeat(full) + "-".repeat(BAR_CELLS - full) + "]";
   }
 
   /** Ends a line left open on the terminal, before anything else is printed. */

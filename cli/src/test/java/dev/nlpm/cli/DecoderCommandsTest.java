@@ -71,8 +71,8 @@ class DecoderCommandsTest {
   void trainWritesTheModelTheCheckpointAndARecordPerStep() throws IOException {
     assertEquals(0, training.status(), training.err());
     assertTrue(training.err().contains("training TinyGpt: 2 layers, width 16, 2 heads, causal LM;"), training.err());
-    assertTrue(training.err().matches("(?s).*step 1/8  loss [0-9.]+  lr [0-9.e+-]+  [0-9,]+ tokens/s  \\d+:\\d\\d left.*"), training.err());
-    assertTrue(training.err().matches("(?s).*step 8/8  loss [0-9.]+ .* held-out ppl [0-9.]+\n.*"), training.err());
+    assertTrue(training.err().matches("(?s).*step 1/8 \\[##-{18}\\]  loss [0-9.]+  lr [0-9.e+-]+  [0-9,]+ tokens/s  \\d+:\\d\\d left.*"), training.err());
+    assertTrue(training.err().matches("(?s).*step 8/8 \\[#{20}\\]  loss [0-9.]+ .* held-out ppl [0-9.]+\n.*"), training.err());
     assertTrue(training.out().startsWith("TinyGpt: 8 steps, last loss "), training.out());
     assertTrue(training.out().matches("(?s).*held-out perplexity per char token: TinyGpt [0-9.]+, unigram [0-9.]+\n"), training.out());
     for (String file : List.of("model/model.safetensors", "model/chars.json", "chars.json", "training.json", "metrics.jsonl", "loss.png")) {

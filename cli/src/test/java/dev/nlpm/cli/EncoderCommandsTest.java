@@ -83,8 +83,8 @@ class EncoderCommandsTest {
   void trainWritesTheModelTheCheckpointAndARecordPerStep() throws IOException {
     assertEquals(0, training.status(), training.err());
     assertTrue(training.err().contains("training TinyEnc: 2 layers, width 16, 2 heads, MLM + NSP;"), training.err());
-    assertTrue(training.err().contains("step 6/6  loss "), "the progress line reaches the last step: " + training.err());
-    assertTrue(training.err().matches("(?s).*step 1/6  loss [0-9.]+  mlm acc [0-9.]+  lr [0-9.e+-]+  [0-9,]+ tokens/s  \\d+:\\d\\d left.*"),
+    assertTrue(training.err().contains("step 6/6 [####################]  loss "), "the progress line reaches the last step: " + training.err());
+    assertTrue(training.err().matches("(?s).*step 1/6 \\[###-{17}\\]  loss [0-9.]+  mlm acc [0-9.]+  lr [0-9.e+-]+  [0-9,]+ tokens/s  \\d+:\\d\\d left.*"),
         training.err());
     assertTrue(training.out().startsWith("TinyEnc: 6 steps, last loss "), training.out());
     assertTrue(training.out().endsWith(trained.resolve("model") + "\n"), training.out());
