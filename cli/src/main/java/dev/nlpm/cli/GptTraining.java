@@ -32,14 +32,20 @@ final class GptTraining implements LanguageModelTraining {
     workspace = decoder.workspace(batch, length);
     trainer = facade.call("trainer", new Class<?>[] {EncoderParameters.class, EncoderTrainer.Options.class}, parameters, options);
     pass = (k, gradients, dropoutSeed) -> {
-      SplittableRandom random = new SplittableRandom(seed * 31 + k);
-      int[] block = new int[batch * length];
-      for (int b = 0; b < batch; b++) {
-        System.arraycopy(train, random.nextInt(train.length - length + 1), block, b * length, length);
-      }
+      int[] block = blocks(train, batch, length, seed * 31 + k);
       float loss = decoder.train(block, null, batch, length, workspace, gradients, dropoutSeed);
       return new EncoderTrainer.PassResult(loss, block.length, 0, 0);
     };
+  }
+
+  /** {@code batch} blocks of {@code length} tokens of {@code train} at offsets drawn from {@code draw}, end to end. */
+  static int[] blocks(int[] train, int batch, int length, long draw) {
+    SplittableRandom random = new SplittableRandom(draw);
+    int[] block = new int[batch * length];
+    for (int b = 0; b < batch; b++) {
+      System.arraycopy(train, random.nextInt(train.length - length + 1), block, b * length, length);
+    }
+    return block;
   }
 
   Decoder decoder() {

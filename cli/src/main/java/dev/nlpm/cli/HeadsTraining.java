@@ -15,7 +15,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * The proposal heads of a decoder declaring {@code decoding blockwise}, trained after the model
@@ -58,11 +57,7 @@ final class HeadsTraining {
     double[] last = {Double.NaN};
     trainer.train((step, gradients, dropoutSeed) -> {
       // other blocks than the model's at the same step: the heads' stream of offsets is its own
-      SplittableRandom random = new SplittableRandom(~seed * 31 + step);
-      int[] block = new int[batch * length];
-      for (int b = 0; b < batch; b++) {
-        System.arraycopy(train, random.nextInt(train.length - length + 1), block, b * length, length);
-      }
+      int[] block = GptTraining.blocks(train, batch, length, ~seed * 31 + step);
       return new EncoderTrainer.PassResult(proposal.train(block, batch, length, ws, gradients), block.length, 0, 0);
     }, checkpoint, report -> {
       last[0] = report.loss();
