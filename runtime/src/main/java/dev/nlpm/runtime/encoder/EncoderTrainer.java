@@ -2,6 +2,7 @@ package dev.nlpm.runtime.encoder;
 
 import dev.nlpm.runtime.checkpoint.TrainingCheckpoint;
 import dev.nlpm.runtime.checkpoint.TrainingProgress;
+import dev.nlpm.runtime.io.AtomicDirectories;
 import dev.nlpm.runtime.optim.AdamWSettings;
 import dev.nlpm.runtime.optim.GradientClipping;
 import dev.nlpm.runtime.optim.LearningRateSchedule;
@@ -130,6 +131,7 @@ public final class EncoderTrainer {
   private final String model;
   private final String backbonePrefix;
   private volatile boolean stopRequested;
+  private CarriedState carriedState;
 
   /** A trainer for an encoder, whose micro-batches {@link #train(Batches, Path, Listener)} takes. */
   public EncoderTrainer(Encoder encoder, EncoderWorkspace workspace, Options options, String model, String backbonePrefix) {
@@ -246,10 +248,31 @@ public final class EncoderTrainer {
     return loss;
   }
 
+  /**
+   * State a run carries besides parameters and moments (an LSTM's hidden and cell vectors from
+   * block to block), written into every checkpoint directory next to the trainer's own files.
+   */
+  @FunctionalInterface
+  public interface CarriedState {
+    void writeInto(Path directory) throws IOException;
+  }
+
+  /** Has every checkpoint from now on hold {@code state} too, in the same atomically replaced directory. */
+  public void alsoCheckpoint(CarriedState state) {
+    this.carriedState = Objects.requireNonNull(state, "state");
+  }
+
   /** Writes the training state after {@code step} to {@code directory}, atomically. */
   public void save(Path directory, long step, double loss) throws IOException {
     long micro = step * options.accumulation();
-    new TrainingCheckpoint(model, parameters.toFlat(), optimizer.steps(), optimizer.firstMomentFlat(), optimizer.secondMomentFlat(),
-        new TrainingProgress(step, 0, micro, options.seed(), loss)).write(directory, parameters.layout(), backbonePrefix);
+    TrainingCheckpoint checkpoint = new TrainingCheckpoint(model, parameters.toFlat(), optimizer.steps(), optimizer.firstMomentFlat(),
+        optimizer.secondMomentFlat(), new TrainingProgress(step, 0, micro, options.seed(), loss));
+    CarriedState carried = carriedState;
+    AtomicDirectories.write(directory, dir -> {
+      checkpoint.writeInto(dir, parameters.layout(), backbonePrefix);
+      if (carried != null) {
+        carried.writeInto(dir);
+      }
+    });
   }
 }

@@ -4,7 +4,6 @@ import dev.nlpm.runtime.checkpoint.CheckpointMismatchException;
 import dev.nlpm.runtime.checkpoint.SafetensorsFile;
 import dev.nlpm.runtime.checkpoint.SafetensorsWriter;
 import dev.nlpm.runtime.checkpoint.TensorInfo;
-import dev.nlpm.runtime.checkpoint.TrainingCheckpoint;
 import dev.nlpm.runtime.checkpoint.TrainingProgress;
 import dev.nlpm.runtime.encoder.EncoderOptimizer;
 import dev.nlpm.runtime.encoder.EncoderTrainer;
@@ -40,12 +39,8 @@ public final class LstmTrainer {
   private final int length;
   private final int streamLength;
   private final long blocksPerEpoch;
-  private final EncoderTrainer.Options options;
-  private final String name;
-  private final String backbonePrefix;
   private final EncoderTrainer trainer;
   private final LstmLanguageModel.State state;
-  private volatile boolean stopRequested;
 
   /**
    * @param tokens the training text as token ids
@@ -72,10 +67,8 @@ public final class LstmTrainer {
         throw new IllegalArgumentException("token " + i + " is " + tokens[i] + ", outside the vocabulary 0.." + (model.config().vocab() - 1));
       }
     }
-    this.options = Objects.requireNonNull(options, "options");
-    this.name = Objects.requireNonNull(name, "name");
-    this.backbonePrefix = Objects.requireNonNull(backbonePrefix, "backbonePrefix");
     this.trainer = new EncoderTrainer(model.parameters(), options, name, backbonePrefix);
+    trainer.alsoCheckpoint(this::writeState);
     this.state = new LstmLanguageModel.State(model.config(), batch);
   }
 
@@ -95,7 +88,6 @@ public final class LstmTrainer {
 
   /** Asks a running {@link #train} to checkpoint and return after the current step. */
   public void requestStop() {
-    stopRequested = true;
     trainer.requestStop();
   }
 
@@ -123,35 +115,16 @@ public final class LstmTrainer {
    * @param checkpoint the directory to save to (replaced atomically), or null for none
    */
   public double train(Path checkpoint, EncoderTrainer.Listener listener) throws IOException {
-    IOException[] failed = new IOException[1];
-    double loss = trainer.train(this::pass, null, report -> {
-      if (listener != null) {
-        listener.step(report);
-      }
-      boolean last = report.step() == options.steps() || stopRequested;
-      boolean due = options.checkpointEvery() > 0 && report.step() % options.checkpointEvery() == 0;
-      if (checkpoint != null && failed[0] == null && (last || due)) {
-        try {
-          save(checkpoint, report.step(), report.loss());
-        } catch (IOException e) {
-          failed[0] = e;
-          trainer.requestStop();
-        }
-      }
-    });
-    if (failed[0] != null) {
-      throw failed[0];
-    }
-    return loss;
+    return trainer.train(this::pass, checkpoint, listener);
   }
 
   /** Writes the training state after {@code step}, the carried recurrent state with it, to {@code directory}, atomically. */
   public void save(Path directory, long step, double loss) throws IOException {
-    long micro = step * options.accumulation();
-    EncoderOptimizer optimizer = trainer.optimizer();
-    TrainingCheckpoint checkpoint = new TrainingCheckpoint(name, model.parameters().toFlat(), optimizer.steps(),
-        optimizer.firstMomentFlat(), optimizer.secondMomentFlat(),
-        new TrainingProgress(step, (int) (micro / blocksPerEpoch), micro % blocksPerEpoch, options.seed(), loss));
+    trainer.save(directory, step, loss);
+  }
+
+  /** The carried state as {@value #RECURRENT_STATE} in a checkpoint directory being written. */
+  private void writeState(Path directory) throws IOException {
     int layers = model.config().layers();
     int hidden = model.config().hidden();
     float[] h = new float[layers * batch * hidden];
@@ -162,10 +135,8 @@ public final class LstmTrainer {
         System.arraycopy(state.c[l][b], 0, c, (l * batch + b) * hidden, hidden);
       }
     }
-    AtomicDirectories.write(directory, dir -> {
-      checkpoint.writeInto(dir, model.parameters().layout(), backbonePrefix);
-      new SafetensorsWriter().add("h_n", h, 0, layers, batch, hidden).add("c_n", c, 0, layers, batch, hidden).write(dir.resolve(RECURRENT_STATE));
-    });
+    new SafetensorsWriter().add("h_n", h, 0, layers, batch, hidden).add("c_n", c, 0, layers, batch, hidden)
+        .write(directory.resolve(RECURRENT_STATE));
   }
 
   /**
