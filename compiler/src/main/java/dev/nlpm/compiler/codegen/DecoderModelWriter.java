@@ -58,10 +58,6 @@ final class DecoderModelWriter extends SourceWriter {
     return model.name() + "Model";
   }
 
-  private ClassName layout() {
-    return ClassName.get(model.javaPackage(), model.name() + "Layout");
-  }
-
   @Override
   TypeSpec.Builder type() {
     var stack = architecture.stack();
@@ -81,13 +77,13 @@ final class DecoderModelWriter extends SourceWriter {
     type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
     type.addMethod(method("kernels", KERNELS,
             "The generated kernels, or the plain (EJML) ones when the system property {@code nlpm.plainKernels} is true.\n")
-        .addStatement("return $T.choose(new $T())", KERNELS, ClassName.get(model.javaPackage(), model.name() + "Kernels"))
+        .addStatement("return $T.choose(new $T())", KERNELS, sibling("Kernels"))
         .build());
     type.addMethod(method("initialize", PARAMETERS, "Fresh parameters (truncated normal 0.02; LayerNorm gains 1, biases 0) from {@code seed}.\n")
         .addParameter(TypeName.LONG, "seed")
-        .addStatement("$T parameters = $T.parameters($T.LAYOUT)", PARAMETERS, DECODER, layout())
-        .addStatement("float[] flat = new float[$T.LAYOUT.size()]", layout())
-        .addStatement("$T.bert().initialize($T.LAYOUT, flat, seed)", INITIALIZER, layout())
+        .addStatement("$T parameters = $T.parameters($T.LAYOUT)", PARAMETERS, DECODER, sibling("Layout"))
+        .addStatement("float[] flat = new float[$T.LAYOUT.size()]", sibling("Layout"))
+        .addStatement("$T.bert().initialize($T.LAYOUT, flat, seed)", INITIALIZER, sibling("Layout"))
         .addStatement("parameters.importFrom(flat)")
         .addStatement("return parameters")
         .build());
@@ -100,7 +96,7 @@ final class DecoderModelWriter extends SourceWriter {
     type.addMethod(method("trainer", TRAINER, "A trainer for {@code parameters} with {@code options}; give its {@code train} the decoder's pass.\n")
         .addParameter(PARAMETERS, "parameters")
         .addParameter(OPTIONS, "options")
-        .addStatement("return new $T(parameters, options, NAME, $T.CHECKPOINT_PREFIX)", TRAINER, layout())
+        .addStatement("return new $T(parameters, options, NAME, $T.CHECKPOINT_PREFIX)", TRAINER, sibling("Layout"))
         .build());
     model.decodings().stream().filter(d -> d instanceof Decoding.Blockwise).findFirst()
         .ifPresent(d -> blockwiseHeads(type, ((Decoding.Blockwise) d).k()));
@@ -117,7 +113,7 @@ final class DecoderModelWriter extends SourceWriter {
             "Fresh proposal heads (weights truncated normal 0.02, biases 0) from {@code seed}, in parameters of their own\n"
                 + "(the layout's {@code blockwise_heads} tensors alone), which {@link #headsTrainer} updates while the base stays frozen.\n")
         .addParameter(TypeName.LONG, "seed")
-        .addStatement("return $T.initialize($T.layout($T.LAYOUT), seed)", HEADS, HEADS, layout())
+        .addStatement("return $T.initialize($T.layout($T.LAYOUT), seed)", HEADS, HEADS, sibling("Layout"))
         .build());
     type.addMethod(method("proposalHeads", HEADS,
             "The heads in {@code heads} on {@code decoder}: their {@code train} is the heads' pass, their {@code step} the model\n"
@@ -130,7 +126,7 @@ final class DecoderModelWriter extends SourceWriter {
             "A trainer for the heads' parameters alone with {@code options}; give its {@code train} the heads' pass.\n")
         .addParameter(PARAMETERS, "heads")
         .addParameter(OPTIONS, "options")
-        .addStatement("return new $T(heads, options, HEADS_NAME, $T.CHECKPOINT_PREFIX)", TRAINER, layout())
+        .addStatement("return new $T(heads, options, HEADS_NAME, $T.CHECKPOINT_PREFIX)", TRAINER, sibling("Layout"))
         .build());
   }
 

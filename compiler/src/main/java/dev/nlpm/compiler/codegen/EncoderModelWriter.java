@@ -52,10 +52,6 @@ final class EncoderModelWriter extends SourceWriter {
     return model.name() + "Model";
   }
 
-  private ClassName layout() {
-    return ClassName.get(model.javaPackage(), model.name() + "Layout");
-  }
-
   @Override
   TypeSpec.Builder type() {
     var stack = architecture.stack();
@@ -129,7 +125,7 @@ final class EncoderModelWriter extends SourceWriter {
     MethodSpec.Builder kernels = method("kernels", KERNELS,
         "The generated kernels, or the plain (EJML) ones when the system property {@code nlpm.plainKernels} is true.\n");
     if (generatedKernels) {
-      kernels.addStatement("return $T.choose(new $T())", KERNELS, ClassName.get(model.javaPackage(), model.name() + "Kernels"));
+      kernels.addStatement("return $T.choose(new $T())", KERNELS, sibling("Kernels"));
     } else {
       kernels.addStatement("return $T.plain()", KERNELS);
     }
@@ -140,9 +136,9 @@ final class EncoderModelWriter extends SourceWriter {
     type.addMethod(method("initialize", PARAMETERS,
             "Fresh parameters, initialized as BERT is (truncated normal 0.02; LayerNorm gains 1, biases 0) from {@code seed}.\n")
         .addParameter(TypeName.LONG, "seed")
-        .addStatement("$T parameters = new $T($T.LAYOUT)", PARAMETERS, PARAMETERS, layout())
-        .addStatement("float[] flat = new float[$T.LAYOUT.size()]", layout())
-        .addStatement("$T.bert().initialize($T.LAYOUT, flat, seed)", INITIALIZER, layout())
+        .addStatement("$T parameters = new $T($T.LAYOUT)", PARAMETERS, PARAMETERS, sibling("Layout"))
+        .addStatement("float[] flat = new float[$T.LAYOUT.size()]", sibling("Layout"))
+        .addStatement("$T.bert().initialize($T.LAYOUT, flat, seed)", INITIALIZER, sibling("Layout"))
         .addStatement("parameters.importFrom(flat)")
         .addStatement("return parameters")
         .build());
@@ -209,7 +205,7 @@ final class EncoderModelWriter extends SourceWriter {
         .addParameter(TypeName.INT, "sequence")
         .addParameter(TypeName.INT, "maxPredictions")
         .addStatement("return new $T(encoder, encoder.workspace(batch, sequence, batch * maxPredictions), options, NAME, $T.CHECKPOINT_PREFIX)",
-            TRAINER, layout())
+            TRAINER, sibling("Layout"))
         .build());
   }
 
@@ -218,7 +214,7 @@ final class EncoderModelWriter extends SourceWriter {
         .addParameter(PARAMETERS, "parameters")
         .addParameter(TOKENIZER, "tokenizer")
         .addParameter(TypeName.INT, "threads")
-        .addStatement("return new $T(NAME, CONFIG, kernels(), parameters, threads, tokenizer, $T.CHECKPOINT_PREFIX)", MODEL, layout())
+        .addStatement("return new $T(NAME, CONFIG, kernels(), parameters, threads, tokenizer, $T.CHECKPOINT_PREFIX)", MODEL, sibling("Layout"))
         .build());
   }
 
@@ -230,7 +226,7 @@ final class EncoderModelWriter extends SourceWriter {
         .addParameter(Path.class, "directory")
         .addParameter(TypeName.INT, "threads")
         .addStatement("return $T.load(directory, NAME, CONFIG, kernels(), new $T($T.LAYOUT), threads, $T.CHECKPOINT_PREFIX, LOWERCASE)",
-            MODEL, PARAMETERS, layout(), layout())
+            MODEL, PARAMETERS, sibling("Layout"), sibling("Layout"))
         .build());
   }
 
@@ -244,7 +240,7 @@ final class EncoderModelWriter extends SourceWriter {
         .addParameter(Path.class, "directory")
         .addParameter(TypeName.LONG, "seed")
         .addStatement("$T parameters = initialize(seed)", PARAMETERS)
-        .addStatement("$T.loadWeights(directory, parameters, $T.CHECKPOINT_PREFIX)", MODEL, layout())
+        .addStatement("$T.loadWeights(directory, parameters, $T.CHECKPOINT_PREFIX)", MODEL, sibling("Layout"))
         .addStatement("return parameters")
         .build());
   }

@@ -60,10 +60,6 @@ final class LstmModelWriter extends SourceWriter {
     return model.name() + "Model";
   }
 
-  private ClassName layout() {
-    return ClassName.get(model.javaPackage(), model.name() + "Layout");
-  }
-
   /** {@code new Config(<vocab>, …)} with every size a literal. */
   private CodeBlock config(String vocab) {
     return CodeBlock.of("new $T($L, $L, $L, $L, $Lf)", CONFIG, vocab, architecture.embedding(), architecture.hidden(), architecture.layers(),
@@ -96,14 +92,14 @@ final class LstmModelWriter extends SourceWriter {
     type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
     type.addMethod(method("kernels", KERNELS,
             "The generated kernels, or the plain (EJML) ones when the system property {@code nlpm.plainKernels} is true.\n")
-        .addStatement("return $T.choose(new $T())", KERNELS, ClassName.get(model.javaPackage(), model.name() + "Kernels"))
+        .addStatement("return $T.choose(new $T())", KERNELS, sibling("Kernels"))
         .build());
     String vocabDoc = runtimeVocabulary ? " for a vocabulary of {@code vocab} tokens" : "";
     if (runtimeVocabulary) {
       type.addMethod(method("config", CONFIG, "The sizes for a vocabulary of {@code vocab} tokens, at most {@link #MAX_VOCAB}.\n")
           .addParameter(TypeName.INT, "vocab")
           .addComment("the layout refuses a vocabulary outside 1..MAX_VOCAB, naming it")
-          .addStatement("$T.layout(vocab)", layout())
+          .addStatement("$T.layout(vocab)", sibling("Layout"))
           .addStatement("return $L", config("vocab"))
           .build());
     }
@@ -115,7 +111,7 @@ final class LstmModelWriter extends SourceWriter {
       initialize.addParameter(TypeName.INT, "vocab");
     }
     type.addMethod(initialize.addParameter(TypeName.LONG, "seed")
-        .addStatement("return $T.initialize($L, seed)", MODEL, runtimeVocabulary ? CodeBlock.of("$T.layout(vocab)", layout()) : CodeBlock.of("$T.LAYOUT", layout()))
+        .addStatement("return $T.initialize($L, seed)", MODEL, runtimeVocabulary ? CodeBlock.of("$T.layout(vocab)", sibling("Layout")) : CodeBlock.of("$T.LAYOUT", sibling("Layout")))
         .build());
     type.addMethod(method("model", MODEL,
             "The model over {@code parameters} (their vocabulary's), its products split over {@code parallel} (null: the calling thread).\n")
@@ -145,9 +141,9 @@ final class LstmModelWriter extends SourceWriter {
     if (runtimeVocabulary) {
       load.addStatement("$T embedding = weights.tensor($S).orElseThrow(() -> new $T(file + $S))", TENSOR_INFO, "embedding.weight",
               IOException.class, " holds no embedding.weight")
-          .addStatement("$T layout = $T.layout((int) embedding.shape()[0])", LAYOUT_TYPE, layout());
+          .addStatement("$T layout = $T.layout((int) embedding.shape()[0])", LAYOUT_TYPE, sibling("Layout"));
     } else {
-      load.addStatement("$T layout = $T.LAYOUT", LAYOUT_TYPE, layout());
+      load.addStatement("$T layout = $T.LAYOUT", LAYOUT_TYPE, sibling("Layout"));
     }
     load.addStatement("float[] flat = new float[layout.size()]")
         .addStatement("$T.load(weights, layout, flat, $S, true)", CHECKPOINT, checkpointPrefix)

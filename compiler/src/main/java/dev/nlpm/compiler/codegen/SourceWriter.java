@@ -47,6 +47,11 @@ abstract class SourceWriter {
   /** The simple name of the generated class. */
   abstract String simpleName();
 
+  /** Another class generated for this model: {@code <Model>Layout}, {@code <Model>Kernels}, … */
+  final ClassName sibling(String suffix) {
+    return ClassName.get(model.javaPackage(), model.name() + suffix);
+  }
+
   final GeneratedFile write() {
     TypeSpec type =
         type()

@@ -74,7 +74,7 @@ final class Word2VecModelWriter extends SourceWriter {
   }
 
   private ClassName kernels() {
-    return ClassName.get(model.javaPackage(), model.name() + "Kernels");
+    return sibling("Kernels");
   }
 
   @Override
