@@ -83,7 +83,7 @@ final class DecoderLowering {
     }
     graph.store(head);
     List<Op> blockwise = TaskHeads.blockwise(graph, h);
-    graph.ops(ObjectiveHeads.lower(HeadContext.of(graph, h, stack.norm().eps()).withEmbeddings(emb, word.table()).withLanguageModelOutput(output)));
+    graph.ops(ObjectiveHeads.lower(HeadContext.of(graph, h, stack.norm().eps(), stack.activation()).withEmbeddings(emb, word.table()).withLanguageModelOutput(output)));
     graph.ops(blockwise);
   }
 }

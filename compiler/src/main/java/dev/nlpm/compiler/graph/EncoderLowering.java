@@ -63,7 +63,7 @@ final class EncoderLowering {
       graph.op(new Op.Pooler(pooler.linear("dense", names == CheckpointNames.ALBERT ? "pooler" : "pooler.dense", h, h)));
       graph.store(pooler);
     }
-    HeadContext heads = HeadContext.of(graph, h, stack.norm().eps()).withEmbeddings(emb, word.table());
+    HeadContext heads = HeadContext.of(graph, h, stack.norm().eps(), stack.activation()).withEmbeddings(emb, word.table());
     graph.ops(ObjectiveHeads.lower(heads));
     graph.ops(TaskHeads.fineTuning(graph, h));
   }

@@ -11,6 +11,7 @@ import java.util.Optional;
  * objective that needs it there is a validator's miss, reported by name.
  *
  * @param eps the epsilon of the heads' LayerNorms (the stack's)
+ * @param activation the activation of a head's transform (the stack's, as BERT's {@code hidden_act})
  * @param embeddings a transformer's input embeddings
  * @param wordEmbeddings the token table a head's decoder is tied to
  * @param languageModelOutput the ops from the last hidden state to the vocabulary's logits
@@ -21,6 +22,7 @@ record HeadContext(
     GraphBuilder graph,
     int hidden,
     double eps,
+    dev.nlpm.compiler.ir.Activation activation,
     Optional<Embeddings> embeddings,
     Optional<Parameter> wordEmbeddings,
     Optional<List<Op>> languageModelOutput,
@@ -28,8 +30,8 @@ record HeadContext(
     Optional<Parameter> word2vecVectors,
     Optional<Parameter> word2vecOutputs) {
 
-  static HeadContext of(GraphBuilder graph, int hidden, double eps) {
-    return new HeadContext(graph, hidden, eps, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+  static HeadContext of(GraphBuilder graph, int hidden, double eps, dev.nlpm.compiler.ir.Activation activation) {
+    return new HeadContext(graph, hidden, eps, activation, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
   }
 
   ModelSpec model() {
@@ -37,19 +39,19 @@ record HeadContext(
   }
 
   HeadContext withEmbeddings(Embeddings emb, Parameter word) {
-    return new HeadContext(graph, hidden, eps, Optional.of(emb), Optional.of(word), languageModelOutput, lengthOutput, word2vecVectors, word2vecOutputs);
+    return new HeadContext(graph, hidden, eps, activation, Optional.of(emb), Optional.of(word), languageModelOutput, lengthOutput, word2vecVectors, word2vecOutputs);
   }
 
   HeadContext withLanguageModelOutput(List<Op> output) {
-    return new HeadContext(graph, hidden, eps, embeddings, wordEmbeddings, Optional.of(List.copyOf(output)), lengthOutput, word2vecVectors, word2vecOutputs);
+    return new HeadContext(graph, hidden, eps, activation, embeddings, wordEmbeddings, Optional.of(List.copyOf(output)), lengthOutput, word2vecVectors, word2vecOutputs);
   }
 
   HeadContext withLengthOutput(Op.Linear length) {
-    return new HeadContext(graph, hidden, eps, embeddings, wordEmbeddings, languageModelOutput, Optional.of(length), word2vecVectors, word2vecOutputs);
+    return new HeadContext(graph, hidden, eps, activation, embeddings, wordEmbeddings, languageModelOutput, Optional.of(length), word2vecVectors, word2vecOutputs);
   }
 
   HeadContext withWord2Vec(Parameter vectors, Parameter outputs) {
-    return new HeadContext(graph, hidden, eps, embeddings, wordEmbeddings, languageModelOutput, lengthOutput, Optional.of(vectors), Optional.of(outputs));
+    return new HeadContext(graph, hidden, eps, activation, embeddings, wordEmbeddings, languageModelOutput, lengthOutput, Optional.of(vectors), Optional.of(outputs));
   }
 
   /** The piece, or a clear error naming the objective and the family without it. */

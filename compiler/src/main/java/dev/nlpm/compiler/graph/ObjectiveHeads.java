@@ -75,7 +75,8 @@ final class ObjectiveHeads {
   }
 
   /**
-   * The masked-LM head in each scheme's names: a transform (dense, GeLU, LayerNorm), then the
+   * The masked-LM head in each scheme's names: a transform (dense, the stack's activation,
+   * LayerNorm), then the
    * decoder tied to the word embeddings with a bias. With a factorized embedding (E < hidden)
    * the transform maps hidden to E, as ALBERT's does, so that the tied decoder applies; at E =
    * hidden these are the reference shapes.
@@ -123,7 +124,7 @@ final class ObjectiveHeads {
     }
     c.graph().store(head);
     Op.Linear decode = new Op.Linear("decoder (tied to the word embeddings)", decoder, Optional.of(bias), e, v.size());
-    return new Op.ObjectiveHead(objective, "mlm_head", List.of(transform, new Op.Activate(Activation.GELU, e), norm, decode), loss);
+    return new Op.ObjectiveHead(objective, "mlm_head", List.of(transform, new Op.Activate(c.activation(), e), norm, decode), loss);
   }
 
   private static Op.ObjectiveHead sentencePair(String objective, String group, String name, HeadContext c) {

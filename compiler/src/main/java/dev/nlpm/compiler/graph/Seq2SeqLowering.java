@@ -67,7 +67,7 @@ final class Seq2SeqLowering {
             ParameterRole.EMBEDDING_TABLE, tv, Extent.of(h))
         : head.slot("decoder.output_projection.weight", ParameterRole.WEIGHT, tv, Extent.of(h));
     graph.store(head);
-    HeadContext context = HeadContext.of(graph, h, decoder.norm().eps())
+    HeadContext context = HeadContext.of(graph, h, decoder.norm().eps(), decoder.activation())
         .withLanguageModelOutput(List.of(new Op.Linear("output projection", weight, Optional.empty(), h, tv.size())));
     if (maxTargetLength > 0) {
       Slots length = new Slots("length_head");
