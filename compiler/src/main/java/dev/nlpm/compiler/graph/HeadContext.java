@@ -54,6 +54,14 @@ record HeadContext(
     return new HeadContext(graph, hidden, eps, activation, embeddings, wordEmbeddings, languageModelOutput, lengthOutput, Optional.of(vectors), Optional.of(outputs));
   }
 
+  /**
+   * For the recurrent families and word2vec, whose heads have no transform: no LayerNorm, no
+   * activation (the eps and activation a transform would use are never read).
+   */
+  static HeadContext withoutTransforms(GraphBuilder graph, int hidden) {
+    return of(graph, hidden, 0, dev.nlpm.compiler.ir.Activation.TANH);
+  }
+
   /** The piece, or a clear error naming the objective and the family without it. */
   <T> T need(Optional<T> piece, String what, String objective) {
     return piece.orElseThrow(

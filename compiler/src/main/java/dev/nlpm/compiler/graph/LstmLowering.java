@@ -1,6 +1,5 @@
 package dev.nlpm.compiler.graph;
 
-import dev.nlpm.compiler.ir.Activation;
 import dev.nlpm.compiler.ir.Architecture;
 import dev.nlpm.compiler.ir.RnnCell;
 import dev.nlpm.compiler.ir.Sharing;
@@ -46,6 +45,6 @@ final class LstmLowering {
     Parameter bias = head.slot("decoder.bias", ParameterRole.BIAS, v);
     graph.store(head);
     Op.Linear output = new Op.Linear(l.tieEmbeddings() ? "output (tied to the embedding)" : "output", weight, Optional.of(bias), h, v.size());
-    graph.ops(ObjectiveHeads.lower(HeadContext.of(graph, h, 0, Activation.TANH).withLanguageModelOutput(List.of(output))));
+    graph.ops(ObjectiveHeads.lower(HeadContext.withoutTransforms(graph, h).withLanguageModelOutput(List.of(output))));
   }
 }

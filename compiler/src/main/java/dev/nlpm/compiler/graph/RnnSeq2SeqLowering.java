@@ -1,6 +1,5 @@
 package dev.nlpm.compiler.graph;
 
-import dev.nlpm.compiler.ir.Activation;
 import dev.nlpm.compiler.ir.Architecture;
 import dev.nlpm.compiler.ir.RnnAttention;
 import dev.nlpm.compiler.ir.RnnCell;
@@ -71,7 +70,7 @@ final class RnnSeq2SeqLowering {
     Slots head = new Slots("lm_head");
     Op.Linear output = head.linear("output", "decoder.output", h, r.targetVocab().size());
     graph.store(head);
-    graph.ops(ObjectiveHeads.lower(HeadContext.of(graph, h, 0, Activation.TANH).withLanguageModelOutput(List.of(output))));
+    graph.ops(ObjectiveHeads.lower(HeadContext.withoutTransforms(graph, h).withLanguageModelOutput(List.of(output))));
   }
 
   private static Extent vocab(dev.nlpm.compiler.ir.Vocabulary vocabulary) {

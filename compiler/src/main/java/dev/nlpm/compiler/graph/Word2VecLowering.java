@@ -1,6 +1,5 @@
 package dev.nlpm.compiler.graph;
 
-import dev.nlpm.compiler.ir.Activation;
 import dev.nlpm.compiler.ir.Architecture;
 import dev.nlpm.compiler.ir.Objective;
 import dev.nlpm.compiler.plan.Extent;
@@ -22,7 +21,7 @@ final class Word2VecLowering {
     Parameter outputs = slots.group("output_layer").slot(hierarchical ? "syn1" : "syn1neg", ParameterRole.OUTPUT_TABLE, v, Extent.of(w.dim()));
     graph.store(slots);
     graph.op(vectors);
-    graph.ops(ObjectiveHeads.lower(HeadContext.of(graph, w.dim(), 0, Activation.TANH).withWord2Vec(vectors.table(), outputs)));
+    graph.ops(ObjectiveHeads.lower(HeadContext.withoutTransforms(graph, w.dim()).withWord2Vec(vectors.table(), outputs)));
   }
 
   private static boolean hierarchical(Objective objective) {
