@@ -27,7 +27,7 @@ import javax.lang.model.element.Modifier;
  * order from the same seed.
  *
  * <p>Only BERT's shape is composed so far (learned positions, token types, post-LayerNorm full
- * attention, the pooler, MLM and NSP): {@link #gaps} names what stands in the way of another.
+ * attention, the pooler, MLM, and NSP or none): {@link #gaps} names what stands in the way of another.
  */
 public final class PassesWriter extends SourceWriter {
 
@@ -85,8 +85,8 @@ public final class PassesWriter extends SourceWriter {
     if (!graph.model().heads().isEmpty()) {
       gaps.add("fine-tuning heads");
     }
-    if (graph.model().objectives().size() != 2) {
-      gaps.add("objectives other than mlm and nsp together");
+    if (graph.model().objective(dev.nlpm.compiler.ir.Objective.MaskedLm.class).isEmpty()) {
+      gaps.add("no mlm objective");
     }
     return gaps;
   }
@@ -457,9 +457,11 @@ public final class PassesWriter extends SourceWriter {
         .addStatement("mlm = $T.forwardBackward(mlmLogits, labels, m, $L, dMlm)", CROSS_ENTROPY, s.vocab())
         .endControlFlow()
         .addStatement("float nsp = 0")
-        .beginControlFlow("if (batch.nspLabels() != null)")
-        .addStatement("nsp = $T.forwardBackward(nspLogits, batch.nspLabels(), batch.batch(), 2, dNsp)", CROSS_ENTROPY)
-        .endControlFlow()
+        .addCode(s.nsp() == null ? CodeBlock.of("") : CodeBlock.builder()
+            .beginControlFlow("if (batch.nspLabels() != null)")
+            .addStatement("nsp = $T.forwardBackward(nspLogits, batch.nspLabels(), batch.batch(), 2, dNsp)", CROSS_ENTROPY)
+            .endControlFlow()
+            .build())
         .addStatement("return new float[] {mlm + nsp, mlm, nsp}")
         .build();
   }
@@ -468,7 +470,6 @@ public final class PassesWriter extends SourceWriter {
 
   private MethodSpec backward() {
     int h = s.hidden();
-    Op.Linear nsp = (Op.Linear) s.nsp().body().get(0);
     List<Op> mlm = s.mlm().body();
     Op.Linear transform = (Op.Linear) mlm.get(0);
     Op.LayerNorm norm = (Op.LayerNorm) mlm.get(2);
@@ -478,16 +479,19 @@ public final class PassesWriter extends SourceWriter {
     CodeBlock.Builder code = CodeBlock.builder()
         .addStatement("int b = batch.batch()").addStatement("int t = batch.length()").addStatement("int n = b * t")
         .beginControlFlow("for (int r = 0; r < n; r++)").addStatement("$T.fill(dx[r], 0)", ARRAYS).endControlFlow()
-        .beginControlFlow("for (int s = 0; s < b; s++)").addStatement("$T.fill(dPooled[s], 0)", ARRAYS).endControlFlow()
-        .addStatement("boolean pooledUsed = false")
-        .add("// $L\n", s.nsp().line())
-        .beginControlFlow("if (batch.nspLabels() != null)")
-        .addStatement("$T.backwardInput(kernels, dNsp, $L, $L, dPooled, true, 0, b)", LINEAR, m("p", nsp.weight()), h)
-        .addStatement("$T.backwardWeights(kernels, pooled, dNsp, b, $L, 0, $L)", LINEAR, m("g", nsp.weight()), h)
-        .addStatement("$T.backwardBias(dNsp, b, $L)", LINEAR, v("g", nsp.bias().orElseThrow()))
-        .addStatement("pooledUsed = true")
-        .endControlFlow()
-        .add("// $L (the decoder's gradient lands on the tied word embeddings)\n", s.mlm().line())
+        .beginControlFlow("for (int s = 0; s < b; s++)").addStatement("$T.fill(dPooled[s], 0)", ARRAYS).endControlFlow();
+    if (s.nsp() != null) {
+      code.addStatement("boolean pooledUsed = false");
+      Op.Linear nsp = (Op.Linear) s.nsp().body().get(0);
+      code.add("// $L\n", s.nsp().line())
+          .beginControlFlow("if (batch.nspLabels() != null)")
+          .addStatement("$T.backwardInput(kernels, dNsp, $L, $L, dPooled, true, 0, b)", LINEAR, m("p", nsp.weight()), h)
+          .addStatement("$T.backwardWeights(kernels, pooled, dNsp, b, $L, 0, $L)", LINEAR, m("g", nsp.weight()), h)
+          .addStatement("$T.backwardBias(dNsp, b, $L)", LINEAR, v("g", nsp.bias().orElseThrow()))
+          .addStatement("pooledUsed = true")
+          .endControlFlow();
+    }
+    code.add("// $L (the decoder's gradient lands on the tied word embeddings)\n", s.mlm().line())
         .addStatement("int m = predictions")
         .beginControlFlow("if (m > 0)")
         .addStatement("$T.backwardWeightsOutIn(kernels, dMlm, transformOut, m, $L, 0, $L)", LINEAR, m("g", decoder.weight()), s.vocab())
@@ -500,22 +504,26 @@ public final class PassesWriter extends SourceWriter {
         .addStatement("$T.backwardBias(dTransform, m, $L)", LINEAR, v("g", transform.bias().orElseThrow()))
         .addStatement("$T.backwardInput(kernels, dTransform, $L, $L, dSelected, false, 0, m)", LINEAR, m("p", transform.weight()), h)
         .addStatement("$T.backward(dSelected, predictionRows, dx, $L, 0, m)", EMBEDDING, h)
-        .endControlFlow()
-        .add("// $L\n", s.pooler().line())
-        .beginControlFlow("if (pooledUsed)")
-        .beginControlFlow("for (int s = 0; s < b; s++)")
-        .beginControlFlow("for (int i = 0; i < $L; i++)", h)
-        .addStatement("float y = pooled[s][i]")
-        .addStatement("dPooledPre[s][i] = dPooled[s][i] * (1 - y * y)")
-        .endControlFlow().endControlFlow()
-        .addStatement("$T.backwardWeights(kernels, cls, dPooledPre, b, $L, 0, $L)", LINEAR, m("g", pooler.weight()), h)
-        .addStatement("$T.backwardBias(dPooledPre, b, $L)", LINEAR, v("g", pooler.bias().orElseThrow()))
-        .addStatement("$T.backwardInput(kernels, dPooledPre, $L, $L, dCls, false, 0, b)", LINEAR, m("p", pooler.weight()), h)
-        .beginControlFlow("for (int s = 0; s < b; s++)")
-        .beginControlFlow("for (int i = 0; i < $L; i++)", h)
-        .addStatement("dx[s * t][i] += dCls[s][i]")
-        .endControlFlow().endControlFlow()
-        .endControlFlow()
+        .endControlFlow();
+    if (s.nsp() != null) {
+      code
+            .add("// $L\n", s.pooler().line())
+            .beginControlFlow("if (pooledUsed)")
+            .beginControlFlow("for (int s = 0; s < b; s++)")
+            .beginControlFlow("for (int i = 0; i < $L; i++)", h)
+            .addStatement("float y = pooled[s][i]")
+            .addStatement("dPooledPre[s][i] = dPooled[s][i] * (1 - y * y)")
+            .endControlFlow().endControlFlow()
+            .addStatement("$T.backwardWeights(kernels, cls, dPooledPre, b, $L, 0, $L)", LINEAR, m("g", pooler.weight()), h)
+            .addStatement("$T.backwardBias(dPooledPre, b, $L)", LINEAR, v("g", pooler.bias().orElseThrow()))
+            .addStatement("$T.backwardInput(kernels, dPooledPre, $L, $L, dCls, false, 0, b)", LINEAR, m("p", pooler.weight()), h)
+            .beginControlFlow("for (int s = 0; s < b; s++)")
+            .beginControlFlow("for (int i = 0; i < $L; i++)", h)
+            .addStatement("dx[s * t][i] += dCls[s][i]")
+            .endControlFlow().endControlFlow()
+            .endControlFlow();
+    }
+    code
         .add("// $L, last first\n", graph.ops(Op.Repeat.class).get(0).line())
         .beginControlFlow("for (int l = $L; l >= 0; l--)", s.layers() - 1)
         .addStatement("layerBackward(kernels, p, g, l, l == 0 ? $L : out[l - 1], batch)", dropping ? "embeddingOut" : "embeddingNorm")
