@@ -5,12 +5,9 @@ import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
-import dev.nlpm.compiler.ir.Activation;
 import dev.nlpm.compiler.ir.Architecture;
-import dev.nlpm.compiler.ir.CheckpointNames;
 import dev.nlpm.compiler.ir.Decoding;
 import dev.nlpm.compiler.ir.ModelSpec;
-import dev.nlpm.compiler.ir.Objective;
 import dev.nlpm.compiler.ir.TrainingDefaults;
 import javax.lang.model.element.Modifier;
 
@@ -39,18 +36,6 @@ final class DecoderModelWriter extends SourceWriter {
   DecoderModelWriter(ModelSpec model) {
     super(model);
     this.architecture = (Architecture.Decoder) model.architecture();
-  }
-
-  /** Whether the runtime's decoder runs {@code model} whole: GPT-2's block, names and objective. */
-  static boolean supports(ModelSpec model) {
-    if (!EncoderKernelsWriter.supports(model) || !(model.architecture() instanceof Architecture.Decoder decoder)) {
-      return false;
-    }
-    Activation activation = decoder.stack().activation();
-    return decoder.tieEmbeddings()
-        && model.names() == CheckpointNames.GPT2
-        && (activation == Activation.GELU || activation == Activation.GELU_TANH || activation == Activation.RELU)
-        && model.objectives().stream().allMatch(o -> o instanceof Objective.CausalLm);
   }
 
   @Override

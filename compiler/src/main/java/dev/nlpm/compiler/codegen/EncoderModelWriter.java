@@ -39,12 +39,11 @@ final class EncoderModelWriter extends SourceWriter {
   private static final ClassName TOKENIZER = ClassName.get("dev.nlpm.runtime.text.wordpiece", "WordPieceTokenizer");
 
   private final Architecture.Encoder architecture;
-  private final boolean generatedKernels;
 
-  EncoderModelWriter(ModelSpec model, boolean generatedKernels) {
+  /** For an encoder the runtime runs whole ({@link Runnability#facade}), whose kernels are generated too. */
+  EncoderModelWriter(ModelSpec model) {
     super(model);
     this.architecture = (Architecture.Encoder) model.architecture();
-    this.generatedKernels = generatedKernels;
   }
 
   @Override
@@ -124,11 +123,7 @@ final class EncoderModelWriter extends SourceWriter {
   private void addKernels(TypeSpec.Builder type) {
     MethodSpec.Builder kernels = method("kernels", KERNELS,
         "The generated kernels, or the plain (EJML) ones when the system property {@code nlpm.plainKernels} is true.\n");
-    if (generatedKernels) {
-      kernels.addStatement("return $T.choose(new $T())", KERNELS, sibling("Kernels"));
-    } else {
-      kernels.addStatement("return $T.plain()", KERNELS);
-    }
+    kernels.addStatement("return $T.choose(new $T())", KERNELS, sibling("Kernels"));
     type.addMethod(kernels.build());
   }
 

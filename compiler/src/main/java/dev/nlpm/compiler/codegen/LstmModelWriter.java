@@ -8,7 +8,6 @@ import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.nlpm.compiler.ir.Architecture;
 import dev.nlpm.compiler.ir.ModelSpec;
-import dev.nlpm.compiler.ir.Objective;
 import dev.nlpm.compiler.ir.TrainingDefaults;
 import dev.nlpm.compiler.plan.ModelPlan;
 import java.io.IOException;
@@ -47,12 +46,6 @@ final class LstmModelWriter extends SourceWriter {
     this.architecture = (Architecture.LstmLm) plan.model().architecture();
     this.runtimeVocabulary = plan.runtimeVocabulary();
     this.checkpointPrefix = plan.checkpointPrefix();
-  }
-
-  /** Whether the runtime's LSTM LM and trainer run {@code model}: the clm objective. */
-  static boolean supports(ModelSpec model) {
-    return model.architecture() instanceof Architecture.LstmLm
-        && model.objectives().stream().allMatch(o -> o instanceof Objective.CausalLm);
   }
 
   @Override

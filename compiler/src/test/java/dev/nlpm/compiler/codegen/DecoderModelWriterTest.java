@@ -34,7 +34,7 @@ class DecoderModelWriterTest {
   void aBlockwiseDecoderGetsItsHeadsBuiltTrainedAndDecoding() throws Exception {
     ModelSpec withHeads = gpt("Drafting", true);
     ModelSpec without = gpt("Plain", false);
-    assertTrue(DecoderModelWriter.supports(withHeads), "a blockwise section keeps the decoder supported");
+    assertTrue(Runnability.of(withHeads).facade(), "a blockwise section keeps the decoder runnable");
     assertTrue(withHeads.architecture() instanceof Architecture.Decoder);
     List<GeneratedFile> files = LayoutWriterTest.generate(List.of(Planner.plan(withHeads), Planner.plan(without)));
     ClassLoader loader = InMemoryJavac.compile(files).loader();
