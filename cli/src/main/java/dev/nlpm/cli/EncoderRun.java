@@ -11,6 +11,7 @@ import dev.nlpm.runtime.encoder.Encoder;
 import dev.nlpm.runtime.encoder.EncoderConfig;
 import dev.nlpm.runtime.encoder.EncoderModel;
 import dev.nlpm.runtime.encoder.EncoderParameters;
+import dev.nlpm.runtime.encoder.EncoderTokenizerFiles;
 import dev.nlpm.runtime.encoder.EncoderTrainer;
 import dev.nlpm.runtime.encoder.Parallel;
 import dev.nlpm.runtime.encoder.PretrainingData;
@@ -22,13 +23,7 @@ import dev.nlpm.runtime.pretrain.Masking;
 import dev.nlpm.runtime.model.EncoderFacade;
 import dev.nlpm.runtime.pretrain.MlmMasker;
 import dev.nlpm.runtime.pretrain.MlmSettings;
-import dev.nlpm.runtime.text.Vocabulary;
-import dev.nlpm.runtime.text.train.WordCounter;
-import dev.nlpm.runtime.text.train.WordPieceTrainer;
-import dev.nlpm.runtime.text.train.WordPieceTrainingOptions;
-import dev.nlpm.runtime.text.wordpiece.BertBasicTokenizer;
-import dev.nlpm.runtime.text.wordpiece.WordPieceOptions;
-import dev.nlpm.runtime.text.wordpiece.WordPieceTokenizer;
+import dev.nlpm.runtime.text.EncoderTokenizer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -43,16 +38,18 @@ import java.util.Map;
 
 /**
  * Pretrains an encoder (MLM, and NSP when declared) through its generated facade, compiled in this
- * process: a WordPiece vocabulary trained on the data at the declared size (or one given), the
+ * process: the declared tokenizer ({@link EncoderVocabulary}: its files loaded, or a vocabulary
+ * trained on the data at the declared size, or {@code --vocab}'s), the
  * text cut into documents of {@value #SENTENCES_PER_DOCUMENT} sentences, {@link PretrainingData}
  * with the declared masking, and the facade's trainer with the declared options and the flags'
  * overrides.
  *
- * <p>Writes into the output folder: {@value #VOCABULARY} and {@value #SETTINGS} (the run's settings,
+ * <p>Writes into the output folder: the tokenizer's files ({@link EncoderTokenizerFiles}: {@value
+ * #VOCABULARY} for WordPiece) and {@value #SETTINGS} (the run's settings,
  * which {@code --resume} reads back) before the first step; {@value #CHECKPOINT}/ every so many
  * steps, at the end and when stopped; {@code metrics.jsonl} a record per step; {@code loss.png} at
  * every checkpoint and at the end; {@value #MODEL}/ ({@link EncoderModel#save}: weights and
- * vocabulary) at the end.
+ * tokenizer) at the end.
  */
 final class EncoderRun {
 
@@ -234,7 +231,8 @@ final class EncoderRun {
     }
   }
 
-  static Result train(Compilation compilation, ModelSpec spec, List<Path> data, Path output, boolean resume, Overrides flags,
+  /** @param sources the folder the declaration's source names are relative to (its declared files are found from there) */
+  static Result train(Compilation compilation, ModelSpec spec, Path sources, List<Path> data, Path output, boolean resume, Overrides flags,
       MlmFlags mlmFlags, PrintWriter err, StopRequest stop) throws IOException {
     Path checkpoint = output.resolve(CHECKPOINT);
     if (resume && !Files.isDirectory(checkpoint)) {
@@ -248,12 +246,11 @@ final class EncoderRun {
     if (!config.mlm()) {
       throw new UserError(spec.name() + " declares no mlm objective: `nlpm train` pretrains encoders with masked-token prediction");
     }
-    WordPieceOptions wordPiece = facade.lowercase() ? WordPieceOptions.uncased() : WordPieceOptions.cased();
     Mlm declaredMlm = Mlm.of(facade.mlm());
     Settings planned = resume ? resumedSettings(output, spec, flags, mlmFlags, declaredMlm, facade.sequence())
         : freshSettings(facade, spec, flags, mlmFlags.over(declaredMlm));
     Files.createDirectories(output);
-    WordPieceTokenizer tokenizer = vocabulary(output, data, resume, flags.vocab(), wordPiece, config, err);
+    EncoderTokenizer tokenizer = EncoderVocabulary.prepare(spec, sources, data, output, resume, flags.vocab(), config.vocab(), err);
     int sequence = planned.sequence();
     List<List<int[]>> documents;
     try {
@@ -389,7 +386,8 @@ final class EncoderRun {
     // a run from before the length was kept in the settings trained at the declared one
     int sequence = s.sequence() > 0 ? s.sequence() : declaredSequence;
     refuse("--seq", flags.seq(), sequence);
-    if (flags.vocab() != null && !Arrays.equals(Files.readAllBytes(flags.vocab()), Files.readAllBytes(output.resolve(VOCABULARY)))) {
+    if (flags.vocab() != null && (!Files.isRegularFile(output.resolve(VOCABULARY))
+        || !Arrays.equals(Files.readAllBytes(flags.vocab()), Files.readAllBytes(output.resolve(VOCABULARY))))) {
       throw new UserError("--resume continues with " + output.resolve(VOCABULARY) + "; drop --vocab " + flags.vocab()
           + ", which differs from it");
     }
@@ -403,47 +401,6 @@ final class EncoderRun {
       throw new UserError("--resume continues the run with its settings: " + flag + " " + run + ", not " + given
           + "; drop " + flag + " (only --threads and --checkpoint-every may change)");
     }
-  }
-
-  /** DIR's vocabulary when resuming; else the one given, or one trained on the data at the declared size. */
-  private static WordPieceTokenizer vocabulary(Path output, List<Path> data, boolean resume, Path given, WordPieceOptions options,
-      EncoderConfig config, PrintWriter err) throws IOException {
-    Path kept = output.resolve(VOCABULARY);
-    WordPieceTokenizer tokenizer;
-    if (resume || given != null) {
-      Path file = resume ? kept : given;
-      if (!Files.isRegularFile(file)) {
-        throw new UserError("--resume: no " + VOCABULARY + " in " + output);
-      }
-      try {
-        tokenizer = WordPieceTokenizer.fromVocabTxt(file, options);
-      } catch (MalformedInputFileException | IllegalArgumentException e) {
-        throw new UserError(file + ": " + e.getMessage());
-      }
-      if (tokenizer.vocabulary().size() > config.vocab()) {
-        throw new UserError(file + " has " + tokenizer.vocabulary().size() + " tokens, more than the model's vocab of " + config.vocab());
-      }
-      if (!resume) {
-        tokenizer.writeVocabTxt(kept);
-      }
-      err.printf(Locale.ROOT, "vocabulary: %,d WordPiece tokens from %s%n", tokenizer.vocabulary().size(), file);
-      return tokenizer;
-    }
-    long start = System.nanoTime();
-    BertBasicTokenizer basic = BertBasicTokenizer.of(options);
-    Vocabulary vocabulary;
-    try {
-      vocabulary = WordPieceTrainer.train(
-          WordCounter.countFiles(data, basic::words, dev.nlpm.runtime.text.train.ProgressListener.NONE),
-          WordPieceTrainingOptions.bert(config.vocab()));
-    } catch (MalformedInputFileException e) {
-      throw new UserError(e.getMessage());
-    }
-    tokenizer = WordPieceTokenizer.of(vocabulary, options);
-    tokenizer.writeVocabTxt(kept);
-    err.printf(Locale.ROOT, "vocabulary: %,d WordPiece tokens (declared vocab %,d) trained on the data in %.1f s: %s%n",
-        vocabulary.size(), config.vocab(), (System.nanoTime() - start) / 1e9, kept);
-    return tokenizer;
   }
 
   /** A checkpoint mismatch's message (a line a tensor) in one line. */

@@ -80,10 +80,9 @@ class StandardModelsRunnabilityTest {
     // the rnn_seq2seq family
     expected.put("RnnSearch", List.of(
         "dev/nlpm/models/seq2seq.nlpm:5:19 NLPM407"));
-    // names = roberta, tokenizer bpe
+    // names = roberta
     expected.put("RobertaBase", List.of(
-        "dev/nlpm/models/encoders.nlpm:72:11 NLPM415",
-        "dev/nlpm/models/encoders.nlpm:79:3 NLPM419"));
+        "dev/nlpm/models/encoders.nlpm:72:11 NLPM415"));
     // objective span, objective sbo
     expected.put("SpanBertBase", List.of(
         "dev/nlpm/models/encoders.nlpm:122:3 NLPM403",

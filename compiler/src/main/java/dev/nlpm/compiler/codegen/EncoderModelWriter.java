@@ -38,7 +38,7 @@ final class EncoderModelWriter extends SourceWriter {
   private static final ClassName MASKER = ClassName.get("dev.nlpm.runtime.pretrain", "MlmMasker");
   private static final ClassName MLM_SETTINGS = ClassName.get("dev.nlpm.runtime.pretrain", "MlmSettings");
   private static final ClassName INITIALIZER = ClassName.get("dev.nlpm.runtime.init", "TruncatedNormalInitializer");
-  private static final ClassName TOKENIZER = ClassName.get("dev.nlpm.runtime.text.wordpiece", "WordPieceTokenizer");
+  private static final ClassName TOKENIZER = ClassName.get("dev.nlpm.runtime.text", "EncoderTokenizer");
 
   private final Architecture.Encoder architecture;
 

@@ -81,9 +81,9 @@ public final class Runnability {
           new Gap(DiagnosticCode.NO_POOLER_NOT_RUNNABLE, Keeps.FACADE, m -> encoder(m)
               .filter(e -> !e.pooler())
               .map(e -> Found.at(m.originOf("pooler", m.origin())))),
-          // the encoder facade trains and reads WordPiece only
+          // encoder training needs [CLS]/[SEP]/[MASK]-style special tokens: WordPiece, BPE and char have them
           new Gap(DiagnosticCode.ENCODER_TOKENIZER_NOT_RUNNABLE, Keeps.FACADE, m -> encoder(m)
-              .filter(e -> !(m.tokenizer() instanceof Tokenizer.WordPiece))
+              .filter(e -> m.tokenizer() instanceof Tokenizer.Whitespace)
               .map(e -> Found.at(m.tokenizer().origin(), m.tokenizer().keyword()))),
           new Gap(DiagnosticCode.NAMES_NOT_RUNNABLE, Keeps.FACADE, Runnability::names),
           new Gap(DiagnosticCode.ACTIVATION_NOT_RUNNABLE, Keeps.FACADE, m -> stack(m)

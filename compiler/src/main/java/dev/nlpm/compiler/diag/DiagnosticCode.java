@@ -115,7 +115,7 @@ public enum DiagnosticCode {
   NO_SEGMENTS_NOT_RUNNABLE(
       "NLPM418", "an encoder without token types (segments = 0) is not runnable yet: %1$s; segments >= 1 runs"),
   ENCODER_TOKENIZER_NOT_RUNNABLE(
-      "NLPM419", "tokenizer %2$s in an encoder is not runnable yet: %1$s; tokenizer wordpiece runs"),
+      "NLPM419", "tokenizer %2$s in an encoder is not runnable yet: %1$s; tokenizer wordpiece, bpe and char run"),
 
   // ---- 9xx: internal ----
   INTERNAL_ERROR("NLPM900", "internal compiler error: %s (please report this with the input)");

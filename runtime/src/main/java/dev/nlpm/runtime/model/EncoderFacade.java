@@ -8,7 +8,7 @@ import dev.nlpm.runtime.encoder.EncoderTrainer;
 import dev.nlpm.runtime.encoder.Parallel;
 import dev.nlpm.runtime.pretrain.MlmMasker;
 import dev.nlpm.runtime.pretrain.MlmSettings;
-import dev.nlpm.runtime.text.wordpiece.WordPieceTokenizer;
+import dev.nlpm.runtime.text.EncoderTokenizer;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -39,7 +39,7 @@ public interface EncoderFacade extends ModelFacade {
    * {@code tokenizer}'s vocabulary and special tokens; a trainer for it needs {@code
    * MlmMasker.maxPredictions(sequence, mlm.rate())} positions a sequence ({@code masker(…)}).
    */
-  MlmMasker newMasker(WordPieceTokenizer tokenizer, int sequence, MlmSettings mlm);
+  MlmMasker newMasker(EncoderTokenizer tokenizer, int sequence, MlmSettings mlm);
 
   /** The encoder over {@code parameters}, its work split by {@code parallel} ({@code encoder(…)}). */
   Encoder newEncoder(EncoderParameters parameters, Parallel parallel);
@@ -51,7 +51,7 @@ public interface EncoderFacade extends ModelFacade {
   EncoderTrainer newTrainer(Encoder encoder, EncoderTrainer.Options options, int batch, int sequence, int maxPredictions);
 
   /** A model for inference over {@code parameters} and {@code tokenizer} ({@code model(…)}). */
-  EncoderModel newModel(EncoderParameters parameters, WordPieceTokenizer tokenizer, int threads);
+  EncoderModel newModel(EncoderParameters parameters, EncoderTokenizer tokenizer, int threads);
 
   /**
    * Reads a model directory: its weights under the reference's names and its vocabulary ({@code
