@@ -24,6 +24,19 @@ final class CompilerRun {
    * @return the compilation, or empty when the files did not parse
    */
   static Optional<Compilation> run(List<Path> arguments, boolean generate, PrintWriter err) {
+    return run(arguments, generate, true, err);
+  }
+
+  /**
+   * Loads and compiles the files a command runs one model of: only errors are printed, since the
+   * other models' warnings are not this run's business; the chosen model's own "not runnable yet"
+   * warnings are what {@link GeneratedFacade#load} reports when it finds no facade.
+   */
+  static Optional<Compilation> runModel(List<Path> arguments, PrintWriter err) {
+    return run(arguments, true, false, err);
+  }
+
+  private static Optional<Compilation> run(List<Path> arguments, boolean generate, boolean warnings, PrintWriter err) {
     SourceFiles sources = SourceFiles.collect(arguments);
     ParsedProgram program = NlpmFrontEnd.load(sources.files(), sources.baseDir());
     List<Diagnostic> diagnostics = new ArrayList<>(program.diagnostics());
@@ -34,6 +47,9 @@ final class CompilerRun {
               ? NlpmCompiler.compile(program.declarations())
               : NlpmCompiler.check(program.declarations());
       diagnostics.addAll(compilation.diagnostics());
+    }
+    if (!warnings) {
+      diagnostics.removeIf(d -> !d.isError());
     }
     if (!diagnostics.isEmpty()) {
       err.print(

@@ -40,7 +40,7 @@ final class EncoderQueries {
     if (!Files.exists(directory.resolve(EncoderModel.WEIGHTS)) && Files.isDirectory(directory.resolve(EncoderRun.MODEL))) {
       directory = directory.resolve(EncoderRun.MODEL); // the folder `nlpm train -o` wrote
     }
-    Optional<Compilation> compiled = CompilerRun.run(files, true, err);
+    Optional<Compilation> compiled = CompilerRun.runModel(files, err);
     if (compiled.isEmpty()) {
       return Optional.empty();
     }

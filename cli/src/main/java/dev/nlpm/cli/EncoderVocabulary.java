@@ -52,10 +52,6 @@ final class EncoderVocabulary {
   static EncoderTokenizer prepare(ModelSpec spec, Path sources, List<Path> data, Path output, boolean resume, Path given, int size,
       PrintWriter err) throws IOException {
     Tokenizer declared = spec.tokenizer();
-    if (declared instanceof Tokenizer.Whitespace) {
-      throw new UserError(spec.name() + " declares tokenizer whitespace: `nlpm train` pretrains an encoder with tokenizer wordpiece,"
-          + " bpe or char (whitespace words have no subwords to mask)");
-    }
     EncoderTokenizer tokenizer;
     if (resume) {
       if (!EncoderTokenizerFiles.present(output)) {

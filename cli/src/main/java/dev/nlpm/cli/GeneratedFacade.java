@@ -2,6 +2,8 @@ package dev.nlpm.cli;
 
 import dev.nlpm.compiler.Compilation;
 import dev.nlpm.compiler.codegen.GeneratedCodeCompiler;
+import dev.nlpm.compiler.codegen.Runnability;
+import dev.nlpm.compiler.diag.Diagnostic;
 import dev.nlpm.compiler.ir.ModelSpec;
 import java.util.List;
 
@@ -52,8 +54,10 @@ final class GeneratedFacade {
     try {
       type = loader.loadClass(name(spec));
     } catch (ClassNotFoundException e) {
+      List<String> reasons = Runnability.of(spec).warnings().stream().map(Diagnostic::toString).toList();
       throw new UserError(spec.name() + ": the compiler generates no " + spec.name() + "Model for this declaration"
-          + " (the runtime does not run it yet; `nlpm describe` shows its layout)");
+          + " (the runtime does not run it yet; `nlpm describe` shows its layout)"
+          + (reasons.isEmpty() ? "" : ":\n  " + String.join("\n  ", reasons)));
     }
     if (!kind.isAssignableFrom(type)) {
       throw new IllegalStateException("the generated facade " + type.getName() + " does not implement " + kind.getName()

@@ -109,7 +109,7 @@ final class SampleCommand implements Callable<Integer> {
     if (!Files.exists(directory.resolve(DecoderRun.WEIGHTS)) && Files.isDirectory(directory.resolve(DecoderRun.MODEL))) {
       directory = directory.resolve(DecoderRun.MODEL); // the folder `nlpm train -o` wrote
     }
-    Optional<Compilation> compiled = CompilerRun.run(input.files, true, err);
+    Optional<Compilation> compiled = CompilerRun.runModel(input.files, err);
     if (compiled.isEmpty()) {
       return Main.EXIT_INPUT_ERRORS;
     }

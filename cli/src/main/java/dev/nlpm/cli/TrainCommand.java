@@ -160,7 +160,7 @@ final class TrainCommand implements Callable<Integer> {
         throw new UserError("no such file: " + file);
       }
     }
-    Optional<Compilation> compiled = CompilerRun.run(input.files, true, err);
+    Optional<Compilation> compiled = CompilerRun.runModel(input.files, err);
     if (compiled.isEmpty()) {
       return Main.EXIT_INPUT_ERRORS;
     }

@@ -146,10 +146,11 @@ class EncoderTokenizersTest {
   }
 
   @Test
-  void whitespaceIsRefusedForAnEncoder() {
+  void whitespaceIsRefusedForAnEncoderWithItsWarning() {
     CliRun run = train("Words", dir.resolve("words"));
     assertEquals(2, run.status(), run.err());
-    assertTrue(run.err().contains("Words declares tokenizer whitespace: `nlpm train` pretrains an encoder with tokenizer wordpiece, bpe or char"),
-        run.err());
+    assertTrue(run.err().contains("Words: the compiler generates no WordsModel"), run.err());
+    assertTrue(run.err().contains("warning: tokenizer whitespace in an encoder is not runnable yet: Words gets its layout and kernels,"
+        + " no facade; tokenizer wordpiece, bpe and char run [NLPM419]"), run.err());
   }
 }
