@@ -4,22 +4,31 @@ import dev.nlpm.runtime.encoder.EncoderKernels;
 import dev.nlpm.runtime.encoder.EncoderParameters;
 import dev.nlpm.runtime.encoder.FeedForwardActivation;
 import dev.nlpm.runtime.encoder.Parallel;
-import dev.nlpm.runtime.encoder.RowOps;
 import dev.nlpm.runtime.layout.ParameterLayout;
-import java.util.Arrays;
+import dev.nlpm.runtime.ops.Activation;
+import dev.nlpm.runtime.ops.Attention;
+import dev.nlpm.runtime.ops.AttentionMask;
+import dev.nlpm.runtime.ops.CrossEntropy;
+import dev.nlpm.runtime.ops.Dropout;
+import dev.nlpm.runtime.ops.Embedding;
+import dev.nlpm.runtime.ops.LayerNorm;
+import dev.nlpm.runtime.ops.Linear;
+import dev.nlpm.runtime.ops.Residual;
 import java.util.Objects;
+import java.util.SplittableRandom;
 
 /**
- * A GPT-2-style causal language model in float, over the same row kernels and thread splitter as
- * the encoder: token plus learned position embeddings; pre-LayerNorm blocks {@code x += proj(attn(
- * ln_1(x)))}, {@code x += mlp(ln_2(x))} with causal multi-head attention through the fused {@code
- * c_attn}; a final LayerNorm; logits through the token embeddings (tied). Weights are GPT-2's
- * Conv1D layout, {@code [in, out]}, held as stored. Dropout is not implemented (0, as at
- * inference and as in the reference comparison).
+ * A GPT-2-style causal language model in float, composed of the same {@code dev.nlpm.runtime.ops}
+ * ops, kernels and thread splitter as the encoder: token plus learned position embeddings;
+ * pre-LayerNorm blocks {@code x += proj(attn(ln_1(x)))}, {@code x += mlp(ln_2(x))} with causal
+ * multi-head attention through the fused {@code c_attn}; a final LayerNorm; logits through the
+ * token embeddings (tied). Weights are GPT-2's Conv1D layout, {@code [in, out]}, held as stored.
+ * With a dropout rate, training drops out the embeddings, both residual branches and the
+ * attention probabilities, the masks drawn from the call's seed.
  *
  * <p>{@link #train} runs the causal-LM objective on packed blocks (every position predicts the
- * next; the last of each sequence predicts nothing) forward and backward; {@link Cache} runs one
- * token at a time against cached keys and values.
+ * next; the last of each sequence predicts nothing) forward and backward; {@link #advance} and
+ * {@link #extend} feed tokens against a {@link KeyValueCache} ({@code Attention.cachedStep}).
  */
 public final class Decoder {
 
@@ -233,37 +242,37 @@ public final class Decoder {
     ws.batch = batch;
     ws.length = length;
     ws.dropping = training && config.dropout() > 0;
-    java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+    SplittableRandom random = new SplittableRandom(seed);
     int n = batch * length;
     int h = config.hidden();
     for (int r = 0; r < n; r++) {
       if (ids[r] < 0 || ids[r] >= config.vocab()) {
         throw new IllegalArgumentException("token id " + ids[r] + " at row " + r + " is outside the vocabulary 0.." + (config.vocab() - 1));
       }
-      float[] e = ws.embedded[r];
-      float[] token = w.wte[ids[r]];
-      float[] position = w.wpe[r % length];
-      for (int i = 0; i < h; i++) {
-        e[i] = token[i] + position[i];
-      }
     }
+    // x = wte[ids] + wpe[positions], dropped out    [n, h]
+    Embedding.forward(w.wte, ids, ws.embedded, h, false, 0, n);
+    Embedding.forwardPositions(w.wpe, length, 0, ws.embedded, h, true, 0, n);
+    float rate = config.dropout();
     if (ws.dropping) {
-      draw(ws.embeddingKeep, n, random);
-      multiply(ws.embedded, ws.embeddingKeep, n);
+      Dropout.draw(ws.embeddingKeep, h, rate, random, 0, n);
+      Dropout.apply(ws.embedded, ws.embeddingKeep, ws.embedded, h, 0, n);
     }
     float[][] x = ws.embedded;
     for (int l = 0; l < config.layers(); l++) {
       if (ws.dropping) {
-        draw(ws.projKeep[l], n, random);
-        draw(ws.mlpKeep[l], n, random);
+        // a block's masks drawn before it runs: the projection's, the MLP's, then attention's per (sequence, head),
+        // each of attention's rows over the workspace's whole capacity (as they always were, so a seed keeps its masks)
+        Dropout.draw(ws.projKeep[l], h, rate, random, 0, n);
+        Dropout.draw(ws.mlpKeep[l], h, rate, random, 0, n);
         for (int sh = 0; sh < batch * config.heads(); sh++) {
-          draw(ws.probabilitiesKeep[l][sh], length, random);
+          Dropout.draw(ws.probabilitiesKeep[l][sh], ws.maxLength, rate, random, 0, length);
         }
       }
       x = blockForward(l, x, ws);
     }
     float[][] last = x;
-    parallel.forRange(n, 8, (from, to) -> RowOps.layerNorm(last, w.lnfGain, w.lnfBias, ws.lnf, ws.lnfMean, ws.lnfRstd, config.eps(), from, to));
+    parallel.forRange(n, 8, (from, to) -> LayerNorm.forward(last, w.lnfGain, w.lnfBias, ws.lnf, ws.lnfMean, ws.lnfRstd, config.eps(), from, to));
     // logits = ln_f(x) · wteᵀ    [n, vocab], through wte transposed (remade after each optimizer step)
     tiedLogits(ws.lnf, n, ws.logits);
   }
@@ -281,129 +290,33 @@ public final class Decoder {
       System.arraycopy(x[r], 0, in[r], 0, h);
     }
     // a = ln_1(x); qkv = a · c_attn + b    [n, 3h]
+    float[][] qkv = ws.qkv[l];
     parallel.forRange(n, 4, (from, to) -> {
-      RowOps.layerNorm(in, p.ln1Gain, p.ln1Bias, ws.ln1[l], ws.ln1Mean[l], ws.ln1Rstd[l], config.eps(), from, to);
-      kernels.linear(ws.ln1[l], p.attn, h, p.attnBias, ws.qkv[l], false, from, to);
+      LayerNorm.forward(in, p.ln1Gain, p.ln1Bias, ws.ln1[l], ws.ln1Mean[l], ws.ln1Rstd[l], config.eps(), from, to);
+      Linear.forward(kernels, ws.ln1[l], p.attn, h, p.attnBias, qkv, false, from, to);
     });
-    // causal attention per (sequence, head)
-    float scale = (float) (1 / Math.sqrt(d));
-    parallel.forRange(b * heads, 1, (from, to) -> {
-      for (int sh = from; sh < to; sh++) {
-        int s = sh / heads;
-        int offset = (sh % heads) * d;
-        float[][] qh = ws.qh[l][sh];
-        float[][] kh = ws.kh[l][sh];
-        float[][] vh = ws.vh[l][sh];
-        for (int i = 0; i < t; i++) {
-          float[] row = ws.qkv[l][s * t + i];
-          System.arraycopy(row, offset, qh[i], 0, d);
-          System.arraycopy(row, h + offset, kh[i], 0, d);
-          System.arraycopy(row, 2 * h + offset, vh[i], 0, d);
-        }
-        float[][] probabilities = ws.probabilities[l][sh];
-        kernels.dotRows(qh, t, kh, null, probabilities, false, 0, t);
-        for (int i = 0; i < t; i++) {
-          causalSoftmax(probabilities[i], i, t, scale);
-        }
-        float[][] used = probabilities;
-        if (ws.dropping) {
-          used = ws.dropped[l][sh];
-          for (int i = 0; i < t; i++) {
-            for (int j = 0; j < t; j++) {
-              used[i][j] = probabilities[i][j] * ws.probabilitiesKeep[l][sh][i][j];
-            }
-          }
-        }
-        kernels.linear(used, vh, t, null, ws.contextH[l][sh], false, 0, t);
-        for (int i = 0; i < t; i++) {
-          System.arraycopy(ws.contextH[l][sh][i], 0, ws.context[l][s * t + i], offset, d);
-        }
-      }
-    });
-    // x1 = x + context · c_proj + b; m = ln_2(x1); x2 = x1 + act(m · c_fc + b) · c_proj + b
+    // causal attention per (sequence, head), q, k and v at columns 0, h and 2h of qkv    [b·heads, t, d]
+    float[][][] keep = ws.dropping ? ws.probabilitiesKeep[l] : null;
+    float[][][] dropped = ws.dropping ? ws.dropped[l] : null;
+    parallel.forRange(b * heads, 1, (from, to) -> Attention.forward(kernels, qkv, 0, qkv, h, qkv, 2 * h, t, heads, d, AttentionMask.causal(),
+        ws.qh[l], ws.kh[l], ws.vh[l], ws.probabilities[l], keep, dropped, ws.contextH[l], ws.context[l], from, to));
+    // x1 = x + dropout(context · c_proj + b); m = ln_2(x1); x2 = x1 + dropout(act(m · c_fc + b) · c_proj + b)
     FeedForwardActivation activation = config.activation();
     int f = config.intermediate();
     float[][] out = ws.x1[l];
+    float[][] projKeep = ws.dropping ? ws.projKeep[l] : null;
+    float[][] mlpKeep = ws.dropping ? ws.mlpKeep[l] : null;
     parallel.forRange(n, 4, (from, to) -> {
-      kernels.linear(ws.context[l], p.proj, h, p.projBias, out, false, from, to);
-      for (int r = from; r < to; r++) {
-        float[] keep = ws.dropping ? ws.projKeep[l][r] : null;
-        for (int i = 0; i < h; i++) {
-          out[r][i] = (keep == null ? out[r][i] : out[r][i] * keep[i]) + in[r][i];
-        }
-      }
-      RowOps.layerNorm(out, p.ln2Gain, p.ln2Bias, ws.ln2[l], ws.ln2Mean[l], ws.ln2Rstd[l], config.eps(), from, to);
-      kernels.linear(ws.ln2[l], p.fc, h, p.fcBias, ws.inner[l], false, from, to);
-      for (int r = from; r < to; r++) {
-        float[] i0 = ws.inner[l][r];
-        float[] a0 = ws.activated[l][r];
-        for (int i = 0; i < f; i++) {
-          a0[i] = activation.apply(i0[i]);
-        }
-      }
+      Linear.forward(kernels, ws.context[l], p.proj, h, p.projBias, out, false, from, to);
+      Residual.forward(out, projKeep, in, out, h, from, to);
+      LayerNorm.forward(out, p.ln2Gain, p.ln2Bias, ws.ln2[l], ws.ln2Mean[l], ws.ln2Rstd[l], config.eps(), from, to);
+      Linear.forward(kernels, ws.ln2[l], p.fc, h, p.fcBias, ws.inner[l], false, from, to);
+      Activation.forward(activation, ws.inner[l], ws.activated[l], f, from, to);
       // the block's output goes to the embedded buffer's rows (free after the first block read them)
-      kernels.linear(ws.activated[l], p.mlpProj, f, p.mlpProjBias, ws.embedded, false, from, to);
-      for (int r = from; r < to; r++) {
-        float[] keep = ws.dropping ? ws.mlpKeep[l][r] : null;
-        for (int i = 0; i < h; i++) {
-          ws.embedded[r][i] = (keep == null ? ws.embedded[r][i] : ws.embedded[r][i] * keep[i]) + out[r][i];
-        }
-      }
+      Linear.forward(kernels, ws.activated[l], p.mlpProj, f, p.mlpProjBias, ws.embedded, false, from, to);
+      Residual.forward(ws.embedded, mlpKeep, out, ws.embedded, h, from, to);
     });
     return ws.embedded;
-  }
-
-  /** Draws dropout's keep factors for rows {@code [0, n)}: 0 at the rate, else {@code 1/(1 − rate)}. */
-  private void draw(float[][] keep, int n, java.util.SplittableRandom random) {
-    float rate = config.dropout();
-    float scale = 1 / (1 - rate);
-    for (int r = 0; r < n; r++) {
-      float[] row = keep[r];
-      for (int i = 0; i < row.length; i++) {
-        row[i] = random.nextDouble() < rate ? 0 : scale;
-      }
-    }
-  }
-
-  /** The gradient into a residual branch: {@code dx} itself without dropout, else {@code dx · keep} in {@code scratch}. */
-  private static float[][] branch(float[][] dx, float[][] keep, float[][] scratch, int n) {
-    if (keep == null) {
-      return dx;
-    }
-    for (int r = 0; r < n; r++) {
-      for (int i = 0; i < dx[r].length; i++) {
-        scratch[r][i] = dx[r][i] * keep[r][i];
-      }
-    }
-    return scratch;
-  }
-
-  private static void multiply(float[][] x, float[][] factors, int n) {
-    for (int r = 0; r < n; r++) {
-      for (int i = 0; i < x[r].length; i++) {
-        x[r][i] *= factors[r][i];
-      }
-    }
-  }
-
-  /** Softmax of the scaled scores over keys {@code 0..i}; later keys get probability 0. */
-  private static void causalSoftmax(float[] row, int i, int t, float scale) {
-    float max = Float.NEGATIVE_INFINITY;
-    for (int j = 0; j <= i; j++) {
-      row[j] *= scale;
-      max = Math.max(max, row[j]);
-    }
-    float sum = 0;
-    for (int j = 0; j <= i; j++) {
-      float e = (float) Math.exp(row[j] - max);
-      row[j] = e;
-      sum += e;
-    }
-    float inverse = 1 / sum;
-    for (int j = 0; j <= i; j++) {
-      row[j] *= inverse;
-    }
-    Arrays.fill(row, i + 1, t, 0f);
   }
 
   /**
@@ -424,7 +337,7 @@ public final class Decoder {
     for (int r = 0; r < n; r++) {
       targets[r] = r % length == length - 1 ? -100 : source[r + 1];
     }
-    float loss = RowOps.crossEntropy(ws.logits, targets, n, config.vocab(), ws.logits);
+    float loss = CrossEntropy.forwardBackward(ws.logits, targets, n, config.vocab(), ws.logits);
     backward(ids, ws, gradientTensors(gradients));
     return loss;
   }
@@ -437,7 +350,7 @@ public final class Decoder {
     for (int r = 0; r < n; r++) {
       targets[r] = r % length == length - 1 ? -100 : ids[r + 1];
     }
-    return RowOps.crossEntropy(ws.logits, targets, n, config.vocab(), null);
+    return CrossEntropy.forwardBackward(ws.logits, targets, n, config.vocab(), null);
   }
 
   // ================================================================================================
@@ -456,25 +369,18 @@ public final class Decoder {
         ws.wteGradientTransposed, g.wte, from, to));
     // ln_f, whose input (the last block's output) is still in the embedded buffer
     float[][] finalInput = ws.embedded;
-    parallel.forRange(n, 8, (from, to) -> RowOps.layerNormBackward(ws.dLn, finalInput, w.lnfGain, ws.lnfMean, ws.lnfRstd, ws.dx, false,
+    parallel.forRange(n, 8, (from, to) -> LayerNorm.backward(ws.dLn, finalInput, w.lnfGain, ws.lnfMean, ws.lnfRstd, ws.dx, false,
         null, null, from, to));
-    RowOps.normParameterGradients(ws.dLn, finalInput, ws.lnfMean, ws.lnfRstd, g.lnfGain, g.lnfBias, 0, n);
+    LayerNorm.parameterGradients(ws.dLn, finalInput, ws.lnfMean, ws.lnfRstd, g.lnfGain, g.lnfBias, 0, n);
     for (int l = config.layers() - 1; l >= 0; l--) {
       blockBackward(l, ws, g);
     }
     // embeddings (through their dropout)
     if (ws.dropping) {
-      multiply(ws.dx, ws.embeddingKeep, n);
+      Dropout.backward(ws.dx, ws.embeddingKeep, ws.dx, h, false, 0, n);
     }
-    for (int r = 0; r < n; r++) {
-      float[] dr = ws.dx[r];
-      float[] token = g.wte[ids[r]];
-      float[] position = g.wpe[r % t];
-      for (int i = 0; i < h; i++) {
-        token[i] += dr[i];
-        position[i] += dr[i];
-      }
-    }
+    Embedding.backward(ws.dx, ids, g.wte, h, 0, n);
+    Embedding.backwardPositions(ws.dx, t, 0, g.wpe, h, 0, n);
   }
 
   /** On entry {@code ws.dx} holds d(block output); on exit d(block input). */
@@ -492,85 +398,46 @@ public final class Decoder {
     FeedForwardActivation activation = config.activation();
     // x2 = x1 + dropout(mlp): d(mlp) = dx (· keep); d(activated) = d(mlp) · mlpProjᵀ; through the activation; d(ln2) = dInner · fcᵀ
     float[][] dMlp = branch(dx, ws.dropping ? ws.mlpKeep[l] : null, ws.dBranch, n);
-    parallel.forRange(f, 8, (from, to) -> kernels.outerAccumulate(ws.activated[l], dMlp, n, g.mlpProj, from, to));
-    RowOps.addRows(dMlp, n, g.mlpProjBias);
+    parallel.forRange(f, 8, (from, to) -> Linear.backwardWeights(kernels, ws.activated[l], dMlp, n, g.mlpProj, from, to));
+    Linear.backwardBias(dMlp, n, g.mlpProjBias);
     parallel.forRange(n, 4, (from, to) -> {
-      kernels.dotRows(RowOps.rowsFrom(dMlp, from), to - from, p.mlpProj, null, RowOps.rowsFrom(ws.dInner, from), false, 0, f);
-      for (int r = from; r < to; r++) {
-        float[] di = ws.dInner[r];
-        float[] in = ws.inner[l][r];
-        for (int i = 0; i < f; i++) {
-          di[i] *= activation.derivative(in[i]);
-        }
-      }
-      kernels.dotRows(RowOps.rowsFrom(ws.dInner, from), to - from, p.fc, null, RowOps.rowsFrom(ws.dLn, from), false, 0, h);
+      Linear.backwardInput(kernels, dMlp, p.mlpProj, f, ws.dInner, false, from, to);
+      Activation.backward(activation, ws.inner[l], ws.dInner, ws.dInner, f, from, to);
+      Linear.backwardInput(kernels, ws.dInner, p.fc, h, ws.dLn, false, from, to);
       // d(x1) = dx + ln_2's backward of d(ln2), accumulated into dx
-      RowOps.layerNormBackward(ws.dLn, ws.x1[l], p.ln2Gain, ws.ln2Mean[l], ws.ln2Rstd[l], dx, true, null, null, from, to);
+      LayerNorm.backward(ws.dLn, ws.x1[l], p.ln2Gain, ws.ln2Mean[l], ws.ln2Rstd[l], dx, true, null, null, from, to);
     });
-    parallel.forRange(h, 8, (from, to) -> kernels.outerAccumulate(ws.ln2[l], ws.dInner, n, g.fc, from, to));
-    RowOps.addRows(ws.dInner, n, g.fcBias);
-    RowOps.normParameterGradients(ws.dLn, ws.x1[l], ws.ln2Mean[l], ws.ln2Rstd[l], g.ln2Gain, g.ln2Bias, 0, n);
+    parallel.forRange(h, 8, (from, to) -> Linear.backwardWeights(kernels, ws.ln2[l], ws.dInner, n, g.fc, from, to));
+    Linear.backwardBias(ws.dInner, n, g.fcBias);
+    LayerNorm.parameterGradients(ws.dLn, ws.x1[l], ws.ln2Mean[l], ws.ln2Rstd[l], g.ln2Gain, g.ln2Bias, 0, n);
     // x1 = x + dropout(context · c_proj + b): d(proj) = dx (· keep); d(context) = d(proj) · c_projᵀ
     float[][] dProj = branch(dx, ws.dropping ? ws.projKeep[l] : null, ws.dBranch, n);
-    parallel.forRange(h, 8, (from, to) -> kernels.outerAccumulate(ws.context[l], dProj, n, g.proj, from, to));
-    RowOps.addRows(dProj, n, g.projBias);
-    parallel.forRange(n, 4, (from, to) -> kernels.dotRows(RowOps.rowsFrom(dProj, from), to - from, p.proj, null, RowOps.rowsFrom(ws.dctx, from), false, 0, h));
-    // causal attention per (sequence, head)
-    float scale = (float) (1 / Math.sqrt(d));
-    parallel.forRange(b * heads, 1, (from, to) -> {
-      for (int sh = from; sh < to; sh++) {
-        int s = sh / heads;
-        int offset = (sh % heads) * d;
-        float[][] dContextH = ws.dContextH[sh];
-        for (int i = 0; i < t; i++) {
-          System.arraycopy(ws.dctx[s * t + i], offset, dContextH[i], 0, d);
-        }
-        float[][] probabilities = ws.probabilities[l][sh];
-        float[][] dp = ws.dProbabilities[sh];
-        float[][] dvh = ws.dvh[sh];
-        float[][] dkh = ws.dkh[sh];
-        for (int j = 0; j < t; j++) {
-          Arrays.fill(dvh[j], 0);
-          Arrays.fill(dkh[j], 0);
-        }
-        kernels.dotRows(dContextH, t, ws.vh[l][sh], null, dp, false, 0, t);
-        kernels.outerAccumulate(ws.dropping ? ws.dropped[l][sh] : probabilities, dContextH, t, dvh, 0, t);
-        for (int i = 0; i < t; i++) {
-          float[] pi = probabilities[i];
-          float[] di = dp[i];
-          if (ws.dropping) {
-            float[] keep = ws.probabilitiesKeep[l][sh][i];
-            for (int j = 0; j <= i; j++) {
-              di[j] *= keep[j];
-            }
-          }
-          float dot = 0;
-          for (int j = 0; j <= i; j++) {
-            dot += pi[j] * di[j];
-          }
-          for (int j = 0; j <= i; j++) {
-            di[j] = pi[j] * (di[j] - dot) * scale;
-          }
-          Arrays.fill(di, i + 1, t, 0f);
-        }
-        kernels.linear(dp, ws.kh[l][sh], t, null, ws.dqh[sh], false, 0, t);
-        kernels.outerAccumulate(dp, ws.qh[l][sh], t, dkh, 0, t);
-        for (int i = 0; i < t; i++) {
-          float[] row = ws.dqkv[s * t + i];
-          System.arraycopy(ws.dqh[sh][i], 0, row, offset, d);
-          System.arraycopy(dkh[i], 0, row, h + offset, d);
-          System.arraycopy(dvh[i], 0, row, 2 * h + offset, d);
-        }
-      }
-    });
+    parallel.forRange(h, 8, (from, to) -> Linear.backwardWeights(kernels, ws.context[l], dProj, n, g.proj, from, to));
+    Linear.backwardBias(dProj, n, g.projBias);
+    parallel.forRange(n, 4, (from, to) -> Linear.backwardInput(kernels, dProj, p.proj, h, ws.dctx, false, from, to));
+    // causal attention per (sequence, head), into dqkv's columns 0, h and 2h
+    float[][][] keep = ws.dropping ? ws.probabilitiesKeep[l] : null;
+    float[][][] dropped = ws.dropping ? ws.dropped[l] : null;
+    parallel.forRange(b * heads, 1, (from, to) -> Attention.backward(kernels, ws.dctx, t, heads, d, AttentionMask.causal(),
+        ws.qh[l], ws.kh[l], ws.vh[l], ws.probabilities[l], keep, dropped, ws.dContextH, ws.dProbabilities, ws.dqh, ws.dkh, ws.dvh,
+        ws.dqkv, 0, ws.dqkv, h, ws.dqkv, 2 * h, from, to));
     // qkv = ln1 · c_attn + b: d(ln1) = dqkv · c_attnᵀ; d(x) = dx + ln_1's backward
-    parallel.forRange(h, 8, (from, to) -> kernels.outerAccumulate(ws.ln1[l], ws.dqkv, n, g.attn, from, to));
-    RowOps.addRows(ws.dqkv, n, g.attnBias);
+    parallel.forRange(h, 8, (from, to) -> Linear.backwardWeights(kernels, ws.ln1[l], ws.dqkv, n, g.attn, from, to));
+    Linear.backwardBias(ws.dqkv, n, g.attnBias);
     parallel.forRange(n, 4, (from, to) -> {
-      kernels.dotRows(RowOps.rowsFrom(ws.dqkv, from), to - from, p.attn, null, RowOps.rowsFrom(ws.dLn, from), false, 0, h);
-      RowOps.layerNormBackward(ws.dLn, ws.input[l], p.ln1Gain, ws.ln1Mean[l], ws.ln1Rstd[l], dx, true, null, null, from, to);
+      Linear.backwardInput(kernels, ws.dqkv, p.attn, h, ws.dLn, false, from, to);
+      LayerNorm.backward(ws.dLn, ws.input[l], p.ln1Gain, ws.ln1Mean[l], ws.ln1Rstd[l], dx, true, null, null, from, to);
     });
-    RowOps.normParameterGradients(ws.dLn, ws.input[l], ws.ln1Mean[l], ws.ln1Rstd[l], g.ln1Gain, g.ln1Bias, 0, n);
+    LayerNorm.parameterGradients(ws.dLn, ws.input[l], ws.ln1Mean[l], ws.ln1Rstd[l], g.ln1Gain, g.ln1Bias, 0, n);
+  }
+
+  /** The gradient into a residual branch: {@code dx} itself without dropout, else {@code dx · keep} in {@code scratch}. */
+  private float[][] branch(float[][] dx, float[][] keep, float[][] scratch, int n) {
+    if (keep == null) {
+      return dx;
+    }
+    Dropout.backward(dx, keep, scratch, config.hidden(), false, 0, n);
+    return scratch;
   }
 
   // ================================================================================================
@@ -642,47 +509,32 @@ public final class Decoder {
     float[][] logits = rows(caches, c -> c.logits);
     float[] mean = new float[s];
     float[] rstd = new float[s];
+    int[] positions = new int[s];
     for (int i = 0; i < s; i++) {
-      float[] token = w.wte[tokens[i]];
-      float[] position = w.wpe[caches[i].length];
-      for (int j = 0; j < h; j++) {
-        x[i][j] = token[j] + position[j];
-      }
+      positions[i] = caches[i].length;
     }
-    float scale = (float) (1 / Math.sqrt(d));
+    Embedding.forward(w.wte, tokens, x, h, false, 0, s);
+    Embedding.forward(w.wpe, positions, x, h, true, 0, s);
     FeedForwardActivation activation = config.activation();
     for (int l = 0; l < config.layers(); l++) {
       Block p = w.blocks[l];
-      RowOps.layerNorm(x, p.ln1Gain, p.ln1Bias, normed, mean, rstd, config.eps(), 0, s);
-      kernels.linear(normed, p.attn, h, p.attnBias, qkv, false, 0, s);
+      LayerNorm.forward(x, p.ln1Gain, p.ln1Bias, normed, mean, rstd, config.eps(), 0, s);
+      Linear.forward(kernels, normed, p.attn, h, p.attnBias, qkv, false, 0, s);
       for (int i = 0; i < s; i++) {
         KeyValueCache cache = caches[i];
-        int position = cache.length;
-        for (int head = 0; head < config.heads(); head++) {
-          int offset = head * d;
-          System.arraycopy(qkv[i], offset, cache.query, 0, d);
-          System.arraycopy(qkv[i], h + offset, cache.keys[l][head][position], 0, d);
-          System.arraycopy(qkv[i], 2 * h + offset, cache.values[l][head][position], 0, d);
-          float[][] scores = {cache.scores};
-          kernels.dotRows(new float[][] {cache.query}, 1, cache.keys[l][head], null, scores, false, 0, position + 1);
-          causalSoftmax(cache.scores, position, position + 1, scale);
-          kernels.linear(scores, cache.values[l][head], position + 1, null, new float[][] {cache.headContext}, false, 0, 1);
-          System.arraycopy(cache.headContext, 0, context[i], offset, d);
-        }
+        Attention.cacheKeyValue(qkv[i], h, qkv[i], 2 * h, cache.keys[l], cache.values[l], positions[i], config.heads(), d);
+        Attention.cachedStep(kernels, qkv[i], 0, cache.keys[l], cache.values[l], positions[i], config.heads(), d,
+            cache.query, cache.scores, cache.headContext, context[i]);
       }
-      kernels.linear(context, p.proj, h, p.projBias, projected, false, 0, s);
-      addInto(projected, x, s);
-      RowOps.layerNorm(x, p.ln2Gain, p.ln2Bias, normed, mean, rstd, config.eps(), 0, s);
-      kernels.linear(normed, p.fc, h, p.fcBias, inner, false, 0, s);
-      for (int i = 0; i < s; i++) {
-        for (int j = 0; j < f; j++) {
-          activated[i][j] = activation.apply(inner[i][j]);
-        }
-      }
-      kernels.linear(activated, p.mlpProj, f, p.mlpProjBias, projected, false, 0, s);
-      addInto(projected, x, s);
+      Linear.forward(kernels, context, p.proj, h, p.projBias, projected, false, 0, s);
+      Residual.forward(projected, null, x, x, h, 0, s);
+      LayerNorm.forward(x, p.ln2Gain, p.ln2Bias, normed, mean, rstd, config.eps(), 0, s);
+      Linear.forward(kernels, normed, p.fc, h, p.fcBias, inner, false, 0, s);
+      Activation.forward(activation, inner, activated, f, 0, s);
+      Linear.forward(kernels, activated, p.mlpProj, f, p.mlpProjBias, projected, false, 0, s);
+      Residual.forward(projected, null, x, x, h, 0, s);
     }
-    RowOps.layerNorm(x, w.lnfGain, w.lnfBias, normed, mean, rstd, config.eps(), 0, s);
+    LayerNorm.forward(x, w.lnfGain, w.lnfBias, normed, mean, rstd, config.eps(), 0, s);
     tiedLogits(normed, s, logits);
     for (KeyValueCache cache : caches) {
       cache.length++;
@@ -730,57 +582,36 @@ public final class Decoder {
     float[][] logits = new float[m][config.vocab()];
     float[] mean = new float[m];
     float[] rstd = new float[m];
-    for (int j = 0; j < m; j++) {
-      float[] token = w.wte[tokens[j]];
-      float[] position = w.wpe[start + j];
-      for (int i = 0; i < h; i++) {
-        x[j][i] = token[i] + position[i];
-      }
-    }
-    float scale = (float) (1 / Math.sqrt(d));
+    Embedding.forward(w.wte, tokens, x, h, false, 0, m);
+    Embedding.forwardPositions(w.wpe, m, start, x, h, true, 0, m);
     FeedForwardActivation activation = config.activation();
-    float[][] query = new float[1][];
+    float[][] query = new float[1][d];
     float[][] scores = {new float[cache.capacity]};
     float[][] headContext = {new float[d]};
     for (int l = 0; l < config.layers(); l++) {
       Block p = w.blocks[l];
       parallel.forRange(m, 4, (from, to) -> {
-        RowOps.layerNorm(x, p.ln1Gain, p.ln1Bias, normed, mean, rstd, config.eps(), from, to);
-        kernels.linear(normed, p.attn, h, p.attnBias, qkv, false, from, to);
+        LayerNorm.forward(x, p.ln1Gain, p.ln1Bias, normed, mean, rstd, config.eps(), from, to);
+        Linear.forward(kernels, normed, p.attn, h, p.attnBias, qkv, false, from, to);
       });
       // every new key and value first, so that each new token sees those before it
       for (int j = 0; j < m; j++) {
-        for (int head = 0; head < config.heads(); head++) {
-          System.arraycopy(qkv[j], h + head * d, cache.keys[l][head][start + j], 0, d);
-          System.arraycopy(qkv[j], 2 * h + head * d, cache.values[l][head][start + j], 0, d);
-        }
+        Attention.cacheKeyValue(qkv[j], h, qkv[j], 2 * h, cache.keys[l], cache.values[l], start + j, config.heads(), d);
       }
       for (int j = 0; j < m; j++) {
-        int position = start + j;
-        for (int head = 0; head < config.heads(); head++) {
-          int offset = head * d;
-          query[0] = Arrays.copyOfRange(qkv[j], offset, offset + d);
-          kernels.dotRows(query, 1, cache.keys[l][head], null, scores, false, 0, position + 1);
-          causalSoftmax(scores[0], position, position + 1, scale);
-          kernels.linear(scores, cache.values[l][head], position + 1, null, headContext, false, 0, 1);
-          System.arraycopy(headContext[0], 0, context[j], offset, d);
-        }
+        Attention.cachedStep(kernels, qkv[j], 0, cache.keys[l], cache.values[l], start + j, config.heads(), d, query, scores, headContext, context[j]);
       }
       parallel.forRange(m, 4, (from, to) -> {
-        kernels.linear(context, p.proj, h, p.projBias, projected, false, from, to);
-        addInto(projected, x, from, to);
-        RowOps.layerNorm(x, p.ln2Gain, p.ln2Bias, normed, mean, rstd, config.eps(), from, to);
-        kernels.linear(normed, p.fc, h, p.fcBias, inner, false, from, to);
-        for (int r = from; r < to; r++) {
-          for (int i = 0; i < f; i++) {
-            activated[r][i] = activation.apply(inner[r][i]);
-          }
-        }
-        kernels.linear(activated, p.mlpProj, f, p.mlpProjBias, projected, false, from, to);
-        addInto(projected, x, from, to);
+        Linear.forward(kernels, context, p.proj, h, p.projBias, projected, false, from, to);
+        Residual.forward(projected, null, x, x, h, from, to);
+        LayerNorm.forward(x, p.ln2Gain, p.ln2Bias, normed, mean, rstd, config.eps(), from, to);
+        Linear.forward(kernels, normed, p.fc, h, p.fcBias, inner, false, from, to);
+        Activation.forward(activation, inner, activated, f, from, to);
+        Linear.forward(kernels, activated, p.mlpProj, f, p.mlpProjBias, projected, false, from, to);
+        Residual.forward(projected, null, x, x, h, from, to);
       });
     }
-    RowOps.layerNorm(x, w.lnfGain, w.lnfBias, normed, mean, rstd, config.eps(), 0, m);
+    LayerNorm.forward(x, w.lnfGain, w.lnfBias, normed, mean, rstd, config.eps(), 0, m);
     tiedLogits(normed, m, logits);
     cache.fed(start, normed, logits);
     return new FedTokens(start, normed, logits);
@@ -796,27 +627,11 @@ public final class Decoder {
     parallel.forRange(config.vocab(), 64, (from, to) -> TransposedLogits.logits(x, n, transposed, logits, from, to));
   }
 
-  private static void addInto(float[][] from, float[][] to, int first, int end) {
-    for (int r = first; r < end; r++) {
-      for (int i = 0; i < from[r].length; i++) {
-        to[r][i] += from[r][i];
-      }
-    }
-  }
-
   private static float[][] rows(KeyValueCache[] caches, java.util.function.Function<KeyValueCache, float[]> row) {
     float[][] rows = new float[caches.length][];
     for (int i = 0; i < caches.length; i++) {
       rows[i] = row.apply(caches[i]);
     }
     return rows;
-  }
-
-  private static void addInto(float[][] from, float[][] to, int n) {
-    for (int r = 0; r < n; r++) {
-      for (int i = 0; i < from[r].length; i++) {
-        to[r][i] += from[r][i];
-      }
-    }
   }
 }

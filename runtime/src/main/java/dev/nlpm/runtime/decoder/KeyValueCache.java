@@ -18,7 +18,9 @@ public final class KeyValueCache implements LanguageModelStep.State {
   int length;
   final float[] logits;
   // one row of scratch per cache, so that advancing allocates nothing
-  final float[] x, normed, qkv, context, projected, inner, activated, scores, query, headContext;
+  final float[] x, normed, qkv, context, projected, inner, activated;
+  // attention's scratch rows, as one-row matrices for the kernels
+  final float[][] scores, query, headContext;
   final float[] mean = new float[1];
   final float[] rstd = new float[1];
   // the last Decoder.extend's rows (its own copies), from which rollBack restores the logits of a kept position;
@@ -46,9 +48,9 @@ public final class KeyValueCache implements LanguageModelStep.State {
     projected = new float[c.hidden()];
     inner = new float[c.intermediate()];
     activated = new float[c.intermediate()];
-    scores = new float[capacity];
-    query = new float[d];
-    headContext = new float[d];
+    scores = new float[1][capacity];
+    query = new float[1][d];
+    headContext = new float[1][d];
   }
 
   /** Tokens seen so far. */

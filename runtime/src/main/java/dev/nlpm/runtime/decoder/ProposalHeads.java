@@ -5,10 +5,11 @@ import dev.nlpm.runtime.encoder.EncoderBatch;
 import dev.nlpm.runtime.encoder.EncoderKernels;
 import dev.nlpm.runtime.encoder.EncoderParameters;
 import dev.nlpm.runtime.encoder.Parallel;
-import dev.nlpm.runtime.encoder.RowOps;
 import dev.nlpm.runtime.init.TruncatedNormalInitializer;
 import dev.nlpm.runtime.layout.ParameterLayout;
 import dev.nlpm.runtime.layout.TensorSlot;
+import dev.nlpm.runtime.ops.CrossEntropy;
+import dev.nlpm.runtime.ops.Linear;
 import java.util.Objects;
 
 /**
@@ -233,7 +234,7 @@ public final class ProposalHeads {
         }
       });
       decoder.tiedLogits(z, n, logits);
-      float mean = RowOps.crossEntropy(logits, targets[i], n, vocab, gradients == null ? null : logits);
+      float mean = CrossEntropy.forwardBackward(logits, targets[i], n, vocab, gradients == null ? null : logits);
       loss += (double) mean * counted[i] / total;
       if (gradients == null) {
         continue;
@@ -259,7 +260,7 @@ public final class ProposalHeads {
       });
       float[][] gWeight = gradients.matrix(weight(i));
       parallel.forRange(h, 8, (from, to) -> kernels.outerAccumulate(hidden, dz, n, gWeight, from, to));
-      RowOps.addRows(dz, n, gradients.vector(bias(i)));
+      Linear.backwardBias(dz, n, gradients.vector(bias(i)));
     }
     return (float) loss;
   }

@@ -1,5 +1,14 @@
 package dev.nlpm.runtime.encoder;
 
+import dev.nlpm.runtime.ops.Activation;
+import dev.nlpm.runtime.ops.Attention;
+import dev.nlpm.runtime.ops.AttentionMask;
+import dev.nlpm.runtime.ops.CrossEntropy;
+import dev.nlpm.runtime.ops.Dropout;
+import dev.nlpm.runtime.ops.Embedding;
+import dev.nlpm.runtime.ops.LayerNorm;
+import dev.nlpm.runtime.ops.Linear;
+import dev.nlpm.runtime.ops.Residual;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.SplittableRandom;
@@ -7,7 +16,8 @@ import java.util.SplittableRandom;
 /**
  * A BERT-style encoder in float: embeddings, post-LayerNorm blocks of multi-head self-attention
  * and a feed-forward block, the pooler, and the heads (MLM with its decoder tied to the word
- * embeddings, NSP, sequence and token classification) — each layer's forward and backward side by
+ * embeddings, NSP, sequence and token classification) — a composition of the {@code
+ * dev.nlpm.runtime.ops} ops (attention under the padding mask), its forward and backward side by
  * side, the products through {@link EncoderKernels}, the work split over {@link Parallel}'s
  * threads. It computes exactly what HuggingFace's {@code BertForPreTraining} does (the padding
  * mask adds −10000 to a padded key's score) and is checked against the double-precision {@code
@@ -20,7 +30,7 @@ import java.util.SplittableRandom;
 public final class Encoder {
 
   /** Added to a padded key's attention score, as BERT does. */
-  public static final float MASKED = -10000f;
+  public static final float MASKED = AttentionMask.Padding.MASKED;
 
   /** The tensors of one block (of parameters or of gradients). */
   private static final class BlockTensors {
@@ -166,6 +176,7 @@ public final class Encoder {
     int b = batch.batch();
     int t = batch.length();
     int n = b * t;
+    int h = config.hidden();
     if (b > ws.maxBatch || t > ws.maxLength) {
       throw new IllegalArgumentException("batch " + b + " × " + t + " exceeds the workspace's " + ws.maxBatch + " × " + ws.maxLength);
     }
@@ -187,18 +198,12 @@ public final class Encoder {
       }
     }
     parallel.forRange(n, 8, (from, to) -> {
-      for (int r = from; r < to; r++) {
-        float[] e = ws.embedded[r];
-        float[] word = w.word[ids[r]];
-        float[] position = w.position[r % t];
-        float[] type = w.type[segments[r]];
-        for (int i = 0; i < e.length; i++) {
-          e[i] = word[i] + position[i] + type[i];
-        }
-      }
-      RowOps.layerNorm(ws.embedded, w.embeddingNormGain, w.embeddingNormBias, ws.embeddingNorm, ws.embeddingMean, ws.embeddingRstd, config.eps(), from, to);
+      Embedding.forward(w.word, ids, ws.embedded, h, false, from, to);
+      Embedding.forwardPositions(w.position, t, 0, ws.embedded, h, true, from, to);
+      Embedding.forward(w.type, segments, ws.embedded, h, true, from, to);
+      LayerNorm.forward(ws.embedded, w.embeddingNormGain, w.embeddingNormBias, ws.embeddingNorm, ws.embeddingMean, ws.embeddingRstd, config.eps(), from, to);
     });
-    float[][] x = dropout(ws.embeddingNorm, ws.embeddingKeep, ws.embeddingOut, n, config.hiddenDropout(), training, random);
+    float[][] x = dropout(ws.embeddingNorm, ws.embeddingKeep, ws.embeddingOut, n, training, random);
     // ---- blocks ----
     for (int l = 0; l < config.layers(); l++) {
       x = blockForward(l, x, batch, ws, training, random);
@@ -206,27 +211,27 @@ public final class Encoder {
     float[][] hidden = x;
     // ---- pooler: tanh(Wp · x[CLS]) ----    [b, h]
     for (int s = 0; s < b; s++) {
-      System.arraycopy(hidden[s * t], 0, ws.cls[s], 0, config.hidden());
+      System.arraycopy(hidden[s * t], 0, ws.cls[s], 0, h);
     }
-    kernels.linear(ws.cls, w.pooler, config.hidden(), w.poolerBias, ws.pooledPre, false, 0, b);
+    Linear.forward(kernels, ws.cls, w.pooler, h, w.poolerBias, ws.pooledPre, false, 0, b);
     for (int s = 0; s < b; s++) {
-      for (int i = 0; i < config.hidden(); i++) {
+      for (int i = 0; i < h; i++) {
         ws.pooled[s][i] = (float) Math.tanh(ws.pooledPre[s][i]);
       }
     }
     // ---- NSP head ----    [b, 2]
     if (config.nsp()) {
-      kernels.linear(ws.pooled, w.nsp, config.hidden(), w.nspBias, ws.nspLogits, false, 0, b);
+      Linear.forward(kernels, ws.pooled, w.nsp, h, w.nspBias, ws.nspLogits, false, 0, b);
     }
     // ---- sequence classification: dropout, then a linear layer over the pooled output ----    [b, labels]
     if (config.sequenceHead() != null) {
-      float[][] in = dropout(ws.pooled, ws.pooledKeep, ws.pooledDropped, b, config.hiddenDropout(), training, random);
-      kernels.linear(in, w.sequence, config.hidden(), w.sequenceBias, ws.sequenceLogits, false, 0, b);
+      float[][] in = dropout(ws.pooled, ws.pooledKeep, ws.pooledDropped, b, training, random);
+      Linear.forward(kernels, in, w.sequence, h, w.sequenceBias, ws.sequenceLogits, false, 0, b);
     }
     // ---- token classification: dropout, then a linear layer over every hidden state ----    [n, labels]
     if (config.tokenHead() != null) {
-      float[][] in = dropout(hidden, ws.tokenKeep, ws.tokenDropped, n, config.hiddenDropout(), training, random);
-      parallel.forRange(n, 4, (from, to) -> kernels.linear(in, w.token, config.hidden(), w.tokenBias, ws.tokenLogits, false, from, to));
+      float[][] in = dropout(hidden, ws.tokenKeep, ws.tokenDropped, n, training, random);
+      parallel.forRange(n, 4, (from, to) -> Linear.forward(kernels, in, w.token, h, w.tokenBias, ws.tokenLogits, false, from, to));
     }
     // ---- MLM head at the predicted rows: dense, activation, LayerNorm, tied decoder ----    [m, vocab]
     int m = predictionRows.length;
@@ -235,20 +240,13 @@ public final class Encoder {
       if (!config.mlm()) {
         throw new IllegalStateException("this encoder has no MLM head");
       }
-      for (int i = 0; i < m; i++) {
-        ws.predictionRows[i] = predictionRows[i];
-        System.arraycopy(hidden[predictionRows[i]], 0, ws.selected[i], 0, config.hidden());
-      }
-      kernels.linear(ws.selected, w.transform, config.hidden(), w.transformBias, ws.transform, false, 0, m);
-      FeedForwardActivation activation = config.activation();
-      for (int i = 0; i < m; i++) {
-        for (int j = 0; j < config.hidden(); j++) {
-          ws.transformActivated[i][j] = activation.apply(ws.transform[i][j]);
-        }
-      }
-      RowOps.layerNorm(ws.transformActivated, w.transformNormGain, w.transformNormBias, ws.transformOut, ws.transformMean, ws.transformRstd, config.eps(), 0, m);
+      System.arraycopy(predictionRows, 0, ws.predictionRows, 0, m);
+      Embedding.forward(hidden, ws.predictionRows, ws.selected, h, false, 0, m);
+      Linear.forward(kernels, ws.selected, w.transform, h, w.transformBias, ws.transform, false, 0, m);
+      Activation.forward(config.activation(), ws.transform, ws.transformActivated, h, 0, m);
+      LayerNorm.forward(ws.transformActivated, w.transformNormGain, w.transformNormBias, ws.transformOut, ws.transformMean, ws.transformRstd, config.eps(), 0, m);
       parallel.forRange(config.vocab(), 64,
-          (from, to) -> kernels.dotRows(ws.transformOut, m, w.word, w.decoderBias, ws.mlmLogits, false, from, to));
+          (from, to) -> Linear.forwardOutIn(kernels, ws.transformOut, m, w.word, w.decoderBias, ws.mlmLogits, from, to));
     }
   }
 
@@ -263,124 +261,66 @@ public final class Encoder {
     int d = config.headSize();
     // q, k, v = x · W + b    [n, h]
     parallel.forRange(n, 4, (from, to) -> {
-      kernels.linear(x, p.query, h, p.queryBias, k.q, false, from, to);
-      kernels.linear(x, p.key, h, p.keyBias, k.k, false, from, to);
-      kernels.linear(x, p.value, h, p.valueBias, k.v, false, from, to);
+      Linear.forward(kernels, x, p.query, h, p.queryBias, k.q, false, from, to);
+      Linear.forward(kernels, x, p.key, h, p.keyBias, k.k, false, from, to);
+      Linear.forward(kernels, x, p.value, h, p.valueBias, k.v, false, from, to);
     });
-    // attention per (sequence, head): softmax(q·kᵀ/√d + mask) (dropped out) · v    [b·heads, t, d]
-    boolean dropping = training && config.attentionDropout() > 0;
-    if (dropping) {
-      float p0 = config.attentionDropout();
-      float scale = 1 / (1 - p0);
+    // attention per (sequence, head): softmax(q·kᵀ/√d + padding mask) (dropped out) · v    [b·heads, t, d]
+    float[][][] probabilitiesKeep = null;
+    if (training && config.attentionDropout() > 0) {
       for (int sh = 0; sh < b * heads; sh++) {
-        for (int i = 0; i < t; i++) {
-          float[] keep = k.probabilitiesKeep[sh][i];
-          for (int j = 0; j < t; j++) {
-            keep[j] = random.nextDouble() < p0 ? 0 : scale;
-          }
-        }
+        Dropout.draw(k.probabilitiesKeep[sh], t, config.attentionDropout(), random, 0, t);
       }
+      probabilitiesKeep = k.probabilitiesKeep;
     }
-    float scale = (float) (1 / Math.sqrt(d));
-    int[] lengths = batch.lengths();
-    parallel.forRange(b * heads, 1, (from, to) -> {
-      for (int sh = from; sh < to; sh++) {
-        int s = sh / heads;
-        int offset = (sh % heads) * d;
-        float[][] qh = k.qh[sh];
-        float[][] kh = k.kh[sh];
-        float[][] vh = k.vh[sh];
-        for (int i = 0; i < t; i++) {
-          System.arraycopy(k.q[s * t + i], offset, qh[i], 0, d);
-          System.arraycopy(k.k[s * t + i], offset, kh[i], 0, d);
-          System.arraycopy(k.v[s * t + i], offset, vh[i], 0, d);
-        }
-        float[][] probabilities = k.probabilities[sh];
-        kernels.dotRows(qh, t, kh, null, probabilities, false, 0, t);
-        int real = lengths[s];
-        for (int i = 0; i < t; i++) {
-          RowOps.softmaxRow(probabilities[i], t, real, scale);
-        }
-        float[][] used = probabilities;
-        if (dropping) {
-          used = k.dropped[sh];
-          for (int i = 0; i < t; i++) {
-            float[] keep = k.probabilitiesKeep[sh][i];
-            for (int j = 0; j < t; j++) {
-              used[i][j] = probabilities[i][j] * keep[j];
-            }
-          }
-        }
-        kernels.linear(used, vh, t, null, k.contextH[sh], false, 0, t);
-        for (int i = 0; i < t; i++) {
-          System.arraycopy(k.contextH[sh][i], 0, k.context[s * t + i], offset, d);
-        }
-      }
-    });
+    float[][][] keep = probabilitiesKeep;
+    AttentionMask mask = AttentionMask.padding(batch.lengths());
+    parallel.forRange(b * heads, 1, (from, to) -> Attention.forward(kernels, k.q, 0, k.k, 0, k.v, 0, t, heads, d, mask,
+        k.qh, k.kh, k.vh, k.probabilities, keep, k.dropped, k.contextH, k.context, from, to));
     // attention output: LN(x + dropout(context · Wo + bo))    [n, h]
-    parallel.forRange(n, 4, (from, to) -> kernels.linear(k.context, p.attentionOutput, h, p.attentionOutputBias, k.attentionDense, false, from, to));
-    float[][] attended = dropout(k.attentionDense, k.attentionDenseKeep, k.attentionSum, n, config.hiddenDropout(), training, random);
+    parallel.forRange(n, 4, (from, to) -> Linear.forward(kernels, k.context, p.attentionOutput, h, p.attentionOutputBias, k.attentionDense, false, from, to));
+    float[][] attentionKeep = drawHiddenDropout(k.attentionDenseKeep, n, training, random);
     parallel.forRange(n, 8, (from, to) -> {
-      for (int r = from; r < to; r++) {
-        float[] sum = k.attentionSum[r];
-        float[] a = attended[r];
-        float[] in = x[r];
-        for (int i = 0; i < h; i++) {
-          sum[i] = a[i] + in[i];
-        }
-      }
-      RowOps.layerNorm(k.attentionSum, p.attentionNormGain, p.attentionNormBias, k.attentionOut, k.attentionMean, k.attentionRstd, config.eps(), from, to);
+      Residual.forward(k.attentionDense, attentionKeep, x, k.attentionSum, h, from, to);
+      LayerNorm.forward(k.attentionSum, p.attentionNormGain, p.attentionNormBias, k.attentionOut, k.attentionMean, k.attentionRstd, config.eps(), from, to);
     });
     // feed-forward: LN(a + dropout(act(a · W1 + b1) · W2 + b2))    [n, f] then [n, h]
     FeedForwardActivation activation = config.activation();
     int f = config.intermediate();
     parallel.forRange(n, 4, (from, to) -> {
-      kernels.linear(k.attentionOut, p.intermediate, h, p.intermediateBias, k.inner, false, from, to);
-      for (int r = from; r < to; r++) {
-        float[] in = k.inner[r];
-        float[] out = k.activated[r];
-        for (int i = 0; i < f; i++) {
-          out[i] = activation.apply(in[i]);
-        }
-      }
-      kernels.linear(k.activated, p.output, f, p.outputBias, k.outputDense, false, from, to);
+      Linear.forward(kernels, k.attentionOut, p.intermediate, h, p.intermediateBias, k.inner, false, from, to);
+      Activation.forward(activation, k.inner, k.activated, f, from, to);
+      Linear.forward(kernels, k.activated, p.output, f, p.outputBias, k.outputDense, false, from, to);
     });
-    float[][] fed = dropout(k.outputDense, k.outputDenseKeep, k.outputSum, n, config.hiddenDropout(), training, random);
+    float[][] outputKeep = drawHiddenDropout(k.outputDenseKeep, n, training, random);
     parallel.forRange(n, 8, (from, to) -> {
-      for (int r = from; r < to; r++) {
-        float[] sum = k.outputSum[r];
-        float[] a = fed[r];
-        float[] in = k.attentionOut[r];
-        for (int i = 0; i < h; i++) {
-          sum[i] = a[i] + in[i];
-        }
-      }
-      RowOps.layerNorm(k.outputSum, p.outputNormGain, p.outputNormBias, k.out, k.outputMean, k.outputRstd, config.eps(), from, to);
+      Residual.forward(k.outputDense, outputKeep, k.attentionOut, k.outputSum, h, from, to);
+      LayerNorm.forward(k.outputSum, p.outputNormGain, p.outputNormBias, k.out, k.outputMean, k.outputRstd, config.eps(), from, to);
     });
     return k.out;
   }
 
   /**
-   * Dropout of rows {@code [0, n)}: without training (or at rate 0) the input itself; otherwise
-   * {@code out = in · keep} with {@code keep} drawn as 0 (rate p) or {@code 1/(1−p)}, saved for
-   * backward. In the rows the sums are written into when the caller passes them as {@code out}.
+   * Hidden dropout of rows {@code [0, n)}: without training (or at rate 0) the input itself;
+   * otherwise {@code out = in · keep}, the mask drawn into {@code keep} and saved for backward.
    */
-  private float[][] dropout(float[][] in, float[][] keep, float[][] out, int n, float rate, boolean training, SplittableRandom random) {
-    if (!training || rate == 0) {
+  private float[][] dropout(float[][] in, float[][] keep, float[][] out, int n, boolean training, SplittableRandom random) {
+    if (!training || config.hiddenDropout() == 0) {
       return in;
     }
-    float scale = 1 / (1 - rate);
-    for (int r = 0; r < n; r++) {
-      float[] kr = keep[r];
-      float[] ir = in[r];
-      float[] or = out[r];
-      for (int i = 0; i < kr.length; i++) {
-        kr[i] = random.nextDouble() < rate ? 0 : scale;
-        or[i] = ir[i] * kr[i];
-      }
-    }
+    Dropout.forward(in, keep, out, config.hidden(), config.hiddenDropout(), random, 0, n);
     return out;
   }
+
+  /** The hidden dropout mask of rows {@code [0, n)} drawn into {@code keep}; null (no dropout) without training or at rate 0. */
+  private float[][] drawHiddenDropout(float[][] keep, int n, boolean training, SplittableRandom random) {
+    if (!training || config.hiddenDropout() == 0) {
+      return null;
+    }
+    Dropout.draw(keep, config.hidden(), config.hiddenDropout(), random, 0, n);
+    return keep;
+  }
+
 
   // ================================================================================================
   // Losses
@@ -395,23 +335,23 @@ public final class Encoder {
       int[] labels = new int[m];
       for (int i = 0; i < m; i++) {
         labels[i] = batch.mlmLabels()[ws.predictionRows[i]];
-        if (RowOps.argmax(ws.mlmLogits[i], config.vocab()) == labels[i]) {
+        if (CrossEntropy.argmax(ws.mlmLogits[i], config.vocab()) == labels[i]) {
           correct++;
         }
       }
-      mlm = RowOps.crossEntropy(ws.mlmLogits, labels, m, config.vocab(), gradients ? ws.dMlm : null);
+      mlm = CrossEntropy.forwardBackward(ws.mlmLogits, labels, m, config.vocab(), gradients ? ws.dMlm : null);
     }
     float nsp = 0;
     if (config.nsp() && batch.nspLabels() != null) {
-      nsp = RowOps.crossEntropy(ws.nspLogits, batch.nspLabels(), b, 2, gradients ? ws.dNsp : null);
+      nsp = CrossEntropy.forwardBackward(ws.nspLogits, batch.nspLabels(), b, 2, gradients ? ws.dNsp : null);
     }
     float sequence = 0;
     if (config.sequenceHead() != null && batch.sequenceLabels() != null) {
-      sequence = RowOps.crossEntropy(ws.sequenceLogits, batch.sequenceLabels(), b, config.sequenceLabels(), gradients ? ws.dSequence : null);
+      sequence = CrossEntropy.forwardBackward(ws.sequenceLogits, batch.sequenceLabels(), b, config.sequenceLabels(), gradients ? ws.dSequence : null);
     }
     float token = 0;
     if (config.tokenHead() != null && batch.tokenLabels() != null) {
-      token = RowOps.crossEntropy(ws.tokenLogits, batch.tokenLabels(), batch.rows(), config.tokenLabels(), gradients ? ws.dToken : null);
+      token = CrossEntropy.forwardBackward(ws.tokenLogits, batch.tokenLabels(), batch.rows(), config.tokenLabels(), gradients ? ws.dToken : null);
     }
     return new Losses(mlm + nsp + sequence + token, mlm, nsp, sequence, token, correct, m);
   }
@@ -434,63 +374,47 @@ public final class Encoder {
       Arrays.fill(ws.dPooled[s], 0);
     }
     boolean pooledUsed = false;
+    boolean dropping = config.hiddenDropout() > 0;
     // ---- NSP head ----
     if (config.nsp() && batch.nspLabels() != null) {
-      kernels.dotRows(ws.dNsp, b, w.nsp, null, ws.dPooled, true, 0, h);
-      kernels.outerAccumulate(ws.pooled, ws.dNsp, b, g.nsp, 0, h);
-      RowOps.addRows(ws.dNsp, b, g.nspBias);
+      Linear.backwardInput(kernels, ws.dNsp, w.nsp, h, ws.dPooled, true, 0, b);
+      Linear.backwardWeights(kernels, ws.pooled, ws.dNsp, b, g.nsp, 0, h);
+      Linear.backwardBias(ws.dNsp, b, g.nspBias);
       pooledUsed = true;
     }
     // ---- sequence classification ----
     if (config.sequenceHead() != null && batch.sequenceLabels() != null) {
-      float[][] in = config.hiddenDropout() > 0 ? ws.pooledDropped : ws.pooled;
-      kernels.outerAccumulate(in, ws.dSequence, b, g.sequence, 0, h);
-      RowOps.addRows(ws.dSequence, b, g.sequenceBias);
-      kernels.dotRows(ws.dSequence, b, w.sequence, null, ws.dCls, false, 0, h);
-      for (int s = 0; s < b; s++) {
-        for (int i = 0; i < h; i++) {
-          ws.dPooled[s][i] += config.hiddenDropout() > 0 ? ws.dCls[s][i] * ws.pooledKeep[s][i] : ws.dCls[s][i];
-        }
-      }
+      float[][] in = dropping ? ws.pooledDropped : ws.pooled;
+      Linear.backwardWeights(kernels, in, ws.dSequence, b, g.sequence, 0, h);
+      Linear.backwardBias(ws.dSequence, b, g.sequenceBias);
+      Linear.backwardInput(kernels, ws.dSequence, w.sequence, h, ws.dCls, false, 0, b);
+      Dropout.backward(ws.dCls, dropping ? ws.pooledKeep : null, ws.dPooled, h, true, 0, b);
       pooledUsed = true;
     }
     // ---- token classification ----
     if (config.tokenHead() != null && batch.tokenLabels() != null) {
-      float[][] in = config.hiddenDropout() > 0 ? ws.tokenDropped : hidden;
-      parallel.forRange(h, 8, (from, to) -> kernels.outerAccumulate(in, ws.dToken, n, g.token, from, to));
-      RowOps.addRows(ws.dToken, n, g.tokenBias);
+      float[][] in = dropping ? ws.tokenDropped : hidden;
+      parallel.forRange(h, 8, (from, to) -> Linear.backwardWeights(kernels, in, ws.dToken, n, g.token, from, to));
+      Linear.backwardBias(ws.dToken, n, g.tokenBias);
       parallel.forRange(n, 4, (from, to) -> {
-        kernels.dotRows(RowOps.rowsFrom(ws.dToken, from), to - from, w.token, null, RowOps.rowsFrom(ws.dTokenDropped, from), false, 0, h);
-        for (int r = from; r < to; r++) {
-          for (int i = 0; i < h; i++) {
-            dx[r][i] += config.hiddenDropout() > 0 ? ws.dTokenDropped[r][i] * ws.tokenKeep[r][i] : ws.dTokenDropped[r][i];
-          }
-        }
+        Linear.backwardInput(kernels, ws.dToken, w.token, h, ws.dTokenDropped, false, from, to);
+        Dropout.backward(ws.dTokenDropped, dropping ? ws.tokenKeep : null, dx, h, true, from, to);
       });
     }
     // ---- MLM head (the decoder's gradient lands on the tied word embeddings) ----
     int m = ws.predictions;
     if (m > 0) {
-      parallel.forRange(config.vocab(), 64, (from, to) -> kernels.outerAccumulate(ws.dMlm, ws.transformOut, m, g.word, from, to));
-      RowOps.addRows(ws.dMlm, m, g.decoderBias);
-      kernels.linear(ws.dMlm, w.word, config.vocab(), null, ws.dTransformOut, false, 0, m);
-      RowOps.layerNormBackward(ws.dTransformOut, ws.transformActivated, w.transformNormGain, ws.transformMean, ws.transformRstd,
+      parallel.forRange(config.vocab(), 64, (from, to) -> Linear.backwardWeightsOutIn(kernels, ws.dMlm, ws.transformOut, m, g.word, from, to));
+      Linear.backwardBias(ws.dMlm, m, g.decoderBias);
+      Linear.backwardInputOutIn(kernels, ws.dMlm, w.word, config.vocab(), ws.dTransformOut, 0, m);
+      LayerNorm.backward(ws.dTransformOut, ws.transformActivated, w.transformNormGain, ws.transformMean, ws.transformRstd,
           ws.dTransformActivated, false, g.transformNormGain, g.transformNormBias, 0, m);
-      FeedForwardActivation activation = config.activation();
-      for (int i = 0; i < m; i++) {
-        for (int j = 0; j < h; j++) {
-          ws.dTransform[i][j] = ws.dTransformActivated[i][j] * activation.derivative(ws.transform[i][j]);
-        }
-      }
-      kernels.outerAccumulate(ws.selected, ws.dTransform, m, g.transform, 0, h);
-      RowOps.addRows(ws.dTransform, m, g.transformBias);
-      kernels.dotRows(ws.dTransform, m, w.transform, null, ws.dSelected, false, 0, h);
-      for (int i = 0; i < m; i++) {
-        float[] target = dx[ws.predictionRows[i]];
-        for (int j = 0; j < h; j++) {
-          target[j] += ws.dSelected[i][j];
-        }
-      }
+      Activation.backward(config.activation(), ws.transform, ws.dTransformActivated, ws.dTransform, h, 0, m);
+      Linear.backwardWeights(kernels, ws.selected, ws.dTransform, m, g.transform, 0, h);
+      Linear.backwardBias(ws.dTransform, m, g.transformBias);
+      Linear.backwardInput(kernels, ws.dTransform, w.transform, h, ws.dSelected, false, 0, m);
+      // the selected rows were gathered from the hidden states: their gradient scatters back
+      Embedding.backward(ws.dSelected, ws.predictionRows, dx, h, 0, m);
     }
     // ---- pooler ----
     if (pooledUsed) {
@@ -500,9 +424,9 @@ public final class Encoder {
           ws.dPooledPre[s][i] = ws.dPooled[s][i] * (1 - y * y);
         }
       }
-      kernels.outerAccumulate(ws.cls, ws.dPooledPre, b, g.pooler, 0, h);
-      RowOps.addRows(ws.dPooledPre, b, g.poolerBias);
-      kernels.dotRows(ws.dPooledPre, b, w.pooler, null, ws.dCls, false, 0, h);
+      Linear.backwardWeights(kernels, ws.cls, ws.dPooledPre, b, g.pooler, 0, h);
+      Linear.backwardBias(ws.dPooledPre, b, g.poolerBias);
+      Linear.backwardInput(kernels, ws.dPooledPre, w.pooler, h, ws.dCls, false, 0, b);
       for (int s = 0; s < b; s++) {
         for (int i = 0; i < h; i++) {
           dx[s * t][i] += ws.dCls[s][i];
@@ -515,25 +439,15 @@ public final class Encoder {
       blockBackward(l, input, batch, ws, g);
     }
     // ---- embeddings ----
-    // dropout, then LayerNorm: dx → d(embedded) in dSum
-    if (config.hiddenDropout() > 0) {
-      RowOps.multiplyRows(dx, ws.embeddingKeep, n);
+    // dropout, then LayerNorm: dx → d(embedded) in dSum; then each table's rows
+    if (dropping) {
+      Dropout.backward(dx, ws.embeddingKeep, dx, h, false, 0, n);
     }
-    RowOps.layerNormBackward(dx, ws.embedded, w.embeddingNormGain, ws.embeddingMean, ws.embeddingRstd, ws.dSum, false,
+    LayerNorm.backward(dx, ws.embedded, w.embeddingNormGain, ws.embeddingMean, ws.embeddingRstd, ws.dSum, false,
         g.embeddingNormGain, g.embeddingNormBias, 0, n);
-    int[] ids = batch.ids();
-    int[] segments = batch.segments();
-    for (int r = 0; r < n; r++) {
-      float[] d = ws.dSum[r];
-      float[] word = g.word[ids[r]];
-      float[] position = g.position[r % t];
-      float[] type = g.type[segments[r]];
-      for (int i = 0; i < h; i++) {
-        word[i] += d[i];
-        position[i] += d[i];
-        type[i] += d[i];
-      }
-    }
+    Embedding.backward(ws.dSum, batch.ids(), g.word, h, 0, n);
+    Embedding.backwardPositions(ws.dSum, t, 0, g.position, h, 0, n);
+    Embedding.backward(ws.dSum, batch.segments(), g.type, h, 0, n);
   }
 
   private float[][] embeddingOutput(EncoderWorkspace ws) {
@@ -555,116 +469,65 @@ public final class Encoder {
     boolean dropping = config.hiddenDropout() > 0;
     float[][] dx = ws.dx;
     // out = LN(outputSum): d(outputSum) → dSum
-    parallel.forRange(n, 8, (from, to) -> RowOps.layerNormBackward(dx, k.outputSum, p.outputNormGain, k.outputMean, k.outputRstd, ws.dSum, false, null, null, from, to));
-    RowOps.normParameterGradients(dx, k.outputSum, k.outputMean, k.outputRstd, g.outputNormGain, g.outputNormBias, n);
+    parallel.forRange(n, 8, (from, to) -> LayerNorm.backward(dx, k.outputSum, p.outputNormGain, k.outputMean, k.outputRstd, ws.dSum, false, null, null, from, to));
+    LayerNorm.parameterGradients(dx, k.outputSum, k.outputMean, k.outputRstd, g.outputNormGain, g.outputNormBias, 0, n);
     // outputSum = dropout(activated · W2 + b2) + attentionOut
     float[][] dDense = ws.dSum;
     if (dropping) {
-      parallel.forRange(n, 8, (from, to) -> RowOps.multiplyRows(ws.dSum, k.outputDenseKeep, ws.dDense, from, to));
+      parallel.forRange(n, 8, (from, to) -> Dropout.backward(ws.dSum, k.outputDenseKeep, ws.dDense, h, false, from, to));
       dDense = ws.dDense;
     }
     float[][] dOutputDense = dDense;
-    parallel.forRange(f, 8, (from, to) -> kernels.outerAccumulate(k.activated, dOutputDense, n, g.output, from, to));
-    RowOps.addRows(dOutputDense, n, g.outputBias);
+    parallel.forRange(f, 8, (from, to) -> Linear.backwardWeights(kernels, k.activated, dOutputDense, n, g.output, from, to));
+    Linear.backwardBias(dOutputDense, n, g.outputBias);
     FeedForwardActivation activation = config.activation();
     parallel.forRange(n, 4, (from, to) -> {
       // d(activated) = dDense · W2ᵀ, then through the activation    [n, f]
-      kernels.dotRows(RowOps.rowsFrom(dOutputDense, from), to - from, p.output, null, RowOps.rowsFrom(ws.dInner, from), false, 0, f);
-      for (int r = from; r < to; r++) {
-        float[] di = ws.dInner[r];
-        float[] in = k.inner[r];
-        for (int i = 0; i < f; i++) {
-          di[i] *= activation.derivative(in[i]);
-        }
-      }
+      Linear.backwardInput(kernels, dOutputDense, p.output, f, ws.dInner, false, from, to);
+      Activation.backward(activation, k.inner, ws.dInner, ws.dInner, f, from, to);
       // d(attentionOut) = dSum (the residual) + dInner · W1ᵀ, into dx    [n, h]
       for (int r = from; r < to; r++) {
         System.arraycopy(ws.dSum[r], 0, dx[r], 0, h);
       }
-      kernels.dotRows(RowOps.rowsFrom(ws.dInner, from), to - from, p.intermediate, null, RowOps.rowsFrom(dx, from), true, 0, h);
+      Linear.backwardInput(kernels, ws.dInner, p.intermediate, h, dx, true, from, to);
     });
-    parallel.forRange(h, 8, (from, to) -> kernels.outerAccumulate(k.attentionOut, ws.dInner, n, g.intermediate, from, to));
-    RowOps.addRows(ws.dInner, n, g.intermediateBias);
+    parallel.forRange(h, 8, (from, to) -> Linear.backwardWeights(kernels, k.attentionOut, ws.dInner, n, g.intermediate, from, to));
+    Linear.backwardBias(ws.dInner, n, g.intermediateBias);
     // attentionOut = LN(attentionSum): d(attentionSum) → dSum
-    parallel.forRange(n, 8, (from, to) -> RowOps.layerNormBackward(dx, k.attentionSum, p.attentionNormGain, k.attentionMean, k.attentionRstd, ws.dSum, false, null, null, from, to));
-    RowOps.normParameterGradients(dx, k.attentionSum, k.attentionMean, k.attentionRstd, g.attentionNormGain, g.attentionNormBias, n);
+    parallel.forRange(n, 8, (from, to) -> LayerNorm.backward(dx, k.attentionSum, p.attentionNormGain, k.attentionMean, k.attentionRstd, ws.dSum, false, null, null, from, to));
+    LayerNorm.parameterGradients(dx, k.attentionSum, k.attentionMean, k.attentionRstd, g.attentionNormGain, g.attentionNormBias, 0, n);
     // attentionSum = dropout(context · Wo + bo) + x
     float[][] dAttentionDense = ws.dSum;
     if (dropping) {
-      parallel.forRange(n, 8, (from, to) -> RowOps.multiplyRows(ws.dSum, k.attentionDenseKeep, ws.dDense, from, to));
+      parallel.forRange(n, 8, (from, to) -> Dropout.backward(ws.dSum, k.attentionDenseKeep, ws.dDense, h, false, from, to));
       dAttentionDense = ws.dDense;
     }
     float[][] dAttended = dAttentionDense;
-    parallel.forRange(h, 8, (from, to) -> kernels.outerAccumulate(k.context, dAttended, n, g.attentionOutput, from, to));
-    RowOps.addRows(dAttended, n, g.attentionOutputBias);
-    parallel.forRange(n, 4, (from, to) -> kernels.dotRows(RowOps.rowsFrom(dAttended, from), to - from, p.attentionOutput, null, RowOps.rowsFrom(ws.dContext, from), false, 0, h));
+    parallel.forRange(h, 8, (from, to) -> Linear.backwardWeights(kernels, k.context, dAttended, n, g.attentionOutput, from, to));
+    Linear.backwardBias(dAttended, n, g.attentionOutputBias);
+    parallel.forRange(n, 4, (from, to) -> Linear.backwardInput(kernels, dAttended, p.attentionOutput, h, ws.dContext, false, from, to));
     // attention per (sequence, head)
-    boolean attentionDropping = config.attentionDropout() > 0;
-    float scale = (float) (1 / Math.sqrt(d));
-    parallel.forRange(b * heads, 1, (from, to) -> {
-      for (int sh = from; sh < to; sh++) {
-        int s = sh / heads;
-        int offset = (sh % heads) * d;
-        float[][] dContextH = ws.dContextH[sh];
-        for (int i = 0; i < t; i++) {
-          System.arraycopy(ws.dContext[s * t + i], offset, dContextH[i], 0, d);
-        }
-        float[][] probabilities = k.probabilities[sh];
-        float[][] used = attentionDropping ? k.dropped[sh] : probabilities;
-        float[][] dp = ws.dProbabilities[sh];
-        // context = used · v: d(used) = dContext · vᵀ, dv = usedᵀ · dContext
-        kernels.dotRows(dContextH, t, k.vh[sh], null, dp, false, 0, t);
-        float[][] dvh = ws.dvh[sh];
-        float[][] dkh = ws.dkh[sh];
-        for (int j = 0; j < t; j++) {
-          Arrays.fill(dvh[j], 0);
-          Arrays.fill(dkh[j], 0);
-        }
-        kernels.outerAccumulate(used, dContextH, t, dvh, 0, t);
-        // softmax: dS_j = P_j (dP_j − Σ P·dP), times the score scale
-        for (int i = 0; i < t; i++) {
-          float[] pi = probabilities[i];
-          float[] di = dp[i];
-          if (attentionDropping) {
-            float[] keep = k.probabilitiesKeep[sh][i];
-            for (int j = 0; j < t; j++) {
-              di[j] *= keep[j];
-            }
-          }
-          float dot = 0;
-          for (int j = 0; j < t; j++) {
-            dot += pi[j] * di[j];
-          }
-          for (int j = 0; j < t; j++) {
-            di[j] = pi[j] * (di[j] - dot) * scale;
-          }
-        }
-        // scores = q · kᵀ: dq = dS · k, dk = dSᵀ · q
-        kernels.linear(dp, k.kh[sh], t, null, ws.dqh[sh], false, 0, t);
-        kernels.outerAccumulate(dp, k.qh[sh], t, dkh, 0, t);
-        for (int i = 0; i < t; i++) {
-          System.arraycopy(ws.dqh[sh][i], 0, ws.dq[s * t + i], offset, d);
-          System.arraycopy(dkh[i], 0, ws.dk[s * t + i], offset, d);
-          System.arraycopy(dvh[i], 0, ws.dv[s * t + i], offset, d);
-        }
-      }
-    });
+    float[][][] keep = config.attentionDropout() > 0 ? k.probabilitiesKeep : null;
+    AttentionMask mask = AttentionMask.padding(batch.lengths());
+    parallel.forRange(b * heads, 1, (from, to) -> Attention.backward(kernels, ws.dContext, t, heads, d, mask,
+        k.qh, k.kh, k.vh, k.probabilities, keep, k.dropped, ws.dContextH, ws.dProbabilities, ws.dqh, ws.dkh, ws.dvh,
+        ws.dq, 0, ws.dk, 0, ws.dv, 0, from, to));
     // q, k, v = x · W + b: weights, biases, and dx = dSum (the residual) + Σ d· Wᵀ
     parallel.forRange(h, 8, (from, to) -> {
-      kernels.outerAccumulate(x, ws.dq, n, g.query, from, to);
-      kernels.outerAccumulate(x, ws.dk, n, g.key, from, to);
-      kernels.outerAccumulate(x, ws.dv, n, g.value, from, to);
+      Linear.backwardWeights(kernels, x, ws.dq, n, g.query, from, to);
+      Linear.backwardWeights(kernels, x, ws.dk, n, g.key, from, to);
+      Linear.backwardWeights(kernels, x, ws.dv, n, g.value, from, to);
     });
-    RowOps.addRows(ws.dq, n, g.queryBias);
-    RowOps.addRows(ws.dk, n, g.keyBias);
-    RowOps.addRows(ws.dv, n, g.valueBias);
+    Linear.backwardBias(ws.dq, n, g.queryBias);
+    Linear.backwardBias(ws.dk, n, g.keyBias);
+    Linear.backwardBias(ws.dv, n, g.valueBias);
     parallel.forRange(n, 4, (from, to) -> {
       for (int r = from; r < to; r++) {
         System.arraycopy(ws.dSum[r], 0, dx[r], 0, h);
       }
-      kernels.dotRows(RowOps.rowsFrom(ws.dq, from), to - from, p.query, null, RowOps.rowsFrom(dx, from), true, 0, h);
-      kernels.dotRows(RowOps.rowsFrom(ws.dk, from), to - from, p.key, null, RowOps.rowsFrom(dx, from), true, 0, h);
-      kernels.dotRows(RowOps.rowsFrom(ws.dv, from), to - from, p.value, null, RowOps.rowsFrom(dx, from), true, 0, h);
+      Linear.backwardInput(kernels, ws.dq, p.query, h, dx, true, from, to);
+      Linear.backwardInput(kernels, ws.dk, p.key, h, dx, true, from, to);
+      Linear.backwardInput(kernels, ws.dv, p.value, h, dx, true, from, to);
     });
   }
 }

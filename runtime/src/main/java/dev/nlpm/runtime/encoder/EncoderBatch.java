@@ -1,5 +1,6 @@
 package dev.nlpm.runtime.encoder;
 
+import dev.nlpm.runtime.ops.CrossEntropy;
 import java.util.Arrays;
 
 /**
@@ -18,7 +19,7 @@ public record EncoderBatch(
     int[] sequenceLabels, int[] tokenLabels) {
 
   /** A label that is not counted. */
-  public static final int IGNORED = -100;
+  public static final int IGNORED = CrossEntropy.IGNORED;
 
   public EncoderBatch {
     if (batch <= 0 || length <= 0) {

@@ -3,8 +3,11 @@ package dev.nlpm.runtime.lstm;
 import dev.nlpm.runtime.encoder.EncoderKernels;
 import dev.nlpm.runtime.encoder.EncoderParameters;
 import dev.nlpm.runtime.encoder.Parallel;
-import dev.nlpm.runtime.encoder.RowOps;
 import dev.nlpm.runtime.layout.ParameterLayout;
+import dev.nlpm.runtime.ops.CrossEntropy;
+import dev.nlpm.runtime.ops.Dropout;
+import dev.nlpm.runtime.ops.Linear;
+import dev.nlpm.runtime.ops.LstmCell;
 import java.util.Arrays;
 
 /**
@@ -218,7 +221,7 @@ public final class LstmLanguageModel {
     if (ids.length != batch * length || targets.length != batch * length) {
       throw new IllegalArgumentException(ids.length + " inputs and " + targets.length + " targets for " + batch + " sequences of " + length);
     }
-    Dropout drop = new Dropout(dropout, seed);
+    Masks drop = new Masks(dropout, seed);
     int layers = config.layers();
     int hdim = config.hidden();
     int g4 = 4 * hdim;
@@ -254,18 +257,9 @@ public final class LstmLanguageModel {
         split(batch, (f, e) -> kernels.linear(inputs[layer][step], inputWeights[layer], in, inputBias[layer], z, false, f, e));
         split(batch, (f, e) -> kernels.linear(hiddens[layer][step], recurrentWeights[layer], hdim, recurrentBias[layer], z, true, f, e));
         for (int b = 0; b < batch; b++) {
-          float[] zb = z[b];
-          float[] cPrev = cells[l][t][b];
           float[] cNext = new float[hdim];
           float[] hNext = new float[hdim];
-          for (int k = 0; k < g4; k++) {
-            zb[k] = k >= 2 * hdim && k < 3 * hdim ? (float) Math.tanh(zb[k]) : sigmoid(zb[k]);
-          }
-          for (int j = 0; j < hdim; j++) {
-            float c = zb[hdim + j] * cPrev[j] + zb[j] * zb[2 * hdim + j];
-            cNext[j] = c;
-            hNext[j] = zb[3 * hdim + j] * (float) Math.tanh(c);
-          }
+          LstmCell.forward(z[b], cells[l][t][b], cNext, hNext, hdim);
           cells[l][t + 1][b] = cNext;
           hiddens[l][t + 1][b] = hNext;
         }
@@ -286,7 +280,7 @@ public final class LstmLanguageModel {
     }
     float[][] logits = new float[rows][config.vocab()];
     split(config.vocab(), (f, e) -> kernels.dotRows(top, rows, decoder, decoderBias, logits, false, f, e));
-    float loss = RowOps.crossEntropy(logits, targets, rows, config.vocab(), gradients == null ? null : logits);
+    float loss = CrossEntropy.forwardBackward(logits, targets, rows, config.vocab(), gradients == null ? null : logits);
     if (gradients == null) {
       return loss;
     }
@@ -304,7 +298,7 @@ public final class LstmLanguageModel {
     float[][] dTop = new float[rows][hdim];
     split(rows, (f, e) -> kernels.linear(dLogits, decoder, config.vocab(), null, dTop, false, f, e));
     split(config.vocab(), (f, e) -> kernels.outerAccumulate(dLogits, top, rows, g.decoder, f, e));
-    RowOps.addRows(dLogits, rows, g.decoderBias);
+    Linear.backwardBias(dLogits, rows, g.decoderBias);
     // d(output of layer l at t), time-major
     float[][][] dOut = new float[length][batch][];
     for (int b = 0; b < batch; b++) {
@@ -312,7 +306,7 @@ public final class LstmLanguageModel {
         dOut[t][b] = dTop[b * length + t];
       }
     }
-    Dropout.backward(dOut, masks, layers);
+    Masks.backward(dOut, masks, layers);
     for (int l = layers - 1; l >= 0; l--) {
       int in = l == 0 ? config.embedding() : hdim;
       int layer = l;
@@ -323,33 +317,17 @@ public final class LstmLanguageModel {
       for (int t = length - 1; t >= 0; t--) {
         int step = t;
         for (int b = 0; b < batch; b++) {
-          float[] z = gates[l][t][b];
-          float[] cPrev = cells[l][t][b];
-          float[] c = cells[l][t + 1][b];
-          for (int j = 0; j < hdim; j++) {
-            float dh = dOut[t][b][j] + dhNext[b][j];
-            float tc = (float) Math.tanh(c[j]);
-            float gi = z[j];
-            float gf = z[hdim + j];
-            float gg = z[2 * hdim + j];
-            float go = z[3 * hdim + j];
-            float dc = dcNext[b][j] + dh * go * (1 - tc * tc);
-            dz[b][j] = dc * gg * gi * (1 - gi);
-            dz[b][hdim + j] = dc * cPrev[j] * gf * (1 - gf);
-            dz[b][2 * hdim + j] = dc * gi * (1 - gg * gg);
-            dz[b][3 * hdim + j] = dh * tc * go * (1 - go);
-            dcNext[b][j] = dc * gf;
-          }
+          LstmCell.backward(gates[l][t][b], cells[l][t][b], cells[l][t + 1][b], dOut[t][b], dhNext[b], dcNext[b], dz[b], hdim);
         }
         // weights and biases; d(input) and d(h_{t−1})
         split(in, (f, e) -> kernels.outerAccumulate(inputs[layer][step], dz, batch, g.inputWeights[layer], f, e));
         split(hdim, (f, e) -> kernels.outerAccumulate(hiddens[layer][step], dz, batch, g.recurrentWeights[layer], f, e));
-        RowOps.addRows(dz, batch, g.inputBias[l]);
-        RowOps.addRows(dz, batch, g.recurrentBias[l]);
+        Linear.backwardBias(dz, batch, g.inputBias[l]);
+        Linear.backwardBias(dz, batch, g.recurrentBias[l]);
         split(in, (f, e) -> kernels.dotRows(dz, batch, inputWeights[layer], null, dIn[step], false, f, e));
         split(hdim, (f, e) -> kernels.dotRows(dz, batch, recurrentWeights[layer], null, dhNext, false, f, e));
       }
-      Dropout.backward(dIn, masks, l);
+      Masks.backward(dIn, masks, l);
       dOut = dIn;
     }
     for (int t = 0; t < length; t++) {
@@ -364,15 +342,15 @@ public final class LstmLanguageModel {
   }
 
   /**
-   * Inverted dropout on the rows fed to a layer: a unit survives with probability {@code 1 - rate}
-   * and is scaled by {@code 1 / (1 - rate)}; the masks are kept for backward. One random stream
-   * per block, drawn in the order the forward pass needs them, so a seed fixes every mask.
+   * Inverted dropout ({@link Dropout}) on the rows fed to a layer, the masks kept per site and
+   * step for backward. One random stream per block, drawn in the order the forward pass needs
+   * them, so a seed fixes every mask.
    */
-  private static final class Dropout {
+  private static final class Masks {
     private final float rate;
     private final java.util.SplittableRandom random;
 
-    Dropout(float rate, long seed) {
+    Masks(float rate, long seed) {
       this.rate = rate;
       this.random = rate > 0 ? new java.util.SplittableRandom(seed) : null;
     }
@@ -386,17 +364,10 @@ public final class LstmLanguageModel {
       if (!active()) {
         return rows;
       }
-      float keep = 1 / (1 - rate);
-      float[][] mask = new float[rows.length][];
-      float[][] out = new float[rows.length][];
-      for (int b = 0; b < rows.length; b++) {
-        mask[b] = new float[rows[b].length];
-        out[b] = new float[rows[b].length];
-        for (int i = 0; i < mask[b].length; i++) {
-          mask[b][i] = random.nextDouble() < rate ? 0 : keep;
-          out[b][i] = rows[b][i] * mask[b][i];
-        }
-      }
+      int width = rows[0].length;
+      float[][] mask = new float[rows.length][width];
+      float[][] out = new float[rows.length][width];
+      Dropout.forward(rows, mask, out, width, rate, random, 0, rows.length);
       masks[site][t] = mask;
       return out;
     }
@@ -407,12 +378,7 @@ public final class LstmLanguageModel {
         return;
       }
       for (int t = 0; t < d.length; t++) {
-        for (int b = 0; b < d[t].length; b++) {
-          float[] mask = masks[site][t][b];
-          for (int i = 0; i < mask.length; i++) {
-            d[t][b][i] *= mask[i];
-          }
-        }
+        Dropout.backward(d[t], masks[site][t], d[t], masks[site][t][0].length, false, 0, d[t].length);
       }
     }
   }
@@ -426,9 +392,6 @@ public final class LstmLanguageModel {
     }
   }
 
-  private static float sigmoid(float x) {
-    return (float) (1 / (1 + Math.exp(-x)));
-  }
 
   /** This model as the decoding algorithms' step: the state after the prompt, one token at a time. */
   public dev.nlpm.runtime.decode.LanguageModelStep step() {
@@ -501,14 +464,7 @@ public final class LstmLanguageModel {
       kernels.linear(new float[][] {state.h[l][0]}, recurrentWeights[l], hdim, recurrentBias[l], z, true, 0, 1);
       float[] c = state.c[l][0];
       float[] h = new float[hdim];
-      for (int j = 0; j < hdim; j++) {
-        float gi = sigmoid(z[0][j]);
-        float gf = sigmoid(z[0][hdim + j]);
-        float gg = (float) Math.tanh(z[0][2 * hdim + j]);
-        float go = sigmoid(z[0][3 * hdim + j]);
-        c[j] = gf * c[j] + gi * gg;
-        h[j] = go * (float) Math.tanh(c[j]);
-      }
+      LstmCell.forward(z[0], c, c, h, hdim);
       state.h[l][0] = h;
       x = h;
     }

@@ -8,6 +8,7 @@ import dev.nlpm.runtime.encoder.EncoderParameters;
 import dev.nlpm.runtime.layout.ParameterLayout;
 import dev.nlpm.runtime.reference.CrossEntropy;
 import dev.nlpm.runtime.reference.Lstm;
+import dev.nlpm.runtime.testing.CentralDifference;
 import java.util.Random;
 import java.util.function.DoubleSupplier;
 import org.junit.jupiter.api.Test;
@@ -277,18 +278,6 @@ class LstmLanguageModelTest {
    * 5e-4 + 2e-2·|difference| (float losses near 2 carry ~1e-7 of rounding, which the step magnifies).
    */
   private static void assertCentralDifference(EncoderParameters parameters, float[] analytic, int index, String what, DoubleSupplier loss) {
-    float[] flat = parameters.toFlat();
-    float original = flat[index];
-    flat[index] = original + 1e-2f;
-    parameters.importFrom(flat);
-    double plus = loss.getAsDouble();
-    flat[index] = original - 1e-2f;
-    parameters.importFrom(flat);
-    double minus = loss.getAsDouble();
-    flat[index] = original;
-    parameters.importFrom(flat);
-    double numeric = (plus - minus) / 2e-2;
-    assertTrue(Math.abs(numeric - analytic[index]) <= 5e-4 + 2e-2 * Math.abs(numeric),
-        () -> what + ": central difference " + numeric + ", backward " + analytic[index]);
+    CentralDifference.assertMatches(what, analytic[index], CentralDifference.at(parameters, index), 1e-2f, 5e-4, 2e-2, loss);
   }
 }
