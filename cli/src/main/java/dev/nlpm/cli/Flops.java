@@ -1,15 +1,16 @@
 package dev.nlpm.cli;
 
-import dev.nlpm.compiler.ir.Architecture;
-import dev.nlpm.compiler.ir.Objective;
-import dev.nlpm.compiler.ir.TransformerStack;
+import dev.nlpm.compiler.graph.LayerGraph;
+import dev.nlpm.compiler.graph.Op;
+import dev.nlpm.compiler.graph.Parameter;
+import dev.nlpm.compiler.graph.Storage;
 import dev.nlpm.compiler.plan.ModelPlan;
-import dev.nlpm.compiler.plan.TensorPlan;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Estimated compute, for {@code describe}.
+ * Estimated compute, for {@code describe}, read off the model's layer graph.
  *
  * <p>Transformers (encoder, decoder), per token: forward ≈ 2·N + 4·layers·hidden·seq, where N is
  * the parameters in matrix products one token goes through (each layer's Q, K, V and output
@@ -30,40 +31,49 @@ final class Flops {
 
   private Flops() {}
 
-  /** The lines describe prints, or empty for families it does not estimate. */
+  /**
+   * The lines describe prints, from the model's layer graph: the transformer estimate for a graph
+   * with one stack of attention layers, word2vec's for a graph with a word2vec prediction, none
+   * otherwise.
+   */
   static Optional<String> describe(ModelPlan plan) {
-    var model = plan.model();
-    if (model.architecture() instanceof Architecture.Encoder e) {
-      return Optional.of(transformer(plan, e.stack(), e.embeddings().size(), model.training().seq()));
+    LayerGraph graph = plan.graph();
+    List<Op.Repeat> stacks = graph.ops(Op.Repeat.class).stream()
+        .filter(r -> r.body().stream().anyMatch(Op.MultiHeadAttention.class::isInstance))
+        .toList();
+    if (stacks.size() == 1) {
+      return Optional.of(transformer(graph, stacks.get(0), graph.model().training().seq()));
     }
-    if (model.architecture() instanceof Architecture.Decoder d) {
-      return Optional.of(transformer(plan, d.stack(), d.embeddings().size(), model.training().seq()));
-    }
-    if (model.architecture() instanceof Architecture.Word2Vec w) {
-      return model.objectives().stream()
-          .map(o -> word2vec(w, o))
-          .flatMap(Optional::stream)
-          .findFirst();
-    }
-    return Optional.empty();
+    return graph.ops(Op.Word2VecPrediction.class).stream().findFirst().map(Flops::word2vec);
   }
 
-  static String transformer(ModelPlan plan, TransformerStack stack, int embedding, int seq) {
-    long h = stack.hidden();
-    long layers = stack.layers();
-    long perLayer = 4 * h * h + 2 * h * stack.intermediate();
+  static String transformer(LayerGraph graph, Op.Repeat stack, int seq) {
+    Op.MultiHeadAttention attention = stack.body().stream()
+        .filter(Op.MultiHeadAttention.class::isInstance).map(Op.MultiHeadAttention.class::cast).findFirst().orElseThrow();
+    long h = attention.width();
+    long layers = stack.count();
+    long perLayer = 0;
+    for (Op op : stack.body()) {
+      if (op instanceof Op.MultiHeadAttention || op instanceof Op.FeedForward) {
+        perLayer += op.body().stream().map(Op.Linear.class::cast).mapToLong(l -> (long) l.in() * l.out()).sum();
+      }
+    }
+    long embedding = graph.ops().stream().filter(Op.Embedding.class::isInstance).map(Op.Embedding.class::cast)
+        .findFirst().map(e -> e.table().shape().get(1).size()).orElse((int) h);
     long inLayers = layers * perLayer + (embedding != h ? embedding * h : 0);
     long inHead = 0;
     String headGroup = null;
-    for (TensorPlan t : plan.tensors()) {
-      if ((t.group().equals("lm_head") || t.group().equals("mlm_head")) && t.shape().size() == 2) {
-        inHead += (long) t.shape().get(0).size() * t.shape().get(1).size();
-        headGroup = t.group();
+    for (Storage run : graph.storage()) {
+      for (Parameter p : run.parameters()) {
+        if ((p.group().equals("lm_head") || p.group().equals("mlm_head")) && p.shape().size() == 2) {
+          inHead += (long) p.shape().get(0).size() * p.shape().get(1).size();
+          headGroup = p.group();
+        }
       }
     }
     long matmul = inLayers + inHead;
-    long attention = 4 * layers * h * seq;
-    long forward = 2 * matmul + attention;
+    long attentionFlops = 4 * layers * h * seq;
+    long forward = 2 * matmul + attentionFlops;
     return String.format(
         Locale.ROOT,
         "FLOPs a token (seq = %d, the declared train seq): forward 2 × %,d matmul parameters + 4 × %d layers × %d hidden × %d seq"
@@ -75,42 +85,30 @@ final class Flops {
         headGroup == null ? "" : String.format(Locale.ROOT, ", %,d in the %s on every token", inHead, headGroup));
   }
 
-  static Optional<String> word2vec(Architecture.Word2Vec w, Objective objective) {
-    long dim = w.dim();
-    int vocab = w.vocab().size();
-    Objective.Word2VecOutput output;
-    int window;
-    boolean skipgram;
-    if (objective instanceof Objective.SkipGram s) {
-      output = s.output();
-      window = s.window();
-      skipgram = true;
-    } else if (objective instanceof Objective.Cbow c) {
-      output = c.output();
-      window = c.window();
-      skipgram = false;
-    } else {
-      return Optional.empty();
-    }
+  static String word2vec(Op.Word2VecPrediction prediction) {
+    long dim = prediction.dim();
+    int vocab = prediction.vocab().size();
+    int window = prediction.window();
     long k;
     String kText;
-    if (output instanceof Objective.NegativeSampling ns) {
-      k = 1 + ns.negatives();
-      kText = "1 + " + ns.negatives() + " negatives";
+    if (!prediction.hierarchical()) {
+      k = 1 + prediction.negatives();
+      kText = "1 + " + prediction.negatives() + " negatives";
     } else {
       k = Math.max(1, 32 - Integer.numberOfLeadingZeros(Math.max(1, vocab - 1)));
       kText = "⌈log₂ " + vocab + "⌉ tree nodes";
     }
     long contexts = window + 1L;
+    boolean skipgram = prediction.skipGram();
     long forward = skipgram ? 2 * contexts * k * dim : contexts * dim + 2 * k * dim;
     String formula = skipgram
         ? String.format(Locale.ROOT, "2 × %d contexts × %d outputs (%s) × %d dim", contexts, k, kText, dim)
         : String.format(Locale.ROOT, "%d contexts × %d dim + 2 × %d outputs (%s) × %d dim", contexts, dim, k, kText, dim);
-    return Optional.of(String.format(
+    return String.format(
         Locale.ROOT,
         "FLOPs a trained word (%s, window %d: window + 1 = %d context words on average): forward %s = %s;"
             + " training ≈ 3 × forward = %s%n",
-        objective.keyword(), window, contexts, formula, flops(forward), flops(3 * forward)));
+        prediction.objective(), window, contexts, formula, flops(forward), flops(3 * forward));
   }
 
   /** 22,133,248 (22.1 M). */

@@ -1,5 +1,7 @@
 package dev.nlpm.compiler.plan;
 
+import dev.nlpm.compiler.graph.LayerGraph;
+import dev.nlpm.compiler.graph.Storage;
 import dev.nlpm.compiler.ir.ModelSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,7 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The plan of one model: its dimensions and its parameter tensors in storage order in one flat
+ * The layout view of a model's {@link LayerGraph}: its dimensions and its parameter tensors in storage order in one flat
  * buffer. The order is deterministic: the backbone first (embeddings, then the layers in order,
  * a shared block before the per-layer ones, then final norms and the pooler), then the heads: the
  * output head of a generating model ({@code lm_head}, then {@code length_head}), or one head per
@@ -18,21 +20,43 @@ import java.util.Optional;
  * sbo_head}), then the fine-tuning heads in declaration order, then {@code blockwise_heads}.
  * Tied tensors are listed where their head lists them, with their target's offset and no storage.
  *
- * @param model the model
+ * @param graph the layer graph this is the layout of
  * @param dimensions the named dimensions, in the order the Layout declares them
  * @param segments the parameter buffer, segment by segment
  * @param checkpointPrefix the prefix the backbone's names carry in the reference pretraining
  *     checkpoint (for example {@code bert.}), or empty
  */
 public record ModelPlan(
-    ModelSpec model, List<Dimension> dimensions, List<Segment> segments, String checkpointPrefix) {
+    LayerGraph graph, List<Dimension> dimensions, List<Segment> segments, String checkpointPrefix) {
 
   /** The group of the backbone's tensors. */
   public static final String BACKBONE = "backbone";
 
   public ModelPlan {
+    java.util.Objects.requireNonNull(graph, "graph");
     dimensions = List.copyOf(dimensions);
     segments = List.copyOf(segments);
+  }
+
+  /** The layout of a graph: its storage, run by run, as segments of tensors. */
+  public static ModelPlan of(LayerGraph graph) {
+    List<Segment> segments = new ArrayList<>();
+    for (Storage run : graph.storage()) {
+      if (run instanceof Storage.Single single) {
+        segments.add(new Segment.Single(single.parameter().tensor()));
+      } else if (run instanceof Storage.Repeated repeated) {
+        segments.add(
+            new Segment.Repeated(
+                repeated.constantName(), repeated.first(), repeated.count(),
+                repeated.template().stream().map(p -> p.tensor()).toList()));
+      }
+    }
+    return new ModelPlan(graph, graph.dimensions(), segments, graph.checkpointPrefix());
+  }
+
+  /** The model this plans. */
+  public ModelSpec model() {
+    return graph.model();
   }
 
   /** Every tensor, layers expanded, in storage order (tied tensors included, without storage). */
