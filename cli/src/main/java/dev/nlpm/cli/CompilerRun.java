@@ -24,6 +24,19 @@ final class CompilerRun {
    * @return the compilation, or empty when the files did not parse
    */
   static Optional<Compilation> run(List<Path> arguments, boolean generate, PrintWriter err) {
+    return run(arguments, generate, true, err);
+  }
+
+  /**
+   * Loads and compiles the files a command runs one model of: only errors are printed, since the
+   * other models' warnings are not this run's business; the chosen model's own "not runnable yet"
+   * warnings are what {@link GeneratedFacade#load} reports when it finds no facade.
+   */
+  static Optional<Compilation> runModel(List<Path> arguments, PrintWriter err) {
+    return run(arguments, true, false, err);
+  }
+
+  private static Optional<Compilation> run(List<Path> arguments, boolean generate, boolean warnings, PrintWriter err) {
     SourceFiles sources = SourceFiles.collect(arguments);
     ParsedProgram program = NlpmFrontEnd.load(sources.files(), sources.baseDir());
     List<Diagnostic> diagnostics = new ArrayList<>(program.diagnostics());
@@ -35,14 +48,30 @@ final class CompilerRun {
               : NlpmCompiler.check(program.declarations());
       diagnostics.addAll(compilation.diagnostics());
     }
+    if (!warnings) {
+      diagnostics.removeIf(d -> !d.isError());
+    }
     if (!diagnostics.isEmpty()) {
       err.print(
           DiagnosticPrinter.render(
               diagnostics, name -> Optional.ofNullable(program.sources().get(name))));
-      long errors = diagnostics.stream().filter(Diagnostic::isError).count();
-      err.println(errors + (errors == 1 ? " error" : " errors"));
+      err.println(count(diagnostics));
       err.flush();
     }
     return Optional.ofNullable(compilation).filter(c -> !c.hasErrors());
+  }
+
+  /** "2 errors", "1 warning", "1 error, 3 warnings": what was found, as a compiler ends its report. */
+  static String count(List<Diagnostic> diagnostics) {
+    long errors = diagnostics.stream().filter(Diagnostic::isError).count();
+    long warnings = diagnostics.size() - errors;
+    List<String> parts = new ArrayList<>();
+    if (errors > 0 || warnings == 0) {
+      parts.add(errors + (errors == 1 ? " error" : " errors"));
+    }
+    if (warnings > 0) {
+      parts.add(warnings + (warnings == 1 ? " warning" : " warnings"));
+    }
+    return String.join(", ", parts);
   }
 }

@@ -88,7 +88,7 @@ final class DemoCommand implements Callable<Integer> {
     err.printf(Locale.ROOT, "corpus: %,d words from %s, lowercased into words -> %s%n", words,
         String.join(", ", texts.stream().map(p -> p.getFileName().toString()).toList()), corpus);
 
-    Optional<Compilation> compiled = CompilerRun.run(List.of(declaration), true, err);
+    Optional<Compilation> compiled = CompilerRun.runModel(List.of(declaration), err);
     if (compiled.isEmpty()) {
       return Main.EXIT_INPUT_ERRORS;
     }
