@@ -19,9 +19,14 @@ import dev.nlpm.runtime.checkpoint.CheckpointMismatchException;
 import dev.nlpm.runtime.checkpoint.ParameterCheckpoint;
 import dev.nlpm.runtime.checkpoint.SafetensorsFile;
 import dev.nlpm.runtime.checkpoint.SafetensorsWriter;
+import dev.nlpm.runtime.encoder.EncoderTokenizerFiles;
 import dev.nlpm.runtime.io.AtomicDirectories;
+import dev.nlpm.runtime.io.MalformedInputFileException;
 import dev.nlpm.runtime.layout.ParameterLayout;
 import dev.nlpm.runtime.layout.TensorSlot;
+import dev.nlpm.runtime.text.EncoderTokenizer;
+import dev.nlpm.runtime.text.SpecialTokenTokenizer;
+import dev.nlpm.runtime.text.bpe.ByteLevelBpeTokenizer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
@@ -43,20 +48,23 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code nlpm import-hf DIR [-o OUT] [--name NAME] [--package PKG]}: turns a HuggingFace BERT or
- * GPT-2 folder (config.json, model.safetensors, the vocabulary) into a declaration, {@code
- * OUT/NAME.nlpm}, and a model directory, {@code OUT/model/}, with the weights under the names
- * nlpm loads. Every tensor is checked against the declaration's layout before anything is written.
+ * {@code nlpm import-hf DIR [-o OUT] [--name NAME] [--package PKG]}: turns a HuggingFace BERT,
+ * RoBERTa, ALBERT, DistilBERT or GPT-2 folder (config.json, model.safetensors, the vocabulary) into
+ * a declaration, {@code OUT/NAME.nlpm}, and a model directory, {@code OUT/model/}, with the weights
+ * under the names nlpm loads. Every tensor is checked against the declaration's layout before
+ * anything is written. ALBERT's SentencePiece tokenizer is not imported (nlpm has none): its
+ * weights are, and the command says that a tokenizer must be supplied.
  */
 @Command(
     name = "import-hf",
     mixinStandardHelpOptions = true,
     description =
-        "Imports a HuggingFace BERT or GPT-2 folder (config.json, model.safetensors, vocabulary):"
+        "Imports a HuggingFace BERT, RoBERTa, ALBERT, DistilBERT or GPT-2 folder (config.json, model.safetensors, vocabulary):"
             + " writes OUT/NAME.nlpm and OUT/model/ after checking every weight against the declaration.")
 final class ImportHfCommand implements Callable<Integer> {
 
   static final String WEIGHTS = "model.safetensors";
+  private static final String SUPPORTED = "bert, roberta, albert, distilbert, gpt2";
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
   private static final Pattern PACKAGE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*");
 
@@ -81,10 +89,21 @@ final class ImportHfCommand implements Callable<Integer> {
   /**
    * What a model type needs: its declaration, prefix and vocabulary files.
    *
+   * @param vocabularyFiles the files the folder must have, copied into the model directory as they
+   *     are unless {@code tokenizer} is given
+   * @param tokenizer the tokenizer read from those files, written into the model directory with its
+   *     record ({@link EncoderTokenizerFiles}); null to copy the files
+   * @param notes what the user should know about this import, a line each
    * @param untied the declaration with an output head of its own, for a checkpoint whose head
    *     differs from the word embeddings; null where the language ties it always
    */
-  private record Import(String kind, String declaration, List<String> vocabularyFiles, Import untied) {}
+  private record Import(String kind, String declaration, List<String> vocabularyFiles, EncoderTokenizer tokenizer, List<String> notes,
+      Import untied) {
+
+    Import(String kind, String declaration, List<String> vocabularyFiles, Import untied) {
+      this(kind, declaration, vocabularyFiles, null, List.of(), untied);
+    }
+  }
 
   @Override
   public Integer call() throws IOException {
@@ -102,17 +121,10 @@ final class ImportHfCommand implements Callable<Integer> {
     Path target = output != null ? output : Path.of(modelName);
     JsonObject config = readConfig(source.resolve("config.json"));
     Import imported = declaration(config, modelName);
-    for (String file : imported.vocabularyFiles()) {
-      if (!Files.isRegularFile(source.resolve(file))) {
-        throw new UserError("no vocabulary: " + source.resolve(file) + " is missing (" + imported.kind()
-            + " needs " + String.join(" and ", imported.vocabularyFiles()) + ")");
-      }
-    }
     Path weights = source.resolve(WEIGHTS);
     if (!Files.isRegularFile(weights)) {
       throw new UserError("no weights: " + weights + " is missing (only safetensors weights are read)");
     }
-    checkVocabularySize(imported, config);
 
     String fileName = modelName + ".nlpm";
     Import declared = imported;
@@ -156,8 +168,12 @@ final class ImportHfCommand implements Callable<Integer> {
       }
       writer.metadata("format", "pt").metadata("model", modelName).metadata("imported_from", "huggingface " + imported.kind());
       writer.write(model.resolve(WEIGHTS));
-      for (String file : imported.vocabularyFiles()) {
-        Files.copy(source.resolve(file), model.resolve(file));
+      if (imported.tokenizer() != null) {
+        EncoderTokenizerFiles.write(imported.tokenizer(), model);
+      } else {
+        for (String file : imported.vocabularyFiles()) {
+          Files.copy(source.resolve(file), model.resolve(file));
+        }
       }
     });
     out.printf(Locale.ROOT, "imported %s %s: %,d parameters in %d tensors%s; wrote %s and %s%n",
@@ -172,6 +188,7 @@ final class ImportHfCommand implements Callable<Integer> {
     if (!report.unused().isEmpty()) {
       out.println("skipped " + report.unused().size() + " tensors nlpm does not use: " + String.join(", ", report.unused()));
     }
+    imported.notes().forEach(out::println);
     return 0;
   }
 
@@ -196,21 +213,32 @@ final class ImportHfCommand implements Callable<Integer> {
     String type = config.has("model_type") && config.get("model_type").isJsonPrimitive()
         ? config.get("model_type").getAsString() : null;
     if (type == null) {
-      throw new UserError(source.resolve("config.json") + " has no model_type; supported: bert, gpt2");
+      throw new UserError(source.resolve("config.json") + " has no model_type; supported: " + SUPPORTED);
     }
     return switch (type) {
       case "bert" -> bert(config, modelName);
+      case "roberta" -> roberta(config, modelName);
+      case "albert" -> albert(config, modelName);
+      case "distilbert" -> distilbert(config, modelName);
       case "gpt2" -> gpt2(config, modelName);
       default -> throw new UserError("unsupported model_type \"" + type + "\" in " + source.resolve("config.json")
-          + "; supported: bert, gpt2");
+          + "; supported: " + SUPPORTED);
     };
   }
 
-  private Import bert(JsonObject c, String modelName) throws IOException {
-    String positions = optionalString(c, "position_embedding_type").orElse("absolute");
-    if (!positions.equals("absolute")) {
-      throw new UserError("unsupported position_embedding_type \"" + positions + "\" in config.json; supported: absolute");
+  /** Each is a file's presence, checked before anything is read from it. */
+  private void requireVocabulary(String kind, List<String> files) {
+    for (String file : files) {
+      if (!Files.isRegularFile(source.resolve(file))) {
+        throw new UserError("no vocabulary: " + source.resolve(file) + " is missing (" + kind + " needs " + String.join(" and ", files) + ")");
+      }
     }
+  }
+
+  private Import bert(JsonObject c, String modelName) throws IOException {
+    requireVocabulary("bert", List.of("vocab.txt"));
+    checkVocabularySize(integer(c, "vocab_size"));
+    absolutePositions(c);
     int segments = integer(c, "type_vocab_size");
     boolean lowercase = lowercase();
     StringBuilder d = header(modelName, "bert");
@@ -235,7 +263,154 @@ final class ImportHfCommand implements Callable<Integer> {
     return new Import("bert", d.toString(), List.of("vocab.txt"), null);
   }
 
+  /** BERT, RoBERTa and ALBERT name their position embeddings' kind; only learned absolute ones are imported. */
+  private void absolutePositions(JsonObject c) {
+    String positions = optionalString(c, "position_embedding_type").orElse("absolute");
+    if (!positions.equals("absolute")) {
+      throw new UserError("unsupported position_embedding_type \"" + positions + "\" in config.json; supported: absolute");
+    }
+  }
+
+  /**
+   * RoBERTa ({@code RobertaForMaskedLM}, {@code RobertaModel}): BERT's layers under {@code
+   * roberta.}, one token type, positions offset past the padding index (config.json's
+   * max_position_embeddings, 514 for roberta-base, counts the two offset rows, as nlpm's
+   * max_length does), byte-level BPE with RoBERTa's special tokens; a pooler where the file has one.
+   */
+  private Import roberta(JsonObject c, String modelName) throws IOException {
+    List<String> files = List.of("vocab.json", "merges.txt");
+    requireVocabulary("roberta", files);
+    absolutePositions(c);
+    EncoderTokenizer tokenizer = robertaTokenizer(integer(c, "vocab_size"));
+    StringBuilder d = header(modelName, "roberta");
+    d.append("model ").append(modelName).append(" : encoder {\n")
+        .append("names = roberta;\n");
+    sizes(d, c, "vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads", "intermediate_size");
+    d.append("max_length = ").append(integer(c, "max_position_embeddings")).append(";\n")
+        .append("activation = ").append(activation(string(c, "hidden_act"))).append(";\n");
+    if (!hasTensor("roberta.pooler.dense.weight", "pooler.dense.weight")) {
+      d.append("pooler = false;\n");
+    }
+    d.append("embeddings { positions = learned; segments = ").append(integer(c, "type_vocab_size")).append("; }\n")
+        .append("norm { placement = post; eps = ").append(decimal(number(c, "layer_norm_eps"))).append("; }\n");
+    dropout(d, c, "hidden_dropout_prob", "attention_probs_dropout_prob");
+    d.append("tokenizer bpe;\n").append("objective mlm;\n").append("}\n");
+    return new Import("roberta", d.toString(), files, tokenizer, List.of(), null);
+  }
+
+  /** vocab.json and merges.txt with RoBERTa's special tokens, read as fill-mask and embed will read them. */
+  private EncoderTokenizer robertaTokenizer(int vocabSize) throws IOException {
+    Path vocab = source.resolve("vocab.json");
+    ByteLevelBpeTokenizer base;
+    try {
+      base = ByteLevelBpeTokenizer.fromFiles(vocab, source.resolve("merges.txt"));
+    } catch (MalformedInputFileException e) {
+      throw new UserError(e.getMessage());
+    } catch (IllegalArgumentException e) {
+      throw new UserError(vocab + " and " + source.resolve("merges.txt") + ": " + e.getMessage());
+    }
+    if (base.vocabulary().size() > vocabSize) {
+      throw new UserError(vocab + " has " + base.vocabulary().size() + " tokens, more than vocab_size " + vocabSize);
+    }
+    try {
+      return SpecialTokenTokenizer.of(base, SpecialTokenTokenizer.roberta());
+    } catch (IllegalArgumentException e) {
+      throw new UserError(vocab + ": " + e.getMessage() + " (RoBERTa's special tokens are <s> <pad> </s> <unk> <mask>)");
+    }
+  }
+
+  /**
+   * ALBERT ({@code AlbertForPreTraining}, {@code AlbertForMaskedLM}, {@code AlbertModel}):
+   * factorized embeddings (embedding_size), every layer one shared group, sentence-order
+   * prediction where the file has its classifier. Its tokenizer is SentencePiece ({@code
+   * spiece.model}), which nlpm does not run: the weights are imported, the declaration names
+   * ALBERT's special tokens and casing, and no vocabulary is copied.
+   */
+  private Import albert(JsonObject c, String modelName) throws IOException {
+    absolutePositions(c);
+    int groups = optionalInteger(c, "num_hidden_groups", 1);
+    int inner = optionalInteger(c, "inner_group_num", 1);
+    if (groups != 1 || inner != 1) {
+      throw new UserError("ALBERT with num_hidden_groups = " + groups + " and inner_group_num = " + inner
+          + " in config.json: nlpm shares every layer as one group (sharing = all), num_hidden_groups = 1 and inner_group_num = 1");
+    }
+    int segments = integer(c, "type_vocab_size");
+    StringBuilder d = header(modelName, "albert");
+    d.append("// ALBERT tokenizes with SentencePiece (spiece.model), which nlpm does not run: no vocabulary was\n")
+        .append("// imported, and the wordpiece tokenizer below only names ALBERT's special tokens and casing.\n");
+    d.append("model ").append(modelName).append(" : encoder {\n")
+        .append("names = albert;\n");
+    sizes(d, c, "vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads", "intermediate_size");
+    d.append("max_length = ").append(integer(c, "max_position_embeddings")).append(";\n")
+        .append("activation = ").append(activation(string(c, "hidden_act"))).append(";\n")
+        .append("sharing = all;\n");
+    if (!hasTensor("albert.pooler.weight", "pooler.weight")) {
+      d.append("pooler = false;\n");
+    }
+    d.append("embeddings { size = ").append(integer(c, "embedding_size")).append("; positions = learned; segments = ")
+        .append(segments).append("; }\n")
+        .append("norm { placement = post; eps = ").append(decimal(number(c, "layer_norm_eps"))).append("; }\n");
+    dropout(d, c, "hidden_dropout_prob", "attention_probs_dropout_prob");
+    d.append("tokenizer wordpiece { lowercase = ").append(lowercase())
+        .append("; unk = \"<unk>\"; pad = \"<pad>\"; }\n")
+        .append("objective mlm;\n");
+    if (segments >= 2 && hasTensor("sop_classifier.classifier.weight")) {
+      d.append("objective sop;\n");
+    }
+    d.append("}\n");
+    return new Import("albert", d.toString(), List.of(), null, List.of(
+        "no tokenizer: ALBERT tokenizes with SentencePiece (" + source.resolve("spiece.model")
+            + "), which nlpm does not run; model/ holds the weights only, so fill-mask and embed need a tokenizer of the same ids"
+            + " supplied in it (" + EncoderTokenizerFiles.RECORD + " or vocab.txt)"), null);
+  }
+
+  /**
+   * DistilBERT ({@code DistilBertForMaskedLM}, {@code DistilBertModel}): BERT's shape under its own
+   * names, no token types, no pooler, LayerNorm eps 1e-12 (fixed in HuggingFace's code), the
+   * WordPiece vocab.txt. Positions are a stored table either way: with sinusoidal_pos_embds the
+   * table holds the sinusoids, imported as they are.
+   */
+  private Import distilbert(JsonObject c, String modelName) throws IOException {
+    requireVocabulary("distilbert", List.of("vocab.txt"));
+    checkVocabularySize(integer(c, "vocab_size"));
+    StringBuilder d = header(modelName, "distilbert");
+    d.append("model ").append(modelName).append(" : encoder {\n")
+        .append("names = distilbert;\n");
+    sizes(d, c, "vocab_size", "dim", "n_layers", "n_heads", "hidden_dim");
+    d.append("max_length = ").append(integer(c, "max_position_embeddings")).append(";\n")
+        .append("activation = ").append(activation(optionalString(c, "activation").orElse("gelu"))).append(";\n")
+        .append("pooler = false;\n")
+        .append("embeddings { positions = learned; segments = 0; }\n")
+        .append("norm { placement = post; eps = 1e-12; }\n");
+    dropout(d, c, "dropout", "attention_dropout");
+    d.append("tokenizer wordpiece { lowercase = ").append(lowercase()).append("; }\n")
+        .append("objective mlm;\n").append("}\n");
+    boolean sinusoidal = c.has("sinusoidal_pos_embds") && c.get("sinusoidal_pos_embds").isJsonPrimitive()
+        && c.get("sinusoidal_pos_embds").getAsBoolean();
+    return new Import("distilbert", d.toString(), List.of("vocab.txt"), null, sinusoidal
+        ? List.of("positions: sinusoidal_pos_embds = true; the stored sinusoid table is imported as learned positions (fine-tuning trains it)")
+        : List.of(), null);
+  }
+
+  /** vocab, hidden, layers, heads and intermediate, from the config's keys for them in that order. */
+  private void sizes(StringBuilder d, JsonObject c, String vocab, String hidden, String layers, String heads, String intermediate) {
+    d.append("vocab = ").append(integer(c, vocab)).append(";\n")
+        .append("hidden = ").append(integer(c, hidden)).append(";\n")
+        .append("layers = ").append(integer(c, layers)).append(";\n")
+        .append("heads = ").append(integer(c, heads)).append(";\n")
+        .append("intermediate = ").append(integer(c, intermediate)).append(";\n");
+  }
+
+  /** The dropout section, where the config has both rates. */
+  private void dropout(StringBuilder d, JsonObject c, String hidden, String attention) {
+    if (c.has(hidden) && c.has(attention)) {
+      d.append("dropout { hidden = ").append(decimal(number(c, hidden)))
+          .append("; attention = ").append(decimal(number(c, attention))).append("; }\n");
+    }
+  }
+
   private Import gpt2(JsonObject c, String modelName) {
+    requireVocabulary("gpt2", List.of("vocab.json", "merges.txt"));
     return new Import("gpt2", gpt2Declaration(c, modelName, true), List.of("vocab.json", "merges.txt"),
         new Import("gpt2", gpt2Declaration(c, modelName, false), List.of("vocab.json", "merges.txt"), null));
   }
@@ -290,13 +465,14 @@ final class ImportHfCommand implements Callable<Integer> {
     }
   }
 
-  private boolean hasTensor(String bareName) throws IOException {
+  /** Whether the weights hold a tensor of any of these names. */
+  private boolean hasTensor(String... names) throws IOException {
     Path weights = source.resolve(WEIGHTS);
     if (!Files.isRegularFile(weights)) {
       return false;
     }
     try (SafetensorsFile file = SafetensorsFile.open(weights)) {
-      return file.tensor(bareName).isPresent();
+      return Stream.of(names).anyMatch(n -> file.tensor(n).isPresent());
     }
   }
 
@@ -322,6 +498,12 @@ final class ImportHfCommand implements Callable<Integer> {
     } catch (RuntimeException ex) {
       throw new UserError("config.json: " + key + " is not an integer: " + e);
     }
+  }
+
+  /** An integer the config may leave out, meaning {@code absent}. */
+  private int optionalInteger(JsonObject c, String key, int absent) {
+    JsonElement e = c.get(key);
+    return e == null || e.isJsonNull() ? absent : integer(c, key);
   }
 
   private double number(JsonObject c, String key) {
@@ -369,15 +551,12 @@ final class ImportHfCommand implements Callable<Integer> {
     return name.toString();
   }
 
-  private void checkVocabularySize(Import imported, JsonObject config) throws IOException {
-    if (!imported.kind().equals("bert")) {
-      return;
-    }
+  /** A WordPiece vocab.txt holds no more tokens than the embeddings have rows. */
+  private void checkVocabularySize(int vocab) throws IOException {
     long lines;
     try (Stream<String> s = Files.lines(source.resolve("vocab.txt"), StandardCharsets.UTF_8)) {
       lines = s.count();
     }
-    int vocab = integer(config, "vocab_size");
     if (lines > vocab) {
       throw new UserError(source.resolve("vocab.txt") + " has " + lines + " tokens, more than vocab_size " + vocab);
     }

@@ -78,9 +78,9 @@ final class Word2VecRun {
         long minCount = flags.minCount(facade.minCount());
         int maxVocab = flags.maxVocab(facade.maxVocab());
         Word2VecVocabulary vocabulary = reported(() -> facade.countVocabulary(data, minCount, maxVocab));
-        err.printf(Locale.ROOT, "training %s: %s, %d dimensions, window %d, %s, %,d words (min count %d), %d epochs, %d thread%s, seed %d%n",
+        err.printf(Locale.ROOT, "training %s: %s, %d dimensions, window %d, %s, %,d words (min count %d%s), %d epochs, %d thread%s, seed %d%n",
             spec.name(), options.skipGram() ? "skip-gram" : "CBOW", options.dimension(), options.window(), outputLayer(options),
-            vocabulary.size(), minCount, options.epochs(), options.threads(), options.threads() == 1 ? "" : "s", options.seed());
+            vocabulary.size(), minCount, vocabulary.lowercase() ? ", lowercased" : "", options.epochs(), options.threads(), options.threads() == 1 ? "" : "s", options.seed());
         weights = reported(() -> facade.trainVectors(vocabulary, data, options, progress, checkpoint));
       }
     }

@@ -11,9 +11,12 @@ import dev.nlpm.models.CbowModel;
 import dev.nlpm.models.SkipGramHsModel;
 import dev.nlpm.models.SkipGramKernels;
 import dev.nlpm.models.SkipGramModel;
+import dev.nlpm.runtime.model.Word2VecFacade;
+import dev.nlpm.runtime.word2vec.Word2VecCheckpoint;
 import dev.nlpm.runtime.word2vec.Word2VecKernels;
 import dev.nlpm.runtime.word2vec.Word2VecOptions;
 import dev.nlpm.runtime.word2vec.Word2VecTrainer;
+import dev.nlpm.runtime.word2vec.Word2VecVocabulary;
 import dev.nlpm.runtime.word2vec.Word2VecWeights;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -172,6 +175,65 @@ class Word2VecGeneratedTest {
     assertTrue(!options.skipGram() && !options.cbowMean());
     assertEquals(7, options.dimension());
     assertEquals(4, options.window());
+  }
+
+  /** The facade of a small skip-gram declaring {@code tokenizer whitespace { lowercase = ...; }}. */
+  private static Word2VecFacade cased(boolean lowercase) throws Exception {
+    String text = "package gen;\nmodel Cased : word2vec {\n  dim = 6;\n  min_count = 1;\n"
+        + "  tokenizer whitespace { lowercase = " + lowercase + "; }\n  objective skipgram;\n"
+        + "  train { epochs = 3; threads = 1; }\n}\n";
+    ClassLoader loader = InMemoryJavac.compile(Models.compile("cased.nlpm", text).files()).loader();
+    return (Word2VecFacade) loader.loadClass("gen.CasedModel").getDeclaredConstructor().newInstance();
+  }
+
+  @Test
+  void theDeclaredLowercaseCountsTheAndTheAsOneWord() throws Exception {
+    Path file = dir.resolve("cased.txt");
+    Files.write(file, List.of("The cat sat", "the dog sat", "THE cat ran"));
+    Word2VecFacade lower = cased(true);
+    assertTrue(lower.lowercase());
+    Word2VecVocabulary one = lower.countVocabulary(List.of(file), lower.minCount(), lower.maxVocab());
+    assertEquals(List.of("the", "cat", "sat", "dog", "ran"), one.words());
+    assertEquals(3, one.count(0));
+
+    Word2VecFacade kept = cased(false);
+    assertTrue(!kept.lowercase());
+    Word2VecVocabulary three = kept.countVocabulary(List.of(file), kept.minCount(), kept.maxVocab());
+    assertEquals(List.of("cat", "sat", "THE", "The", "dog", "ran", "the"), three.words());
+  }
+
+  @Test
+  void aResumedRunKeepsTheDeclaredLowercase() throws Exception {
+    Path file = dir.resolve("cased.txt");
+    List<String> lines = new ArrayList<>();
+    for (String line : Files.readAllLines(corpus())) {
+      lines.add(lines.size() % 3 == 0 ? line.toUpperCase(java.util.Locale.ROOT) : line);
+    }
+    Files.write(file, lines);
+    List<Path> corpus = List.of(file);
+    Word2VecFacade facade = cased(true);
+    Word2VecVocabulary vocabulary = facade.countVocabulary(corpus, facade.minCount(), facade.maxVocab());
+    assertEquals(13, vocabulary.size(), "the and twelve nouns and verbs, whatever their case");
+    Word2VecOptions options = facade.declaredOptions();
+    Word2VecWeights whole = facade.trainVectors(vocabulary, corpus, options, Word2VecTrainer.ProgressListener.NONE, null);
+
+    // Stopped before the second epoch's batch (the corpus is one batch an epoch), then resumed:
+    // the upper-case lines train only if the resumed run lowercases too.
+    Path checkpoint = dir.resolve("cased.w2v");
+    int[] asked = {0};
+    facade.trainVectors(vocabulary, corpus, options, new Word2VecTrainer.ProgressListener() {
+      @Override
+      public void progress(int epoch, long raw, long effective, long total, float alpha, double seconds) {}
+
+      @Override
+      public boolean stopRequested() {
+        return ++asked[0] > 1;
+      }
+    }, checkpoint);
+    Word2VecCheckpoint stopped = Word2VecCheckpoint.read(checkpoint);
+    assertEquals(1, stopped.epochsDone());
+    assertTrue(stopped.weights().vocabulary().lowercase(), "the checkpoint keeps the lowercasing");
+    assertSameWeights(whole, facade.resumeVectors(checkpoint, corpus, Word2VecTrainer.ProgressListener.NONE));
   }
 
   @Test

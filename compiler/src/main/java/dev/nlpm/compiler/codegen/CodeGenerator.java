@@ -21,7 +21,9 @@ public final class CodeGenerator {
     switch (model.family()) {
       case WORD2VEC -> {
         files.add(new Word2VecKernelsWriter(model).write());
-        files.add(new Word2VecModelWriter(model).write());
+        if (runnability.facade()) {
+          files.add(new Word2VecModelWriter(model).write());
+        }
       }
       case ENCODER, DECODER, LSTM_LM -> {
         if (runnability.kernels()) {

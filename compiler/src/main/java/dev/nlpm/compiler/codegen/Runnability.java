@@ -85,6 +85,10 @@ public final class Runnability {
           new Gap(DiagnosticCode.ENCODER_TOKENIZER_NOT_RUNNABLE, Keeps.FACADE, m -> encoder(m)
               .filter(e -> m.tokenizer() instanceof Tokenizer.Whitespace)
               .map(e -> Found.at(m.tokenizer().origin(), m.tokenizer().keyword()))),
+          // word2vec reads words split on whitespace; a subword or char tokenizer would be ignored
+          new Gap(DiagnosticCode.WORD2VEC_TOKENIZER_NOT_RUNNABLE, Keeps.FACADE, m -> Stream.of(m)
+              .filter(w -> w.family() == Family.WORD2VEC && !(w.tokenizer() instanceof Tokenizer.Whitespace))
+              .map(w -> Found.at(w.tokenizer().origin(), w.tokenizer().keyword()))),
           new Gap(DiagnosticCode.NAMES_NOT_RUNNABLE, Keeps.FACADE, Runnability::names),
           new Gap(DiagnosticCode.ACTIVATION_NOT_RUNNABLE, Keeps.FACADE, m -> stack(m)
               .filter(s -> !RUNNABLE_ACTIVATIONS.contains(s.activation()))
@@ -123,7 +127,7 @@ public final class Runnability {
     }
     boolean kernels = generated && hit.stream().noneMatch(g -> g.keeps() == Keeps.KERNELS);
     boolean facade = generated && hit.isEmpty();
-    String outcome = model.name() + " gets its layout" + (kernels && family != Family.WORD2VEC ? " and kernels" : "") + ", no facade";
+    String outcome = model.name() + " gets its layout" + (kernels ? " and kernels" : "") + ", no facade";
     List<Diagnostic> warnings = new ArrayList<>();
     for (int i = 0; i < hit.size(); i++) {
       List<Object> args = new ArrayList<>();

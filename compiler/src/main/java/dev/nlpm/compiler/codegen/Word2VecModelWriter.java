@@ -9,6 +9,7 @@ import com.palantir.javapoet.TypeSpec;
 import dev.nlpm.compiler.ir.Architecture;
 import dev.nlpm.compiler.ir.ModelSpec;
 import dev.nlpm.compiler.ir.Objective;
+import dev.nlpm.compiler.ir.Tokenizer;
 import dev.nlpm.compiler.ir.TrainingDefaults;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -17,7 +18,7 @@ import javax.lang.model.element.Modifier;
 
 /**
  * Writes {@code <Model>Model}, the facade of a word2vec declaration: its declared training settings as
- * {@code Word2VecOptions}, its vocabulary limits, and training, resuming and loading wired to the
+ * {@code Word2VecOptions}, its vocabulary limits and tokenization, and training, resuming and loading wired to the
  * generated {@code <Model>Kernels} — the runtime's trainer, formats and queries do the rest. The
  * facade implements the runtime's {@code Word2VecFacade} ({@link FacadeInterfaces}).
  */
@@ -35,6 +36,7 @@ final class Word2VecModelWriter extends SourceWriter {
 
   private final Architecture.Word2Vec architecture;
   private final Settings settings;
+  private final boolean lowercase;
 
   /** What the declaration's objective says, with word2vec.c's defaults where it is silent. */
   private record Settings(boolean skipGram, int window, int negatives, double power, boolean hierarchical, double subsample, boolean mean) {
@@ -63,6 +65,8 @@ final class Word2VecModelWriter extends SourceWriter {
     super(model);
     this.architecture = (Architecture.Word2Vec) model.architecture();
     this.settings = Settings.of(model.objectives());
+    // A word2vec model declaring another tokenizer gets no facade (Runnability, NLPM420).
+    this.lowercase = ((Tokenizer.Whitespace) model.tokenizer()).lowercase();
   }
 
   /**
@@ -85,18 +89,22 @@ final class Word2VecModelWriter extends SourceWriter {
             .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
             .addJavadoc(
                 "$L: $L with $L, $L dimensions, as declared. Trains on text files (one sentence a line, words\n"
-                    + "split on spaces and tabs) with {@link $L}, its dimension-specialized kernels; the vectors it\n"
+                    + "split on spaces and tabs$L) with {@link $L}, its dimension-specialized kernels; the vectors it\n"
                     + "returns answer similarity and analogy queries and save in word2vec's formats.\n",
                 model.name(),
                 settings.skipGram() ? "skip-gram" : "CBOW",
                 settings.hierarchical() ? "hierarchical softmax" : settings.negatives() + " negative samples",
                 architecture.dim(),
+                lowercase ? ", lowercased" : "",
                 kernels().simpleName());
     type.addField(constant(TypeName.INT, "DIMENSION", CodeBlock.of("$L", architecture.dim()), "The vector dimension."));
     type.addField(
         constant(TypeName.LONG, "MIN_COUNT", CodeBlock.of("$LL", architecture.minCount()), "Words seen fewer times are left out of the vocabulary."));
     type.addField(
         constant(TypeName.INT, "MAX_VOCAB", CodeBlock.of("$L", LayoutWriter.literal(architecture.vocab().size())), "The most words the vocabulary keeps, the most frequent."));
+    type.addField(
+        constant(TypeName.BOOLEAN, "LOWERCASE", CodeBlock.of("$L", lowercase),
+            "Whether words are lowercased before they are counted and trained (the declared tokenizer whitespace's lowercase)."));
     FacadeInterfaces.implement(type, FacadeInterfaces.WORD2VEC);
     addOptions(type);
     addKernels(type);
@@ -169,18 +177,22 @@ final class Word2VecModelWriter extends SourceWriter {
 
   private void addVocabulary(TypeSpec.Builder type) {
     type.addMethod(
-        operation("vocabulary", VOCABULARY, "Counts the words of the corpus, keeping those seen MIN_COUNT times or more, at most MAX_VOCAB.\n")
+        operation("vocabulary", VOCABULARY,
+                "Counts the words of the corpus$L, keeping those seen MIN_COUNT times or more, at most MAX_VOCAB.\n",
+                lowercase ? ", lowercased" : "")
             .addParameter(PATHS, "corpus")
             .addStatement("return vocabulary(corpus, MIN_COUNT, MAX_VOCAB)")
             .build());
     type.addMethod(
         operation("vocabulary", VOCABULARY,
-                "Counts the words of the corpus, keeping those seen {@code minCount} times or more, at most {@code maxVocab}\n"
-                    + "(0: no limit) of the commonest.\n")
+                "Counts the words of the corpus$L, keeping those seen {@code minCount} times or more, at most {@code maxVocab}\n"
+                    + "(0: no limit) of the commonest.$L\n",
+                lowercase ? ", lowercased" : "",
+                lowercase ? " The vocabulary lowercases the text it is trained on too." : "")
             .addParameter(PATHS, "corpus")
             .addParameter(TypeName.LONG, "minCount")
             .addParameter(TypeName.INT, "maxVocab")
-            .addStatement("return $T.count(corpus, minCount, maxVocab)", VOCABULARY)
+            .addStatement("return $T.count(corpus, minCount, maxVocab, LOWERCASE)", VOCABULARY)
             .build());
   }
 
@@ -263,6 +275,7 @@ final class Word2VecModelWriter extends SourceWriter {
     type.addMethod(FacadeInterfaces.returning("declaredOptions", OPTIONS, CodeBlock.of("options()")));
     type.addMethod(FacadeInterfaces.returning("minCount", TypeName.LONG, CodeBlock.of("MIN_COUNT")));
     type.addMethod(FacadeInterfaces.returning("maxVocab", TypeName.INT, CodeBlock.of("MAX_VOCAB")));
+    type.addMethod(FacadeInterfaces.returning("lowercase", TypeName.BOOLEAN, CodeBlock.of("LOWERCASE")));
     type.addMethod(FacadeInterfaces.override("countVocabulary", VOCABULARY)
         .addException(IOException.class)
         .addParameter(PATHS, "corpus")

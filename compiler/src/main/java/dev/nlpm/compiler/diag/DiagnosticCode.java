@@ -116,6 +116,8 @@ public enum DiagnosticCode {
       "NLPM418", "an encoder without token types (segments = 0) is not runnable yet: %1$s; segments >= 1 runs"),
   ENCODER_TOKENIZER_NOT_RUNNABLE(
       "NLPM419", "tokenizer %2$s in an encoder is not runnable yet: %1$s; tokenizer wordpiece, bpe and char run"),
+  WORD2VEC_TOKENIZER_NOT_RUNNABLE(
+      "NLPM420", "tokenizer %2$s in word2vec is not runnable yet: %1$s; tokenizer whitespace runs"),
 
   // ---- 9xx: internal ----
   INTERNAL_ERROR("NLPM900", "internal compiler error: %s (please report this with the input)");

@@ -148,7 +148,10 @@ public final class Specs {
       List<Objective> objectives,
       List<Decoding> decodings,
       List<FineTuningHead> heads) {
-    Tokenizer tokenizer = new Tokenizer.ByteLevelBpe(AT, Optional.empty(), Optional.empty());
+    // word2vec runs only on whitespace words (NLPM420); the rest take byte-level BPE.
+    Tokenizer tokenizer = architecture instanceof Architecture.Word2Vec
+        ? new Tokenizer.Whitespace(AT, false)
+        : new Tokenizer.ByteLevelBpe(AT, Optional.empty(), Optional.empty());
     TrainingDefaults training =
         new TrainingDefaults(
             AT, TrainingDefaults.Optimizer.ADAMW, 1e-4, 0, 0, TrainingDefaults.Schedule.LINEAR, 0, 1, 32, 128, 1.0, 0.01, 42, 0);

@@ -20,7 +20,10 @@ public interface Word2VecFacade {
   /** The most words the vocabulary keeps, the most frequent; 0: no limit ({@code MAX_VOCAB}). */
   int maxVocab();
 
-  /** Counts the corpus's words, keeping those seen {@code minCount} times or more, at most {@code maxVocab} ({@code vocabulary(…)}). */
+  /** Whether words are lowercased before they are counted and trained: the declared {@code tokenizer whitespace { lowercase }} ({@code LOWERCASE}). */
+  boolean lowercase();
+
+  /** Counts the corpus's words (lowercased when {@link #lowercase()}), keeping those seen {@code minCount} times or more, at most {@code maxVocab} ({@code vocabulary(…)}). */
   Word2VecVocabulary countVocabulary(List<Path> corpus, long minCount, int maxVocab) throws IOException;
 
   /**

@@ -71,8 +71,16 @@ public final class WhitespaceTokenizer implements Tokenizer {
    * vocabulary; the pre-tokenizer for counting a corpus ({@code </s>} only where a newline is).
    */
   public static List<String> split(String text, Mode mode) {
+    return split(text, mode, false);
+  }
+
+  /**
+   * The words of {@code text} split as {@code mode} splits them, lowercased ({@link Locale#ROOT})
+   * when {@code lowercase} is set, without a vocabulary; {@code </s>} is never lowercased.
+   */
+  public static List<String> split(String text, Mode mode, boolean lowercase) {
     List<String> words = new ArrayList<>();
-    words(text, mode, false, (w, s, e) -> words.add(w));
+    words(text, mode, lowercase, (w, s, e) -> words.add(w));
     return words;
   }
 

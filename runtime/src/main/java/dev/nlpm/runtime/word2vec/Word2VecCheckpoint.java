@@ -20,10 +20,12 @@ import java.util.Arrays;
  * learning rate decays by, and each worker's random state.
  *
  * <p>One binary file, big-endian, written atomically: the magic {@code NLPMW2V\n}, a format
- * version (2; version 1, which has no batch count, reads as stopped at an epoch's end), the
- * options, the epochs done, the batches done (version 2), the counters, the random states, the vocabulary (each word as a length
+ * version (3), the options, the epochs done, the batches done (from version 2), the counters, the
+ * random states, the vocabulary (whether it lowercases, from version 3; then each word as a length
  * and its UTF-8 bytes, then its count), then the input vectors and the output vectors that were
- * trained, row after row. Reading checks every size against the file's length before it
+ * trained, row after row. Older versions stay readable: version 1, which has no batch count, reads
+ * as stopped at an epoch's end, and versions 1 and 2, written before the declared {@code lowercase}
+ * was honoured, read as not lowercasing — which is how they were trained. Reading checks every size against the file's length before it
  * allocates, so a truncated or foreign file fails with a message naming what is wrong.
  *
  * @param epochsDone the epochs completed
@@ -43,7 +45,7 @@ public record Word2VecCheckpoint(
     long[] randoms) {
 
   private static final byte[] MAGIC = "NLPMW2V\n".getBytes(StandardCharsets.US_ASCII);
-  private static final int VERSION = 2;
+  private static final int VERSION = 3;
   /** A word longer than this many UTF-8 bytes is not one a corpus line splits into. */
   private static final int MAX_WORD_BYTES = 1 << 20;
 
@@ -86,6 +88,7 @@ public record Word2VecCheckpoint(
         out.writeLong(random);
       }
       Word2VecVocabulary vocabulary = weights.vocabulary();
+      out.writeBoolean(vocabulary.lowercase());
       out.writeInt(vocabulary.size());
       for (int i = 0; i < vocabulary.size(); i++) {
         byte[] word = vocabulary.word(i).getBytes(StandardCharsets.UTF_8);
@@ -143,6 +146,7 @@ public record Word2VecCheckpoint(
       for (int t = 0; t < randoms.length; t++) {
         randoms[t] = in.readLong();
       }
+      boolean lowercase = version >= 3 ? readBoolean(in, file, "the vocabulary's lowercase flag") : false;
       int words = in.readInt();
       int matrices = 1 + (options.negatives() > 0 ? 1 : 0) + (options.hierarchicalSoftmax() ? 1 : 0);
       long rowBytes = 4L * options.dimension();
@@ -175,7 +179,7 @@ public record Word2VecCheckpoint(
       }
       Word2VecVocabulary vocabulary;
       try {
-        vocabulary = Word2VecVocabulary.restore(vocabularyWords, counts);
+        vocabulary = Word2VecVocabulary.restore(vocabularyWords, counts, lowercase);
       } catch (IllegalArgumentException e) {
         throw malformed(file, "invalid vocabulary: " + e.getMessage());
       }
@@ -194,6 +198,15 @@ public record Word2VecCheckpoint(
     } catch (EOFException e) {
       throw MalformedInputFileException.inFile(file, "the checkpoint ends early (truncated?)", e);
     }
+  }
+
+  /** A boolean written as one byte, 0 or 1; anything else is not this format. */
+  private static boolean readBoolean(DataInputStream in, Path file, String what) throws IOException {
+    int b = in.readUnsignedByte();
+    if (b > 1) {
+      throw malformed(file, what + " is " + b + ", not 0 or 1");
+    }
+    return b == 1;
   }
 
   private static MalformedInputFileException malformed(Path file, String problem) {

@@ -10,12 +10,18 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * The words word2vec trains, with their counts: most frequent first (ties by word, so the order
  * does not depend on reading order), words seen fewer than {@code minCount} times dropped, at most
  * {@code maxSize} kept. Index {@code i} is the row of word {@code i} in every weight matrix.
+ *
+ * <p>A vocabulary also knows how a line becomes its words: split as word2vec.c splits it, and
+ * lowercased ({@link Locale#ROOT}) when it was counted so ({@code tokenizer whitespace {
+ * lowercase = true; }}); {@link #indices} splits training text the same way, and a checkpoint
+ * keeps the setting with the words.
  */
 public final class Word2VecVocabulary {
 
@@ -23,10 +29,12 @@ public final class Word2VecVocabulary {
   private final long[] counts;
   private final Map<String, Integer> index;
   private final long totalCount;
+  private final boolean lowercase;
 
-  private Word2VecVocabulary(String[] words, long[] counts) {
+  private Word2VecVocabulary(String[] words, long[] counts, boolean lowercase) {
     this.words = words;
     this.counts = counts;
+    this.lowercase = lowercase;
     this.index = new HashMap<>(words.length * 2);
     long total = 0;
     for (int i = 0; i < words.length; i++) {
@@ -37,13 +45,31 @@ public final class Word2VecVocabulary {
   }
 
   /**
-   * The vocabulary of these counts.
+   * The vocabulary of these counts, words kept as they are.
    *
    * @param maxSize the most words kept, the most frequent; 0 for no limit
    */
   public static Word2VecVocabulary of(Map<String, Long> counts, long minCount, int maxSize) {
+    return of(counts, minCount, maxSize, false);
+  }
+
+  /**
+   * The vocabulary of these counts; with {@code lowercase}, words that differ only in case are
+   * counted as one, lowercased, before {@code minCount} and {@code maxSize} apply, and {@link
+   * #indices} lowercases what it looks up.
+   *
+   * @param maxSize the most words kept, the most frequent; 0 for no limit
+   */
+  public static Word2VecVocabulary of(Map<String, Long> counts, long minCount, int maxSize, boolean lowercase) {
+    Map<String, Long> merged = counts;
+    if (lowercase) {
+      merged = new HashMap<>();
+      for (Map.Entry<String, Long> e : counts.entrySet()) {
+        merged.merge(e.getKey().toLowerCase(Locale.ROOT), e.getValue(), Long::sum);
+      }
+    }
     List<Map.Entry<String, Long>> entries = new ArrayList<>();
-    for (Map.Entry<String, Long> e : counts.entrySet()) {
+    for (Map.Entry<String, Long> e : merged.entrySet()) {
       if (e.getValue() >= minCount) {
         entries.add(e);
       }
@@ -61,7 +87,7 @@ public final class Word2VecVocabulary {
       words[i] = entries.get(i).getKey();
       wordCounts[i] = entries.get(i).getValue();
     }
-    return new Word2VecVocabulary(words, wordCounts);
+    return new Word2VecVocabulary(words, wordCounts, lowercase);
   }
 
   /**
@@ -69,8 +95,8 @@ public final class Word2VecVocabulary {
    *
    * @throws IllegalArgumentException if a word repeats or a count is not positive
    */
-  static Word2VecVocabulary restore(String[] words, long[] counts) {
-    Word2VecVocabulary vocabulary = new Word2VecVocabulary(words.clone(), counts.clone());
+  static Word2VecVocabulary restore(String[] words, long[] counts, boolean lowercase) {
+    Word2VecVocabulary vocabulary = new Word2VecVocabulary(words.clone(), counts.clone(), lowercase);
     if (vocabulary.index.size() != words.length) {
       throw new IllegalArgumentException("a word occurs twice in the vocabulary");
     }
@@ -84,17 +110,26 @@ public final class Word2VecVocabulary {
 
   /**
    * Counts the words of UTF-8 text files, streaming, split as word2vec.c splits them (space, tab,
-   * newline; see {@link WhitespaceTokenizer.Mode#WORD2VEC}), each line a sentence.
+   * newline; see {@link WhitespaceTokenizer.Mode#WORD2VEC}), each line a sentence, case kept.
    */
   public static Word2VecVocabulary count(List<Path> files, long minCount, int maxSize)
       throws IOException {
-    WordCounts counts = WordCounter.countFiles(files, Word2VecVocabulary::words, ProgressListener.NONE);
-    return of(counts.asMap(), minCount, maxSize);
+    return count(files, minCount, maxSize, false);
+  }
+
+  /**
+   * Counts the words of UTF-8 text files as {@link #count(List, long, int)} does, lowercasing each
+   * word first when {@code lowercase} is set (so "The" and "the" are one word).
+   */
+  public static Word2VecVocabulary count(List<Path> files, long minCount, int maxSize, boolean lowercase)
+      throws IOException {
+    WordCounts counts = WordCounter.countFiles(files, line -> words(line, lowercase), ProgressListener.NONE);
+    return of(counts.asMap(), minCount, maxSize, lowercase);
   }
 
   /** The indices of a line's words that are in the vocabulary, in order; the rest are skipped. */
   public int[] indices(String line) {
-    List<String> words = words(line);
+    List<String> words = words(line, lowercase);
     int[] out = new int[words.size()];
     int n = 0;
     for (String word : words) {
@@ -106,8 +141,13 @@ public final class Word2VecVocabulary {
     return n == out.length ? out : Arrays.copyOf(out, n);
   }
 
-  private static List<String> words(String line) {
-    return WhitespaceTokenizer.split(line, WhitespaceTokenizer.Mode.WORD2VEC);
+  private static List<String> words(String line, boolean lowercase) {
+    return WhitespaceTokenizer.split(line, WhitespaceTokenizer.Mode.WORD2VEC, lowercase);
+  }
+
+  /** Whether lines are lowercased ({@link Locale#ROOT}) before their words are looked up. */
+  public boolean lowercase() {
+    return lowercase;
   }
 
   public int size() {

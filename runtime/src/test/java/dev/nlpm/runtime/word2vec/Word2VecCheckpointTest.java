@@ -44,6 +44,11 @@ class Word2VecCheckpointTest {
     return file;
   }
 
+  /** Where a one-thread checkpoint's lowercase flag is: after the header, options, counters and random state. */
+  private static final int LOWERCASE_AT = 8 + 4 + (1 + 4 + 4 + 4 + 1 + 8 + 8 + 4 + 4 + 4 + 4 + 8 + 1) + (4 + 8 + 8 + 8) + 8;
+  /** Where a one-thread checkpoint's vocabulary size is. */
+  private static final int VOCABULARY_AT = LOWERCASE_AT + 1;
+
   private static Word2VecOptions options() {
     return Word2VecOptions.defaults().withDimension(12).withEpochs(4).withSample(1e-2);
   }
@@ -155,8 +160,8 @@ class Word2VecCheckpointTest {
   @Test
   void aVocabularySizeTheFileCannotHoldFailsBeforeAllocating() throws IOException {
     byte[] good = Files.readAllBytes(checkpoint());
-    // The vocabulary size follows the header, options, counters and one random state.
-    int at = 8 + 4 + (1 + 4 + 4 + 4 + 1 + 8 + 8 + 4 + 4 + 4 + 4 + 8 + 1) + (4 + 8 + 8 + 8) + 8;
+    // The vocabulary size follows the header, options, counters, one random state and the lowercase flag.
+    int at = VOCABULARY_AT;
     byte[] bad = good.clone();
     java.nio.ByteBuffer.wrap(bad).putInt(at, Integer.MAX_VALUE);
     Path file = withBytes(bad);
@@ -231,13 +236,20 @@ class Word2VecCheckpointTest {
     assertStoppedMidEpochResumesToTheSameBits(options().withCbow().withHierarchicalSoftmax(3));
   }
 
+  /** {@code bytes} without the {@code length} bytes at {@code at}. */
+  private static byte[] without(byte[] bytes, int at, int length) {
+    byte[] out = new byte[bytes.length - length];
+    System.arraycopy(bytes, 0, out, 0, at);
+    System.arraycopy(bytes, at + length, out, at, bytes.length - at - length);
+    return out;
+  }
+
   @Test
   void aVersionOneCheckpointReadsAsStoppedAtAnEpochsEnd() throws IOException {
     byte[] good = Files.readAllBytes(checkpoint());
     int batchesAt = 8 + 4 + (1 + 4 + 4 + 4 + 1 + 8 + 8 + 4 + 4 + 4 + 4 + 8 + 1) + 4;
-    byte[] v1 = new byte[good.length - 8];
-    System.arraycopy(good, 0, v1, 0, batchesAt);
-    System.arraycopy(good, batchesAt + 8, v1, batchesAt, good.length - batchesAt - 8);
+    // Version 1 has neither the batch count nor the lowercase flag (which comes after it).
+    byte[] v1 = without(without(good, LOWERCASE_AT, 1), batchesAt, 8);
     java.nio.ByteBuffer.wrap(v1).putInt(8, 1);
     Word2VecCheckpoint read = Word2VecCheckpoint.read(withBytes(v1));
     Word2VecCheckpoint expected = Word2VecCheckpoint.read(checkpoint());
@@ -245,6 +257,55 @@ class Word2VecCheckpointTest {
     assertEquals(0, read.batchesDone());
     assertEquals(expected.rawWords(), read.rawWords());
     assertArrayEquals(expected.weights().input(), read.weights().input());
+    assertEquals(false, read.weights().vocabulary().lowercase());
+  }
+
+  @Test
+  void aVersionTwoCheckpointReadsAsNotLowercasingAsItWasTrained() throws IOException {
+    List<Path> files = List.of(corpus());
+    Path checkpoint = dir.resolve("lower.w2v");
+    Word2VecTrainer.train(Word2VecVocabulary.count(files, 1, 0, true), files, options().withEpochs(1), Word2VecKernels.plain(12),
+        Word2VecTrainer.ProgressListener.NONE, checkpoint);
+    byte[] v3 = Files.readAllBytes(checkpoint);
+    assertEquals(1, v3[LOWERCASE_AT], "the flag of a lowercasing vocabulary");
+    byte[] v2 = without(v3, LOWERCASE_AT, 1);
+    java.nio.ByteBuffer.wrap(v2).putInt(8, 2);
+    Word2VecCheckpoint read = Word2VecCheckpoint.read(withBytes(v2));
+    assertEquals(false, read.weights().vocabulary().lowercase());
+    assertEquals(true, Word2VecCheckpoint.read(checkpoint).weights().vocabulary().lowercase());
+    assertArrayEquals(Word2VecCheckpoint.read(checkpoint).weights().input(), read.weights().input());
+  }
+
+  @Test
+  void aLowercaseFlagOtherThanZeroOrOneIsReported() throws IOException {
+    byte[] bad = Files.readAllBytes(checkpoint());
+    bad[LOWERCASE_AT] = 2;
+    Path file = withBytes(bad);
+    assertEquals(file + ": the vocabulary's lowercase flag is 2, not 0 or 1", problem(file));
+  }
+
+  @Test
+  void aLowercasingRunStoppedMidEpochResumesLowercasingToTheSameBits() throws IOException {
+    // Upper-case copies of the corpus's words: only a run that lowercases on resuming too trains on them.
+    Path mixed = dir.resolve("mixed.txt");
+    List<String> lines = new ArrayList<>();
+    for (String line : Files.readAllLines(corpus(6000))) {
+      lines.add(lines.size() % 2 == 0 ? line.toUpperCase(java.util.Locale.ROOT) : line);
+    }
+    Files.write(mixed, lines);
+    List<Path> files = List.of(mixed);
+    Word2VecOptions options = options();
+    Word2VecVocabulary vocabulary = Word2VecVocabulary.count(files, 1, 0, true);
+    assertEquals(10, vocabulary.size(), "A and a are one word");
+    Word2VecKernels kernels = Word2VecKernels.plain(options.dimension());
+    Word2VecWeights whole = Word2VecTrainer.train(vocabulary, files, options, kernels, Word2VecTrainer.ProgressListener.NONE, null);
+    Path checkpoint = dir.resolve("stopped-lower.w2v");
+    Word2VecTrainer.train(vocabulary, files, options, kernels, stoppingAfter(5 + 2), checkpoint);
+    assertEquals(true, Word2VecCheckpoint.read(checkpoint).weights().vocabulary().lowercase());
+    Word2VecWeights resumed = Word2VecTrainer.resume(checkpoint, files, kernels, Word2VecTrainer.ProgressListener.NONE);
+    assertArrayEquals(whole.input(), resumed.input());
+    assertArrayEquals(whole.negativeOutput(), resumed.negativeOutput());
+    assertEquals(48_000 * 4, Word2VecCheckpoint.read(checkpoint).rawWords(), "every word, upper case or not, was trained");
   }
 
   @Test
@@ -254,7 +315,7 @@ class Word2VecCheckpointTest {
       out.write("NLPMW2V\n".getBytes(StandardCharsets.US_ASCII));
       out.writeInt(9);
     }
-    assertEquals(file + ": checkpoint format version 9; this nlpm reads versions 1 to 2", problem(file));
+    assertEquals(file + ": checkpoint format version 9; this nlpm reads versions 1 to 3", problem(file));
   }
 
   @Test
@@ -272,8 +333,7 @@ class Word2VecCheckpointTest {
     b.putInt(8 + 4 + 1, 715_827_883); // dimension
     b.putInt(8 + 4 + 1 + 4 + 4, 5); // negatives
     b.put(8 + 4 + 1 + 4 + 4 + 4, (byte) 1); // hierarchical softmax
-    int vocabularyAt = 8 + 4 + (1 + 4 + 4 + 4 + 1 + 8 + 8 + 4 + 4 + 4 + 4 + 8 + 1) + (4 + 8 + 8 + 8) + 8;
-    b.putInt(vocabularyAt, 1 << 30);
+    b.putInt(VOCABULARY_AT, 1 << 30);
     Path wrapped = withBytes(wrap);
     assertTrue(problem(wrapped).startsWith(wrapped + ": a vocabulary of 1073741824 words of dimension 715827883 cannot fit in "),
         problem(wrapped));

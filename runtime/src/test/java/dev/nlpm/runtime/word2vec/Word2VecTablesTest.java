@@ -3,6 +3,7 @@ package dev.nlpm.runtime.word2vec;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
@@ -112,5 +113,19 @@ class Word2VecTablesTest {
     assertEquals(19, v.totalCount());
     assertArrayEquals(new int[] {1, 0, 2}, v.indices("a  c\tb rare d"));
     assertThrows(IllegalArgumentException.class, () -> Word2VecVocabulary.of(Map.of("x", 1L), 5, 0));
+  }
+
+  @Test
+  void aLowercasingVocabularyCountsCasesAsOneWordAndLooksUpLowercased() {
+    Map<String, Long> counts = Map.of("The", 2L, "the", 3L, "CAT", 1L, "cat", 1L, "dog", 1L);
+    Word2VecVocabulary kept = Word2VecVocabulary.of(counts, 2, 0);
+    assertEquals(List.of("the", "The"), kept.words(), "case kept: The and the are two words, cat and CAT below min count");
+    assertArrayEquals(new int[] {1, 0}, kept.indices("The the THE"));
+
+    Word2VecVocabulary lower = Word2VecVocabulary.of(counts, 2, 0, true);
+    assertTrue(lower.lowercase() && !kept.lowercase());
+    assertEquals(List.of("the", "cat"), lower.words());
+    assertArrayEquals(new long[] {5, 2}, lower.counts());
+    assertArrayEquals(new int[] {0, 0, 0, 1}, lower.indices("The the THE Cat"));
   }
 }
