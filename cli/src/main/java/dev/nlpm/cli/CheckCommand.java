@@ -1,6 +1,7 @@
 package dev.nlpm.cli;
 
 import dev.nlpm.compiler.Compilation;
+import dev.nlpm.compiler.codegen.Runnability;
 import dev.nlpm.compiler.ir.ModelSpec;
 import java.util.List;
 import java.util.Optional;
@@ -10,11 +11,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
-/** {@code nlpm check FILE...}: diagnostics only; exit status 1 when there are errors. */
+/**
+ * {@code nlpm check FILE...}: diagnostics only; exit status 1 when there are errors. Warnings (what
+ * the runtime does not run yet) leave the status 0, but the summary names the models they concern.
+ */
 @Command(
     name = "check",
     mixinStandardHelpOptions = true,
-    description = "Parses and validates .nlpm files (directories are searched) and reports every error.")
+    description = "Parses and validates .nlpm files (directories are searched) and reports every error and warning.")
 final class CheckCommand implements Callable<Integer> {
 
   @Mixin ModelFiles input;
@@ -30,13 +34,17 @@ final class CheckCommand implements Callable<Integer> {
       return Main.EXIT_INPUT_ERRORS;
     }
     List<ModelSpec> models = result.get().models();
-    spec.commandLine()
-        .getOut()
-        .println(
-            "ok: "
-                + models.size()
-                + (models.size() == 1 ? " model: " : " models: ")
-                + String.join(", ", models.stream().map(ModelSpec::name).toList()));
+    List<String> runnable = models.stream().filter(m -> Runnability.of(m).facade()).map(ModelSpec::name).toList();
+    List<String> notYet = models.stream().filter(m -> !Runnability.of(m).facade()).map(ModelSpec::name).toList();
+    String counted = models.size() + (models.size() == 1 ? " model: " : " models: ");
+    if (notYet.isEmpty()) {
+      spec.commandLine().getOut().println("ok: " + counted + String.join(", ", runnable));
+    } else {
+      // Valid, but not "ok": a model the runtime does not run gets its layout and no facade.
+      spec.commandLine().getOut().println("checked " + counted
+          + (runnable.isEmpty() ? "" : "runnable: " + String.join(", ", runnable) + "; ")
+          + "not runnable yet (see the warnings): " + String.join(", ", notYet));
+    }
     return 0;
   }
 }

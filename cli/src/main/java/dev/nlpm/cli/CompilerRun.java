@@ -39,10 +39,23 @@ final class CompilerRun {
       err.print(
           DiagnosticPrinter.render(
               diagnostics, name -> Optional.ofNullable(program.sources().get(name))));
-      long errors = diagnostics.stream().filter(Diagnostic::isError).count();
-      err.println(errors + (errors == 1 ? " error" : " errors"));
+      err.println(count(diagnostics));
       err.flush();
     }
     return Optional.ofNullable(compilation).filter(c -> !c.hasErrors());
+  }
+
+  /** "2 errors", "1 warning", "1 error, 3 warnings": what was found, as a compiler ends its report. */
+  static String count(List<Diagnostic> diagnostics) {
+    long errors = diagnostics.stream().filter(Diagnostic::isError).count();
+    long warnings = diagnostics.size() - errors;
+    List<String> parts = new ArrayList<>();
+    if (errors > 0 || warnings == 0) {
+      parts.add(errors + (errors == 1 ? " error" : " errors"));
+    }
+    if (warnings > 0) {
+      parts.add(warnings + (warnings == 1 ? " warning" : " warnings"));
+    }
+    return String.join(", ", parts);
   }
 }

@@ -12,7 +12,6 @@ import dev.nlpm.runtime.checkpoint.CheckpointMismatchException;
 import dev.nlpm.runtime.checkpoint.ParameterCheckpoint;
 import dev.nlpm.runtime.checkpoint.SafetensorsFile;
 import dev.nlpm.runtime.checkpoint.TrainingProgress;
-import dev.nlpm.runtime.decoder.DecoderConfig;
 import dev.nlpm.runtime.encoder.EncoderParameters;
 import dev.nlpm.runtime.encoder.EncoderTrainer;
 import dev.nlpm.runtime.encoder.Parallel;
@@ -21,7 +20,11 @@ import dev.nlpm.runtime.io.AtomicFiles;
 import dev.nlpm.runtime.io.MalformedInputFileException;
 import dev.nlpm.runtime.io.StrictUtf8;
 import dev.nlpm.runtime.layout.ParameterLayout;
-import dev.nlpm.runtime.lstm.LstmLanguageModel;
+import dev.nlpm.runtime.model.BlockwiseDecoderFacade;
+import dev.nlpm.runtime.model.DecoderFacade;
+import dev.nlpm.runtime.model.LanguageModelFacade;
+import dev.nlpm.runtime.model.LstmFacade;
+import dev.nlpm.runtime.model.ModelFacade;
 import dev.nlpm.runtime.text.CharTokenizer;
 import dev.nlpm.runtime.text.Vocabulary;
 import dev.nlpm.runtime.text.VocabularyBuilder;
@@ -130,14 +133,11 @@ final class DecoderRun {
       throw new UserError("--resume: no checkpoint at " + checkpoint);
     }
     String kind = tokenizerKind(spec);
-    EncoderRun.Facade facade = new EncoderRun.Facade(GeneratedFacade.load(compilation, spec));
-    boolean lstm = spec.family() == Family.LSTM_LM;
+    LanguageModelFacade facade = load(compilation, spec);
     // an LSTM declaring max_vocab is built at the size of the data's vocabulary, at most this
-    int declaredVocabulary = lstm ? facade.constant("CONFIG", LstmLanguageModel.Config.class).vocab()
-        : facade.constant("CONFIG", DecoderConfig.class).vocab();
-    int positions = lstm ? Integer.MAX_VALUE : facade.constant("CONFIG", DecoderConfig.class).maxPositions();
-    Settings planned = resume ? resumedSettings(output, spec, flags, facade.constant("SEQUENCE", Integer.class), headsFlag)
-        : freshSettings(facade, spec, kind, flags, positions, headsFlag);
+    int declaredVocabulary = facade.vocab();
+    Settings planned = resume ? resumedSettings(output, spec, flags, facade.sequence(), headsFlag)
+        : freshSettings(facade, spec, kind, flags, headsFlag);
     int length = planned.sequence();
     Files.createDirectories(output);
 
@@ -170,9 +170,9 @@ final class DecoderRun {
     HeldOut evaluation;
     try (Parallel parallel = new Parallel(settings.threads());
         MetricsLog metrics = resume ? MetricsLog.resume(metricsFile, "step") : MetricsLog.create(metricsFile, "step")) {
-      training = lstm
-          ? new LstmTraining(facade, text.vocabulary().size(), settings.options(), settings.seed(), train, batch, length, parallel)
-          : new GptTraining(facade, settings.options(), settings.seed(), train, batch, length, parallel);
+      training = facade instanceof LstmFacade recurrent
+          ? new LstmTraining(recurrent, text.vocabulary().size(), settings.options(), settings.seed(), train, batch, length, parallel)
+          : new GptTraining((DecoderFacade) facade, settings.options(), settings.seed(), train, batch, length, parallel);
       err.printf(Locale.ROOT, "%s %s: %s; %,d %s tokens (vocabulary %,d): %,d training, %,d held out;"
               + " %d steps of %d × %d tokens, lr %s (warmup %d, %s), seed %d, %d thread%s%n",
           resume ? "resuming" : "training", spec.name(), training.describe(), ids.length, kind, text.vocabulary().size(), train.length,
@@ -213,8 +213,8 @@ final class DecoderRun {
       save(facade, spec, training.parameters(), model.resolve(WEIGHTS));
       text.write(model);
       HeadsTraining.Result heads = null;
-      if (training instanceof GptTraining gpt && facade.has("BLOCKWISE_K")) {
-        heads = HeadsTraining.train(facade, gpt.decoder(), settings.headsOptions(), train, batch, length, output, resume, stop, err);
+      if (training instanceof GptTraining gpt && facade instanceof BlockwiseDecoderFacade blockwise) {
+        heads = HeadsTraining.train(blockwise, gpt.decoder(), settings.headsOptions(), train, batch, length, output, resume, stop, err);
       }
       boolean stopped = heads != null && heads.stopped();
       return new Result(stopped, training.stepsDone(), settings.steps(), listener.lastLoss,
@@ -239,30 +239,25 @@ final class DecoderRun {
         + " tokenizer char or bpe");
   }
 
-  /** The layout class's LAYOUT and CHECKPOINT_PREFIX, for the weights file. */
-  private static ParameterLayout layout(EncoderRun.Facade facade) {
-    return facade.sibling("Layout").constant("LAYOUT", ParameterLayout.class);
+  /** The facade of a decoder or an LSTM language model, as the interface its family's facade implements. */
+  static LanguageModelFacade load(Compilation compilation, ModelSpec spec) {
+    Class<? extends LanguageModelFacade> kind = spec.family() == Family.LSTM_LM ? LstmFacade.class : DecoderFacade.class;
+    return GeneratedFacade.load(compilation, spec, kind);
   }
 
-  /** The prefix of the reference's checkpoint names (GPT-2's {@code transformer.}), or none (the layout then has no constant). */
-  static String prefix(EncoderRun.Facade facade) {
-    EncoderRun.Facade layout = facade.sibling("Layout");
-    return layout.has("CHECKPOINT_PREFIX") ? layout.constant("CHECKPOINT_PREFIX", String.class) : "";
-  }
-
-  /** Writes the parameters under GPT-2's names with the layout's checkpoint prefix. */
-  static void save(EncoderRun.Facade facade, ModelSpec spec, EncoderParameters parameters, Path file) throws IOException {
-    ParameterCheckpoint.save(parameters.layout(), parameters.toFlat(), prefix(facade), Map.of("format", "pt", "nlpm.model", spec.name()),
-        file);
+  /** Writes the parameters under the reference's names (GPT-2's, PyTorch's) with the model's checkpoint prefix. */
+  static void save(ModelFacade facade, ModelSpec spec, EncoderParameters parameters, Path file) throws IOException {
+    ParameterCheckpoint.save(parameters.layout(), parameters.toFlat(), facade.checkpointPrefix(), Map.of("format", "pt", "nlpm.model",
+        spec.name()), file);
   }
 
   /** Fresh parameters with the weights of {@code file}. */
-  static EncoderParameters loadWeights(EncoderRun.Facade facade, Path file) throws IOException {
-    EncoderParameters parameters = facade.call("initialize", new Class<?>[] {long.class}, 0L);
-    ParameterLayout layout = layout(facade);
+  static EncoderParameters loadWeights(DecoderFacade facade, Path file) throws IOException {
+    EncoderParameters parameters = facade.newParameters(0L);
+    ParameterLayout layout = parameters.layout();
     float[] flat = new float[layout.size()];
     try (SafetensorsFile st = SafetensorsFile.open(file)) {
-      ParameterCheckpoint.load(st, layout, flat, prefix(facade), true);
+      ParameterCheckpoint.load(st, layout, flat, facade.checkpointPrefix(), true);
     } catch (CheckpointMismatchException e) {
       throw new UserError(EncoderRun.oneLine(e));
     } catch (NoSuchFileException e) {
@@ -414,15 +409,15 @@ final class DecoderRun {
     };
   }
 
-  private static Settings freshSettings(EncoderRun.Facade facade, ModelSpec spec, String kind, EncoderRun.Overrides flags, int positions,
+  private static Settings freshSettings(LanguageModelFacade facade, ModelSpec spec, String kind, EncoderRun.Overrides flags,
       Long headsFlag) {
-    if (headsFlag != null && !facade.has("BLOCKWISE_K")) {
+    if (headsFlag != null && !(facade instanceof BlockwiseDecoderFacade)) {
       throw new UserError("--heads-steps trains blockwise decoding's proposal heads; " + spec.name() + " declares no decoding blockwise");
     }
     long headsSteps = headsFlag != null ? EncoderRun.positive("--heads-steps", headsFlag) : 0;
     // over as many steps as can be: the declared warmup uncut (it is cut to the run's steps later)
-    EncoderTrainer.Options declared = facade.call("trainingOptions", new Class<?>[] {long.class}, Long.MAX_VALUE);
-    int batch = facade.constant("BATCH", Integer.class);
+    EncoderTrainer.Options declared = facade.declaredOptions(Long.MAX_VALUE);
+    int batch = facade.batch();
     int threads = spec.training().threads() > 0 ? spec.training().threads() : Runtime.getRuntime().availableProcessors();
     if (flags.lr() != null && !(flags.lr() > 0)) {
       throw new UserError("--lr must be positive, got " + flags.lr());
@@ -432,15 +427,15 @@ final class DecoderRun {
       throw new UserError("give --steps or --epochs, not both");
     }
     // --epochs stands for the declared steps: the run takes as many as its epochs need
-    long steps = flags.steps() != null ? EncoderRun.positive("--steps", flags.steps()) : flags.epochs() != null ? 0 : facade.constant("STEPS", Long.class);
+    long steps = flags.steps() != null ? EncoderRun.positive("--steps", flags.steps()) : flags.epochs() != null ? 0 : facade.steps();
     long checkpointEvery = flags.checkpointEvery() != null ? EncoderRun.positive("--checkpoint-every", flags.checkpointEvery())
         : declared.checkpointEvery() > 0 ? declared.checkpointEvery() : EncoderRun.DEFAULT_CHECKPOINT_EVERY;
-    Optimization optimization = Optimization.declared(declared, facade.constant("EPOCHS", Integer.class)).over(flags, lr);
+    Optimization optimization = Optimization.declared(declared, facade.epochs()).over(flags, lr);
     return new Settings(spec.name(), kind, steps, flags.batch() != null ? (int) EncoderRun.positive("--batch", flags.batch()) : batch,
         lr, flags.warmup(declared.warmup(), Long.MAX_VALUE), flags.clip(declared.clip()),
         flags.weightDecay(declared.weightDecay()), flags.seed() != null ? flags.seed() : declared.seed(), checkpointEvery,
         flags.threads() != null ? (int) EncoderRun.positive("--threads", flags.threads()) : threads, optimization,
-        flags.sequence(facade.constant("SEQUENCE", Integer.class), positions), headsSteps);
+        flags.sequence(facade.sequence(), facade.positions()), headsSteps);
   }
 
   private static Settings resumedSettings(Path output, ModelSpec spec, EncoderRun.Overrides flags, int declaredSequence, Long headsFlag)

@@ -5,6 +5,7 @@ import dev.nlpm.compiler.ir.Family;
 import dev.nlpm.compiler.ir.ModelSpec;
 import dev.nlpm.runtime.checkpoint.CheckpointMismatchException;
 import dev.nlpm.runtime.encoder.EncoderModel;
+import dev.nlpm.runtime.model.EncoderFacade;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -48,10 +49,10 @@ final class EncoderQueries {
       throw new UserError(spec.name() + " is " + GeneratedFacade.article(spec.family().keyword()) + " model: `nlpm " + command
           + "` runs encoders" + (spec.family() == Family.WORD2VEC ? " (for word vectors, try `nlpm similar`)" : ""));
     }
-    EncoderRun.Facade facade = new EncoderRun.Facade(GeneratedFacade.load(compiled.get(), spec));
+    EncoderFacade facade = GeneratedFacade.load(compiled.get(), spec, EncoderFacade.class);
     EncoderModel model;
     try {
-      model = facade.callReading("load", new Class<?>[] {Path.class, int.class}, directory, threads);
+      model = facade.loadModel(directory, threads);
     } catch (CheckpointMismatchException e) {
       throw new UserError(EncoderRun.oneLine(e));
     } catch (NoSuchFileException e) {

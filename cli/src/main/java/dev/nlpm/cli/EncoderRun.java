@@ -11,6 +11,7 @@ import dev.nlpm.runtime.encoder.Encoder;
 import dev.nlpm.runtime.encoder.EncoderConfig;
 import dev.nlpm.runtime.encoder.EncoderModel;
 import dev.nlpm.runtime.encoder.EncoderParameters;
+import dev.nlpm.runtime.encoder.EncoderTokenizerFiles;
 import dev.nlpm.runtime.encoder.EncoderTrainer;
 import dev.nlpm.runtime.encoder.Parallel;
 import dev.nlpm.runtime.encoder.PretrainingData;
@@ -19,18 +20,12 @@ import dev.nlpm.runtime.encoder.TrainingDivergedException;
 import dev.nlpm.runtime.io.AtomicFiles;
 import dev.nlpm.runtime.io.MalformedInputFileException;
 import dev.nlpm.runtime.pretrain.Masking;
+import dev.nlpm.runtime.model.EncoderFacade;
 import dev.nlpm.runtime.pretrain.MlmMasker;
-import dev.nlpm.runtime.text.Vocabulary;
-import dev.nlpm.runtime.text.train.WordCounter;
-import dev.nlpm.runtime.text.train.WordPieceTrainer;
-import dev.nlpm.runtime.text.train.WordPieceTrainingOptions;
-import dev.nlpm.runtime.text.wordpiece.BertBasicTokenizer;
-import dev.nlpm.runtime.text.wordpiece.WordPieceOptions;
-import dev.nlpm.runtime.text.wordpiece.WordPieceTokenizer;
+import dev.nlpm.runtime.pretrain.MlmSettings;
+import dev.nlpm.runtime.text.EncoderTokenizer;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -43,16 +38,18 @@ import java.util.Map;
 
 /**
  * Pretrains an encoder (MLM, and NSP when declared) through its generated facade, compiled in this
- * process: a WordPiece vocabulary trained on the data at the declared size (or one given), the
+ * process: the declared tokenizer ({@link EncoderVocabulary}: its files loaded, or a vocabulary
+ * trained on the data at the declared size, or {@code --vocab}'s), the
  * text cut into documents of {@value #SENTENCES_PER_DOCUMENT} sentences, {@link PretrainingData}
  * with the declared masking, and the facade's trainer with the declared options and the flags'
  * overrides.
  *
- * <p>Writes into the output folder: {@value #VOCABULARY} and {@value #SETTINGS} (the run's settings,
+ * <p>Writes into the output folder: the tokenizer's files ({@link EncoderTokenizerFiles}: {@value
+ * #VOCABULARY} for WordPiece) and {@value #SETTINGS} (the run's settings,
  * which {@code --resume} reads back) before the first step; {@value #CHECKPOINT}/ every so many
  * steps, at the end and when stopped; {@code metrics.jsonl} a record per step; {@code loss.png} at
  * every checkpoint and at the end; {@value #MODEL}/ ({@link EncoderModel#save}: weights and
- * vocabulary) at the end.
+ * tokenizer) at the end.
  */
 final class EncoderRun {
 
@@ -183,8 +180,19 @@ final class EncoderRun {
 
   /** How a run masks: the rate, the shares of [MASK], random and kept tokens, and static or dynamic masking. */
   record Mlm(double rate, double mask, double random, double keep, String masking) {
+
+    /** A model's declared masking. */
+    static Mlm of(MlmSettings declared) {
+      return new Mlm(declared.rate(), declared.mask(), declared.random(), declared.keep(), declared.masking().name().toLowerCase(Locale.ROOT));
+    }
+
     Masking kind() {
       return Masking.valueOf(masking.toUpperCase(Locale.ROOT));
+    }
+
+    /** As the facade's masker takes it. */
+    MlmSettings settings() {
+      return new MlmSettings(rate, mask, random, keep, kind());
     }
 
     @Override
@@ -223,7 +231,8 @@ final class EncoderRun {
     }
   }
 
-  static Result train(Compilation compilation, ModelSpec spec, List<Path> data, Path output, boolean resume, Overrides flags,
+  /** @param sources the folder the declaration's source names are relative to (its declared files are found from there) */
+  static Result train(Compilation compilation, ModelSpec spec, Path sources, List<Path> data, Path output, boolean resume, Overrides flags,
       MlmFlags mlmFlags, PrintWriter err, StopRequest stop) throws IOException {
     Path checkpoint = output.resolve(CHECKPOINT);
     if (resume && !Files.isDirectory(checkpoint)) {
@@ -232,20 +241,16 @@ final class EncoderRun {
     if (flags.vocab() != null && !Files.isRegularFile(flags.vocab())) {
       throw new UserError("no such file: " + flags.vocab());
     }
-    Facade facade = new Facade(GeneratedFacade.load(compilation, spec));
-    EncoderConfig config = facade.constant("CONFIG", EncoderConfig.class);
+    EncoderFacade facade = GeneratedFacade.load(compilation, spec, EncoderFacade.class);
+    EncoderConfig config = facade.config();
     if (!config.mlm()) {
       throw new UserError(spec.name() + " declares no mlm objective: `nlpm train` pretrains encoders with masked-token prediction");
     }
-    boolean lowercase = facade.constant("LOWERCASE", Boolean.class);
-    WordPieceOptions wordPiece = lowercase ? WordPieceOptions.uncased() : WordPieceOptions.cased();
-    Mlm declaredMlm = new Mlm(facade.constant("MLM_RATE", Double.class), facade.constant("MLM_MASK", Double.class),
-        facade.constant("MLM_RANDOM", Double.class), facade.constant("MLM_KEEP", Double.class),
-        facade.constant("MASKING", Masking.class).name().toLowerCase(Locale.ROOT));
-    Settings planned = resume ? resumedSettings(output, spec, flags, mlmFlags, declaredMlm, facade.constant("SEQUENCE", Integer.class))
+    Mlm declaredMlm = Mlm.of(facade.mlm());
+    Settings planned = resume ? resumedSettings(output, spec, flags, mlmFlags, declaredMlm, facade.sequence())
         : freshSettings(facade, spec, flags, mlmFlags.over(declaredMlm));
     Files.createDirectories(output);
-    WordPieceTokenizer tokenizer = vocabulary(output, data, resume, flags.vocab(), wordPiece, config, err);
+    EncoderTokenizer tokenizer = EncoderVocabulary.prepare(spec, sources, data, output, resume, flags.vocab(), config.vocab(), err);
     int sequence = planned.sequence();
     List<List<int[]>> documents;
     try {
@@ -254,9 +259,8 @@ final class EncoderRun {
       throw new UserError(e.getMessage());
     }
     Mlm mlm = planned.mlm();
-    MlmMasker masker = (MlmMasker) facade.call("masker", new Class<?>[] {WordPieceTokenizer.class, int.class, double.class, double.class,
-        double.class, double.class}, tokenizer, sequence, mlm.rate(), mlm.mask(), mlm.random(), mlm.keep());
-    int maxPredictions = facade.call("maxPredictions", new Class<?>[] {int.class, double.class}, sequence, mlm.rate());
+    MlmMasker masker = facade.newMasker(tokenizer, sequence, mlm.settings());
+    int maxPredictions = MlmMasker.maxPredictions(sequence, mlm.rate());
     PretrainingData pretraining;
     EncoderTrainer.Batches batches;
     try {
@@ -280,14 +284,13 @@ final class EncoderRun {
 
     MetricsChart.warmUp();
     Path metricsFile = output.resolve(Word2VecRun.METRICS);
-    EncoderParameters parameters = (EncoderParameters) facade.call("initialize", new Class<?>[] {long.class}, settings.seed());
+    EncoderParameters parameters = facade.newParameters(settings.seed());
     Listener listener;
     EncoderTrainer trainer;
     try (Parallel parallel = new Parallel(settings.threads());
         MetricsLog metrics = resume ? MetricsLog.resume(metricsFile, "step") : MetricsLog.create(metricsFile, "step")) {
-      Encoder encoder = (Encoder) facade.call("encoder", new Class<?>[] {EncoderParameters.class, Parallel.class}, parameters, parallel);
-      trainer = (EncoderTrainer) facade.call("trainer", new Class<?>[] {Encoder.class, EncoderTrainer.Options.class, int.class, int.class,
-          int.class}, encoder, settings.options(), settings.batch(), sequence, maxPredictions);
+      Encoder encoder = facade.newEncoder(parameters, parallel);
+      trainer = facade.newTrainer(encoder, settings.options(), settings.batch(), sequence, maxPredictions);
       long first = 1;
       if (resume) {
         TrainingProgress progress;
@@ -318,8 +321,7 @@ final class EncoderRun {
     Path model = null;
     if (!stopped) {
       model = output.resolve(MODEL);
-      try (EncoderModel trained = (EncoderModel) facade.call("model",
-          new Class<?>[] {EncoderParameters.class, WordPieceTokenizer.class, int.class}, parameters, tokenizer, settings.threads())) {
+      try (EncoderModel trained = facade.newModel(parameters, tokenizer, settings.threads())) {
         trained.save(model);
       }
     }
@@ -328,11 +330,11 @@ final class EncoderRun {
   }
 
   /** The declared settings with the flags'. */
-  private static Settings freshSettings(Facade facade, ModelSpec spec, Overrides flags, Mlm mlm) {
+  private static Settings freshSettings(EncoderFacade facade, ModelSpec spec, Overrides flags, Mlm mlm) {
     // over as many steps as can be: the declared warmup uncut (it is cut to the run's steps later)
-    EncoderTrainer.Options declared = facade.call("trainingOptions", new Class<?>[] {long.class}, Long.MAX_VALUE);
-    int batch = facade.constant("BATCH", Integer.class);
-    int threads = facade.call("threads", new Class<?>[0]);
+    EncoderTrainer.Options declared = facade.declaredOptions(Long.MAX_VALUE);
+    int batch = facade.batch();
+    int threads = facade.declaredThreads();
     if (flags.lr() != null && !(flags.lr() > 0)) {
       throw new UserError("--lr must be positive, got " + flags.lr());
     }
@@ -341,15 +343,15 @@ final class EncoderRun {
       throw new UserError("give --steps or --epochs, not both");
     }
     // --epochs stands for the declared steps: the run takes as many as its epochs need
-    long steps = flags.steps() != null ? positive("--steps", flags.steps()) : flags.epochs() != null ? 0 : facade.constant("STEPS", Long.class);
+    long steps = flags.steps() != null ? positive("--steps", flags.steps()) : flags.epochs() != null ? 0 : facade.steps();
     long checkpointEvery = flags.checkpointEvery() != null ? positive("--checkpoint-every", flags.checkpointEvery())
         : declared.checkpointEvery() > 0 ? declared.checkpointEvery() : DEFAULT_CHECKPOINT_EVERY;
-    Optimization optimization = Optimization.declared(declared, facade.constant("EPOCHS", Integer.class)).over(flags, lr);
+    Optimization optimization = Optimization.declared(declared, facade.epochs()).over(flags, lr);
     return new Settings(spec.name(), steps, flags.batch() != null ? (int) positive("--batch", flags.batch()) : batch,
         lr, flags.warmup(declared.warmup(), Long.MAX_VALUE), declared.accumulation(),
         flags.clip(declared.clip()), flags.weightDecay(declared.weightDecay()), flags.seed() != null ? flags.seed() : declared.seed(), checkpointEvery,
         flags.threads() != null ? (int) positive("--threads", flags.threads()) : threads, mlm, optimization,
-        flags.sequence(facade.constant("SEQUENCE", Integer.class), facade.constant("CONFIG", EncoderConfig.class).maxPositions()));
+        flags.sequence(facade.sequence(), facade.config().maxPositions()));
   }
 
   /**
@@ -384,7 +386,8 @@ final class EncoderRun {
     // a run from before the length was kept in the settings trained at the declared one
     int sequence = s.sequence() > 0 ? s.sequence() : declaredSequence;
     refuse("--seq", flags.seq(), sequence);
-    if (flags.vocab() != null && !Arrays.equals(Files.readAllBytes(flags.vocab()), Files.readAllBytes(output.resolve(VOCABULARY)))) {
+    if (flags.vocab() != null && (!Files.isRegularFile(output.resolve(VOCABULARY))
+        || !Arrays.equals(Files.readAllBytes(flags.vocab()), Files.readAllBytes(output.resolve(VOCABULARY))))) {
       throw new UserError("--resume continues with " + output.resolve(VOCABULARY) + "; drop --vocab " + flags.vocab()
           + ", which differs from it");
     }
@@ -400,47 +403,6 @@ final class EncoderRun {
     }
   }
 
-  /** DIR's vocabulary when resuming; else the one given, or one trained on the data at the declared size. */
-  private static WordPieceTokenizer vocabulary(Path output, List<Path> data, boolean resume, Path given, WordPieceOptions options,
-      EncoderConfig config, PrintWriter err) throws IOException {
-    Path kept = output.resolve(VOCABULARY);
-    WordPieceTokenizer tokenizer;
-    if (resume || given != null) {
-      Path file = resume ? kept : given;
-      if (!Files.isRegularFile(file)) {
-        throw new UserError("--resume: no " + VOCABULARY + " in " + output);
-      }
-      try {
-        tokenizer = WordPieceTokenizer.fromVocabTxt(file, options);
-      } catch (MalformedInputFileException | IllegalArgumentException e) {
-        throw new UserError(file + ": " + e.getMessage());
-      }
-      if (tokenizer.vocabulary().size() > config.vocab()) {
-        throw new UserError(file + " has " + tokenizer.vocabulary().size() + " tokens, more than the model's vocab of " + config.vocab());
-      }
-      if (!resume) {
-        tokenizer.writeVocabTxt(kept);
-      }
-      err.printf(Locale.ROOT, "vocabulary: %,d WordPiece tokens from %s%n", tokenizer.vocabulary().size(), file);
-      return tokenizer;
-    }
-    long start = System.nanoTime();
-    BertBasicTokenizer basic = BertBasicTokenizer.of(options);
-    Vocabulary vocabulary;
-    try {
-      vocabulary = WordPieceTrainer.train(
-          WordCounter.countFiles(data, basic::words, dev.nlpm.runtime.text.train.ProgressListener.NONE),
-          WordPieceTrainingOptions.bert(config.vocab()));
-    } catch (MalformedInputFileException e) {
-      throw new UserError(e.getMessage());
-    }
-    tokenizer = WordPieceTokenizer.of(vocabulary, options);
-    tokenizer.writeVocabTxt(kept);
-    err.printf(Locale.ROOT, "vocabulary: %,d WordPiece tokens (declared vocab %,d) trained on the data in %.1f s: %s%n",
-        vocabulary.size(), config.vocab(), (System.nanoTime() - start) / 1e9, kept);
-    return tokenizer;
-  }
-
   /** A checkpoint mismatch's message (a line a tensor) in one line. */
   static String oneLine(CheckpointMismatchException e) {
     return e.getMessage().replace("\n  ", " ").replace(":\n", ":").replace('\n', ' ');
@@ -451,71 +413,6 @@ final class EncoderRun {
       throw new UserError(flag + " must be positive, got " + value);
     }
     return value;
-  }
-
-  /** The generated facade's static members, by name. */
-  static final class Facade {
-    private final Class<?> type;
-
-    Facade(Class<?> type) {
-      this.type = type;
-    }
-
-    /** The generated class {@code <Model><suffix>} beside this facade ({@code Layout}, say). */
-    /** Whether the facade has the constant {@code name} (a field only some declarations get). */
-    boolean has(String name) {
-      try {
-        type.getField(name);
-        return true;
-      } catch (NoSuchFieldException e) {
-        return false;
-      }
-    }
-
-    Facade sibling(String suffix) {
-      String name = type.getName().substring(0, type.getName().length() - "Model".length()) + suffix;
-      try {
-        return new Facade(Class.forName(name, true, type.getClassLoader()));
-      } catch (ClassNotFoundException e) {
-        throw new IllegalStateException("the generated code has no " + name, e);
-      }
-    }
-
-    <T> T constant(String name, Class<T> kind) {
-      try {
-        return kind.cast(type.getField(name).get(null));
-      } catch (ReflectiveOperationException | ClassCastException e) {
-        throw new IllegalStateException("the generated facade " + type.getName() + " is not as nlpm writes it: " + name, e);
-      }
-    }
-
-    /** Calls a static method; what it throws comes out unwrapped (a checked exception as is). */
-    @SuppressWarnings("unchecked")
-    <T> T call(String name, Class<?>[] parameters, Object... arguments) {
-      Method method;
-      try {
-        method = type.getMethod(name, parameters);
-      } catch (NoSuchMethodException e) {
-        throw new IllegalStateException("the generated facade " + type.getName() + " is not as nlpm writes it: no " + name, e);
-      }
-      try {
-        return (T) method.invoke(null, arguments);
-      } catch (InvocationTargetException e) {
-        throw Facade.<RuntimeException>sneaky(e.getCause());
-      } catch (IllegalAccessException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-
-    /** {@link #call} for a method that reads files: its IOException comes out as declared. */
-    <T> T callReading(String name, Class<?>[] parameters, Object... arguments) throws IOException {
-      return call(name, parameters, arguments);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <E extends Throwable> E sneaky(Throwable t) throws E {
-      throw (E) t;
-    }
   }
 
   /**

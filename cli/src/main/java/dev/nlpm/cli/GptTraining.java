@@ -6,6 +6,7 @@ import dev.nlpm.runtime.decoder.DecoderConfig;
 import dev.nlpm.runtime.encoder.EncoderParameters;
 import dev.nlpm.runtime.encoder.EncoderTrainer;
 import dev.nlpm.runtime.encoder.Parallel;
+import dev.nlpm.runtime.model.DecoderFacade;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -25,12 +26,12 @@ final class GptTraining implements LanguageModelTraining {
   private final EncoderTrainer trainer;
   private final EncoderTrainer.Pass pass;
 
-  GptTraining(EncoderRun.Facade facade, EncoderTrainer.Options options, long seed, int[] train, int batch, int length, Parallel parallel) {
-    config = facade.constant("CONFIG", DecoderConfig.class);
-    parameters = facade.call("initialize", new Class<?>[] {long.class}, seed);
-    decoder = facade.call("decoder", new Class<?>[] {EncoderParameters.class, Parallel.class}, parameters, parallel);
+  GptTraining(DecoderFacade facade, EncoderTrainer.Options options, long seed, int[] train, int batch, int length, Parallel parallel) {
+    config = facade.config();
+    parameters = facade.newParameters(seed);
+    decoder = facade.newDecoder(parameters, parallel);
     workspace = decoder.workspace(batch, length);
-    trainer = facade.call("trainer", new Class<?>[] {EncoderParameters.class, EncoderTrainer.Options.class}, parameters, options);
+    trainer = facade.newTrainer(parameters, options);
     pass = (k, gradients, dropoutSeed) -> {
       int[] block = blocks(train, batch, length, seed * 31 + k);
       float loss = decoder.train(block, null, batch, length, workspace, gradients, dropoutSeed);

@@ -8,6 +8,7 @@ import dev.nlpm.runtime.decoder.ProposalHeads;
 import dev.nlpm.runtime.encoder.EncoderParameters;
 import dev.nlpm.runtime.encoder.EncoderTrainer;
 import dev.nlpm.runtime.layout.ParameterLayout;
+import dev.nlpm.runtime.model.BlockwiseDecoderFacade;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -33,14 +34,13 @@ final class HeadsTraining {
   /** What the heads' run left: whether a stop ended it early, its last loss and steps. */
   record Result(boolean stopped, long steps, double loss) {}
 
-  static Result train(EncoderRun.Facade facade, Decoder decoder, EncoderTrainer.Options options, int[] train, int batch, int length,
+  static Result train(BlockwiseDecoderFacade facade, Decoder decoder, EncoderTrainer.Options options, int[] train, int batch, int length,
       Path output, boolean resume, StopRequest stop, PrintWriter err) throws IOException {
-    int k = facade.constant("BLOCKWISE_K", Integer.class);
-    EncoderParameters heads = facade.call("initializeHeads", new Class<?>[] {long.class}, options.seed());
-    ProposalHeads proposal = facade.call("proposalHeads", new Class<?>[] {Decoder.class, EncoderParameters.class}, decoder, heads);
+    int k = facade.blockwiseK();
+    EncoderParameters heads = facade.newHeads(options.seed());
+    ProposalHeads proposal = facade.newProposalHeads(decoder, heads);
     ProposalHeads.Workspace ws = proposal.workspace(batch, length);
-    EncoderTrainer trainer = facade.call("headsTrainer", new Class<?>[] {EncoderParameters.class, EncoderTrainer.Options.class}, heads,
-        options);
+    EncoderTrainer trainer = facade.newHeadsTrainer(heads, options);
     Path checkpoint = output.resolve(CHECKPOINT);
     if (resume && Files.isDirectory(checkpoint)) {
       try {
@@ -75,25 +75,25 @@ final class HeadsTraining {
     if (done < options.steps()) {
       return new Result(true, done, last[0]);
     }
-    ParameterCheckpoint.save(heads.layout(), heads.toFlat(), DecoderRun.prefix(facade), Map.of("format", "pt", "nlpm.model",
-        facade.constant("HEADS_NAME", String.class)), output.resolve(DecoderRun.MODEL).resolve(WEIGHTS));
+    ParameterCheckpoint.save(heads.layout(), heads.toFlat(), facade.checkpointPrefix(), Map.of("format", "pt", "nlpm.model",
+        facade.headsName()), output.resolve(DecoderRun.MODEL).resolve(WEIGHTS));
     return new Result(false, done, last[0]);
   }
 
   /** The heads a model folder holds, for {@code decoder}. */
-  static ProposalHeads load(EncoderRun.Facade facade, Decoder decoder, Path directory) throws IOException {
-    EncoderParameters heads = facade.call("initializeHeads", new Class<?>[] {long.class}, 0L);
+  static ProposalHeads load(BlockwiseDecoderFacade facade, Decoder decoder, Path directory) throws IOException {
+    EncoderParameters heads = facade.newHeads(0L);
     ParameterLayout layout = heads.layout();
     float[] flat = new float[layout.size()];
     Path file = directory.resolve(WEIGHTS);
     try (SafetensorsFile st = SafetensorsFile.open(file)) {
-      ParameterCheckpoint.load(st, layout, flat, DecoderRun.prefix(facade), true);
+      ParameterCheckpoint.load(st, layout, flat, facade.checkpointPrefix(), true);
     } catch (NoSuchFileException e) {
       throw new UserError(directory + " holds no blockwise heads (" + WEIGHTS + "): `nlpm train` trains them after the model");
     } catch (CheckpointMismatchException e) {
       throw new UserError(EncoderRun.oneLine(e));
     }
     heads.importFrom(flat);
-    return facade.call("proposalHeads", new Class<?>[] {Decoder.class, EncoderParameters.class}, decoder, heads);
+    return facade.newProposalHeads(decoder, heads);
   }
 }

@@ -78,8 +78,13 @@ final class ImportHfCommand implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  /** What a model type needs: its declaration, prefix and vocabulary files. */
-  private record Import(String kind, String declaration, List<String> vocabularyFiles) {}
+  /**
+   * What a model type needs: its declaration, prefix and vocabulary files.
+   *
+   * @param untied the declaration with an output head of its own, for a checkpoint whose head
+   *     differs from the word embeddings; null where the language ties it always
+   */
+  private record Import(String kind, String declaration, List<String> vocabularyFiles, Import untied) {}
 
   @Override
   public Integer call() throws IOException {
@@ -110,9 +115,24 @@ final class ImportHfCommand implements Callable<Integer> {
     checkVocabularySize(imported, config);
 
     String fileName = modelName + ".nlpm";
-    String text = format(fileName, imported.declaration());
+    Import declared = imported;
+    ModelPlan tiedPlan = plan(fileName, format(fileName, declared.declaration()));
+    List<String> differing = tiedTensorsThatDiffer(weights, layout(tiedPlan), tiedPlan.checkpointPrefix());
+    if (!differing.isEmpty()) {
+      if (declared.untied() == null) {
+        throw new UserError(weights + ": " + String.join("; ", differing) + " (" + declared.kind()
+            + " declarations tie the output to the word embeddings: nlpm has no untied encoder output)");
+      }
+      declared = declared.untied(); // the checkpoint's own head, imported as it is
+    }
+    List<String> untiedBecause = differing;
+    String text = format(fileName, declared.declaration());
     ModelPlan plan = plan(fileName, text);
     ParameterLayout layout = layout(plan);
+    differing = tiedTensorsThatDiffer(weights, layout, plan.checkpointPrefix());
+    if (!differing.isEmpty()) {
+      throw new UserError(weights + ": " + String.join("; ", differing));
+    }
     float[] parameters = new float[layout.size()];
     ParameterCheckpoint.LoadReport report;
     try (SafetensorsFile file = SafetensorsFile.open(weights)) {
@@ -145,6 +165,10 @@ final class ImportHfCommand implements Callable<Integer> {
         report.loaded().size(),
         absent.isEmpty() ? "" : " (" + absent.size() + " head tensors not in the file: " + String.join(", ", report.headsLeftAsTheyWere()) + ")",
         target.resolve(fileName), target.resolve("model"));
+    if (declared != imported) {
+      out.println("untied: the checkpoint's output head differs from its word embeddings (" + String.join("; ", untiedBecause)
+          + "), so " + fileName + " declares tie_embeddings = false and the head is imported as its own tensor");
+    }
     if (!report.unused().isEmpty()) {
       out.println("skipped " + report.unused().size() + " tensors nlpm does not use: " + String.join(", ", report.unused()));
     }
@@ -208,10 +232,15 @@ final class ImportHfCommand implements Callable<Integer> {
       d.append("objective nsp;\n");
     }
     d.append("}\n");
-    return new Import("bert", d.toString(), List.of("vocab.txt"));
+    return new Import("bert", d.toString(), List.of("vocab.txt"), null);
   }
 
   private Import gpt2(JsonObject c, String modelName) {
+    return new Import("gpt2", gpt2Declaration(c, modelName, true), List.of("vocab.json", "merges.txt"),
+        new Import("gpt2", gpt2Declaration(c, modelName, false), List.of("vocab.json", "merges.txt"), null));
+  }
+
+  private String gpt2Declaration(JsonObject c, String modelName, boolean tied) {
     int hidden = integer(c, "n_embd");
     JsonElement inner = c.get("n_inner");
     int intermediate = inner == null || inner.isJsonNull() ? 4 * hidden : integer(c, "n_inner");
@@ -224,14 +253,14 @@ final class ImportHfCommand implements Callable<Integer> {
         .append("intermediate = ").append(intermediate).append(";\n")
         .append("max_length = ").append(integer(c, "n_positions")).append(";\n")
         .append("activation = ").append(activation(optionalString(c, "activation_function").orElse("gelu_new"))).append(";\n")
-        .append("tie_embeddings = true;\n")
+        .append("tie_embeddings = ").append(tied).append(";\n")
         .append("norm { placement = pre; eps = ").append(decimal(number(c, "layer_norm_epsilon"))).append("; }\n");
     if (c.has("resid_pdrop") && c.has("attn_pdrop")) {
       d.append("dropout { hidden = ").append(decimal(number(c, "resid_pdrop")))
           .append("; attention = ").append(decimal(number(c, "attn_pdrop"))).append("; }\n");
     }
     d.append("attention causal;\n").append("tokenizer bpe;\n").append("objective clm;\n").append("}\n");
-    return new Import("gpt2", d.toString(), List.of("vocab.json", "merges.txt"));
+    return d.toString();
   }
 
   private StringBuilder header(String modelName, String type) {
@@ -352,6 +381,47 @@ final class ImportHfCommand implements Callable<Integer> {
     if (lines > vocab) {
       throw new UserError(source.resolve("vocab.txt") + " has " + lines + " tokens, more than vocab_size " + vocab);
     }
+  }
+
+  /**
+   * Every tied slot the checkpoint stores a tensor for that is not, bit for bit, the tensor it is
+   * tied to: "cls.predictions.decoder.weight differs from bert.embeddings.word_embeddings.weight".
+   * A tied tensor the file leaves out (as the reference saves them) is the one it is tied to.
+   */
+  private static List<String> tiedTensorsThatDiffer(Path weights, ParameterLayout layout, String prefix) throws IOException {
+    List<String> differing = new ArrayList<>();
+    try (SafetensorsFile file = SafetensorsFile.open(weights)) {
+      for (TensorSlot slot : layout.slots()) {
+        if (slot.tiedTo().isEmpty()) {
+          continue;
+        }
+        TensorSlot target = layout.slot(slot.tiedTo().get()).orElseThrow();
+        Optional<String> stored = storedName(file, slot, prefix);
+        Optional<String> storedTarget = storedName(file, target, prefix);
+        if (stored.isEmpty() || storedTarget.isEmpty()
+            || file.tensor(stored.get()).orElseThrow().elements() != target.elements()
+            || file.tensor(storedTarget.get()).orElseThrow().elements() != target.elements()) {
+          continue; // absent, or of another shape: the layout check names it
+        }
+        float[] own = file.readFloats(stored.get());
+        float[] tiedTo = file.readFloats(storedTarget.get());
+        for (int i = 0; i < own.length; i++) {
+          if (Float.floatToIntBits(own[i]) != Float.floatToIntBits(tiedTo[i])) {
+            differing.add(stored.get() + " differs from " + storedTarget.get() + " (at element " + i + ": " + own[i] + " and "
+                + tiedTo[i] + "), to which the declaration ties it");
+            break;
+          }
+        }
+      }
+    }
+    return differing;
+  }
+
+  /** The name a slot's tensor has in the file: with the backbone's prefix, or without. */
+  private static Optional<String> storedName(SafetensorsFile file, TensorSlot slot, String prefix) {
+    List<String> candidates = slot.group().equals(ParameterLayout.BACKBONE) && !prefix.isEmpty()
+        ? List.of(prefix + slot.name(), slot.name()) : List.of(slot.name());
+    return candidates.stream().filter(n -> file.tensor(n).isPresent()).findFirst();
   }
 
   // ---- the declaration: formatted, compiled, its layout ----

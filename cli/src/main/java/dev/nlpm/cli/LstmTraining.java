@@ -6,6 +6,7 @@ import dev.nlpm.runtime.encoder.EncoderTrainer;
 import dev.nlpm.runtime.encoder.Parallel;
 import dev.nlpm.runtime.lstm.LstmLanguageModel;
 import dev.nlpm.runtime.lstm.LstmTrainer;
+import dev.nlpm.runtime.model.LstmFacade;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -20,15 +21,11 @@ final class LstmTraining implements LanguageModelTraining {
   private final LstmTrainer trainer;
 
   /** @param vocabulary the size of the text's vocabulary, which a model declaring max_vocab is built with */
-  LstmTraining(EncoderRun.Facade facade, int vocabulary, EncoderTrainer.Options options, long seed, int[] train, int batch, int length,
+  LstmTraining(LstmFacade facade, int vocabulary, EncoderTrainer.Options options, long seed, int[] train, int batch, int length,
       Parallel parallel) {
-    EncoderParameters parameters = facade.has("MAX_VOCAB")
-        ? facade.call("initialize", new Class<?>[] {int.class, long.class}, vocabulary, seed)
-        : facade.call("initialize", new Class<?>[] {long.class}, seed);
-    model = facade.call("model", new Class<?>[] {EncoderParameters.class, Parallel.class}, parameters, parallel);
-    String prefix = DecoderRun.prefix(facade);
+    model = facade.newModel(facade.newParameters(vocabulary, seed), parallel);
     try {
-      trainer = new LstmTrainer(model, train, batch, length, options, facade.constant("NAME", String.class), prefix);
+      trainer = new LstmTrainer(model, train, batch, length, options, facade.name(), facade.checkpointPrefix());
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }

@@ -12,10 +12,13 @@ import dev.nlpm.runtime.decode.Greedy;
 import dev.nlpm.runtime.decode.LanguageModelStep;
 import dev.nlpm.runtime.decode.Sampling;
 import dev.nlpm.runtime.decoder.Decoder;
-import dev.nlpm.runtime.decoder.DecoderConfig;
 import dev.nlpm.runtime.encoder.EncoderParameters;
 import dev.nlpm.runtime.encoder.Parallel;
 import dev.nlpm.runtime.lstm.LstmLanguageModel;
+import dev.nlpm.runtime.model.BlockwiseDecoderFacade;
+import dev.nlpm.runtime.model.DecoderFacade;
+import dev.nlpm.runtime.model.LanguageModelFacade;
+import dev.nlpm.runtime.model.LstmFacade;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -119,16 +122,16 @@ final class SampleCommand implements Callable<Integer> {
               : spec.family() == Family.WORD2VEC ? " (for word vectors, try `nlpm similar`)" : ""));
     }
     String kind = DecoderRun.tokenizerKind(spec);
-    EncoderRun.Facade facade = new EncoderRun.Facade(GeneratedFacade.load(compiled.get(), spec));
-    int declaredVocabulary = lstm ? facade.constant("CONFIG", LstmLanguageModel.Config.class).vocab()
-        : facade.constant("CONFIG", DecoderConfig.class).vocab();
+    LanguageModelFacade facade = DecoderRun.load(compiled.get(), spec);
+    int declaredVocabulary = facade.vocab();
     DecoderRun.Text text = DecoderRun.load(kind, directory);
     if (text.vocabulary().size() > declaredVocabulary) {
       throw new UserError(directory + ": the vocabulary has " + text.vocabulary().size() + " tokens, more than " + spec.name()
           + "'s vocab of " + declaredVocabulary);
     }
     // an LSTM reads its text a token at a time, with no positions to run out of
-    EncoderParameters parameters = lstm ? null : DecoderRun.loadWeights(facade, directory.resolve(DecoderRun.WEIGHTS));
+    DecoderFacade decoderFacade = facade instanceof DecoderFacade d ? d : null;
+    EncoderParameters parameters = decoderFacade == null ? null : DecoderRun.loadWeights(decoderFacade, directory.resolve(DecoderRun.WEIGHTS));
 
     int[] promptIds = text.encode(prompt != null ? prompt : "\n");
     if (prompt == null && (promptIds.length == 0 || promptIds[0] == text.unknown())) {
@@ -137,7 +140,7 @@ final class SampleCommand implements Callable<Integer> {
     if (promptIds.length == 0) {
       throw new UserError("the prompt is empty: give it at least one character");
     }
-    int positions = lstm ? Integer.MAX_VALUE : facade.constant("CONFIG", DecoderConfig.class).maxPositions();
+    int positions = facade.positions();
     if (promptIds.length > positions) {
       throw new UserError("the prompt is " + promptIds.length + " tokens, longer than " + spec.name() + "'s " + positions + " positions");
     }
@@ -167,17 +170,18 @@ final class SampleCommand implements Callable<Integer> {
     int[] generated;
     String passes = "";
     try (Parallel parallel = new Parallel(threads)) {
-      Decoder decoder = lstm ? null : facade.call("decoder", new Class<?>[] {EncoderParameters.class, Parallel.class}, parameters, parallel);
-      LanguageModelStep model = lstm ? lstm(facade, directory, parallel, text.vocabulary().size()) : decoder.step(positions);
+      Decoder decoder = decoderFacade == null ? null : decoderFacade.newDecoder(parameters, parallel);
+      LanguageModelStep model = facade instanceof LstmFacade recurrent ? lstm(recurrent, directory, parallel, text.vocabulary().size())
+          : decoder.step(positions);
       LanguageModelStep step = new Restricted(model, text.vocabulary().size(), text.unknown());
       try {
         generated = switch (chosen) {
           case "blockwise" -> {
-            if (decoder == null || !facade.has("BLOCKWISE_K")) {
+            if (!(facade instanceof BlockwiseDecoderFacade blockwise)) {
               throw new UserError(spec.name() + " declares no decoding blockwise: no proposal heads to decode with");
             }
             // greedy's output over the whole vocabulary, in fewer passes of the model
-            Blockwise.Result result = Blockwise.decode(HeadsTraining.load(facade, decoder, directory).step(positions), promptIds, options);
+            Blockwise.Result result = Blockwise.decode(HeadsTraining.load(blockwise, decoder, directory).step(positions), promptIds, options);
             passes = String.format(Locale.ROOT, " in %d passes of the model (%.2f tokens a pass)", result.modelPasses(),
                 result.tokensPerPass());
             yield result.tokens();
@@ -215,10 +219,10 @@ final class SampleCommand implements Callable<Integer> {
   }
 
   /** The LSTM saved in {@code directory}, refused with its tensor's name when it is not this model's, as a decoding step. */
-  private static LanguageModelStep lstm(EncoderRun.Facade facade, Path directory, Parallel parallel, int vocabulary) throws IOException {
+  private static LanguageModelStep lstm(LstmFacade facade, Path directory, Parallel parallel, int vocabulary) throws IOException {
     LstmLanguageModel model;
     try {
-      model = facade.callReading("load", new Class<?>[] {Path.class, Parallel.class}, directory, parallel);
+      model = facade.loadModel(directory, parallel);
     } catch (CheckpointMismatchException e) {
       throw new UserError(EncoderRun.oneLine(e));
     } catch (NoSuchFileException e) {

@@ -207,15 +207,15 @@ final class TrainCommand implements Callable<Integer> {
     notFor(spec, word2vecFlags());
     notFor(spec, "--heads-steps", headsSteps);
     try (StopRequest stop = StopRequest.onShutdown(err)) {
-      EncoderRun.Result result = EncoderRun.train(compilation, spec, data, output, resume,
+      EncoderRun.Result result = EncoderRun.train(compilation, spec, SourceFiles.collect(input.files).baseDir(), data, output, resume,
           new EncoderRun.Overrides(steps, batch, lr, warmup, weightDecay, clip, threads, seed, checkpointEvery, vocab, epochs, optimizer,
               schedule, minLr, seq),
           new EncoderRun.MlmFlags(mlmRate, mlmSplit, masking), err, stop);
       if (stopped(result.stopped(), result.chart(), result.checkpoint(), err)) {
         return EXIT_STOPPED;
       }
-      out.printf(Locale.ROOT, "%s: %,d steps, last loss %.4f; %,d WordPiece tokens, %d layers × %d: %s%n", spec.name(), result.step(),
-          result.loss(), result.vocabulary(), result.config().layers(), result.config().hidden(), result.model());
+      out.printf(Locale.ROOT, "%s: %,d steps, last loss %.4f; %,d %s tokens, %d layers × %d: %s%n", spec.name(), result.step(),
+          result.loss(), result.vocabulary(), spec.tokenizer().keyword(), result.config().layers(), result.config().hidden(), result.model());
       out.flush();
       err.flush();
       return 0;

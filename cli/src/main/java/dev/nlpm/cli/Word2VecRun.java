@@ -3,6 +3,7 @@ package dev.nlpm.cli;
 import dev.nlpm.compiler.Compilation;
 import dev.nlpm.compiler.ir.ModelSpec;
 import dev.nlpm.runtime.io.MalformedInputFileException;
+import dev.nlpm.runtime.model.Word2VecFacade;
 import dev.nlpm.runtime.word2vec.Word2VecFormat;
 import dev.nlpm.runtime.word2vec.Word2VecOptions;
 import dev.nlpm.runtime.word2vec.Word2VecTrainer;
@@ -11,8 +12,6 @@ import dev.nlpm.runtime.word2vec.Word2VecWeights;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,8 +60,7 @@ final class Word2VecRun {
     if (resume && !Files.isRegularFile(checkpoint)) {
       throw new UserError("--resume: no checkpoint at " + checkpoint);
     }
-    Class<?> type = GeneratedFacade.load(compilation, spec);
-    String facade = type.getName();
+    Word2VecFacade facade = GeneratedFacade.load(compilation, spec, Word2VecFacade.class);
     PrintStream progressStream = new PrintStream(new WriterOutputStream(err), true, StandardCharsets.UTF_8);
     Word2VecWeights weights;
     Files.createDirectories(output);
@@ -73,33 +71,18 @@ final class Word2VecRun {
     try (MetricsLog metrics = resume ? MetricsLog.resume(metricsFile, "words") : MetricsLog.create(metricsFile, "words")) {
       progress = new Listener(Word2VecTrainer.ProgressListener.line(progressStream), metrics, output, spec.name(), stop, err);
       if (resume) {
-        Method resumeMethod = type.getMethod("resume", Path.class, List.class, Word2VecTrainer.ProgressListener.class);
         err.println("resuming " + spec.name() + " from " + checkpoint);
-        weights = (Word2VecWeights) resumeMethod.invoke(null, checkpoint, data, progress);
+        weights = reported(() -> facade.resumeVectors(checkpoint, data, progress));
       } else {
-        Word2VecOptions options = flags.apply((Word2VecOptions) type.getMethod("options").invoke(null));
-        long minCount = flags.minCount(type.getField("MIN_COUNT").getLong(null));
-        int maxVocab = flags.maxVocab(type.getField("MAX_VOCAB").getInt(null));
-        Word2VecVocabulary vocabulary = (Word2VecVocabulary) type.getMethod("vocabulary", List.class, long.class, int.class)
-            .invoke(null, data, minCount, maxVocab);
+        Word2VecOptions options = flags.apply(facade.declaredOptions());
+        long minCount = flags.minCount(facade.minCount());
+        int maxVocab = flags.maxVocab(facade.maxVocab());
+        Word2VecVocabulary vocabulary = reported(() -> facade.countVocabulary(data, minCount, maxVocab));
         err.printf(Locale.ROOT, "training %s: %s, %d dimensions, window %d, %s, %,d words (min count %d), %d epochs, %d thread%s, seed %d%n",
             spec.name(), options.skipGram() ? "skip-gram" : "CBOW", options.dimension(), options.window(), outputLayer(options),
             vocabulary.size(), minCount, options.epochs(), options.threads(), options.threads() == 1 ? "" : "s", options.seed());
-        Method train = type.getMethod("train", Word2VecVocabulary.class, List.class, Word2VecOptions.class,
-            Word2VecTrainer.ProgressListener.class, Path.class);
-        weights = (Word2VecWeights) train.invoke(null, vocabulary, data, options, progress, checkpoint);
+        weights = reported(() -> facade.trainVectors(vocabulary, data, options, progress, checkpoint));
       }
-    } catch (InvocationTargetException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof MalformedInputFileException || cause instanceof IllegalArgumentException) {
-        throw new UserError(cause.getMessage());
-      }
-      if (cause instanceof IOException io) {
-        throw io;
-      }
-      throw new IllegalStateException(cause);
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("the generated facade " + facade + " is not as nlpm writes it", e);
     }
     progress.draw();
     err.flush();
@@ -109,6 +92,20 @@ final class Word2VecRun {
     Word2VecFormat.writeText(weights.wordVectors(), output.resolve("vectors.txt"));
     Word2VecFormat.writeBinary(weights.wordVectors(), output.resolve("vectors.bin"));
     return new Result(weights, false, progress.chart);
+  }
+
+  /** A facade call that reads the corpus or a checkpoint. */
+  private interface CorpusCall<T> {
+    T run() throws IOException;
+  }
+
+  /** {@code call}'s result; a malformed file or a setting the trainer refuses is the user's to fix, and said so. */
+  private static <T> T reported(CorpusCall<T> call) throws IOException {
+    try {
+      return call.run();
+    } catch (MalformedInputFileException | IllegalArgumentException e) {
+      throw new UserError(e.getMessage());
+    }
   }
 
   /**

@@ -114,8 +114,17 @@ class ImportHfCommandTest {
     return s;
   }
 
-  /** Writes random tensors of these shapes; returns them. */
+  /** The tied output heads a checkpoint stores as copies of the word embeddings, as PyTorch saves a tied module. */
+  static final Map<String, String> TIED = Map.of("cls.predictions.decoder.weight", "bert.embeddings.word_embeddings.weight",
+      "lm_head.weight", "transformer.wte.weight");
+
+  /** Writes random tensors of these shapes, a tied head the copy of its embeddings; returns them. */
   static Map<String, float[]> writeWeights(Path file, Map<String, long[]> shapes, long seed) throws IOException {
+    return writeWeights(file, shapes, seed, TIED);
+  }
+
+  /** Writes random tensors of these shapes, each named in {@code copies} the copy of the tensor it names; returns them. */
+  static Map<String, float[]> writeWeights(Path file, Map<String, long[]> shapes, long seed, Map<String, String> copies) throws IOException {
     Random random = new Random(seed);
     Map<String, float[]> tensors = new LinkedHashMap<>();
     SafetensorsWriter writer = new SafetensorsWriter();
@@ -124,6 +133,9 @@ class ImportHfCommandTest {
       float[] data = new float[n];
       for (int i = 0; i < n; i++) {
         data[i] = (float) random.nextGaussian();
+      }
+      if (copies.containsKey(e.getKey()) && tensors.containsKey(copies.get(e.getKey()))) {
+        data = tensors.get(copies.get(e.getKey())).clone();
       }
       tensors.put(e.getKey(), data);
       writer.add(e.getKey(), data, 0, e.getValue());
@@ -354,6 +366,33 @@ class ImportHfCommandTest {
         }
       }
     }
+  }
+
+  @Test
+  void aGpt2HeadThatDiffersFromTheEmbeddingsIsImportedUntied() throws IOException {
+    Path hf = tinyGpt2("gpt2-untied", "transformer.", false, new LinkedHashMap<>());
+    Map<String, float[]> hfWeights = writeWeights(hf.resolve("model.safetensors"), gpt2Shapes("transformer.", true, false), 5, Map.of());
+    Path out = dir.resolve("u");
+    CliRun run = CliRun.of("import-hf", hf.toString(), "-o", out.toString(), "--name", "Untied");
+    assertEquals(0, run.status(), run.err());
+    assertTrue(run.out().contains("untied: the checkpoint's output head differs from its word embeddings (lm_head.weight differs from"
+        + " transformer.wte.weight"), run.out());
+    String text = Files.readString(out.resolve("Untied.nlpm"));
+    assertTrue(text.contains("tie_embeddings = false;"), text);
+    ModelPlan plan = compile(out.resolve("Untied.nlpm"));
+    ParameterLayout layout = ImportHfCommand.layout(plan);
+    assertTrue(layout.slot("lm_head.weight").orElseThrow().tiedTo().isEmpty());
+    try (SafetensorsFile written = SafetensorsFile.open(out.resolve("model/model.safetensors"))) {
+      assertArrayEquals(hfWeights.get("lm_head.weight"), written.readFloats("lm_head.weight"), "the head as the checkpoint has it");
+      assertArrayEquals(hfWeights.get("transformer.wte.weight"), written.readFloats("transformer.wte.weight"));
+    }
+  }
+
+  @Test
+  void aBertDecoderThatDiffersFromTheEmbeddingsIsNamed() throws IOException {
+    Path hf = tinyBert("b", "bert.", true, new LinkedHashMap<>());
+    writeWeights(hf.resolve("model.safetensors"), bertShapes("bert.", true), 3, Map.of());
+    assertFails(hf, "cls.predictions.decoder.weight differs from bert.embeddings.word_embeddings.weight (at element 0: ");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.nlpm.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -32,6 +33,27 @@ class MainTest {
     assertEquals(0, run.status(), run.err());
     assertEquals("ok: 1 model: A\n", run.out());
     assertEquals("", run.err());
+  }
+
+  @Test
+  void checkWarnsAtWhatTheRuntimeDoesNotRunYetAndDoesNotSayOk() throws IOException {
+    Path file = write("lin.nlpm", "model A : encoder { vocab = 100; hidden = 64; heads = 4; objective mlm; }\n"
+        + "model Lin : encoder {\n  vocab = 100;\n  hidden = 64;\n  heads = 4;\n  attention linformer { k = 16; }\n  objective mlm;\n}\n");
+    CliRun run = run("check", file.toString());
+    assertEquals(0, run.status(), run.err());
+    assertEquals(
+        "lin.nlpm:6:3: warning: attention linformer is not runnable yet: Lin gets its layout, no facade; full attention runs [NLPM401]\n"
+            + "    attention linformer { k = 16; }\n"
+            + "    ^\n"
+            + "1 warning\n",
+        run.err());
+    assertEquals("checked 2 models: runnable: A; not runnable yet (see the warnings): Lin\n", run.out());
+    CliRun generate = run("generate", file.toString(), "-o", dir.resolve("out").toString());
+    assertEquals(0, generate.status(), generate.err());
+    assertTrue(generate.err().endsWith("1 warning\n"), generate.err());
+    assertTrue(Files.exists(dir.resolve("out/LinLayout.java")));
+    assertFalse(Files.exists(dir.resolve("out/LinModel.java")));
+    assertTrue(Files.exists(dir.resolve("out/AModel.java")));
   }
 
   @Test

@@ -9,6 +9,7 @@ import dev.nlpm.runtime.pretrain.Masking;
 import dev.nlpm.runtime.pretrain.MlmMasker;
 import dev.nlpm.runtime.text.Vocabulary;
 import dev.nlpm.runtime.text.wordpiece.WordPieceOptions;
+import dev.nlpm.runtime.text.EncoderTokenizer;
 import dev.nlpm.runtime.text.wordpiece.WordPieceTokenizer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -28,7 +29,7 @@ class EncoderMaskingGeneratedTest {
   /** Masks a sequence of 12 words with the facade's declared masker; counts chosen positions that became [MASK] and that were kept. */
   private static int[] maskedAndKept(Class<?> facade) throws Exception {
     WordPieceTokenizer tokenizer = WordPieceTokenizer.of(Vocabulary.of(TOKENS), WordPieceOptions.uncased());
-    MlmMasker masker = (MlmMasker) facade.getMethod("masker", WordPieceTokenizer.class).invoke(null, tokenizer);
+    MlmMasker masker = (MlmMasker) facade.getMethod("masker", EncoderTokenizer.class).invoke(null, tokenizer);
     int[] ids = {2, 5, 6, 7, 8, 5, 9, 5, 6, 7, 8, 5, 9, 3};
     int masked = 0;
     int kept = 0;

@@ -13,7 +13,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Compiles {@code .nlpm} text or files for the tests, failing on any diagnostic. */
+/**
+ * Compiles {@code .nlpm} text or files for the tests, failing on any error. The warnings of models
+ * the runtime does not run yet are allowed (their layouts are generated regardless); they are pinned
+ * in dsl-grammar's not-runnable-models.txt and StandardModelsRunnabilityTest.
+ */
 final class Models {
 
   static final Path STDLIB = Path.of("../stdlib-models/src/main/nlpm");
@@ -24,7 +28,7 @@ final class Models {
     ParsedProgram program = NlpmFrontEnd.parse(name, text, IncludeResolver.none());
     assertEquals(List.of(), program.diagnostics(), text);
     Compilation compilation = NlpmCompiler.compile(program.declarations());
-    assertEquals(List.of(), compilation.diagnostics(), text);
+    assertEquals(List.of(), errors(compilation), text);
     return compilation;
   }
 
@@ -36,7 +40,11 @@ final class Models {
     ParsedProgram program = NlpmFrontEnd.load(files, STDLIB);
     assertEquals(List.of(), program.diagnostics());
     Compilation compilation = NlpmCompiler.compile(program.declarations());
-    assertEquals(List.of(), compilation.diagnostics());
+    assertEquals(List.of(), errors(compilation));
     return compilation;
+  }
+
+  private static List<dev.nlpm.compiler.diag.Diagnostic> errors(Compilation compilation) {
+    return compilation.diagnostics().stream().filter(dev.nlpm.compiler.diag.Diagnostic::isError).toList();
   }
 }

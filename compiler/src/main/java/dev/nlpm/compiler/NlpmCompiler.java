@@ -4,6 +4,7 @@ import dev.nlpm.compiler.bind.Binder;
 import dev.nlpm.compiler.bind.BoundModels;
 import dev.nlpm.compiler.codegen.CodeGenerator;
 import dev.nlpm.compiler.codegen.GeneratedFile;
+import dev.nlpm.compiler.codegen.Runnability;
 import dev.nlpm.compiler.decl.DeclarationSet;
 import dev.nlpm.compiler.diag.Diagnostic;
 import dev.nlpm.compiler.diag.DiagnosticCode;
@@ -21,7 +22,8 @@ import java.util.List;
 /**
  * The one compiler behind every way in (the CLI, the annotation processor, the Maven plugin):
  * bind, validate, plan and generate. Every error of every model is reported; only models without
- * an error are planned and generated. The CLI and the Maven plugin write nothing while any error
+ * an error are planned and generated, each with a warning for every part of it that the runtime
+ * does not run yet ({@link Runnability}). The CLI and the Maven plugin write nothing while any error
  * remains; the annotation processor writes the valid models, so that code using them does not
  * add "cannot find symbol" errors to the real ones.
  */
@@ -59,6 +61,9 @@ public final class NlpmCompiler {
       plan(model, diagnostics).ifPresent(plan -> {
         planned.add(model);
         plans.add(plan);
+        // What the runtime cannot run yet is said in checking as in generating: never a silent
+        // Layout without its facade.
+        Runnability.report(model, diagnostics);
       });
     }
     List<GeneratedFile> files = new ArrayList<>();

@@ -5,13 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nlpm.compiler.Compilation;
 import dev.nlpm.compiler.NlpmCompiler;
-import dev.nlpm.compiler.diag.Diagnostic;
 import dev.nlpm.compiler.diag.DiagnosticCode;
-import dev.nlpm.compiler.diag.DiagnosticPrinter;
-import dev.nlpm.compiler.source.SourcePosition;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -27,60 +22,13 @@ import org.junit.jupiter.api.TestFactory;
  */
 class InvalidModelsTest {
 
-  record Case(String name, String text, List<String> expected) {}
-
-  static List<Case> cases() throws IOException {
-    String all;
-    try (InputStream in = InvalidModelsTest.class.getResourceAsStream("invalid-models.txt")) {
-      all = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-    List<Case> cases = new ArrayList<>();
-    String name = null;
-    StringBuilder text = new StringBuilder();
-    List<String> expected = new ArrayList<>();
-    boolean expecting = false;
-    for (String line : all.split("\n", -1)) {
-      if (line.startsWith("=== ")) {
-        if (name != null) {
-          cases.add(new Case(name, text.toString(), List.copyOf(expected)));
-        }
-        name = line.substring(4).trim();
-        text.setLength(0);
-        expected.clear();
-        expecting = false;
-      } else if (name == null) {
-        continue;
-      } else if (line.equals("--- expect")) {
-        expecting = true;
-      } else if (expecting) {
-        if (!line.isBlank()) {
-          expected.add(line);
-        }
-      } else {
-        text.append(line).append('\n');
-      }
-    }
-    cases.add(new Case(name, text.toString(), List.copyOf(expected)));
-    return cases;
+  static List<DiagnosticCases.Case> cases() throws IOException {
+    return DiagnosticCases.read("invalid-models.txt");
   }
 
   /** Parses and checks like the command line does; diagnostics as "line:col CODE message". */
   static List<String> diagnose(String name, String text) {
-    ParsedProgram program = NlpmFrontEnd.parse(name, text, IncludeResolver.none());
-    List<Diagnostic> diagnostics = new ArrayList<>(program.diagnostics());
-    if (!program.hasErrors()) {
-      Compilation compilation = NlpmCompiler.compile(program.declarations());
-      diagnostics.addAll(compilation.diagnostics());
-    }
-    return diagnostics.stream()
-        .sorted(DiagnosticPrinter.BY_POSITION)
-        .map(
-            d -> {
-              SourcePosition p = (SourcePosition) d.origin();
-              assertEquals(name, p.file());
-              return p.line() + ":" + p.column() + " " + d.code().code() + " " + d.message();
-            })
-        .toList();
+    return DiagnosticCases.compile(name, text).diagnostics();
   }
 
   @TestFactory
@@ -113,6 +61,8 @@ class InvalidModelsTest {
   /**
    * Codes pinned by other tests: includes on the file system ({@code IncludesTest}), the annotation
    * processor's own ({@code InvalidAnnotatedModelsTest}), internal errors ({@code RandomInputsTest}).
+   * The warnings of valid models the runtime cannot run yet are pinned in {@code
+   * not-runnable-models.txt} ({@code NotRunnableModelsTest}), counted here too.
    */
   private static final Set<DiagnosticCode> PINNED_ELSEWHERE =
       EnumSet.of(
@@ -127,9 +77,11 @@ class InvalidModelsTest {
   void everyDiagnosticCodeIsPinnedByACase() throws IOException {
     Set<DiagnosticCode> missing = EnumSet.allOf(DiagnosticCode.class);
     missing.removeAll(PINNED_ELSEWHERE);
-    for (Case c : cases()) {
+    List<DiagnosticCases.Case> all = new ArrayList<>(cases());
+    all.addAll(NotRunnableModelsTest.cases());
+    for (DiagnosticCases.Case c : all) {
       for (String line : c.expected()) {
-        String code = line.split(" ")[1];
+        String code = DiagnosticCases.code(line);
         missing.removeIf(d -> d.code().equals(code));
       }
     }

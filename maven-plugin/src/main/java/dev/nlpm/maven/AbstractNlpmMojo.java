@@ -90,6 +90,22 @@ abstract class AbstractNlpmMojo extends AbstractMojo {
     return compilation;
   }
 
+  /**
+   * {@code ""}, or {@code " (1 warning: not runnable yet: Lin)"}: the models that get no facade, for
+   * the summary line, so that a build with warnings does not read as all well.
+   */
+  protected static String notRunnable(Compilation compilation) {
+    long warnings = compilation.diagnostics().stream().filter(d -> !d.isError()).count();
+    if (warnings == 0) {
+      return "";
+    }
+    List<String> models = compilation.models().stream()
+        .filter(m -> !dev.nlpm.compiler.codegen.Runnability.of(m).facade())
+        .map(m -> m.name())
+        .toList();
+    return " (" + warnings + (warnings == 1 ? " warning" : " warnings") + ": not runnable yet: " + String.join(", ", models) + ")";
+  }
+
   private DeclarationSet withDefaultPackage(DeclarationSet declarations) {
     if (packageName == null || packageName.isBlank()) {
       return declarations;

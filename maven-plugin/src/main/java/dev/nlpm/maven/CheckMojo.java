@@ -22,6 +22,6 @@ public final class CheckMojo extends AbstractNlpmMojo {
       return;
     }
     var compilation = compile(files, false);
-    getLog().info("nlpm: " + files.size() + " .nlpm files, " + compilation.models().size() + " models: no errors");
+    getLog().info("nlpm: " + files.size() + " .nlpm files, " + compilation.models().size() + " models: no errors" + notRunnable(compilation));
   }
 }

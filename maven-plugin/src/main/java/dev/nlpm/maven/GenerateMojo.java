@@ -64,7 +64,8 @@ public final class GenerateMojo extends AbstractNlpmMojo {
       staleness.record(fingerprint);
       getLog().info(
           "nlpm: compiled " + files.size() + " .nlpm files, " + compilation.models().size() + " models: "
-              + written + " sources written, " + (compilation.files().size() - written) + " unchanged, in " + outputDirectory);
+              + written + " sources written, " + (compilation.files().size() - written) + " unchanged, in " + outputDirectory
+              + notRunnable(compilation));
     } catch (IOException e) {
       throw new MojoExecutionException("nlpm: cannot write to " + outputDirectory + ": " + e.getMessage(), e);
     }

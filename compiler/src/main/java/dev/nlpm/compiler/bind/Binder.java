@@ -97,6 +97,8 @@ public final class Binder {
       Set<Origin> own = OwnOrigins.of(decl);
       diagnostics.retainSince(allBefore, d -> own.contains(d.origin()));
       unbound.put(model.name(), Set.copyOf(body.unbound()));
+      // Where the family was said: its own word, else the parent it comes from.
+      decl.family().or(decl::parent).ifPresent(word -> body.written().putIfAbsent("family", word.origin()));
       return Optional.of(
           new ModelSpec(
               decl.origin(),

@@ -1,34 +1,49 @@
 package dev.nlpm.compiler.codegen;
 
-import dev.nlpm.compiler.ir.Family;
+import dev.nlpm.compiler.ir.ModelSpec;
 import dev.nlpm.compiler.plan.ModelPlan;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Generates every source file of one planned model. */
+/**
+ * Generates every source file of one planned model: its Layout always, and its kernels and facade
+ * as far as {@link Runnability} says the runtime runs it.
+ */
 public final class CodeGenerator {
 
   private CodeGenerator() {}
 
   public static List<GeneratedFile> generate(ModelPlan plan) {
+    ModelSpec model = plan.model();
+    Runnability runnability = Runnability.of(model);
     List<GeneratedFile> files = new ArrayList<>();
     files.add(new LayoutWriter(plan).write());
-    if (plan.model().family() == Family.WORD2VEC) {
-      files.add(new Word2VecKernelsWriter(plan.model()).write());
-      files.add(new Word2VecModelWriter(plan.model()).write());
-    }
-    if (EncoderKernelsWriter.supports(plan.model())) {
-      files.add(new EncoderKernelsWriter(plan.model()).write());
-    }
-    if (plan.model().family() == Family.ENCODER && EncoderSupport.supported(plan.model())) {
-      files.add(new EncoderModelWriter(plan.model(), EncoderKernelsWriter.supports(plan.model())).write());
-    }
-    if (DecoderModelWriter.supports(plan.model())) {
-      files.add(new DecoderModelWriter(plan.model()).write());
-    }
-    if (LstmModelWriter.supports(plan.model())) {
-      files.add(new LstmModelWriter(plan).write());
+    switch (model.family()) {
+      case WORD2VEC -> {
+        files.add(new Word2VecKernelsWriter(model).write());
+        files.add(new Word2VecModelWriter(model).write());
+      }
+      case ENCODER, DECODER, LSTM_LM -> {
+        if (runnability.kernels()) {
+          files.add(new EncoderKernelsWriter(model).write());
+        }
+        if (runnability.facade()) {
+          files.add(facade(plan));
+        }
+      }
+      case RNN_SEQ2SEQ, TRANSFORMER_SEQ2SEQ, NAT -> {
+        // the layout only; Runnability reports why
+      }
     }
     return List.copyOf(files);
+  }
+
+  private static GeneratedFile facade(ModelPlan plan) {
+    return switch (plan.model().family()) {
+      case ENCODER -> new EncoderModelWriter(plan.model()).write();
+      case DECODER -> new DecoderModelWriter(plan.model()).write();
+      case LSTM_LM -> new LstmModelWriter(plan).write();
+      default -> throw new IllegalArgumentException("no facade for the " + plan.model().family().keyword() + " family");
+    };
   }
 }

@@ -2,15 +2,11 @@ package dev.nlpm.compiler.codegen;
 
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
-import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
-import dev.nlpm.compiler.ir.Activation;
 import dev.nlpm.compiler.ir.Architecture;
-import dev.nlpm.compiler.ir.CheckpointNames;
 import dev.nlpm.compiler.ir.Decoding;
 import dev.nlpm.compiler.ir.ModelSpec;
-import dev.nlpm.compiler.ir.Objective;
 import dev.nlpm.compiler.ir.TrainingDefaults;
 import javax.lang.model.element.Modifier;
 
@@ -19,7 +15,9 @@ import javax.lang.model.element.Modifier;
  * sizes as a {@code DecoderConfig}, its declared training settings, initialization, and the
  * decoder and trainer wired to the generated {@code <Model>Kernels} and {@code <Model>Layout}; with
  * a {@code decoding blockwise} section, its proposal heads too: their number, fresh heads, the heads
- * on a decoder (blockwise decoding's model) and their trainer on the frozen base.
+ * on a decoder (blockwise decoding's model) and their trainer on the frozen base. The facade
+ * implements the runtime's {@code DecoderFacade}, or {@code BlockwiseDecoderFacade} with the section
+ * ({@link FacadeInterfaces}).
  */
 final class DecoderModelWriter extends SourceWriter {
 
@@ -39,18 +37,6 @@ final class DecoderModelWriter extends SourceWriter {
   DecoderModelWriter(ModelSpec model) {
     super(model);
     this.architecture = (Architecture.Decoder) model.architecture();
-  }
-
-  /** Whether the runtime's decoder runs {@code model} whole: GPT-2's block, names and objective. */
-  static boolean supports(ModelSpec model) {
-    if (!EncoderKernelsWriter.supports(model) || !(model.architecture() instanceof Architecture.Decoder decoder)) {
-      return false;
-    }
-    Activation activation = decoder.stack().activation();
-    return decoder.tieEmbeddings()
-        && model.names() == CheckpointNames.GPT2
-        && (activation == Activation.GELU || activation == Activation.GELU_TANH || activation == Activation.RELU)
-        && model.objectives().stream().allMatch(o -> o instanceof Objective.CausalLm);
   }
 
   @Override
@@ -74,7 +60,8 @@ final class DecoderModelWriter extends SourceWriter {
     int sequence = Math.min(t.seq() > 0 ? t.seq() : 128, architecture.embeddings().maxLength());
     type.addField(constant(TypeName.INT, "SEQUENCE", CodeBlock.of("$L", sequence), "The declared training block length."));
     type.addField(constant(TypeName.INT, "BATCH", CodeBlock.of("$L", Math.max(1, t.batch())), "The declared batch size."));
-    type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+    var blockwise = model.decodings().stream().filter(d -> d instanceof Decoding.Blockwise).map(d -> (Decoding.Blockwise) d).findFirst();
+    FacadeInterfaces.implement(type, blockwise.isPresent() ? FacadeInterfaces.BLOCKWISE_DECODER : FacadeInterfaces.DECODER);
     type.addMethod(method("kernels", KERNELS,
             "The generated kernels, or the plain (EJML) ones when the system property {@code nlpm.plainKernels} is true.\n")
         .addStatement("return $T.choose(new $T())", KERNELS, sibling("Kernels"))
@@ -98,8 +85,8 @@ final class DecoderModelWriter extends SourceWriter {
         .addParameter(OPTIONS, "options")
         .addStatement("return new $T(parameters, options, NAME, $T.CHECKPOINT_PREFIX)", TRAINER, sibling("Layout"))
         .build());
-    model.decodings().stream().filter(d -> d instanceof Decoding.Blockwise).findFirst()
-        .ifPresent(d -> blockwiseHeads(type, ((Decoding.Blockwise) d).k()));
+    blockwise.ifPresent(d -> blockwiseHeads(type, d.k()));
+    addDecoderFacade(type, blockwise.isPresent());
     return type;
   }
 
@@ -130,4 +117,44 @@ final class DecoderModelWriter extends SourceWriter {
         .build());
   }
 
+  /** {@code DecoderFacade}'s methods (and {@code BlockwiseDecoderFacade}'s, with {@code blockwise}), each calling its static twin. */
+  private void addDecoderFacade(TypeSpec.Builder type, boolean blockwise) {
+    FacadeInterfaces.addModelFacade(type, CodeBlock.of("$T.CHECKPOINT_PREFIX", sibling("Layout")));
+    type.addMethod(FacadeInterfaces.returning("vocab", TypeName.INT, CodeBlock.of("CONFIG.vocab()")));
+    type.addMethod(FacadeInterfaces.returning("positions", TypeName.INT, CodeBlock.of("CONFIG.maxPositions()")));
+    type.addMethod(FacadeInterfaces.returning("config", CONFIG, CodeBlock.of("CONFIG")));
+    type.addMethod(FacadeInterfaces.override("newParameters", PARAMETERS)
+        .addParameter(TypeName.LONG, "seed")
+        .addStatement("return initialize(seed)")
+        .build());
+    type.addMethod(FacadeInterfaces.override("newDecoder", DECODER)
+        .addParameter(PARAMETERS, "parameters")
+        .addParameter(PARALLEL, "parallel")
+        .addStatement("return decoder(parameters, parallel)")
+        .build());
+    type.addMethod(FacadeInterfaces.override("newTrainer", TRAINER)
+        .addParameter(PARAMETERS, "parameters")
+        .addParameter(OPTIONS, "options")
+        .addStatement("return trainer(parameters, options)")
+        .build());
+    if (!blockwise) {
+      return;
+    }
+    type.addMethod(FacadeInterfaces.returning("blockwiseK", TypeName.INT, CodeBlock.of("BLOCKWISE_K")));
+    type.addMethod(FacadeInterfaces.returning("headsName", TypeName.get(String.class), CodeBlock.of("HEADS_NAME")));
+    type.addMethod(FacadeInterfaces.override("newHeads", PARAMETERS)
+        .addParameter(TypeName.LONG, "seed")
+        .addStatement("return initializeHeads(seed)")
+        .build());
+    type.addMethod(FacadeInterfaces.override("newProposalHeads", HEADS)
+        .addParameter(DECODER, "decoder")
+        .addParameter(PARAMETERS, "heads")
+        .addStatement("return proposalHeads(decoder, heads)")
+        .build());
+    type.addMethod(FacadeInterfaces.override("newHeadsTrainer", TRAINER)
+        .addParameter(PARAMETERS, "heads")
+        .addParameter(OPTIONS, "options")
+        .addStatement("return headsTrainer(heads, options)")
+        .build());
+  }
 }

@@ -9,11 +9,7 @@ import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.nlpm.compiler.ir.Architecture;
-import dev.nlpm.compiler.ir.Attention;
 import dev.nlpm.compiler.ir.ModelSpec;
-import dev.nlpm.compiler.ir.Norm;
-import dev.nlpm.compiler.ir.Positions;
-import dev.nlpm.compiler.ir.Sharing;
 import dev.nlpm.compiler.ir.TransformerStack;
 import java.util.List;
 import java.util.TreeSet;
@@ -72,39 +68,6 @@ final class EncoderKernelsWriter extends SourceWriter {
     this.widths = model.architecture() instanceof Architecture.Decoder
         ? List.copyOf(new TreeSet<>(List.of(hidden, 3 * hidden, intermediate, headSize)))
         : List.copyOf(new TreeSet<>(List.of(hidden, intermediate, headSize)));
-  }
-
-  /**
-   * Whether the runtime's {@code Encoder} runs this model, and so whether it gets kernels: a
-   * BERT-style encoder (full attention, post-norm, learned absolute positions, embeddings as wide
-   * as the stack, no cross-layer sharing), a GPT-2-style decoder, or an LSTM language model the
-   * runtime's {@code LstmLanguageModel} runs. ALBERT, Linformer and the like wait for their runtime.
-   */
-  static boolean supports(ModelSpec model) {
-    if (model.architecture() instanceof Architecture.LstmLm) {
-      return LstmModelWriter.supports(model);
-    }
-    if (model.architecture() instanceof Architecture.Decoder decoder) {
-      TransformerStack stack = decoder.stack();
-      return stack.attention() instanceof Attention.Causal
-          && stack.norm().placement() == Norm.Placement.PRE
-          && stack.sharing() == Sharing.NONE
-          && decoder.embeddings().positions() == Positions.LEARNED
-          && decoder.embeddings().size() == stack.hidden()
-          && stack.heads() > 0
-          && stack.hidden() % stack.heads() == 0;
-    }
-    if (!(model.architecture() instanceof Architecture.Encoder encoder)) {
-      return false;
-    }
-    TransformerStack stack = encoder.stack();
-    return stack.attention() instanceof Attention.Full
-        && stack.norm().placement() == Norm.Placement.POST
-        && stack.sharing() == Sharing.NONE
-        && encoder.embeddings().positions() == Positions.LEARNED
-        && encoder.embeddings().size() == stack.hidden()
-        && stack.heads() > 0
-        && stack.hidden() % stack.heads() == 0;
   }
 
   @Override

@@ -19,7 +19,8 @@ import javax.lang.model.element.Modifier;
  * Writes {@code <Model>Model}, the facade of a BERT-style encoder declaration: its sizes as the
  * runtime's {@code EncoderConfig}, its declared pretraining and training settings, BERT's
  * initialization, and the encoder, trainer and inference model wired to the generated {@code
- * <Model>Kernels} and {@code <Model>Layout}.
+ * <Model>Kernels} and {@code <Model>Layout}; as static methods, and as the runtime's {@code
+ * EncoderFacade} ({@link FacadeInterfaces}).
  */
 final class EncoderModelWriter extends SourceWriter {
 
@@ -35,16 +36,16 @@ final class EncoderModelWriter extends SourceWriter {
   private static final ClassName OPTIONS = TRAINER.nestedClass("Options");
   private static final ClassName MASKING = ClassName.get("dev.nlpm.runtime.pretrain", "Masking");
   private static final ClassName MASKER = ClassName.get("dev.nlpm.runtime.pretrain", "MlmMasker");
+  private static final ClassName MLM_SETTINGS = ClassName.get("dev.nlpm.runtime.pretrain", "MlmSettings");
   private static final ClassName INITIALIZER = ClassName.get("dev.nlpm.runtime.init", "TruncatedNormalInitializer");
-  private static final ClassName TOKENIZER = ClassName.get("dev.nlpm.runtime.text.wordpiece", "WordPieceTokenizer");
+  private static final ClassName TOKENIZER = ClassName.get("dev.nlpm.runtime.text", "EncoderTokenizer");
 
   private final Architecture.Encoder architecture;
-  private final boolean generatedKernels;
 
-  EncoderModelWriter(ModelSpec model, boolean generatedKernels) {
+  /** For an encoder the runtime runs whole ({@link Runnability#facade}), whose kernels are generated too. */
+  EncoderModelWriter(ModelSpec model) {
     super(model);
     this.architecture = (Architecture.Encoder) model.architecture();
-    this.generatedKernels = generatedKernels;
   }
 
   @Override
@@ -63,7 +64,7 @@ final class EncoderModelWriter extends SourceWriter {
     type.addField(constant(TypeName.get(String.class), "NAME", CodeBlock.of("$S", model.name()), "The model's name, recorded in its checkpoints."));
     type.addField(constant(CONFIG, "CONFIG", config(), "The sizes and choices the runtime encoder runs with."));
     addPretrainingConstants(type);
-    type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+    FacadeInterfaces.implement(type, FacadeInterfaces.ENCODER);
     addKernels(type);
     addInitialize(type);
     addEncoder(type);
@@ -73,6 +74,7 @@ final class EncoderModelWriter extends SourceWriter {
     addModel(type);
     addLoad(type);
     addLoadPretrained(type);
+    addEncoderFacade(type);
     return type;
   }
 
@@ -124,11 +126,7 @@ final class EncoderModelWriter extends SourceWriter {
   private void addKernels(TypeSpec.Builder type) {
     MethodSpec.Builder kernels = method("kernels", KERNELS,
         "The generated kernels, or the plain (EJML) ones when the system property {@code nlpm.plainKernels} is true.\n");
-    if (generatedKernels) {
-      kernels.addStatement("return $T.choose(new $T())", KERNELS, sibling("Kernels"));
-    } else {
-      kernels.addStatement("return $T.plain()", KERNELS);
-    }
+    kernels.addStatement("return $T.choose(new $T())", KERNELS, sibling("Kernels"));
     type.addMethod(kernels.build());
   }
 
@@ -242,6 +240,51 @@ final class EncoderModelWriter extends SourceWriter {
         .addStatement("$T parameters = initialize(seed)", PARAMETERS)
         .addStatement("$T.loadWeights(directory, parameters, $T.CHECKPOINT_PREFIX)", MODEL, sibling("Layout"))
         .addStatement("return parameters")
+        .build());
+  }
+
+  /** {@code EncoderFacade}'s methods, each calling its static twin. */
+  private void addEncoderFacade(TypeSpec.Builder type) {
+    FacadeInterfaces.addModelFacade(type, CodeBlock.of("$T.CHECKPOINT_PREFIX", sibling("Layout")));
+    type.addMethod(FacadeInterfaces.returning("config", CONFIG, CodeBlock.of("CONFIG")));
+    type.addMethod(FacadeInterfaces.returning("lowercase", TypeName.BOOLEAN, CodeBlock.of("LOWERCASE")));
+    type.addMethod(FacadeInterfaces.returning("mlm", MLM_SETTINGS,
+        CodeBlock.of("new $T(MLM_RATE, MLM_MASK, MLM_RANDOM, MLM_KEEP, MASKING)", MLM_SETTINGS)));
+    type.addMethod(FacadeInterfaces.returning("declaredThreads", TypeName.INT, CodeBlock.of("threads()")));
+    type.addMethod(FacadeInterfaces.override("newParameters", PARAMETERS)
+        .addParameter(TypeName.LONG, "seed")
+        .addStatement("return initialize(seed)")
+        .build());
+    type.addMethod(FacadeInterfaces.override("newMasker", MASKER)
+        .addParameter(TOKENIZER, "tokenizer")
+        .addParameter(TypeName.INT, "sequence")
+        .addParameter(MLM_SETTINGS, "mlm")
+        .addStatement("return masker(tokenizer, sequence, mlm.rate(), mlm.mask(), mlm.random(), mlm.keep())")
+        .build());
+    type.addMethod(FacadeInterfaces.override("newEncoder", ENCODER_CLASS)
+        .addParameter(PARAMETERS, "parameters")
+        .addParameter(PARALLEL, "parallel")
+        .addStatement("return encoder(parameters, parallel)")
+        .build());
+    type.addMethod(FacadeInterfaces.override("newTrainer", TRAINER)
+        .addParameter(ENCODER_CLASS, "encoder")
+        .addParameter(OPTIONS, "options")
+        .addParameter(TypeName.INT, "batch")
+        .addParameter(TypeName.INT, "sequence")
+        .addParameter(TypeName.INT, "maxPredictions")
+        .addStatement("return trainer(encoder, options, batch, sequence, maxPredictions)")
+        .build());
+    type.addMethod(FacadeInterfaces.override("newModel", MODEL)
+        .addParameter(PARAMETERS, "parameters")
+        .addParameter(TOKENIZER, "tokenizer")
+        .addParameter(TypeName.INT, "threads")
+        .addStatement("return model(parameters, tokenizer, threads)")
+        .build());
+    type.addMethod(FacadeInterfaces.override("loadModel", MODEL)
+        .addException(IOException.class)
+        .addParameter(Path.class, "directory")
+        .addParameter(TypeName.INT, "threads")
+        .addStatement("return load(directory, threads)")
         .build());
   }
 }

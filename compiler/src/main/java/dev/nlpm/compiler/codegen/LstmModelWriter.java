@@ -8,7 +8,6 @@ import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.nlpm.compiler.ir.Architecture;
 import dev.nlpm.compiler.ir.ModelSpec;
-import dev.nlpm.compiler.ir.Objective;
 import dev.nlpm.compiler.ir.TrainingDefaults;
 import dev.nlpm.compiler.plan.ModelPlan;
 import java.io.IOException;
@@ -20,7 +19,8 @@ import javax.lang.model.element.Modifier;
  * LstmLanguageModel} runs: its sizes and dropout as a {@code Config}, its declared training,
  * PyTorch's initialization, the model, its truncated-BPTT trainer, and loading a saved model. A
  * vocabulary built at run time ({@code max_vocab}) makes every method that needs the vocabulary
- * take its actual size.
+ * take its actual size. The facade implements the runtime's {@code LstmFacade} ({@link
+ * FacadeInterfaces}).
  */
 final class LstmModelWriter extends SourceWriter {
 
@@ -47,12 +47,6 @@ final class LstmModelWriter extends SourceWriter {
     this.architecture = (Architecture.LstmLm) plan.model().architecture();
     this.runtimeVocabulary = plan.runtimeVocabulary();
     this.checkpointPrefix = plan.checkpointPrefix();
-  }
-
-  /** Whether the runtime's LSTM LM and trainer run {@code model}: the clm objective. */
-  static boolean supports(ModelSpec model) {
-    return model.architecture() instanceof Architecture.LstmLm
-        && model.objectives().stream().allMatch(o -> o instanceof Objective.CausalLm);
   }
 
   @Override
@@ -89,7 +83,7 @@ final class LstmModelWriter extends SourceWriter {
     TrainingDefaults t = model.training();
     type.addField(constant(TypeName.INT, "SEQUENCE", CodeBlock.of("$L", t.seq()), "The declared block length: how far backpropagation reaches back."));
     type.addField(constant(TypeName.INT, "BATCH", CodeBlock.of("$L", Math.max(1, t.batch())), "The declared batch: parallel streams over the text."));
-    type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+    FacadeInterfaces.implement(type, FacadeInterfaces.LSTM);
     type.addMethod(method("kernels", KERNELS,
             "The generated kernels, or the plain (EJML) ones when the system property {@code nlpm.plainKernels} is true.\n")
         .addStatement("return $T.choose(new $T())", KERNELS, sibling("Kernels"))
@@ -152,11 +146,38 @@ final class LstmModelWriter extends SourceWriter {
         .addStatement("return model(parameters, parallel)")
         .endControlFlow();
     type.addMethod(load.build());
+    addLstmFacade(type);
     return type;
   }
 
   /** torch.nn.LSTM's bound 1/sqrt(hidden), to four significant digits for the documentation. */
   private String bound() {
     return String.format(java.util.Locale.ROOT, "%.4g", 1 / Math.sqrt(architecture.hidden()));
+  }
+
+  /** {@code LstmFacade}'s methods, each calling its static twin. */
+  private void addLstmFacade(TypeSpec.Builder type) {
+    FacadeInterfaces.addModelFacade(type, CodeBlock.of("$S", checkpointPrefix));
+    type.addMethod(FacadeInterfaces.returning("vocab", TypeName.INT, CodeBlock.of("CONFIG.vocab()")));
+    type.addMethod(FacadeInterfaces.override("positions", TypeName.INT)
+        .addComment("a recurrent model reads any length")
+        .addStatement("return $T.MAX_VALUE", Integer.class)
+        .build());
+    type.addMethod(FacadeInterfaces.override("newParameters", PARAMETERS)
+        .addParameter(TypeName.INT, "vocabulary")
+        .addParameter(TypeName.LONG, "seed")
+        .addStatement(runtimeVocabulary ? "return initialize(vocabulary, seed)" : "return initialize(seed)")
+        .build());
+    type.addMethod(FacadeInterfaces.override("newModel", MODEL)
+        .addParameter(PARAMETERS, "parameters")
+        .addParameter(PARALLEL, "parallel")
+        .addStatement("return model(parameters, parallel)")
+        .build());
+    type.addMethod(FacadeInterfaces.override("loadModel", MODEL)
+        .addException(IOException.class)
+        .addParameter(Path.class, "directory")
+        .addParameter(PARALLEL, "parallel")
+        .addStatement("return load(directory, parallel)")
+        .build());
   }
 }

@@ -18,7 +18,8 @@ import javax.lang.model.element.Modifier;
 /**
  * Writes {@code <Model>Model}, the facade of a word2vec declaration: its declared training settings as
  * {@code Word2VecOptions}, its vocabulary limits, and training, resuming and loading wired to the
- * generated {@code <Model>Kernels} — the runtime's trainer, formats and queries do the rest.
+ * generated {@code <Model>Kernels} — the runtime's trainer, formats and queries do the rest. The
+ * facade implements the runtime's {@code Word2VecFacade} ({@link FacadeInterfaces}).
  */
 final class Word2VecModelWriter extends SourceWriter {
 
@@ -96,13 +97,14 @@ final class Word2VecModelWriter extends SourceWriter {
         constant(TypeName.LONG, "MIN_COUNT", CodeBlock.of("$LL", architecture.minCount()), "Words seen fewer times are left out of the vocabulary."));
     type.addField(
         constant(TypeName.INT, "MAX_VOCAB", CodeBlock.of("$L", LayoutWriter.literal(architecture.vocab().size())), "The most words the vocabulary keeps, the most frequent."));
-    type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+    FacadeInterfaces.implement(type, FacadeInterfaces.WORD2VEC);
     addOptions(type);
     addKernels(type);
     addVocabulary(type);
     addTrain(type);
     addResume(type);
     addLoad(type);
+    addWord2VecFacade(type);
     return type;
   }
 
@@ -254,5 +256,35 @@ final class Word2VecModelWriter extends SourceWriter {
             expression)
         .endControlFlow()
         .build();
+  }
+
+  /** {@code Word2VecFacade}'s methods, each calling its static twin. */
+  private void addWord2VecFacade(TypeSpec.Builder type) {
+    type.addMethod(FacadeInterfaces.returning("declaredOptions", OPTIONS, CodeBlock.of("options()")));
+    type.addMethod(FacadeInterfaces.returning("minCount", TypeName.LONG, CodeBlock.of("MIN_COUNT")));
+    type.addMethod(FacadeInterfaces.returning("maxVocab", TypeName.INT, CodeBlock.of("MAX_VOCAB")));
+    type.addMethod(FacadeInterfaces.override("countVocabulary", VOCABULARY)
+        .addException(IOException.class)
+        .addParameter(PATHS, "corpus")
+        .addParameter(TypeName.LONG, "minCount")
+        .addParameter(TypeName.INT, "maxVocab")
+        .addStatement("return vocabulary(corpus, minCount, maxVocab)")
+        .build());
+    type.addMethod(FacadeInterfaces.override("trainVectors", WEIGHTS)
+        .addException(IOException.class)
+        .addParameter(VOCABULARY, "vocabulary")
+        .addParameter(PATHS, "corpus")
+        .addParameter(OPTIONS, "options")
+        .addParameter(PROGRESS, "progress")
+        .addParameter(Path.class, "checkpoint")
+        .addStatement("return train(vocabulary, corpus, options, progress, checkpoint)")
+        .build());
+    type.addMethod(FacadeInterfaces.override("resumeVectors", WEIGHTS)
+        .addException(IOException.class)
+        .addParameter(Path.class, "checkpoint")
+        .addParameter(PATHS, "corpus")
+        .addParameter(PROGRESS, "progress")
+        .addStatement("return resume(checkpoint, corpus, progress)")
+        .build());
   }
 }

@@ -9,7 +9,12 @@ import java.util.Locale;
  *
  * <p>Ranges: 1xx the {@code .nlpm} language (syntax, includes), 2xx declarations (names,
  * inheritance, options and their types), 3xx model validation (sizes, probabilities, what fits
- * which family), 9xx internal.
+ * which family), 4xx warnings for valid declarations the runtime cannot run yet (see {@code
+ * codegen.Runnability}: the model gets its layout, and kernels where they apply, but no facade),
+ * 9xx internal.
+ *
+ * <p>In the 4xx messages {@code %1$s} is what the model gets ("BertX gets its layout and kernels,
+ * no facade"); the other arguments follow from {@code %2$s}.
  */
 public enum DiagnosticCode {
   // ---- 1xx: the .nlpm language ----
@@ -79,6 +84,38 @@ public enum DiagnosticCode {
   SEQUENCE_TOO_LONG("NLPM319", "'%s' = %d exceeds max_length = %d"),
   NAMES_CANNOT_EXPRESS("NLPM322", "%s checkpoints have no %s; %s"),
   TEACHER_IS_SELF("NLPM320", "model %s cannot be its own teacher"),
+
+  // ---- 4xx: valid, but not runnable yet (warnings) ----
+  LOCAL_ATTENTION_NOT_RUNNABLE(
+      "NLPM400", "attention local is not runnable yet: %1$s; full attention (causal in a decoder) runs"),
+  LINFORMER_ATTENTION_NOT_RUNNABLE("NLPM401", "attention linformer is not runnable yet: %1$s; full attention runs"),
+  XL_ATTENTION_NOT_RUNNABLE(
+      "NLPM402",
+      "attention xl (segment memory with relative positions) is not runnable yet: %1$s; causal attention with learned positions runs"),
+  SPAN_OBJECTIVE_NOT_RUNNABLE("NLPM403", "objective span is not runnable yet: %1$s; objective mlm runs"),
+  SBO_OBJECTIVE_NOT_RUNNABLE("NLPM404", "objective sbo is not runnable yet: %1$s; encoders train with mlm and nsp"),
+  DISTILLATION_NOT_RUNNABLE("NLPM405", "objective distillation is not runnable yet: %1$s; %2$s"),
+  SOP_OBJECTIVE_NOT_RUNNABLE("NLPM406", "objective sop is not runnable yet: %1$s; objective nsp runs"),
+  RNN_SEQ2SEQ_NOT_RUNNABLE(
+      "NLPM407", "the rnn_seq2seq family is not runnable yet: %1$s; the word2vec, encoder, decoder and lstm_lm families run"),
+  TRANSFORMER_SEQ2SEQ_NOT_RUNNABLE(
+      "NLPM408",
+      "the transformer_seq2seq family is not runnable yet: %1$s; the word2vec, encoder, decoder and lstm_lm families run"),
+  NAT_NOT_RUNNABLE("NLPM409", "the nat family is not runnable yet: %1$s; the word2vec, encoder, decoder and lstm_lm families run"),
+  NORM_PLACEMENT_NOT_RUNNABLE("NLPM410", "%2$s-LayerNorm %3$ss are not runnable yet: %1$s; %4$s-LayerNorm %3$ss run"),
+  POSITIONS_NOT_RUNNABLE("NLPM411", "positions = %2$s is not runnable yet: %1$s; learned positions run"),
+  FACTORIZED_EMBEDDINGS_NOT_RUNNABLE(
+      "NLPM412", "factorized embeddings (size %2$d, hidden %3$d) are not runnable yet: %1$s; embeddings as wide as hidden run"),
+  SHARING_NOT_RUNNABLE("NLPM413", "cross-layer sharing (sharing = %2$s) is not runnable yet: %1$s; sharing = none runs"),
+  NO_POOLER_NOT_RUNNABLE("NLPM414", "an encoder without a pooler is not runnable yet: %1$s; pooler = true runs"),
+  NAMES_NOT_RUNNABLE("NLPM415", "names = %2$s is not runnable yet in the %3$s family: %1$s; names = %4$s runs"),
+  ACTIVATION_NOT_RUNNABLE("NLPM416", "activation %2$s is not runnable yet: %1$s; gelu, gelu_tanh and relu run"),
+  UNTIED_OUTPUT_NOT_RUNNABLE(
+      "NLPM417", "an untied output layer (tie_embeddings = false) is not runnable yet: %1$s; tie_embeddings = true runs"),
+  NO_SEGMENTS_NOT_RUNNABLE(
+      "NLPM418", "an encoder without token types (segments = 0) is not runnable yet: %1$s; segments >= 1 runs"),
+  ENCODER_TOKENIZER_NOT_RUNNABLE(
+      "NLPM419", "tokenizer %2$s in an encoder is not runnable yet: %1$s; tokenizer wordpiece, bpe and char run"),
 
   // ---- 9xx: internal ----
   INTERNAL_ERROR("NLPM900", "internal compiler error: %s (please report this with the input)");

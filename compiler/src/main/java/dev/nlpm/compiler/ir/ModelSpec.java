@@ -21,7 +21,8 @@ import java.util.Objects;
  * @param training training defaults
  * @param optionOrigins where each written option was written, by its path: {@code heads},
  *     {@code embeddings.size}, {@code objective.mlm.rate}, {@code decoding.beam.width},
- *     {@code encoder.layers}, {@code train.seq}; options left at their default are absent
+ *     {@code encoder.layers}, {@code train.seq}, and {@code family} (the family word, or the parent
+ *     the family comes from); options left at their default are absent
  */
 public record ModelSpec(
     Origin origin,

@@ -67,7 +67,8 @@ class DefaultsTest {
         new TrainingDefaults(
             m, TrainingDefaults.Optimizer.ADAMW, 1e-4, 0, 0, TrainingDefaults.Schedule.LINEAR, 0, 1, 32, 128, 1.0, 0.01, 42, 0),
         spec.training());
-    assertEquals(Map.of("vocab", decl.value("vocab")), spec.optionOrigins());
+    // the family word is where a warning about the family itself is reported
+    assertEquals(Map.of("vocab", decl.value("vocab"), "family", decl.familyAt()), spec.optionOrigins());
     assertEquals("dev.example", spec.javaPackage());
     assertEquals(Decls.FILE, spec.sourceName());
   }

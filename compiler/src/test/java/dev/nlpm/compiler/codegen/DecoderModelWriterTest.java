@@ -2,6 +2,7 @@ package dev.nlpm.compiler.codegen;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,6 +19,8 @@ import dev.nlpm.runtime.decoder.ProposalHeads;
 import dev.nlpm.runtime.encoder.EncoderParameters;
 import dev.nlpm.runtime.encoder.EncoderTrainer;
 import dev.nlpm.runtime.encoder.Parallel;
+import dev.nlpm.runtime.model.BlockwiseDecoderFacade;
+import dev.nlpm.runtime.model.DecoderFacade;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +37,7 @@ class DecoderModelWriterTest {
   void aBlockwiseDecoderGetsItsHeadsBuiltTrainedAndDecoding() throws Exception {
     ModelSpec withHeads = gpt("Drafting", true);
     ModelSpec without = gpt("Plain", false);
-    assertTrue(DecoderModelWriter.supports(withHeads), "a blockwise section keeps the decoder supported");
+    assertTrue(Runnability.of(withHeads).facade(), "a blockwise section keeps the decoder runnable");
     assertTrue(withHeads.architecture() instanceof Architecture.Decoder);
     List<GeneratedFile> files = LayoutWriterTest.generate(List.of(Planner.plan(withHeads), Planner.plan(without)));
     ClassLoader loader = InMemoryJavac.compile(files).loader();
@@ -63,8 +66,17 @@ class DecoderModelWriterTest {
       DecodingOptions decoding = DecodingOptions.of(10);
       assertArrayEquals(Greedy.decode(decoder.step(16), prompt, decoding), Blockwise.decode(proposal.step(16), prompt, decoding).tokens());
     }
+    BlockwiseDecoderFacade drafting = model.asSubclass(BlockwiseDecoderFacade.class).getConstructor().newInstance();
+    assertEquals(3, drafting.blockwiseK());
+    assertEquals("Drafting-blockwise-heads", drafting.headsName());
+    assertArrayEquals(((EncoderParameters) model.getMethod("initializeHeads", long.class).invoke(null, 2L)).toFlat(), drafting.newHeads(2).toFlat());
+    assertArrayEquals(((EncoderParameters) model.getMethod("initialize", long.class).invoke(null, 1L)).toFlat(),
+        drafting.newParameters(1).toFlat());
+    assertEquals("transformer.", drafting.checkpointPrefix());
     Class<?> plain = loader.loadClass("org.example.models.PlainModel");
     assertThrows(NoSuchFieldException.class, () -> plain.getField("BLOCKWISE_K"));
     assertThrows(NoSuchMethodException.class, () -> plain.getMethod("initializeHeads", long.class));
+    assertTrue(DecoderFacade.class.isAssignableFrom(plain));
+    assertFalse(BlockwiseDecoderFacade.class.isAssignableFrom(plain), "without the section, the facade has no heads to offer");
   }
 }

@@ -262,9 +262,8 @@ class LayoutWriterTest {
     // A Layout per model; word2vec models add their Kernels and Model facade, BERT-style encoders, GPT-style
     // decoders and LSTM LMs their Kernels, and the encoders the runtime runs whole, the decoders and LSTM LMs their Model facade.
     long word2vec = deep.stream().filter(p -> p.model().family() == dev.nlpm.compiler.ir.Family.WORD2VEC).count();
-    long kernels = deep.stream().filter(p -> EncoderKernelsWriter.supports(p.model())).count();
-    long facades = deep.stream().filter(p -> (p.model().family() == dev.nlpm.compiler.ir.Family.ENCODER && EncoderSupport.supported(p.model()))
-        || DecoderModelWriter.supports(p.model()) || LstmModelWriter.supports(p.model())).count();
+    long kernels = deep.stream().filter(p -> p.model().family() != dev.nlpm.compiler.ir.Family.WORD2VEC && Runnability.of(p.model()).kernels()).count();
+    long facades = deep.stream().filter(p -> p.model().family() != dev.nlpm.compiler.ir.Family.WORD2VEC && Runnability.of(p.model()).facade()).count();
     assertTrue(kernels > 0, "no encoder among the deep models");
     assertEquals(deep.size() + 2 * word2vec + kernels + facades, classes.size());
     int methods = 0;

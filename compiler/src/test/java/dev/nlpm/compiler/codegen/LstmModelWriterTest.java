@@ -1,5 +1,6 @@
 package dev.nlpm.compiler.codegen;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +11,7 @@ import dev.nlpm.runtime.encoder.EncoderParameters;
 import dev.nlpm.runtime.encoder.EncoderTrainer;
 import dev.nlpm.runtime.encoder.Parallel;
 import dev.nlpm.runtime.lstm.LstmLanguageModel;
+import dev.nlpm.runtime.model.LstmFacade;
 import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.util.List;
@@ -45,6 +47,10 @@ class LstmModelWriterTest {
     }
     LstmLanguageModel lstm = (LstmLanguageModel) model.getMethod("model", EncoderParameters.class, Parallel.class).invoke(null, parameters, null);
     assertEquals(new LstmLanguageModel.Config(37, 12, 20, 2, 0.2f), lstm.config());
+    LstmFacade facade = model.asSubclass(LstmFacade.class).getConstructor().newInstance();
+    assertArrayEquals(parameters.toFlat(), facade.newParameters(37, 5L).toFlat(), "the interface builds at the text's vocabulary");
+    assertEquals(300, facade.vocab());
+    assertEquals(Integer.MAX_VALUE, facade.positions());
     Method too = model.getMethod("config", int.class);
     var e = org.junit.jupiter.api.Assertions.assertThrows(java.lang.reflect.InvocationTargetException.class, () -> too.invoke(null, 301));
     assertTrue(e.getCause().getMessage().contains("301"), e.getCause().getMessage());
@@ -70,5 +76,10 @@ class LstmModelWriterTest {
     assertEquals(2, trainer.optimizer().steps());
     LstmLanguageModel loaded = (LstmLanguageModel) model.getMethod("load", Path.class, Parallel.class).invoke(null, dir.resolve("run"), null);
     assertEquals(java.util.Arrays.toString(parameters.toFlat()), java.util.Arrays.toString(loaded.parameters().toFlat()));
+    LstmFacade facade = model.asSubclass(LstmFacade.class).getConstructor().newInstance();
+    assertArrayEquals(facade.newParameters(1, 1L).toFlat(), ((EncoderParameters) model.getMethod("initialize", long.class).invoke(null, 1L))
+        .toFlat(), "a declared vocabulary is built at its size, whatever the text's");
+    assertArrayEquals(parameters.toFlat(), facade.loadModel(dir.resolve("run"), null).parameters().toFlat());
+    assertEquals("Words", facade.name());
   }
 }

@@ -3,8 +3,8 @@ package dev.nlpm.runtime.encoder;
 import dev.nlpm.runtime.checkpoint.ParameterCheckpoint;
 import dev.nlpm.runtime.checkpoint.SafetensorsFile;
 import dev.nlpm.runtime.io.AtomicDirectories;
-import dev.nlpm.runtime.text.wordpiece.PairEncoding;
-import dev.nlpm.runtime.text.wordpiece.WordPieceTokenizer;
+import dev.nlpm.runtime.text.EncoderTokenizer;
+import dev.nlpm.runtime.text.wordpiece.WordPieceOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -17,11 +17,12 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * A trained encoder ready to answer: hidden states, fill-mask, sentence embeddings — text in,
- * through the model's WordPiece tokenizer. Safe for concurrent callers: each call borrows a
+ * through the model's tokenizer (WordPiece, byte-level BPE or characters). Safe for concurrent callers: each call borrows a
  * workspace of its own from a pool (and returns it), the parameters are only read.
  *
- * <p>A model directory holds {@value #WEIGHTS} (the pretraining checkpoint's names) and {@value
- * #VOCABULARY}; {@link #save} writes both atomically, {@link #load} reads them back.
+ * <p>A model directory holds {@value #WEIGHTS} (the pretraining checkpoint's names) and the
+ * tokenizer's files ({@link EncoderTokenizerFiles}: {@value #VOCABULARY} for WordPiece); {@link
+ * #save} writes them atomically, {@link #load} reads them back.
  */
 public final class EncoderModel implements AutoCloseable {
 
@@ -37,12 +38,12 @@ public final class EncoderModel implements AutoCloseable {
   private final String name;
   private final Encoder encoder;
   private final Parallel parallel;
-  private final WordPieceTokenizer tokenizer;
+  private final EncoderTokenizer tokenizer;
   private final String backbonePrefix;
   private final ConcurrentLinkedQueue<EncoderWorkspace> workspaces = new ConcurrentLinkedQueue<>();
 
   public EncoderModel(String name, EncoderConfig config, EncoderKernels kernels, EncoderParameters parameters, int threads,
-      WordPieceTokenizer tokenizer, String backbonePrefix) {
+      EncoderTokenizer tokenizer, String backbonePrefix) {
     this.name = Objects.requireNonNull(name, "name");
     this.parallel = new Parallel(threads);
     this.encoder = new Encoder(config, kernels, parameters, parallel);
@@ -53,18 +54,20 @@ public final class EncoderModel implements AutoCloseable {
   /**
    * Reads a model directory written by {@link #save} (or any checkpoint with the reference's
    * names plus a {@code vocab.txt}).
+   *
+   * @param lowercase whether a directory's bare {@code vocab.txt} (no tokenizer record) is read
+   *     as uncased WordPiece
    */
   public static EncoderModel load(Path directory, String name, EncoderConfig config, EncoderKernels kernels, EncoderParameters parameters,
       int threads, String backbonePrefix, boolean lowercase) throws IOException {
     directory = AtomicDirectories.readable(directory);
     loadWeights(directory, parameters, backbonePrefix);
-    Path vocabulary = directory.resolve(VOCABULARY);
-    WordPieceTokenizer tokenizer = Files.isRegularFile(vocabulary)
-        ? WordPieceTokenizer.fromVocabTxt(vocabulary, lowercase
-            ? dev.nlpm.runtime.text.wordpiece.WordPieceOptions.uncased() : dev.nlpm.runtime.text.wordpiece.WordPieceOptions.cased())
+    EncoderTokenizer tokenizer = EncoderTokenizerFiles.present(directory)
+        ? EncoderTokenizerFiles.read(directory, lowercase ? WordPieceOptions.uncased() : WordPieceOptions.cased())
         : null;
     if (tokenizer != null && tokenizer.vocabulary().size() > config.vocab()) {
-      throw new IllegalArgumentException(vocabulary + " has " + tokenizer.vocabulary().size() + " tokens, more than the model's " + config.vocab());
+      throw new IllegalArgumentException(directory + "'s vocabulary has " + tokenizer.vocabulary().size() + " tokens, more than the model's "
+          + config.vocab());
     }
     return new EncoderModel(name, config, kernels, parameters, threads, tokenizer, backbonePrefix);
   }
@@ -91,13 +94,13 @@ public final class EncoderModel implements AutoCloseable {
     return report;
   }
 
-  /** Writes {@value #WEIGHTS} and {@value #VOCABULARY} into {@code directory}, replacing it whole. */
+  /** Writes {@value #WEIGHTS} and the tokenizer's files into {@code directory}, replacing it whole. */
   public void save(Path directory) throws IOException {
     float[] flat = encoder.parameters().toFlat();
     AtomicDirectories.write(directory, dir -> {
       ParameterCheckpoint.save(encoder.parameters().layout(), flat, backbonePrefix, Map.of("format", "pt", "model", name), dir.resolve(WEIGHTS));
       if (tokenizer != null) {
-        tokenizer.writeVocabTxt(dir.resolve(VOCABULARY));
+        EncoderTokenizerFiles.write(tokenizer, dir);
       }
     });
   }
@@ -110,9 +113,10 @@ public final class EncoderModel implements AutoCloseable {
     return encoder.config();
   }
 
-  public WordPieceTokenizer tokenizer() {
+  public EncoderTokenizer tokenizer() {
     if (tokenizer == null) {
-      throw new IllegalStateException("this model has no vocabulary (no " + VOCABULARY + " beside its weights)");
+      throw new IllegalStateException("this model has no vocabulary (no " + VOCABULARY + " or " + EncoderTokenizerFiles.RECORD
+          + " beside its weights)");
     }
     return tokenizer;
   }
@@ -132,16 +136,21 @@ public final class EncoderModel implements AutoCloseable {
     }
   }
 
-  /** {@code [CLS] text [SEP]}, cut to the model's longest sequence. */
+  /** {@code [CLS] text [SEP]}, the text's tokens cut to fit the model's longest sequence. */
   private EncoderBatch single(String text) {
-    PairEncoding encoding = tokenizer().encodeSingle(text, config().maxPositions());
-    int[] ids = encoding.ids();
+    int[] tokens = tokenizer().encodeIds(text);
+    int kept = Math.min(tokens.length, config().maxPositions() - 2);
+    int[] ids = new int[kept + 2];
+    ids[0] = tokenizer().clsId();
+    System.arraycopy(tokens, 0, ids, 1, kept);
+    ids[kept + 1] = tokenizer().sepId();
     return EncoderBatch.of(1, ids.length, ids, new int[ids.length], new int[] {ids.length});
   }
 
   /**
    * {@code [CLS] text [SEP]} with every occurrence of the mask token's text as that one token (the
-   * pre-tokenizer would split {@code [MASK]} into pieces, as BERT's never-split list prevents).
+   * pre-tokenizer would split {@code [MASK]} into pieces, as BERT's never-split list prevents), with
+   * the space before it when the tokenizer's mask takes it.
    */
   private EncoderBatch withMasks(String text, int mask) {
     String token = tokenizer().vocabulary().token(mask);
@@ -154,7 +163,8 @@ public final class EncoderModel implements AutoCloseable {
       if (p > 0 && n < limit - 1) {
         ids[n++] = mask;
       }
-      for (int id : tokenizer().encodeIds(parts[p])) {
+      String part = p + 1 < parts.length && tokenizer().maskTakesSpaceBefore() ? parts[p].stripTrailing() : parts[p];
+      for (int id : tokenizer().encodeIds(part)) {
         if (n < limit - 1) {
           ids[n++] = id;
         }

@@ -2,7 +2,7 @@ package dev.nlpm.runtime.encoder;
 
 import dev.nlpm.runtime.io.Utf8Lines;
 import dev.nlpm.runtime.text.corpus.SentenceSplitter;
-import dev.nlpm.runtime.text.wordpiece.WordPieceTokenizer;
+import dev.nlpm.runtime.text.Tokenizer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,7 +24,7 @@ public final class TextDocuments {
    * @param every with {@code heldOut}, keep only every {@code every}-th document (the held-out
    *     split); without, keep all the others; {@code every <= 1} keeps every document
    */
-  public static List<List<int[]>> read(List<Path> files, WordPieceTokenizer tokenizer, int sentencesPerDocument, int every, boolean heldOut)
+  public static List<List<int[]>> read(List<Path> files, Tokenizer tokenizer, int sentencesPerDocument, int every, boolean heldOut)
       throws IOException {
     List<List<int[]>> documents = new ArrayList<>();
     int index = 0;

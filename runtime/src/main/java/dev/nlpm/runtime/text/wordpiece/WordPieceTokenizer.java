@@ -2,7 +2,7 @@ package dev.nlpm.runtime.text.wordpiece;
 
 import dev.nlpm.runtime.io.MalformedInputFileException;
 import dev.nlpm.runtime.text.Encoding;
-import dev.nlpm.runtime.text.Tokenizer;
+import dev.nlpm.runtime.text.EncoderTokenizer;
 import dev.nlpm.runtime.text.Vocabulary;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -35,7 +35,7 @@ import java.util.Objects;
  *
  * <p>Immutable and thread-safe.
  */
-public final class WordPieceTokenizer implements Tokenizer {
+public final class WordPieceTokenizer implements EncoderTokenizer {
 
   private final Vocabulary vocabulary;
   private final WordPieceOptions options;
@@ -264,31 +264,37 @@ public final class WordPieceTokenizer implements Tokenizer {
   }
 
   /** The id of the padding token. */
+  @Override
   public int padId() {
     return padId;
   }
 
   /** The id of the unknown-word token. */
+  @Override
   public int unkId() {
     return unkId;
   }
 
   /** The id of the sequence-start token. */
+  @Override
   public int clsId() {
     return clsId;
   }
 
   /** The id of the segment-end token. */
+  @Override
   public int sepId() {
     return sepId;
   }
 
   /** The id of the mask token. */
+  @Override
   public int maskId() {
     return maskId;
   }
 
   /** Whether this id is one of the five special tokens. */
+  @Override
   public boolean isSpecial(int id) {
     return id >= 0 && id < isSpecial.length && isSpecial[id];
   }

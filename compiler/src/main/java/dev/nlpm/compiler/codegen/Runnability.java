@@ -1,0 +1,212 @@
+package dev.nlpm.compiler.codegen;
+
+import dev.nlpm.compiler.diag.Diagnostic;
+import dev.nlpm.compiler.diag.DiagnosticCode;
+import dev.nlpm.compiler.diag.Diagnostics;
+import dev.nlpm.compiler.ir.Activation;
+import dev.nlpm.compiler.ir.Architecture;
+import dev.nlpm.compiler.ir.Attention;
+import dev.nlpm.compiler.ir.CheckpointNames;
+import dev.nlpm.compiler.ir.Embeddings;
+import dev.nlpm.compiler.ir.Family;
+import dev.nlpm.compiler.ir.ModelSpec;
+import dev.nlpm.compiler.ir.Norm;
+import dev.nlpm.compiler.ir.Objective;
+import dev.nlpm.compiler.ir.Positions;
+import dev.nlpm.compiler.ir.Sharing;
+import dev.nlpm.compiler.ir.Tokenizer;
+import dev.nlpm.compiler.ir.TransformerStack;
+import dev.nlpm.compiler.source.Origin;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+/**
+ * What the runtime runs of a valid declaration, and so what the compiler generates for it: the
+ * one place that decides. Every model gets its Layout; a word2vec model, and an encoder, decoder
+ * or LSTM language model of a shape the runtime runs, also get their kernels and their facade.
+ * Each {@link Gap} below is one thing a valid declaration can ask for that the runtime does not
+ * run yet, with its own warning code, the option it is reported at, and whether it keeps the
+ * kernels too or only the facade. When later work makes a shape runnable, its row goes.
+ */
+public final class Runnability {
+
+  /** What a gap keeps from being generated. */
+  private enum Keeps {
+    /** The kernels and the facade: the products the kernels compute are not the model's. */
+    KERNELS,
+    /** The facade only: the kernels fit, the runtime composition around them does not. */
+    FACADE
+  }
+
+  /** A gap found in one model: where it stands, and its message arguments after the first. */
+  private record Found(Origin at, List<Object> args) {
+    static Found at(Origin at, Object... args) {
+      return new Found(at, List.of(args));
+    }
+  }
+
+  /** One thing the runtime does not run yet: its code, what it keeps, and where a model asks for it. */
+  private record Gap(DiagnosticCode code, Keeps keeps, Function<ModelSpec, Stream<Found>> find) {}
+
+  /** The encoder and decoder activations the runtime's feed-forward block computes. */
+  private static final Set<Activation> RUNNABLE_ACTIVATIONS = EnumSet.of(Activation.GELU, Activation.GELU_TANH, Activation.RELU);
+
+  /** Every gap, in the order its warnings are reported for one model. */
+  private static final List<Gap> GAPS =
+      List.of(
+          family(DiagnosticCode.RNN_SEQ2SEQ_NOT_RUNNABLE, Family.RNN_SEQ2SEQ),
+          family(DiagnosticCode.TRANSFORMER_SEQ2SEQ_NOT_RUNNABLE, Family.TRANSFORMER_SEQ2SEQ),
+          family(DiagnosticCode.NAT_NOT_RUNNABLE, Family.NAT),
+          attention(DiagnosticCode.LOCAL_ATTENTION_NOT_RUNNABLE, Attention.Local.class),
+          attention(DiagnosticCode.LINFORMER_ATTENTION_NOT_RUNNABLE, Attention.Linformer.class),
+          attention(DiagnosticCode.XL_ATTENTION_NOT_RUNNABLE, Attention.TransformerXl.class),
+          new Gap(DiagnosticCode.NORM_PLACEMENT_NOT_RUNNABLE, Keeps.KERNELS, Runnability::normPlacement),
+          new Gap(DiagnosticCode.POSITIONS_NOT_RUNNABLE, Keeps.KERNELS, m -> embeddings(m)
+              .filter(e -> e.positions() == Positions.SINUSOIDAL)
+              .map(e -> Found.at(m.originOf("embeddings.positions", e.origin()), e.positions().keyword()))),
+          new Gap(DiagnosticCode.FACTORIZED_EMBEDDINGS_NOT_RUNNABLE, Keeps.KERNELS, m -> stack(m)
+              .flatMap(s -> embeddings(m)
+                  .filter(e -> e.size() != s.hidden())
+                  .map(e -> Found.at(m.originOf("embeddings.size", e.origin()), e.size(), s.hidden())))),
+          new Gap(DiagnosticCode.SHARING_NOT_RUNNABLE, Keeps.KERNELS, m -> stack(m)
+              .filter(s -> s.sharing() != Sharing.NONE)
+              .map(s -> Found.at(m.originOf("sharing", m.origin()), s.sharing().keyword()))),
+          new Gap(DiagnosticCode.NO_SEGMENTS_NOT_RUNNABLE, Keeps.FACADE, m -> encoder(m)
+              .filter(e -> e.embeddings().segments() == 0)
+              .map(e -> Found.at(m.originOf("embeddings.segments", e.embeddings().origin())))),
+          new Gap(DiagnosticCode.NO_POOLER_NOT_RUNNABLE, Keeps.FACADE, m -> encoder(m)
+              .filter(e -> !e.pooler())
+              .map(e -> Found.at(m.originOf("pooler", m.origin())))),
+          // encoder training needs [CLS]/[SEP]/[MASK]-style special tokens: WordPiece, BPE and char have them
+          new Gap(DiagnosticCode.ENCODER_TOKENIZER_NOT_RUNNABLE, Keeps.FACADE, m -> encoder(m)
+              .filter(e -> m.tokenizer() instanceof Tokenizer.Whitespace)
+              .map(e -> Found.at(m.tokenizer().origin(), m.tokenizer().keyword()))),
+          new Gap(DiagnosticCode.NAMES_NOT_RUNNABLE, Keeps.FACADE, Runnability::names),
+          new Gap(DiagnosticCode.ACTIVATION_NOT_RUNNABLE, Keeps.FACADE, m -> stack(m)
+              .filter(s -> !RUNNABLE_ACTIVATIONS.contains(s.activation()))
+              .map(s -> Found.at(m.originOf("activation", m.origin()), s.activation().keyword()))),
+          new Gap(DiagnosticCode.UNTIED_OUTPUT_NOT_RUNNABLE, Keeps.FACADE, m -> decoder(m)
+              .filter(d -> !d.tieEmbeddings())
+              .map(d -> Found.at(m.originOf("tie_embeddings", m.origin())))),
+          objective(DiagnosticCode.SOP_OBJECTIVE_NOT_RUNNABLE, Objective.SentenceOrder.class),
+          objective(DiagnosticCode.SPAN_OBJECTIVE_NOT_RUNNABLE, Objective.SpanMasking.class),
+          objective(DiagnosticCode.SBO_OBJECTIVE_NOT_RUNNABLE, Objective.SpanBoundary.class),
+          new Gap(DiagnosticCode.DISTILLATION_NOT_RUNNABLE, Keeps.FACADE, m -> stack(m)
+              .flatMap(s -> m.objective(Objective.Distillation.class).stream())
+              .map(o -> Found.at(o.origin(), m.family() == Family.ENCODER ? "encoders train with mlm and nsp" : "decoders train with clm"))));
+
+  private final boolean kernels;
+  private final boolean facade;
+  private final List<Diagnostic> warnings;
+
+  private Runnability(boolean kernels, boolean facade, List<Diagnostic> warnings) {
+    this.kernels = kernels;
+    this.facade = facade;
+    this.warnings = List.copyOf(warnings);
+  }
+
+  /** Judges a valid model against every gap. */
+  public static Runnability of(ModelSpec model) {
+    Family family = model.family();
+    boolean generated = family == Family.WORD2VEC || family == Family.ENCODER || family == Family.DECODER || family == Family.LSTM_LM;
+    List<Gap> hit = new ArrayList<>();
+    List<Found> found = new ArrayList<>();
+    for (Gap gap : GAPS) {
+      gap.find().apply(model).forEach(f -> {
+        hit.add(gap);
+        found.add(f);
+      });
+    }
+    boolean kernels = generated && hit.stream().noneMatch(g -> g.keeps() == Keeps.KERNELS);
+    boolean facade = generated && hit.isEmpty();
+    String outcome = model.name() + " gets its layout" + (kernels && family != Family.WORD2VEC ? " and kernels" : "") + ", no facade";
+    List<Diagnostic> warnings = new ArrayList<>();
+    for (int i = 0; i < hit.size(); i++) {
+      List<Object> args = new ArrayList<>();
+      args.add(outcome);
+      args.addAll(found.get(i).args());
+      warnings.add(Diagnostic.warning(hit.get(i).code(), found.get(i).at(), args.toArray()));
+    }
+    return new Runnability(kernels, facade, warnings);
+  }
+
+  /** Reports the warnings of a valid model; generation goes on regardless. */
+  public static void report(ModelSpec model, Diagnostics diagnostics) {
+    diagnostics.addAll(of(model).warnings());
+  }
+
+  /** Whether the model's kernels are generated (for word2vec, encoders, decoders and LSTM LMs). */
+  public boolean kernels() {
+    return kernels;
+  }
+
+  /** Whether the model's facade is generated: the runtime runs it whole. */
+  public boolean facade() {
+    return facade;
+  }
+
+  /** One warning for each gap the model has, at the option that asks for it; empty when runnable. */
+  public List<Diagnostic> warnings() {
+    return warnings;
+  }
+
+  // ---- the gaps' kinds ----
+
+  private static Gap family(DiagnosticCode code, Family family) {
+    return new Gap(code, Keeps.KERNELS, m -> m.family() == family
+        ? Stream.of(Found.at(m.originOf("family", m.origin())))
+        : Stream.empty());
+  }
+
+  /** An attention variant of an encoder or decoder (a translator's are its family's gap). */
+  private static Gap attention(DiagnosticCode code, Class<? extends Attention> variant) {
+    return new Gap(code, Keeps.KERNELS, m -> stack(m)
+        .map(TransformerStack::attention)
+        .filter(variant::isInstance)
+        .map(a -> Found.at(a.origin())));
+  }
+
+  /** An encoder's or decoder's objective the runtime does not train. */
+  private static Gap objective(DiagnosticCode code, Class<? extends Objective> kind) {
+    return new Gap(code, Keeps.FACADE, m -> stack(m).flatMap(s -> m.objective(kind).stream()).map(o -> Found.at(o.origin())));
+  }
+
+  /** Encoders run post-LayerNorm blocks (BERT's), decoders pre-LayerNorm ones (GPT-2's). */
+  private static Stream<Found> normPlacement(ModelSpec m) {
+    Norm.Placement runs = m.family() == Family.ENCODER ? Norm.Placement.POST : Norm.Placement.PRE;
+    return stack(m)
+        .map(TransformerStack::norm)
+        .filter(n -> n.placement() != runs)
+        .map(n -> Found.at(m.originOf("norm.placement", n.origin()), n.placement().keyword(), m.family().keyword(), runs.keyword()));
+  }
+
+  /** Encoders run with BERT's checkpoint names, decoders with GPT-2's. */
+  private static Stream<Found> names(ModelSpec m) {
+    CheckpointNames runs = m.family() == Family.ENCODER ? CheckpointNames.BERT : CheckpointNames.GPT2;
+    return stack(m)
+        .filter(s -> m.names() != runs)
+        .map(s -> Found.at(m.originOf("names", m.origin()), m.names().keyword(), m.family().keyword(), runs.keyword()));
+  }
+
+  // ---- the parts of an encoder or decoder (empty for other families) ----
+
+  private static Stream<TransformerStack> stack(ModelSpec m) {
+    return encoder(m).map(Architecture.Encoder::stack).findFirst().or(() -> decoder(m).map(Architecture.Decoder::stack).findFirst()).stream();
+  }
+
+  private static Stream<Embeddings> embeddings(ModelSpec m) {
+    return encoder(m).map(Architecture.Encoder::embeddings).findFirst().or(() -> decoder(m).map(Architecture.Decoder::embeddings).findFirst()).stream();
+  }
+
+  private static Stream<Architecture.Encoder> encoder(ModelSpec m) {
+    return m.architecture() instanceof Architecture.Encoder e ? Stream.of(e) : Stream.empty();
+  }
+
+  private static Stream<Architecture.Decoder> decoder(ModelSpec m) {
+    return m.architecture() instanceof Architecture.Decoder d ? Stream.of(d) : Stream.empty();
+  }
+}

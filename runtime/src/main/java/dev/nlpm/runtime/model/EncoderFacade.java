@@ -1,0 +1,63 @@
+package dev.nlpm.runtime.model;
+
+import dev.nlpm.runtime.encoder.Encoder;
+import dev.nlpm.runtime.encoder.EncoderConfig;
+import dev.nlpm.runtime.encoder.EncoderModel;
+import dev.nlpm.runtime.encoder.EncoderParameters;
+import dev.nlpm.runtime.encoder.EncoderTrainer;
+import dev.nlpm.runtime.encoder.Parallel;
+import dev.nlpm.runtime.pretrain.MlmMasker;
+import dev.nlpm.runtime.pretrain.MlmSettings;
+import dev.nlpm.runtime.text.EncoderTokenizer;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * A generated encoder facade: pretraining it (parameters, masking, the encoder and its trainer),
+ * and the inference model ({@link EncoderModel}: hidden states, fill-mask, embeddings,
+ * classification) over trained parameters or read from a model directory.
+ */
+public interface EncoderFacade extends ModelFacade {
+
+  /** The sizes and choices the runtime encoder runs with ({@code CONFIG}). */
+  EncoderConfig config();
+
+  /** Whether the WordPiece tokenizer lowercases ({@code LOWERCASE}). */
+  boolean lowercase();
+
+  /** The declared masked-LM rate, split and masking ({@code MLM_RATE}, {@code MLM_MASK}, … {@code MASKING}). */
+  MlmSettings mlm();
+
+  /** The declared thread count ({@code threads()}). */
+  int declaredThreads();
+
+  /** Fresh parameters, initialized as the model declares from {@code seed} ({@code initialize(seed)}). */
+  EncoderParameters newParameters(long seed);
+
+  /**
+   * Masking of sequences of up to {@code sequence} tokens with {@code mlm}'s rate and split, over
+   * {@code tokenizer}'s vocabulary and special tokens; a trainer for it needs {@code
+   * MlmMasker.maxPredictions(sequence, mlm.rate())} positions a sequence ({@code masker(…)}).
+   */
+  MlmMasker newMasker(EncoderTokenizer tokenizer, int sequence, MlmSettings mlm);
+
+  /** The encoder over {@code parameters}, its work split by {@code parallel} ({@code encoder(…)}). */
+  Encoder newEncoder(EncoderParameters parameters, Parallel parallel);
+
+  /**
+   * A trainer whose workspace holds {@code batch} sequences of up to {@code sequence} tokens and
+   * {@code maxPredictions} masked positions a sequence ({@code trainer(…)}).
+   */
+  EncoderTrainer newTrainer(Encoder encoder, EncoderTrainer.Options options, int batch, int sequence, int maxPredictions);
+
+  /** A model for inference over {@code parameters} and {@code tokenizer} ({@code model(…)}). */
+  EncoderModel newModel(EncoderParameters parameters, EncoderTokenizer tokenizer, int threads);
+
+  /**
+   * Reads a model directory: its weights under the reference's names and its vocabulary ({@code
+   * load(…)}).
+   *
+   * @throws dev.nlpm.runtime.checkpoint.CheckpointMismatchException naming every tensor that is missing or of another shape
+   */
+  EncoderModel loadModel(Path directory, int threads) throws IOException;
+}
