@@ -83,6 +83,11 @@ public record EncoderConfig(
     return shape.positions() == EncoderShape.Positions.LEARNED ? maxPositions - shape.names().positionOffset() : maxPositions;
   }
 
+  /** The pair objective its pretraining examples are made for: NSP, SOP ({@link EncoderShape#sentenceOrder}) or none. */
+  public PretrainingData.Pairs pairs() {
+    return !nsp ? PretrainingData.Pairs.NONE : shape.sentenceOrder() ? PretrainingData.Pairs.SENTENCE_ORDER : PretrainingData.Pairs.NEXT_SENTENCE;
+  }
+
   /** The width of the embeddings (ALBERT's E; the hidden width unless factorized). */
   public int embeddingSize() {
     return shape.embeddingSize();
