@@ -29,9 +29,16 @@ class NotRunnableAnnotatedModelsTest {
               int VOCAB = 100;
               int HIDDEN = 64;
               int HEADS = 4;
-              String NAMES = "roberta";
               @Section(kind = "attention", variant = "linformer") interface Attention { int K = 16; }
               @Section(kind = "objective", variant = "mlm") interface Mlm {}
+            }
+            @Model(family = "decoder")
+            interface Dec {
+              int VOCAB = 100;
+              int HIDDEN = 64;
+              int HEADS = 4;
+              String NAMES = "nlpm";
+              @Section(kind = "objective", variant = "clm") interface Clm {}
             }
             @Model(
                 family = "rnn_seq2seq")
@@ -45,7 +52,8 @@ class NotRunnableAnnotatedModelsTest {
     assertThat(compilation).succeeded();
     assertThat(compilation).hadWarningCount(3);
     assertThat(compilation)
-        .hadWarningContaining("names = roberta is not runnable yet in the encoder family: Lin gets its layout, no facade; names = bert runs [NLPM415]")
+        .hadWarningContaining("names = nlpm is not runnable yet in the decoder family: Dec gets its layout and kernels, no facade;"
+            + " names = gpt2 runs [NLPM415]")
         .inFile(file)
         .onLine(lineOf(source, "String NAMES"));
     assertThat(compilation)
@@ -60,6 +68,8 @@ class NotRunnableAnnotatedModelsTest {
         .onLine(lineOf(source, "family = \"rnn_seq2seq\""));
     assertThat(compilation).generatedSourceFile("p.LinLayout");
     assertThat(compilation).generatedSourceFile("p.RnnLayout");
+    assertThat(compilation).generatedSourceFile("p.DecKernels");
+    assertFalse(compilation.generatedFile(StandardLocation.SOURCE_OUTPUT, "p/DecModel.java").isPresent());
     assertFalse(compilation.generatedFile(StandardLocation.SOURCE_OUTPUT, "p/LinModel.java").isPresent());
     assertFalse(compilation.generatedFile(StandardLocation.SOURCE_OUTPUT, "p/LinKernels.java").isPresent());
   }

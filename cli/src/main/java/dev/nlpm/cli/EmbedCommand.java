@@ -13,12 +13,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code nlpm embed FILE --model-dir DIR TEXT...}: a trained encoder's pooled sentence vectors. */
+/**
+ * {@code nlpm embed FILE --model-dir DIR TEXT...}: a trained encoder's pooled sentence vectors (an
+ * encoder without a pooler gives its {@code [CLS]} hidden states, and says so).
+ */
 @Command(
     name = "embed",
     mixinStandardHelpOptions = true,
     description = {
-      "Prints a trained encoder's pooled vector (tanh over the [CLS] state) of each text, one line a text,",
+      "Prints a trained encoder's pooled vector (tanh over the [CLS] state; for an encoder declared with",
+      "pooler = false, the [CLS] hidden state itself) of each text, one line a text,",
       "or with --cosine the cosine similarity of two texts' vectors.",
       "FILE declares the model (compiled in process); DIR is what `nlpm train` wrote (DIR or DIR/model)."
     })
@@ -58,6 +62,9 @@ final class EmbedCommand implements Callable<Integer> {
       return Main.EXIT_INPUT_ERRORS;
     }
     try (EncoderModel encoder = loaded.get()) {
+      if (!encoder.config().shape().pooler()) {
+        spec.commandLine().getErr().println("the model has no pooler (pooler = false): the vectors are its [CLS] hidden states");
+      }
       if (cosine) {
         out.printf(Locale.ROOT, "%.6f%n", cosine(encoder.embed(texts.get(0)), encoder.embed(texts.get(1))));
       } else {

@@ -264,7 +264,7 @@ final class EncoderRun {
     PretrainingData pretraining;
     EncoderTrainer.Batches batches;
     try {
-      pretraining = new PretrainingData(documents, sequence, config.nsp(), masker, mlm.kind(),
+      pretraining = new PretrainingData(documents, sequence, config.pairs(), masker, mlm.kind(),
           tokenizer.clsId(), tokenizer.sepId(), tokenizer.padId(), planned.seed());
       batches = pretraining.batches(planned.batch());
     } catch (IllegalArgumentException e) {
@@ -278,7 +278,11 @@ final class EncoderRun {
     err.printf(Locale.ROOT, "%s %s: %d layers, width %d, %d heads, %s; %s; %,d documents, %,d examples of up to %d tokens;"
             + " %d steps of %d, lr %s (warmup %d, %s), seed %d, %d thread%s%n",
         resume ? "resuming" : "training", spec.name(), config.layers(), config.hidden(), config.heads(),
-        config.nsp() ? "MLM + NSP" : "MLM", mlm, documents.size(), pretraining.examples(), sequence, settings.steps(), settings.batch(),
+        switch (config.pairs()) {
+          case NEXT_SENTENCE -> "MLM + NSP";
+          case SENTENCE_ORDER -> "MLM + SOP";
+          case NONE -> "MLM";
+        }, mlm, documents.size(), pretraining.examples(), sequence, settings.steps(), settings.batch(),
         settings.learningRate(), settings.options().warmup(), settings.optimization(), settings.seed(), settings.threads(),
         settings.threads() == 1 ? "" : "s");
 
@@ -351,7 +355,7 @@ final class EncoderRun {
         lr, flags.warmup(declared.warmup(), Long.MAX_VALUE), declared.accumulation(),
         flags.clip(declared.clip()), flags.weightDecay(declared.weightDecay()), flags.seed() != null ? flags.seed() : declared.seed(), checkpointEvery,
         flags.threads() != null ? (int) positive("--threads", flags.threads()) : threads, mlm, optimization,
-        flags.sequence(facade.sequence(), facade.config().maxPositions()));
+        flags.sequence(facade.sequence(), facade.config().maxLength()));
   }
 
   /**

@@ -206,7 +206,7 @@ class EncoderKernelsGeneratedTest {
     List<String> kernels =
         Models.standard().files().stream().map(GeneratedFile::qualifiedName).filter(n -> n.endsWith("Kernels")).sorted().toList();
     assertEquals(
-        List.of("dev.nlpm.models.BertBaseKernels", "dev.nlpm.models.BertMiniKernels", "dev.nlpm.models.BertTinyKernels", "dev.nlpm.models.CbowKernels", "dev.nlpm.models.CharLstmKernels",
+        List.of("dev.nlpm.models.AlbertBaseKernels", "dev.nlpm.models.BertBaseKernels", "dev.nlpm.models.BertMiniKernels", "dev.nlpm.models.BertTinyKernels", "dev.nlpm.models.CbowKernels", "dev.nlpm.models.CharLstmKernels",
             "dev.nlpm.models.DistilBertBaseKernels", "dev.nlpm.models.Gpt2SmallKernels", "dev.nlpm.models.GptMiniKernels", "dev.nlpm.models.RobertaBaseKernels", "dev.nlpm.models.SkipGramHsKernels",
             "dev.nlpm.models.SkipGramKernels", "dev.nlpm.models.SpanBertBaseKernels"),
         kernels);

@@ -49,7 +49,8 @@ class StandardModelsRunnabilityTest {
   @Test
   void theRunnableStandardModelsGetTheirFacade() {
     List<String> runnable = warningsByModel().entrySet().stream().filter(e -> e.getValue().isEmpty()).map(Map.Entry::getKey).toList();
-    assertEquals(List.of("BertBase", "BertMini", "BertTiny", "Cbow", "CharLstm", "Gpt2Small", "GptMini", "SkipGram", "SkipGramHs"), runnable);
+    assertEquals(List.of("AlbertBase", "BertBase", "BertMini", "BertTiny", "Cbow", "CharLstm", "Gpt2Small", "GptMini", "RobertaBase", "SkipGram",
+        "SkipGramHs"), runnable);
     for (String model : runnable) {
       assertEquals(1, STANDARD.files().stream().filter(f -> f.qualifiedName().equals("dev.nlpm.models." + model + "Model")).count(), model);
     }
@@ -58,21 +59,11 @@ class StandardModelsRunnabilityTest {
   @Test
   void everyStandardModelThatIsNotRunnableYetWarnsAtWhatStandsInTheWay() {
     Map<String, List<String>> expected = new TreeMap<>();
-    // names = albert, sharing = all, embeddings.size = 128, objective sop
-    expected.put("AlbertBase", List.of(
-        "dev/nlpm/models/encoders.nlpm:97:11 NLPM415",
-        "dev/nlpm/models/encoders.nlpm:98:13 NLPM413",
-        "dev/nlpm/models/encoders.nlpm:100:12 NLPM412",
-        "dev/nlpm/models/encoders.nlpm:103:3 NLPM406"));
-    // names = distilbert, pooler = false, segments = 0, objective distillation
+    // objective distillation (its names, no pooler and no token types run)
     expected.put("DistilBertBase", List.of(
-        "dev/nlpm/models/encoders.nlpm:138:11 NLPM415",
-        "dev/nlpm/models/encoders.nlpm:139:12 NLPM414",
-        "dev/nlpm/models/encoders.nlpm:141:16 NLPM418",
         "dev/nlpm/models/encoders.nlpm:147:3 NLPM405"));
-    // names = nlpm, attention linformer
+    // attention linformer (names = nlpm are BERT's for an encoder)
     expected.put("LinformerBase", List.of(
-        "dev/nlpm/models/encoders.nlpm:159:11 NLPM415",
         "dev/nlpm/models/encoders.nlpm:160:3 NLPM401"));
     // the nat family
     expected.put("MaskPredictNat", List.of(
@@ -80,9 +71,6 @@ class StandardModelsRunnabilityTest {
     // the rnn_seq2seq family
     expected.put("RnnSearch", List.of(
         "dev/nlpm/models/seq2seq.nlpm:5:19 NLPM407"));
-    // names = roberta
-    expected.put("RobertaBase", List.of(
-        "dev/nlpm/models/encoders.nlpm:72:11 NLPM415"));
     // objective span, objective sbo
     expected.put("SpanBertBase", List.of(
         "dev/nlpm/models/encoders.nlpm:122:3 NLPM403",

@@ -53,9 +53,11 @@ final class DecoderModelWriter extends SourceWriter {
             + "{@link #trainer} train it on the causal-LM objective; {@link #decoder} runs it, and its {@code step} feeds the\n"
             + "runtime's decoding schemes through a key/value cache.\n", model.name(), stack.layers(), stack.hidden(), stack.heads());
     type.addField(constant(TypeName.get(String.class), "NAME", CodeBlock.of("$S", model.name()), "The model's name, recorded in its checkpoints."));
-    type.addField(constant(CONFIG, "CONFIG", CodeBlock.of("new $T($L, $L, $L, $L, $L, $L, $L, $T.$L, $Lf)", CONFIG, architecture.embeddings().vocab().size(),
+    // an untied output adds the flag; a tied one keeps the constructor that ties
+    type.addField(constant(CONFIG, "CONFIG", CodeBlock.of("new $T($L, $L, $L, $L, $L, $L, $L, $T.$L, $Lf$L)", CONFIG, architecture.embeddings().vocab().size(),
         stack.hidden(), stack.layers(), stack.heads(), stack.intermediate(), architecture.embeddings().maxLength(), stack.norm().eps(), ACTIVATION,
-        stack.activation().name(), (float) stack.dropout().hidden()), "The sizes the runtime decoder runs with (dropout in training only)."));
+        stack.activation().name(), (float) stack.dropout().hidden(), architecture.tieEmbeddings() ? "" : ", false"),
+        "The sizes the runtime decoder runs with (dropout in training only)."));
     TrainingDefaults t = model.training();
     int sequence = Math.min(t.seq() > 0 ? t.seq() : 128, architecture.embeddings().maxLength());
     type.addField(constant(TypeName.INT, "SEQUENCE", CodeBlock.of("$L", sequence), "The declared training block length."));

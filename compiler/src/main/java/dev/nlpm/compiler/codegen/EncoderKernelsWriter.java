@@ -17,7 +17,7 @@ import javax.lang.model.element.Modifier;
 
 /**
  * Writes {@code <Model>Kernels}: the runtime's {@code EncoderKernels} with the model's widths —
- * hidden h, intermediate f and head size d — literals. Each product dispatches on the width it
+ * hidden h, intermediate f, head size d and (factorized) the embedding width E — literals. Each product dispatches on the width it
  * loops over to a method for that width, whose inner loop is a counted loop with a literal bound
  * over separate row arrays (the shape C2 vectorizes, see {@code LinearKernelFormsBenchmark}); any
  * other width goes to the plain twin. {@code linear} and {@code outerAccumulate} take four rows
@@ -63,11 +63,17 @@ final class EncoderKernelsWriter extends SourceWriter {
     int hidden = stack.hidden();
     int intermediate = stack.intermediate();
     int headSize = stack.hidden() / stack.heads();
-    this.widthsDoc = "hidden " + hidden + ", intermediate " + intermediate + ", head size " + headSize;
     // a decoder's fused q|k|v projection (GPT-2's c_attn) is 3·hidden wide
-    this.widths = model.architecture() instanceof Architecture.Decoder
-        ? List.copyOf(new TreeSet<>(List.of(hidden, 3 * hidden, intermediate, headSize)))
-        : List.copyOf(new TreeSet<>(List.of(hidden, intermediate, headSize)));
+    if (model.architecture() instanceof Architecture.Decoder) {
+      this.widthsDoc = "hidden " + hidden + ", intermediate " + intermediate + ", head size " + headSize;
+      this.widths = List.copyOf(new TreeSet<>(List.of(hidden, 3 * hidden, intermediate, headSize)));
+      return;
+    }
+    // a factorized encoder's embeddings, its mapping's input and its MLM head are E wide (ALBERT)
+    int embedding = ((Architecture.Encoder) model.architecture()).embeddings().size();
+    this.widthsDoc = "hidden " + hidden + ", intermediate " + intermediate + ", head size " + headSize
+        + (embedding != hidden ? ", embedding " + embedding : "");
+    this.widths = List.copyOf(new TreeSet<>(List.of(hidden, intermediate, headSize, embedding)));
   }
 
   @Override

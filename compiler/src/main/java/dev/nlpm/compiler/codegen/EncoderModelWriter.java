@@ -6,9 +6,13 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.nlpm.compiler.ir.Architecture;
+import dev.nlpm.compiler.ir.CheckpointNames;
 import dev.nlpm.compiler.ir.FineTuningHead;
 import dev.nlpm.compiler.ir.ModelSpec;
+import dev.nlpm.compiler.ir.Norm;
 import dev.nlpm.compiler.ir.Objective;
+import dev.nlpm.compiler.ir.Positions;
+import dev.nlpm.compiler.ir.Sharing;
 import dev.nlpm.compiler.ir.Tokenizer;
 import dev.nlpm.compiler.ir.TrainingDefaults;
 import java.io.IOException;
@@ -16,8 +20,9 @@ import java.nio.file.Path;
 import javax.lang.model.element.Modifier;
 
 /**
- * Writes {@code <Model>Model}, the facade of a BERT-style encoder declaration: its sizes as the
- * runtime's {@code EncoderConfig}, its declared pretraining and training settings, BERT's
+ * Writes {@code <Model>Model}, the facade of an encoder declaration: its sizes as the runtime's
+ * {@code EncoderConfig} (with its {@code EncoderShape} — names, LayerNorm placement, positions,
+ * pooler, embedding width, sharing, SOP — when it is not BERT's), its declared pretraining and training settings, BERT's
  * initialization, and the encoder, trainer and inference model wired to the generated {@code
  * <Model>Kernels} and {@code <Model>Layout}; as static methods, and as the runtime's {@code
  * EncoderFacade} ({@link FacadeInterfaces}).
@@ -26,6 +31,8 @@ final class EncoderModelWriter extends SourceWriter {
 
   private static final String ENCODER = "dev.nlpm.runtime.encoder";
   private static final ClassName CONFIG = ClassName.get(ENCODER, "EncoderConfig");
+  private static final ClassName SHAPE = ClassName.get(ENCODER, "EncoderShape");
+  private static final ClassName NAMES = ClassName.get(ENCODER, "EncoderNames");
   private static final ClassName ACTIVATION = ClassName.get(ENCODER, "FeedForwardActivation");
   private static final ClassName KERNELS = ClassName.get(ENCODER, "EncoderKernels");
   private static final ClassName PARAMETERS = ClassName.get(ENCODER, "EncoderParameters");
@@ -82,7 +89,8 @@ final class EncoderModelWriter extends SourceWriter {
     var stack = architecture.stack();
     var embeddings = architecture.embeddings();
     boolean mlm = model.objective(Objective.MaskedLm.class).isPresent();
-    boolean nsp = model.objective(Objective.NextSentence.class).isPresent();
+    boolean sop = model.objective(Objective.SentenceOrder.class).isPresent();
+    boolean nsp = sop || model.objective(Objective.NextSentence.class).isPresent();
     FineTuningHead sequence = head(FineTuningHead.SequenceClassification.class);
     FineTuningHead token = head(FineTuningHead.TokenClassification.class);
     boolean both = sequence != null && token != null;
@@ -91,9 +99,42 @@ final class EncoderModelWriter extends SourceWriter {
             stack.intermediate(), embeddings.maxLength(), embeddings.segments(), stack.norm().eps())
         .add("    $T.$L, $Lf, $Lf, $L, $L,\n", ACTIVATION, stack.activation().name(), (float) stack.dropout().hidden(),
             (float) stack.dropout().attention(), mlm, nsp)
-        .add("    $S, $L, $S, $L)", sequence == null ? null : both ? "sequence_classifier" : "classifier", sequence == null ? 0 : sequence.labels(),
+        .add("    $S, $L, $S, $L", sequence == null ? null : both ? "sequence_classifier" : "classifier", sequence == null ? 0 : sequence.labels(),
             token == null ? null : both ? "token_classifier" : "classifier", token == null ? 0 : token.labels())
+        .add(bertShape(sop) ? CodeBlock.of(")") : CodeBlock.of(",\n    $L)", shape(sop)))
         .build();
+  }
+
+  /** The runtime's names for the declared ones ({@code nlpm} is BERT's for an encoder, as the planner names it). */
+  private String names() {
+    return switch (model.names()) {
+      case ROBERTA -> "ROBERTA";
+      case ALBERT -> "ALBERT";
+      case DISTILBERT -> "DISTILBERT";
+      default -> "BERT";
+    };
+  }
+
+  /** Whether the declaration is BERT's shape, whose config the constructor without a shape gives. */
+  private boolean bertShape(boolean sop) {
+    var stack = architecture.stack();
+    var embeddings = architecture.embeddings();
+    return names().equals("BERT") && stack.norm().placement() == Norm.Placement.POST && embeddings.positions() == Positions.LEARNED
+        && architecture.pooler() && embeddings.size() == stack.hidden() && stack.sharing() == Sharing.NONE && !sop;
+  }
+
+  private CodeBlock shape(boolean sop) {
+    var stack = architecture.stack();
+    var embeddings = architecture.embeddings();
+    return CodeBlock.of("new $T($T.$L, $T.Placement.$L, $T.Positions.$L, $L, $L, $T.Sharing.$L, $L)", SHAPE, NAMES, names(),
+        SHAPE, stack.norm().placement().name(), SHAPE, embeddings.positions().name(), architecture.pooler(), embeddings.size(),
+        SHAPE, stack.sharing().name(), sop);
+  }
+
+  /** The longest sequence: the declared max_length, less RoBERTa's two offset position rows. */
+  private int longestSequence() {
+    int offset = model.names() == CheckpointNames.ROBERTA && architecture.embeddings().positions() == Positions.LEARNED ? 2 : 0;
+    return architecture.embeddings().maxLength() - offset;
   }
 
   private FineTuningHead head(Class<? extends FineTuningHead> kind) {
@@ -114,7 +155,7 @@ final class EncoderModelWriter extends SourceWriter {
     type.addField(constant(MASKING, "MASKING",
         CodeBlock.of("$T.$L", MASKING, mlm == null || mlm.masking() == Objective.Masking.STATIC ? "STATIC" : "DYNAMIC"),
         "Whether an example's masks are drawn once or every epoch."));
-    int sequence = Math.min(t.seq() > 0 ? t.seq() : 128, architecture.embeddings().maxLength());
+    int sequence = Math.min(t.seq() > 0 ? t.seq() : 128, longestSequence());
     type.addField(constant(TypeName.INT, "SEQUENCE", CodeBlock.of("$L", sequence), "The declared training sequence length."));
     type.addField(constant(TypeName.INT, "BATCH", CodeBlock.of("$L", Math.max(1, t.batch())), "The declared batch size."));
     type.addField(constant(TypeName.INT, "MAX_PREDICTIONS", CodeBlock.of("$L", (int) Math.ceil(sequence * rate)),

@@ -3,11 +3,9 @@ package dev.nlpm.compiler.codegen;
 import dev.nlpm.compiler.diag.Diagnostic;
 import dev.nlpm.compiler.diag.DiagnosticCode;
 import dev.nlpm.compiler.diag.Diagnostics;
-import dev.nlpm.compiler.ir.Activation;
 import dev.nlpm.compiler.ir.Architecture;
 import dev.nlpm.compiler.ir.Attention;
 import dev.nlpm.compiler.ir.CheckpointNames;
-import dev.nlpm.compiler.ir.Embeddings;
 import dev.nlpm.compiler.ir.Family;
 import dev.nlpm.compiler.ir.ModelSpec;
 import dev.nlpm.compiler.ir.Norm;
@@ -52,8 +50,9 @@ public final class Runnability {
   /** One thing the runtime does not run yet: its code, what it keeps, and where a model asks for it. */
   private record Gap(DiagnosticCode code, Keeps keeps, Function<ModelSpec, Stream<Found>> find) {}
 
-  /** The encoder and decoder activations the runtime's feed-forward block computes. */
-  private static final Set<Activation> RUNNABLE_ACTIVATIONS = EnumSet.of(Activation.GELU, Activation.GELU_TANH, Activation.RELU);
+  /** The checkpoint names the runtime's encoder reads ({@code nlpm} is BERT's for an encoder). */
+  private static final Set<CheckpointNames> ENCODER_NAMES =
+      EnumSet.of(CheckpointNames.BERT, CheckpointNames.NLPM, CheckpointNames.ROBERTA, CheckpointNames.ALBERT, CheckpointNames.DISTILBERT);
 
   /** Every gap, in the order its warnings are reported for one model. */
   private static final List<Gap> GAPS =
@@ -65,22 +64,18 @@ public final class Runnability {
           attention(DiagnosticCode.LINFORMER_ATTENTION_NOT_RUNNABLE, Attention.Linformer.class),
           attention(DiagnosticCode.XL_ATTENTION_NOT_RUNNABLE, Attention.TransformerXl.class),
           new Gap(DiagnosticCode.NORM_PLACEMENT_NOT_RUNNABLE, Keeps.KERNELS, Runnability::normPlacement),
-          new Gap(DiagnosticCode.POSITIONS_NOT_RUNNABLE, Keeps.KERNELS, m -> embeddings(m)
+          // encoders run sinusoidal positions, factorized embeddings and sharing; the GPT-2 decoder does not yet
+          new Gap(DiagnosticCode.POSITIONS_NOT_RUNNABLE, Keeps.KERNELS, m -> decoder(m)
+              .map(Architecture.Decoder::embeddings)
               .filter(e -> e.positions() == Positions.SINUSOIDAL)
               .map(e -> Found.at(m.originOf("embeddings.positions", e.origin()), e.positions().keyword()))),
-          new Gap(DiagnosticCode.FACTORIZED_EMBEDDINGS_NOT_RUNNABLE, Keeps.KERNELS, m -> stack(m)
-              .flatMap(s -> embeddings(m)
-                  .filter(e -> e.size() != s.hidden())
-                  .map(e -> Found.at(m.originOf("embeddings.size", e.origin()), e.size(), s.hidden())))),
-          new Gap(DiagnosticCode.SHARING_NOT_RUNNABLE, Keeps.KERNELS, m -> stack(m)
+          new Gap(DiagnosticCode.FACTORIZED_EMBEDDINGS_NOT_RUNNABLE, Keeps.KERNELS, m -> decoder(m)
+              .filter(d -> d.embeddings().size() != d.stack().hidden())
+              .map(d -> Found.at(m.originOf("embeddings.size", d.embeddings().origin()), d.embeddings().size(), d.stack().hidden()))),
+          new Gap(DiagnosticCode.SHARING_NOT_RUNNABLE, Keeps.KERNELS, m -> decoder(m)
+              .map(Architecture.Decoder::stack)
               .filter(s -> s.sharing() != Sharing.NONE)
               .map(s -> Found.at(m.originOf("sharing", m.origin()), s.sharing().keyword()))),
-          new Gap(DiagnosticCode.NO_SEGMENTS_NOT_RUNNABLE, Keeps.FACADE, m -> encoder(m)
-              .filter(e -> e.embeddings().segments() == 0)
-              .map(e -> Found.at(m.originOf("embeddings.segments", e.embeddings().origin())))),
-          new Gap(DiagnosticCode.NO_POOLER_NOT_RUNNABLE, Keeps.FACADE, m -> encoder(m)
-              .filter(e -> !e.pooler())
-              .map(e -> Found.at(m.originOf("pooler", m.origin())))),
           // encoder training needs [CLS]/[SEP]/[MASK]-style special tokens: WordPiece, BPE and char have them
           new Gap(DiagnosticCode.ENCODER_TOKENIZER_NOT_RUNNABLE, Keeps.FACADE, m -> encoder(m)
               .filter(e -> m.tokenizer() instanceof Tokenizer.Whitespace)
@@ -90,13 +85,6 @@ public final class Runnability {
               .filter(w -> w.family() == Family.WORD2VEC && !(w.tokenizer() instanceof Tokenizer.Whitespace))
               .map(w -> Found.at(w.tokenizer().origin(), w.tokenizer().keyword()))),
           new Gap(DiagnosticCode.NAMES_NOT_RUNNABLE, Keeps.FACADE, Runnability::names),
-          new Gap(DiagnosticCode.ACTIVATION_NOT_RUNNABLE, Keeps.FACADE, m -> stack(m)
-              .filter(s -> !RUNNABLE_ACTIVATIONS.contains(s.activation()))
-              .map(s -> Found.at(m.originOf("activation", m.origin()), s.activation().keyword()))),
-          new Gap(DiagnosticCode.UNTIED_OUTPUT_NOT_RUNNABLE, Keeps.FACADE, m -> decoder(m)
-              .filter(d -> !d.tieEmbeddings())
-              .map(d -> Found.at(m.originOf("tie_embeddings", m.origin())))),
-          objective(DiagnosticCode.SOP_OBJECTIVE_NOT_RUNNABLE, Objective.SentenceOrder.class),
           objective(DiagnosticCode.SPAN_OBJECTIVE_NOT_RUNNABLE, Objective.SpanMasking.class),
           objective(DiagnosticCode.SBO_OBJECTIVE_NOT_RUNNABLE, Objective.SpanBoundary.class),
           new Gap(DiagnosticCode.DISTILLATION_NOT_RUNNABLE, Keeps.FACADE, m -> stack(m)
@@ -179,31 +167,30 @@ public final class Runnability {
     return new Gap(code, Keeps.FACADE, m -> stack(m).flatMap(s -> m.objective(kind).stream()).map(o -> Found.at(o.origin())));
   }
 
-  /** Encoders run post-LayerNorm blocks (BERT's), decoders pre-LayerNorm ones (GPT-2's). */
+  /** Encoders run post- and pre-LayerNorm blocks; decoders pre-LayerNorm ones (GPT-2's). */
   private static Stream<Found> normPlacement(ModelSpec m) {
-    Norm.Placement runs = m.family() == Family.ENCODER ? Norm.Placement.POST : Norm.Placement.PRE;
-    return stack(m)
-        .map(TransformerStack::norm)
-        .filter(n -> n.placement() != runs)
-        .map(n -> Found.at(m.originOf("norm.placement", n.origin()), n.placement().keyword(), m.family().keyword(), runs.keyword()));
+    return decoder(m)
+        .map(d -> d.stack().norm())
+        .filter(n -> n.placement() != Norm.Placement.PRE)
+        .map(n -> Found.at(m.originOf("norm.placement", n.origin()), n.placement().keyword(), m.family().keyword(), Norm.Placement.PRE.keyword()));
   }
 
-  /** Encoders run with BERT's checkpoint names, decoders with GPT-2's. */
+  /** Encoders run with BERT's, RoBERTa's, ALBERT's and DistilBERT's checkpoint names, decoders with GPT-2's. */
   private static Stream<Found> names(ModelSpec m) {
-    CheckpointNames runs = m.family() == Family.ENCODER ? CheckpointNames.BERT : CheckpointNames.GPT2;
+    if (m.family() == Family.ENCODER) {
+      return stack(m)
+          .filter(s -> !ENCODER_NAMES.contains(m.names()))
+          .map(s -> Found.at(m.originOf("names", m.origin()), m.names().keyword(), m.family().keyword(), "bert, roberta, albert or distilbert"));
+    }
     return stack(m)
-        .filter(s -> m.names() != runs)
-        .map(s -> Found.at(m.originOf("names", m.origin()), m.names().keyword(), m.family().keyword(), runs.keyword()));
+        .filter(s -> m.names() != CheckpointNames.GPT2)
+        .map(s -> Found.at(m.originOf("names", m.origin()), m.names().keyword(), m.family().keyword(), CheckpointNames.GPT2.keyword()));
   }
 
   // ---- the parts of an encoder or decoder (empty for other families) ----
 
   private static Stream<TransformerStack> stack(ModelSpec m) {
     return encoder(m).map(Architecture.Encoder::stack).findFirst().or(() -> decoder(m).map(Architecture.Decoder::stack).findFirst()).stream();
-  }
-
-  private static Stream<Embeddings> embeddings(ModelSpec m) {
-    return encoder(m).map(Architecture.Encoder::embeddings).findFirst().or(() -> decoder(m).map(Architecture.Decoder::embeddings).findFirst()).stream();
   }
 
   private static Stream<Architecture.Encoder> encoder(ModelSpec m) {

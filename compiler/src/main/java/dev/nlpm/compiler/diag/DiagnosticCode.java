@@ -95,7 +95,6 @@ public enum DiagnosticCode {
   SPAN_OBJECTIVE_NOT_RUNNABLE("NLPM403", "objective span is not runnable yet: %1$s; objective mlm runs"),
   SBO_OBJECTIVE_NOT_RUNNABLE("NLPM404", "objective sbo is not runnable yet: %1$s; encoders train with mlm and nsp"),
   DISTILLATION_NOT_RUNNABLE("NLPM405", "objective distillation is not runnable yet: %1$s; %2$s"),
-  SOP_OBJECTIVE_NOT_RUNNABLE("NLPM406", "objective sop is not runnable yet: %1$s; objective nsp runs"),
   RNN_SEQ2SEQ_NOT_RUNNABLE(
       "NLPM407", "the rnn_seq2seq family is not runnable yet: %1$s; the word2vec, encoder, decoder and lstm_lm families run"),
   TRANSFORMER_SEQ2SEQ_NOT_RUNNABLE(
@@ -103,17 +102,12 @@ public enum DiagnosticCode {
       "the transformer_seq2seq family is not runnable yet: %1$s; the word2vec, encoder, decoder and lstm_lm families run"),
   NAT_NOT_RUNNABLE("NLPM409", "the nat family is not runnable yet: %1$s; the word2vec, encoder, decoder and lstm_lm families run"),
   NORM_PLACEMENT_NOT_RUNNABLE("NLPM410", "%2$s-LayerNorm %3$ss are not runnable yet: %1$s; %4$s-LayerNorm %3$ss run"),
-  POSITIONS_NOT_RUNNABLE("NLPM411", "positions = %2$s is not runnable yet: %1$s; learned positions run"),
+  POSITIONS_NOT_RUNNABLE("NLPM411", "positions = %2$s is not runnable yet in a decoder: %1$s; learned positions run"),
   FACTORIZED_EMBEDDINGS_NOT_RUNNABLE(
-      "NLPM412", "factorized embeddings (size %2$d, hidden %3$d) are not runnable yet: %1$s; embeddings as wide as hidden run"),
-  SHARING_NOT_RUNNABLE("NLPM413", "cross-layer sharing (sharing = %2$s) is not runnable yet: %1$s; sharing = none runs"),
-  NO_POOLER_NOT_RUNNABLE("NLPM414", "an encoder without a pooler is not runnable yet: %1$s; pooler = true runs"),
+      "NLPM412",
+      "factorized embeddings (size %2$d, hidden %3$d) are not runnable yet in a decoder: %1$s; embeddings as wide as hidden run"),
+  SHARING_NOT_RUNNABLE("NLPM413", "cross-layer sharing (sharing = %2$s) is not runnable yet in a decoder: %1$s; sharing = none runs"),
   NAMES_NOT_RUNNABLE("NLPM415", "names = %2$s is not runnable yet in the %3$s family: %1$s; names = %4$s runs"),
-  ACTIVATION_NOT_RUNNABLE("NLPM416", "activation %2$s is not runnable yet: %1$s; gelu, gelu_tanh and relu run"),
-  UNTIED_OUTPUT_NOT_RUNNABLE(
-      "NLPM417", "an untied output layer (tie_embeddings = false) is not runnable yet: %1$s; tie_embeddings = true runs"),
-  NO_SEGMENTS_NOT_RUNNABLE(
-      "NLPM418", "an encoder without token types (segments = 0) is not runnable yet: %1$s; segments >= 1 runs"),
   ENCODER_TOKENIZER_NOT_RUNNABLE(
       "NLPM419", "tokenizer %2$s in an encoder is not runnable yet: %1$s; tokenizer wordpiece, bpe and char run"),
   WORD2VEC_TOKENIZER_NOT_RUNNABLE(

@@ -22,7 +22,8 @@ import java.util.SplittableRandom;
  * ops, kernels and thread splitter as the encoder: token plus learned position embeddings;
  * pre-LayerNorm blocks {@code x += proj(attn(ln_1(x)))}, {@code x += mlp(ln_2(x))} with causal
  * multi-head attention through the fused {@code c_attn}; a final LayerNorm; logits through the
- * token embeddings (tied). Weights are GPT-2's Conv1D layout, {@code [in, out]}, held as stored.
+ * token embeddings (tied) or through {@code lm_head.weight}, a tensor of its own with its own
+ * gradient ({@link DecoderConfig#tieEmbeddings} false). Weights are GPT-2's Conv1D layout, {@code [in, out]}, held as stored.
  * With a dropout rate, training drops out the embeddings, both residual branches and the
  * attention probabilities, the masks drawn from the call's seed.
  *
@@ -64,12 +65,14 @@ public final class Decoder {
   }
 
   private static final class Tensors {
-    final float[][] wte, wpe;
+    /** The token embeddings, and the output's weight [vocab, hidden]: wte itself when tied, {@code lm_head.weight} when not. */
+    final float[][] wte, wpe, output;
     final float[] lnfGain, lnfBias;
     final Block[] blocks;
 
-    Tensors(EncoderParameters p, int layers) {
+    Tensors(EncoderParameters p, int layers, boolean tied) {
       wte = p.matrix("wte.weight");
+      output = tied ? wte : p.matrix("lm_head.weight");
       wpe = p.matrix("wpe.weight");
       lnfGain = p.vector("ln_f.weight");
       lnfBias = p.vector("ln_f.bias");
@@ -170,7 +173,7 @@ public final class Decoder {
   private final EncoderParameters parameters;
   private final Tensors w;
   private final Parallel parallel;
-  /** wte transposed for the logits, remade when the parameters change. */
+  /** The output's weight transposed for the logits, remade when the parameters change. */
   private final TransposedLogits transposedLogits;
   /** The tensors of the gradient buffer last trained into, looked up once rather than every step. */
   private volatile GradientTensors gradientTensors;
@@ -180,7 +183,7 @@ public final class Decoder {
   private Tensors gradientTensors(EncoderParameters gradients) {
     GradientTensors cached = gradientTensors;
     if (cached == null || cached.buffer() != gradients) {
-      cached = new GradientTensors(gradients, new Tensors(gradients, config.layers()));
+      cached = new GradientTensors(gradients, new Tensors(gradients, config.layers(), config.tieEmbeddings()));
       gradientTensors = cached;
     }
     return cached.tensors();
@@ -191,8 +194,8 @@ public final class Decoder {
     this.kernels = Objects.requireNonNull(kernels, "kernels");
     this.parameters = Objects.requireNonNull(parameters, "parameters");
     this.parallel = Objects.requireNonNull(parallel, "parallel");
-    this.w = new Tensors(parameters, config.layers());
-    this.transposedLogits = new TransposedLogits(parameters, w.wte);
+    this.w = new Tensors(parameters, config.layers(), config.tieEmbeddings());
+    this.transposedLogits = new TransposedLogits(parameters, w.output);
   }
 
   public DecoderConfig config() {
@@ -211,9 +214,9 @@ public final class Decoder {
     return parallel;
   }
 
-  /** The token embeddings, which the tied output multiplies by. */
-  float[][] tokenEmbeddings() {
-    return w.wte;
+  /** The output's weight [vocab, hidden]: the token embeddings when tied, {@code lm_head.weight} when not. */
+  float[][] outputWeights() {
+    return w.output;
   }
 
   public Workspace workspace(int maxBatch, int maxLength) {
@@ -273,8 +276,8 @@ public final class Decoder {
     }
     float[][] last = x;
     parallel.forRange(n, 8, (from, to) -> LayerNorm.forward(last, w.lnfGain, w.lnfBias, ws.lnf, ws.lnfMean, ws.lnfRstd, config.eps(), from, to));
-    // logits = ln_f(x) · wteᵀ    [n, vocab], through wte transposed (remade after each optimizer step)
-    tiedLogits(ws.lnf, n, ws.logits);
+    // logits = ln_f(x) · Wᵀ    [n, vocab] (W = wte, or lm_head untied), through W transposed (remade after each optimizer step)
+    outputLogits(ws.lnf, n, ws.logits);
   }
 
   private float[][] blockForward(int l, float[][] x, Workspace ws) {
@@ -362,11 +365,11 @@ public final class Decoder {
     int t = ws.length;
     int n = b * t;
     int h = config.hidden();
-    // logits = lnf · wteᵀ: d(lnf) = dLogits · wte; d(wte) += dLogitsᵀ · lnf
-    parallel.forRange(n, TiedInputGradient.BLOCK, (from, to) -> TiedInputGradient.product(ws.logits, w.wte, config.vocab(), ws.dLn, from, to));
+    // logits = lnf · Wᵀ (W = wte, or lm_head when untied): d(lnf) = dLogits · W; d(W) += dLogitsᵀ · lnf
+    parallel.forRange(n, TiedInputGradient.BLOCK, (from, to) -> TiedInputGradient.product(ws.logits, w.output, config.vocab(), ws.dLn, from, to));
     TiedEmbeddingGradient.transpose(ws.lnf, n, ws.lnfTransposed);
     parallel.forRange(config.vocab(), TiedEmbeddingGradient.TILE, (from, to) -> TiedEmbeddingGradient.accumulate(ws.lnfTransposed, n, ws.logits,
-        ws.wteGradientTransposed, g.wte, from, to));
+        ws.wteGradientTransposed, g.output, from, to));
     // ln_f, whose input (the last block's output) is still in the embedded buffer
     float[][] finalInput = ws.embedded;
     parallel.forRange(n, 8, (from, to) -> LayerNorm.backward(ws.dLn, finalInput, w.lnfGain, ws.lnfMean, ws.lnfRstd, ws.dx, false,
@@ -535,7 +538,7 @@ public final class Decoder {
       Residual.forward(projected, null, x, x, h, 0, s);
     }
     LayerNorm.forward(x, w.lnfGain, w.lnfBias, normed, mean, rstd, config.eps(), 0, s);
-    tiedLogits(normed, s, logits);
+    outputLogits(normed, s, logits);
     for (KeyValueCache cache : caches) {
       cache.length++;
     }
@@ -612,17 +615,17 @@ public final class Decoder {
       });
     }
     LayerNorm.forward(x, w.lnfGain, w.lnfBias, normed, mean, rstd, config.eps(), 0, m);
-    tiedLogits(normed, m, logits);
+    outputLogits(normed, m, logits);
     cache.fed(start, normed, logits);
     return new FedTokens(start, normed, logits);
   }
 
   /**
-   * {@code logits = x · wteᵀ} for rows {@code [0, n)}: the tied output, through wte held
-   * transposed (remade when the parameters change); each logit's sum in {@code dotRows}' order, so
+   * {@code logits = x · Wᵀ} for rows {@code [0, n)}: the output (W = wte tied, {@code lm_head.weight}
+   * untied), through W held transposed (remade when the parameters change); each logit's sum in {@code dotRows}' order, so
    * a row's bits do not depend on the other rows.
    */
-  void tiedLogits(float[][] x, int n, float[][] logits) {
+  void outputLogits(float[][] x, int n, float[][] logits) {
     float[][] transposed = transposedLogits.rows(parallel);
     parallel.forRange(config.vocab(), 64, (from, to) -> TransposedLogits.logits(x, n, transposed, logits, from, to));
   }

@@ -5,18 +5,26 @@ import java.util.Objects;
 
 /**
  * The sizes of a GPT-2-style decoder: pre-LayerNorm blocks, causal attention, learned positions,
- * output tied to the token embeddings.
+ * the output tied to the token embeddings or its own {@code lm_head.weight}.
  *
  * @param dropout GPT-2's one rate for the embeddings, the attention probabilities and both
  *     residual branches (training only)
+ * @param tieEmbeddings whether the output multiplies by the token embeddings ({@code wte}), or by
+ *     {@code lm_head.weight} [vocab, hidden], a tensor of its own with its own gradient
  */
 public record DecoderConfig(int vocab, int hidden, int layers, int heads, int intermediate, int maxPositions, double eps,
-    FeedForwardActivation activation, float dropout) {
+    FeedForwardActivation activation, float dropout, boolean tieEmbeddings) {
+
+  /** A decoder whose output is tied to its token embeddings. */
+  public DecoderConfig(int vocab, int hidden, int layers, int heads, int intermediate, int maxPositions, double eps,
+      FeedForwardActivation activation, float dropout) {
+    this(vocab, hidden, layers, heads, intermediate, maxPositions, eps, activation, dropout, true);
+  }
 
   /** A decoder without dropout. */
   public DecoderConfig(int vocab, int hidden, int layers, int heads, int intermediate, int maxPositions, double eps,
       FeedForwardActivation activation) {
-    this(vocab, hidden, layers, heads, intermediate, maxPositions, eps, activation, 0f);
+    this(vocab, hidden, layers, heads, intermediate, maxPositions, eps, activation, 0f, true);
   }
 
   public DecoderConfig {

@@ -141,7 +141,7 @@ public final class ProposalHeads {
     float[][] pre = new float[1][h];
     decoder.kernels().linear(new float[][] {hidden}, weights[head], h, biases[head], pre, false, 0, 1);
     float[][] z = {residualRelu(hidden, pre[0], pre[0])};
-    decoder.tiedLogits(z, 1, new float[][] {logits});
+    decoder.outputLogits(z, 1, new float[][] {logits});
   }
 
   /** Each head's most likely token (the lowest id on a tie) from {@code hidden}. */
@@ -206,7 +206,7 @@ public final class ProposalHeads {
     float[][] hidden = ws.base.lnf;
     EncoderKernels kernels = decoder.kernels();
     Parallel parallel = decoder.parallel();
-    float[][] wte = decoder.tokenEmbeddings();
+    float[][] wte = decoder.outputWeights();
     int[][] targets = new int[k][n];
     int[] counted = new int[k];
     int total = 0;
@@ -233,7 +233,7 @@ public final class ProposalHeads {
           residualRelu(hidden[r], pre[r], z[r]);
         }
       });
-      decoder.tiedLogits(z, n, logits);
+      decoder.outputLogits(z, n, logits);
       float mean = CrossEntropy.forwardBackward(logits, targets[i], n, vocab, gradients == null ? null : logits);
       loss += (double) mean * counted[i] / total;
       if (gradients == null) {

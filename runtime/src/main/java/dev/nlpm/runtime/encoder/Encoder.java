@@ -14,14 +14,19 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
- * A BERT-style encoder in float: embeddings, post-LayerNorm blocks of multi-head self-attention
- * and a feed-forward block, the pooler, and the heads (MLM with its decoder tied to the word
- * embeddings, NSP, sequence and token classification) — a composition of the {@code
- * dev.nlpm.runtime.ops} ops (attention under the padding mask), its forward and backward side by
- * side, the products through {@link EncoderKernels}, the work split over {@link Parallel}'s
- * threads. It computes exactly what HuggingFace's {@code BertForPreTraining} does (the padding
- * mask adds −10000 to a padded key's score) and is checked against the double-precision {@code
- * BertReference}.
+ * An encoder in float: embeddings, blocks of multi-head self-attention and a feed-forward block,
+ * the pooler, and the heads (MLM with its decoder tied to the word embeddings, NSP or SOP,
+ * sequence and token classification) — a composition of the {@code dev.nlpm.runtime.ops} ops
+ * (attention under the padding mask), its forward and backward side by side, the products through
+ * {@link EncoderKernels}, the work split over {@link Parallel}'s threads. Its {@link EncoderShape}
+ * picks the branches: post- ({@link #postNormBlockForward}) or pre-LayerNorm ({@link
+ * #preNormBlockForward}) blocks, learned (RoBERTa's offset past the padding row) or sinusoidal
+ * positions, token types or none, a pooler or none (the pooled output is then the {@code [CLS]}
+ * hidden state), factorized embeddings mapped to the hidden width (ALBERT), layers sharing one
+ * stored block's tensors (their gradients then sum over the uses), and the tensors' names. BERT's
+ * shape computes exactly what HuggingFace's {@code BertForPreTraining} does (the padding mask adds
+ * −10000 to a padded key's score) and is checked against the double-precision {@code
+ * BertReference}; the other shapes against PyTorch fixtures.
  *
  * <p>Parameters are read-only here; gradients are added into an {@link EncoderParameters} of the
  * same layout. All activations live in an {@link EncoderWorkspace}, so a step allocates no arrays
@@ -38,53 +43,68 @@ public final class Encoder {
     final float[] queryBias, keyBias, valueBias, attentionOutputBias, attentionNormGain, attentionNormBias;
     final float[] intermediateBias, outputBias, outputNormGain, outputNormBias;
 
-    BlockTensors(EncoderParameters p, int l) {
-      String prefix = "encoder.layer." + l + ".";
-      query = p.matrix(prefix + "attention.self.query.weight");
-      queryBias = p.vector(prefix + "attention.self.query.bias");
-      key = p.matrix(prefix + "attention.self.key.weight");
-      keyBias = p.vector(prefix + "attention.self.key.bias");
-      value = p.matrix(prefix + "attention.self.value.weight");
-      valueBias = p.vector(prefix + "attention.self.value.bias");
-      attentionOutput = p.matrix(prefix + "attention.output.dense.weight");
-      attentionOutputBias = p.vector(prefix + "attention.output.dense.bias");
-      attentionNormGain = p.vector(prefix + "attention.output.LayerNorm.weight");
-      attentionNormBias = p.vector(prefix + "attention.output.LayerNorm.bias");
-      intermediate = p.matrix(prefix + "intermediate.dense.weight");
-      intermediateBias = p.vector(prefix + "intermediate.dense.bias");
-      output = p.matrix(prefix + "output.dense.weight");
-      outputBias = p.vector(prefix + "output.dense.bias");
-      outputNormGain = p.vector(prefix + "output.LayerNorm.weight");
-      outputNormBias = p.vector(prefix + "output.LayerNorm.bias");
+    /**
+     * The tensors of a layer whose attention half is stored under {@code attention}'s names and
+     * feed-forward half under {@code ffn}'s (the same layer's, or layer 0's for a shared half). The
+     * attention half holds the first LayerNorm (after attention, or before it when pre-LN), the
+     * feed-forward half the second.
+     */
+    BlockTensors(EncoderParameters p, EncoderNames.Layer attention, EncoderNames.Layer ffn) {
+      query = p.matrix(attention.query() + ".weight");
+      queryBias = p.vector(attention.query() + ".bias");
+      key = p.matrix(attention.key() + ".weight");
+      keyBias = p.vector(attention.key() + ".bias");
+      value = p.matrix(attention.value() + ".weight");
+      valueBias = p.vector(attention.value() + ".bias");
+      attentionOutput = p.matrix(attention.attentionOutput() + ".weight");
+      attentionOutputBias = p.vector(attention.attentionOutput() + ".bias");
+      attentionNormGain = p.vector(attention.attentionNorm() + ".weight");
+      attentionNormBias = p.vector(attention.attentionNorm() + ".bias");
+      intermediate = p.matrix(ffn.intermediate() + ".weight");
+      intermediateBias = p.vector(ffn.intermediate() + ".bias");
+      output = p.matrix(ffn.output() + ".weight");
+      outputBias = p.vector(ffn.output() + ".bias");
+      outputNormGain = p.vector(ffn.outputNorm() + ".weight");
+      outputNormBias = p.vector(ffn.outputNorm() + ".bias");
     }
   }
 
-  /** Every tensor the encoder reads (of parameters or of gradients), looked up once. */
+  /**
+   * Every tensor the encoder reads (of parameters or of gradients), looked up once under the
+   * shape's names; null for what the shape has none of (positions when sinusoidal, token types,
+   * the embedding mapping, the pooler, a head). Layers sharing a stored block get its arrays.
+   */
   private static final class Tensors {
-    final float[][] word, position, type, pooler, transform, nsp, sequence, token;
-    final float[] embeddingNormGain, embeddingNormBias, poolerBias, transformBias, transformNormGain, transformNormBias;
+    final float[][] word, position, type, mapping, pooler, transform, nsp, sequence, token;
+    final float[] embeddingNormGain, embeddingNormBias, mappingBias, poolerBias, transformBias, transformNormGain, transformNormBias;
     final float[] decoderBias, nspBias, sequenceBias, tokenBias;
     final BlockTensors[] blocks;
 
     Tensors(EncoderParameters p, EncoderConfig c) {
-      word = p.matrix("embeddings.word_embeddings.weight");
-      position = p.matrix("embeddings.position_embeddings.weight");
-      type = p.matrix("embeddings.token_type_embeddings.weight");
-      embeddingNormGain = p.vector("embeddings.LayerNorm.weight");
-      embeddingNormBias = p.vector("embeddings.LayerNorm.bias");
+      EncoderShape shape = c.shape();
+      EncoderNames names = shape.names();
+      word = p.matrix(names.wordEmbeddings());
+      position = shape.positions() == EncoderShape.Positions.LEARNED ? p.matrix(names.positionEmbeddings()) : null;
+      type = c.segments() > 0 ? p.matrix(names.typeEmbeddings()) : null;
+      embeddingNormGain = p.vector(names.embeddingNorm() + ".weight");
+      embeddingNormBias = p.vector(names.embeddingNorm() + ".bias");
+      boolean mapped = shape.mapsEmbeddings(c.hidden());
+      mapping = mapped ? p.matrix(names.embeddingMapping() + ".weight") : null;
+      mappingBias = mapped ? p.vector(names.embeddingMapping() + ".bias") : null;
       blocks = new BlockTensors[c.layers()];
       for (int l = 0; l < blocks.length; l++) {
-        blocks[l] = new BlockTensors(p, l);
+        blocks[l] = new BlockTensors(p, names.layer(shape.sharing().attention() ? 0 : l), names.layer(shape.sharing().ffn() ? 0 : l));
       }
-      pooler = p.matrix("pooler.dense.weight");
-      poolerBias = p.vector("pooler.dense.bias");
-      transform = c.mlm() ? p.matrix("cls.predictions.transform.dense.weight") : null;
-      transformBias = c.mlm() ? p.vector("cls.predictions.transform.dense.bias") : null;
-      transformNormGain = c.mlm() ? p.vector("cls.predictions.transform.LayerNorm.weight") : null;
-      transformNormBias = c.mlm() ? p.vector("cls.predictions.transform.LayerNorm.bias") : null;
-      decoderBias = c.mlm() ? p.vector("cls.predictions.bias") : null;
-      nsp = c.nsp() ? p.matrix("cls.seq_relationship.weight") : null;
-      nspBias = c.nsp() ? p.vector("cls.seq_relationship.bias") : null;
+      pooler = shape.pooler() ? p.matrix(names.pooler() + ".weight") : null;
+      poolerBias = shape.pooler() ? p.vector(names.pooler() + ".bias") : null;
+      transform = c.mlm() ? p.matrix(names.mlmTransform() + ".weight") : null;
+      transformBias = c.mlm() ? p.vector(names.mlmTransform() + ".bias") : null;
+      transformNormGain = c.mlm() ? p.vector(names.mlmNorm() + ".weight") : null;
+      transformNormBias = c.mlm() ? p.vector(names.mlmNorm() + ".bias") : null;
+      decoderBias = c.mlm() ? p.vector(names.mlmBias()) : null;
+      String pair = names.pairClassifier(shape.sentenceOrder());
+      nsp = c.nsp() ? p.matrix(pair + ".weight") : null;
+      nspBias = c.nsp() ? p.vector(pair + ".bias") : null;
       sequence = c.sequenceHead() != null ? p.matrix(c.sequenceHead() + ".weight") : null;
       sequenceBias = c.sequenceHead() != null ? p.vector(c.sequenceHead() + ".bias") : null;
       token = c.tokenHead() != null ? p.matrix(c.tokenHead() + ".weight") : null;
@@ -100,6 +120,8 @@ public final class Encoder {
   private final EncoderParameters parameters;
   private final Tensors w;
   private final Parallel parallel;
+  /** The fixed sinusoidal position table {@code [maxPositions][E]} (null with learned positions). */
+  private final float[][] sinusoids;
   /** The tensors of the gradient buffer last trained into, looked up once rather than every step. */
   private volatile GradientTensors gradientTensors;
 
@@ -111,6 +133,24 @@ public final class Encoder {
     this.parameters = Objects.requireNonNull(parameters, "parameters");
     this.parallel = Objects.requireNonNull(parallel, "parallel");
     this.w = new Tensors(parameters, config);
+    this.sinusoids = config.shape().positions() == EncoderShape.Positions.SINUSOIDAL
+        ? sinusoids(config.maxPositions(), config.embeddingSize()) : null;
+  }
+
+  /**
+   * Vaswani et al.'s table, sine and cosine interleaved as HuggingFace's {@code
+   * create_sinusoidal_embeddings} writes it: {@code P[pos][2i] = sin(pos / 10000^(2i/width))},
+   * {@code P[pos][2i+1] = cos(…)}, computed in double and rounded once.
+   */
+  static float[][] sinusoids(int positions, int width) {
+    float[][] table = new float[positions][width];
+    for (int pos = 0; pos < positions; pos++) {
+      for (int j = 0; j < width; j++) {
+        double angle = pos / Math.pow(10000, (double) (j - j % 2) / width);
+        table[pos][j] = (float) (j % 2 == 0 ? Math.sin(angle) : Math.cos(angle));
+      }
+    }
+    return table;
   }
 
   public EncoderConfig config() {
@@ -186,37 +226,27 @@ public final class Encoder {
     ws.batch = b;
     ws.length = t;
     SplittableRandom random = new SplittableRandom(seed);
-    // ---- embeddings: word + position + type, LayerNorm, dropout ----    [n, h]
-    int[] ids = batch.ids();
-    int[] segments = batch.segments();
-    for (int r = 0; r < n; r++) {
-      if (ids[r] < 0 || ids[r] >= config.vocab()) {
-        throw new IllegalArgumentException("token id " + ids[r] + " at row " + r + " is outside the vocabulary 0.." + (config.vocab() - 1));
-      }
-      if (segments[r] < 0 || segments[r] >= config.segments()) {
-        throw new IllegalArgumentException("segment " + segments[r] + " at row " + r + " is outside 0.." + (config.segments() - 1));
-      }
-    }
-    parallel.forRange(n, 8, (from, to) -> {
-      Embedding.forward(w.word, ids, ws.embedded, h, false, from, to);
-      Embedding.forwardPositions(w.position, t, 0, ws.embedded, h, true, from, to);
-      Embedding.forward(w.type, segments, ws.embedded, h, true, from, to);
-      LayerNorm.forward(ws.embedded, w.embeddingNormGain, w.embeddingNormBias, ws.embeddingNorm, ws.embeddingMean, ws.embeddingRstd, config.eps(), from, to);
-    });
-    float[][] x = dropout(ws.embeddingNorm, ws.embeddingKeep, ws.embeddingOut, n, training, random);
+    float[][] x = embeddingsForward(batch, ws, training, random);
     // ---- blocks ----
+    boolean preNorm = config.shape().placement() == EncoderShape.Placement.PRE;
     for (int l = 0; l < config.layers(); l++) {
-      x = blockForward(l, x, batch, ws, training, random);
+      x = preNorm ? preNormBlockForward(l, x, batch, ws, training, random) : postNormBlockForward(l, x, batch, ws, training, random);
     }
     float[][] hidden = x;
-    // ---- pooler: tanh(Wp · x[CLS]) ----    [b, h]
+    // ---- pooler: tanh(Wp · x[CLS]); without one, x[CLS] itself ----    [b, h]
     for (int s = 0; s < b; s++) {
       System.arraycopy(hidden[s * t], 0, ws.cls[s], 0, h);
     }
-    Linear.forward(kernels, ws.cls, w.pooler, h, w.poolerBias, ws.pooledPre, false, 0, b);
-    for (int s = 0; s < b; s++) {
-      for (int i = 0; i < h; i++) {
-        ws.pooled[s][i] = (float) Math.tanh(ws.pooledPre[s][i]);
+    if (w.pooler != null) {
+      Linear.forward(kernels, ws.cls, w.pooler, h, w.poolerBias, ws.pooledPre, false, 0, b);
+      for (int s = 0; s < b; s++) {
+        for (int i = 0; i < h; i++) {
+          ws.pooled[s][i] = (float) Math.tanh(ws.pooledPre[s][i]);
+        }
+      }
+    } else {
+      for (int s = 0; s < b; s++) {
+        System.arraycopy(ws.cls[s], 0, ws.pooled[s], 0, h);
       }
     }
     // ---- NSP head ----    [b, 2]
@@ -225,15 +255,15 @@ public final class Encoder {
     }
     // ---- sequence classification: dropout, then a linear layer over the pooled output ----    [b, labels]
     if (config.sequenceHead() != null) {
-      float[][] in = dropout(ws.pooled, ws.pooledKeep, ws.pooledDropped, b, training, random);
+      float[][] in = dropout(ws.pooled, ws.pooledKeep, ws.pooledDropped, h, b, training, random);
       Linear.forward(kernels, in, w.sequence, h, w.sequenceBias, ws.sequenceLogits, false, 0, b);
     }
     // ---- token classification: dropout, then a linear layer over every hidden state ----    [n, labels]
     if (config.tokenHead() != null) {
-      float[][] in = dropout(hidden, ws.tokenKeep, ws.tokenDropped, n, training, random);
+      float[][] in = dropout(hidden, ws.tokenKeep, ws.tokenDropped, h, n, training, random);
       parallel.forRange(n, 4, (from, to) -> Linear.forward(kernels, in, w.token, h, w.tokenBias, ws.tokenLogits, false, from, to));
     }
-    // ---- MLM head at the predicted rows: dense, activation, LayerNorm, tied decoder ----    [m, vocab]
+    // ---- MLM head at the predicted rows: dense (h → E), activation, LayerNorm, tied decoder ----    [m, vocab]
     int m = predictionRows.length;
     ws.predictions = m;
     if (m > 0) {
@@ -243,16 +273,79 @@ public final class Encoder {
       System.arraycopy(predictionRows, 0, ws.predictionRows, 0, m);
       Embedding.forward(hidden, ws.predictionRows, ws.selected, h, false, 0, m);
       Linear.forward(kernels, ws.selected, w.transform, h, w.transformBias, ws.transform, false, 0, m);
-      Activation.forward(config.activation(), ws.transform, ws.transformActivated, h, 0, m);
+      Activation.forward(config.activation(), ws.transform, ws.transformActivated, config.embeddingSize(), 0, m);
       LayerNorm.forward(ws.transformActivated, w.transformNormGain, w.transformNormBias, ws.transformOut, ws.transformMean, ws.transformRstd, config.eps(), 0, m);
       parallel.forRange(config.vocab(), 64,
           (from, to) -> Linear.forwardOutIn(kernels, ws.transformOut, m, w.word, w.decoderBias, ws.mlmLogits, from, to));
     }
   }
 
-  private float[][] blockForward(int l, float[][] x, EncoderBatch batch, EncoderWorkspace ws, boolean training, SplittableRandom random) {
-    EncoderWorkspace.Block k = ws.blocks[l];
-    BlockTensors p = w.blocks[l];
+  /**
+   * Embeddings: word + positions + token types, LayerNorm, dropout    [n, E]; then (factorized,
+   * or ALBERT's names) the mapping to the hidden width    [n, h]. Returns the first block's input.
+   */
+  private float[][] embeddingsForward(EncoderBatch batch, EncoderWorkspace ws, boolean training, SplittableRandom random) {
+    int t = batch.length();
+    int n = batch.batch() * t;
+    int e = config.embeddingSize();
+    int[] ids = batch.ids();
+    int[] segments = batch.segments();
+    int types = Math.max(1, config.segments());
+    for (int r = 0; r < n; r++) {
+      if (ids[r] < 0 || ids[r] >= config.vocab()) {
+        throw new IllegalArgumentException("token id " + ids[r] + " at row " + r + " is outside the vocabulary 0.." + (config.vocab() - 1));
+      }
+      if (segments[r] < 0 || segments[r] >= types) {
+        throw new IllegalArgumentException("segment " + segments[r] + " at row " + r + " is outside 0.." + (types - 1)
+            + (config.segments() == 0 ? " (the model has no token types)" : ""));
+      }
+    }
+    if (ws.positionIds != null) {
+      positionIds(batch, ws.positionIds);
+    }
+    float[][] positions = w.position != null ? w.position : sinusoids;
+    parallel.forRange(n, 8, (from, to) -> {
+      Embedding.forward(w.word, ids, ws.embedded, e, false, from, to);
+      if (ws.positionIds != null) {
+        Embedding.forward(positions, ws.positionIds, ws.embedded, e, true, from, to);
+      } else {
+        Embedding.forwardPositions(positions, t, 0, ws.embedded, e, true, from, to);
+      }
+      if (w.type != null) {
+        Embedding.forward(w.type, segments, ws.embedded, e, true, from, to);
+      }
+      LayerNorm.forward(ws.embedded, w.embeddingNormGain, w.embeddingNormBias, ws.embeddingNorm, ws.embeddingMean, ws.embeddingRstd, config.eps(), from, to);
+    });
+    float[][] x = dropout(ws.embeddingNorm, ws.embeddingKeep, ws.embeddingOut, e, n, training, random);
+    if (w.mapping == null) {
+      return x;
+    }
+    // x · W_map + b_map    [n, E] → [n, h]
+    parallel.forRange(n, 4, (from, to) -> Linear.forward(kernels, x, w.mapping, e, w.mappingBias, ws.mapped, false, from, to));
+    return ws.mapped;
+  }
+
+  /**
+   * RoBERTa's position rows (HuggingFace's {@code create_position_ids_from_input_ids}): a real
+   * token at index k of its sequence uses row {@code offset + k}, a padding token the padding row.
+   */
+  private void positionIds(EncoderBatch batch, int[] rows) {
+    int t = batch.length();
+    int[] lengths = batch.lengths();
+    int offset = config.shape().names().positionOffset();
+    int padding = config.shape().names().paddingPosition();
+    for (int r = 0; r < batch.batch() * t; r++) {
+      int k = r % t;
+      rows[r] = k < lengths[r / t] ? offset + k : padding;
+    }
+  }
+
+  /**
+   * q, k, v from {@code input}; attention per (sequence, head) under the padding mask, its
+   * probabilities dropped out; the context's output projection into {@code attentionDense}.
+   */
+  private void selfAttentionForward(EncoderWorkspace.Block k, BlockTensors p, float[][] input, EncoderBatch batch, boolean training,
+      SplittableRandom random) {
     int b = batch.batch();
     int t = batch.length();
     int n = b * t;
@@ -261,9 +354,9 @@ public final class Encoder {
     int d = config.headSize();
     // q, k, v = x · W + b    [n, h]
     parallel.forRange(n, 4, (from, to) -> {
-      Linear.forward(kernels, x, p.query, h, p.queryBias, k.q, false, from, to);
-      Linear.forward(kernels, x, p.key, h, p.keyBias, k.k, false, from, to);
-      Linear.forward(kernels, x, p.value, h, p.valueBias, k.v, false, from, to);
+      Linear.forward(kernels, input, p.query, h, p.queryBias, k.q, false, from, to);
+      Linear.forward(kernels, input, p.key, h, p.keyBias, k.k, false, from, to);
+      Linear.forward(kernels, input, p.value, h, p.valueBias, k.v, false, from, to);
     });
     // attention per (sequence, head): softmax(q·kᵀ/√d + padding mask) (dropped out) · v    [b·heads, t, d]
     float[][][] probabilitiesKeep = null;
@@ -277,21 +370,61 @@ public final class Encoder {
     AttentionMask mask = AttentionMask.padding(batch.lengths());
     parallel.forRange(b * heads, 1, (from, to) -> Attention.forward(kernels, k.q, 0, k.k, 0, k.v, 0, t, heads, d, mask,
         k.qh, k.kh, k.vh, k.probabilities, keep, k.dropped, k.contextH, k.context, from, to));
-    // attention output: LN(x + dropout(context · Wo + bo))    [n, h]
+    // context · Wo + bo    [n, h]
     parallel.forRange(n, 4, (from, to) -> Linear.forward(kernels, k.context, p.attentionOutput, h, p.attentionOutputBias, k.attentionDense, false, from, to));
+  }
+
+  /** The feed-forward branch over {@code input}: {@code act(input · W1 + b1) · W2 + b2} into {@code outputDense}    [n, f] then [n, h]. */
+  private void feedForward(EncoderWorkspace.Block k, BlockTensors p, float[][] input, int n) {
+    int h = config.hidden();
+    FeedForwardActivation activation = config.activation();
+    int f = config.intermediate();
+    parallel.forRange(n, 4, (from, to) -> {
+      Linear.forward(kernels, input, p.intermediate, h, p.intermediateBias, k.inner, false, from, to);
+      Activation.forward(activation, k.inner, k.activated, f, from, to);
+      Linear.forward(kernels, k.activated, p.output, f, p.outputBias, k.outputDense, false, from, to);
+    });
+  }
+
+  /**
+   * A pre-LayerNorm block: {@code a = x + dropout(attn(LN_attn(x)))}, {@code out = a +
+   * dropout(ffn(LN_ffn(a)))}; {@code LN_attn(x)} in {@code normedInput}, {@code a} in {@code
+   * attentionSum}, {@code LN_ffn(a)} in {@code attentionOut}.
+   */
+  private float[][] preNormBlockForward(int l, float[][] x, EncoderBatch batch, EncoderWorkspace ws, boolean training, SplittableRandom random) {
+    EncoderWorkspace.Block k = ws.blocks[l];
+    BlockTensors p = w.blocks[l];
+    int n = batch.batch() * batch.length();
+    int h = config.hidden();
+    parallel.forRange(n, 8, (from, to) ->
+        LayerNorm.forward(x, p.attentionNormGain, p.attentionNormBias, k.normedInput, k.attentionMean, k.attentionRstd, config.eps(), from, to));
+    selfAttentionForward(k, p, k.normedInput, batch, training, random);
+    float[][] attentionKeep = drawHiddenDropout(k.attentionDenseKeep, n, training, random);
+    parallel.forRange(n, 8, (from, to) -> {
+      Residual.forward(k.attentionDense, attentionKeep, x, k.attentionSum, h, from, to);
+      LayerNorm.forward(k.attentionSum, p.outputNormGain, p.outputNormBias, k.attentionOut, k.outputMean, k.outputRstd, config.eps(), from, to);
+    });
+    feedForward(k, p, k.attentionOut, n);
+    float[][] outputKeep = drawHiddenDropout(k.outputDenseKeep, n, training, random);
+    parallel.forRange(n, 8, (from, to) -> Residual.forward(k.outputDense, outputKeep, k.attentionSum, k.out, h, from, to));
+    return k.out;
+  }
+
+  /** A post-LayerNorm block (BERT's): {@code a = LN(x + dropout(attn(x)))}, {@code out = LN(a + dropout(ffn(a)))}. */
+  private float[][] postNormBlockForward(int l, float[][] x, EncoderBatch batch, EncoderWorkspace ws, boolean training, SplittableRandom random) {
+    EncoderWorkspace.Block k = ws.blocks[l];
+    BlockTensors p = w.blocks[l];
+    int n = batch.batch() * batch.length();
+    int h = config.hidden();
+    selfAttentionForward(k, p, x, batch, training, random);
+    // attention output: LN(x + dropout(context · Wo + bo))    [n, h]
     float[][] attentionKeep = drawHiddenDropout(k.attentionDenseKeep, n, training, random);
     parallel.forRange(n, 8, (from, to) -> {
       Residual.forward(k.attentionDense, attentionKeep, x, k.attentionSum, h, from, to);
       LayerNorm.forward(k.attentionSum, p.attentionNormGain, p.attentionNormBias, k.attentionOut, k.attentionMean, k.attentionRstd, config.eps(), from, to);
     });
     // feed-forward: LN(a + dropout(act(a · W1 + b1) · W2 + b2))    [n, f] then [n, h]
-    FeedForwardActivation activation = config.activation();
-    int f = config.intermediate();
-    parallel.forRange(n, 4, (from, to) -> {
-      Linear.forward(kernels, k.attentionOut, p.intermediate, h, p.intermediateBias, k.inner, false, from, to);
-      Activation.forward(activation, k.inner, k.activated, f, from, to);
-      Linear.forward(kernels, k.activated, p.output, f, p.outputBias, k.outputDense, false, from, to);
-    });
+    feedForward(k, p, k.attentionOut, n);
     float[][] outputKeep = drawHiddenDropout(k.outputDenseKeep, n, training, random);
     parallel.forRange(n, 8, (from, to) -> {
       Residual.forward(k.outputDense, outputKeep, k.attentionOut, k.outputSum, h, from, to);
@@ -301,14 +434,15 @@ public final class Encoder {
   }
 
   /**
-   * Hidden dropout of rows {@code [0, n)}: without training (or at rate 0) the input itself;
-   * otherwise {@code out = in · keep}, the mask drawn into {@code keep} and saved for backward.
+   * Hidden dropout of rows {@code [0, n)} of {@code width}: without training (or at rate 0) the
+   * input itself; otherwise {@code out = in · keep}, the mask drawn into {@code keep} and saved for
+   * backward.
    */
-  private float[][] dropout(float[][] in, float[][] keep, float[][] out, int n, boolean training, SplittableRandom random) {
+  private float[][] dropout(float[][] in, float[][] keep, float[][] out, int width, int n, boolean training, SplittableRandom random) {
     if (!training || config.hiddenDropout() == 0) {
       return in;
     }
-    Dropout.forward(in, keep, out, config.hidden(), config.hiddenDropout(), random, 0, n);
+    Dropout.forward(in, keep, out, width, config.hiddenDropout(), random, 0, n);
     return out;
   }
 
@@ -409,15 +543,21 @@ public final class Encoder {
       Linear.backwardInputOutIn(kernels, ws.dMlm, w.word, config.vocab(), ws.dTransformOut, 0, m);
       LayerNorm.backward(ws.dTransformOut, ws.transformActivated, w.transformNormGain, ws.transformMean, ws.transformRstd,
           ws.dTransformActivated, false, g.transformNormGain, g.transformNormBias, 0, m);
-      Activation.backward(config.activation(), ws.transform, ws.dTransformActivated, ws.dTransform, h, 0, m);
+      Activation.backward(config.activation(), ws.transform, ws.dTransformActivated, ws.dTransform, config.embeddingSize(), 0, m);
       Linear.backwardWeights(kernels, ws.selected, ws.dTransform, m, g.transform, 0, h);
       Linear.backwardBias(ws.dTransform, m, g.transformBias);
       Linear.backwardInput(kernels, ws.dTransform, w.transform, h, ws.dSelected, false, 0, m);
       // the selected rows were gathered from the hidden states: their gradient scatters back
       Embedding.backward(ws.dSelected, ws.predictionRows, dx, h, 0, m);
     }
-    // ---- pooler ----
-    if (pooledUsed) {
+    // ---- pooler (without one, the pooled output is x[CLS]) ----
+    if (pooledUsed && w.pooler == null) {
+      for (int s = 0; s < b; s++) {
+        for (int i = 0; i < h; i++) {
+          dx[s * t][i] += ws.dPooled[s][i];
+        }
+      }
+    } else if (pooledUsed) {
       for (int s = 0; s < b; s++) {
         for (int i = 0; i < h; i++) {
           float y = ws.pooled[s][i];
@@ -434,28 +574,147 @@ public final class Encoder {
       }
     }
     // ---- blocks, last first ----
+    boolean preNorm = config.shape().placement() == EncoderShape.Placement.PRE;
     for (int l = config.layers() - 1; l >= 0; l--) {
-      float[][] input = l == 0 ? embeddingOutput(ws) : ws.blocks[l - 1].out;
-      blockBackward(l, input, batch, ws, g);
+      float[][] input = l == 0 ? (w.mapping != null ? ws.mapped : embeddingOutput(ws)) : ws.blocks[l - 1].out;
+      if (preNorm) {
+        preNormBlockBackward(l, input, batch, ws, g);
+      } else {
+        postNormBlockBackward(l, input, batch, ws, g);
+      }
     }
-    // ---- embeddings ----
-    // dropout, then LayerNorm: dx → d(embedded) in dSum; then each table's rows
-    if (dropping) {
-      Dropout.backward(dx, ws.embeddingKeep, dx, h, false, 0, n);
+    embeddingsBackward(batch, ws, g);
+  }
+
+  /** On entry {@code ws.dx} holds d(first block's input); the embedding tables' gradients. */
+  private void embeddingsBackward(EncoderBatch batch, EncoderWorkspace ws, Tensors g) {
+    int t = batch.length();
+    int n = batch.batch() * t;
+    int e = config.embeddingSize();
+    float[][] dEmbeddings = ws.dx;
+    float[][] dEmbedded = ws.dSum;
+    if (w.mapping != null) {
+      // mapped = x · W_map + b_map: its weights, bias, and d(x) = dx · W_mapᵀ    [n, E]
+      float[][] input = embeddingOutput(ws);
+      parallel.forRange(e, 8, (from, to) -> Linear.backwardWeights(kernels, input, ws.dx, n, g.mapping, from, to));
+      Linear.backwardBias(ws.dx, n, g.mappingBias);
+      parallel.forRange(n, 4, (from, to) -> Linear.backwardInput(kernels, ws.dx, w.mapping, e, ws.dEmbedding, false, from, to));
+      dEmbeddings = ws.dEmbedding;
+      dEmbedded = ws.dEmbedded;
     }
-    LayerNorm.backward(dx, ws.embedded, w.embeddingNormGain, ws.embeddingMean, ws.embeddingRstd, ws.dSum, false,
+    // dropout, then LayerNorm: d(embedded); then each table's rows
+    if (config.hiddenDropout() > 0) {
+      Dropout.backward(dEmbeddings, ws.embeddingKeep, dEmbeddings, e, false, 0, n);
+    }
+    LayerNorm.backward(dEmbeddings, ws.embedded, w.embeddingNormGain, ws.embeddingMean, ws.embeddingRstd, dEmbedded, false,
         g.embeddingNormGain, g.embeddingNormBias, 0, n);
-    Embedding.backward(ws.dSum, batch.ids(), g.word, h, 0, n);
-    Embedding.backwardPositions(ws.dSum, t, 0, g.position, h, 0, n);
-    Embedding.backward(ws.dSum, batch.segments(), g.type, h, 0, n);
+    Embedding.backward(dEmbedded, batch.ids(), g.word, e, 0, n);
+    if (g.position != null && ws.positionIds != null) {
+      Embedding.backward(dEmbedded, ws.positionIds, g.position, e, 0, n);
+    } else if (g.position != null) {
+      Embedding.backwardPositions(dEmbedded, t, 0, g.position, e, 0, n);
+    }
+    if (g.type != null) {
+      Embedding.backward(dEmbedded, batch.segments(), g.type, e, 0, n);
+    }
   }
 
   private float[][] embeddingOutput(EncoderWorkspace ws) {
     return config.hiddenDropout() > 0 && ws.embeddingOut != null ? ws.embeddingOut : ws.embeddingNorm;
   }
 
-  /** On entry {@code ws.dx} holds d(block output); on exit d(block input). */
-  private void blockBackward(int l, float[][] x, EncoderBatch batch, EncoderWorkspace ws, Tensors gradients) {
+  /**
+   * A pre-LayerNorm block's backward (see {@link #preNormBlockForward}). On entry {@code ws.dx}
+   * holds d(out); on exit d(x).
+   */
+  private void preNormBlockBackward(int l, float[][] x, EncoderBatch batch, EncoderWorkspace ws, Tensors gradients) {
+    EncoderWorkspace.Block k = ws.blocks[l];
+    BlockTensors p = w.blocks[l];
+    BlockTensors g = gradients.blocks[l];
+    int n = batch.batch() * batch.length();
+    int h = config.hidden();
+    boolean dropping = config.hiddenDropout() > 0;
+    float[][] dx = ws.dx;
+    // out = a + dropout(ffn(LN_ffn(a))): the branch's gradient; d(LN_ffn(a)) into dSum
+    float[][] dOutputDense = dx;
+    if (dropping) {
+      parallel.forRange(n, 8, (from, to) -> Dropout.backward(dx, k.outputDenseKeep, ws.dDense, h, false, from, to));
+      dOutputDense = ws.dDense;
+    }
+    feedForwardBackward(k, p, g, k.attentionOut, dOutputDense, ws.dSum, n, ws);
+    // d(a) = d(out) (the residual) + LN_ffn's backward, added into dx
+    parallel.forRange(n, 8, (from, to) -> LayerNorm.backward(ws.dSum, k.attentionSum, p.outputNormGain, k.outputMean, k.outputRstd, dx, true, null, null, from, to));
+    LayerNorm.parameterGradients(ws.dSum, k.attentionSum, k.outputMean, k.outputRstd, g.outputNormGain, g.outputNormBias, 0, n);
+    // a = x + dropout(attn(LN_attn(x))): d(LN_attn(x)) into dSum
+    float[][] dAttentionDense = dx;
+    if (dropping) {
+      parallel.forRange(n, 8, (from, to) -> Dropout.backward(dx, k.attentionDenseKeep, ws.dDense, h, false, from, to));
+      dAttentionDense = ws.dDense;
+    }
+    selfAttentionBackward(k, p, g, k.normedInput, dAttentionDense, batch, ws);
+    parallel.forRange(n, 4, (from, to) -> {
+      Linear.backwardInput(kernels, ws.dq, p.query, h, ws.dSum, false, from, to);
+      Linear.backwardInput(kernels, ws.dk, p.key, h, ws.dSum, true, from, to);
+      Linear.backwardInput(kernels, ws.dv, p.value, h, ws.dSum, true, from, to);
+    });
+    // d(x) = d(a) (the residual) + LN_attn's backward
+    parallel.forRange(n, 8, (from, to) -> LayerNorm.backward(ws.dSum, x, p.attentionNormGain, k.attentionMean, k.attentionRstd, dx, true, null, null, from, to));
+    LayerNorm.parameterGradients(ws.dSum, x, k.attentionMean, k.attentionRstd, g.attentionNormGain, g.attentionNormBias, 0, n);
+  }
+
+  /**
+   * The feed-forward branch's backward from d(outputDense): W2's and W1's gradients, and
+   * {@code dInput = d(act) · W1ᵀ} (written, not added).
+   */
+  private void feedForwardBackward(EncoderWorkspace.Block k, BlockTensors p, BlockTensors g, float[][] input, float[][] dOutputDense,
+      float[][] dInput, int n, EncoderWorkspace ws) {
+    int h = config.hidden();
+    int f = config.intermediate();
+    parallel.forRange(f, 8, (from, to) -> Linear.backwardWeights(kernels, k.activated, dOutputDense, n, g.output, from, to));
+    Linear.backwardBias(dOutputDense, n, g.outputBias);
+    FeedForwardActivation activation = config.activation();
+    parallel.forRange(n, 4, (from, to) -> {
+      Linear.backwardInput(kernels, dOutputDense, p.output, f, ws.dInner, false, from, to);
+      Activation.backward(activation, k.inner, ws.dInner, ws.dInner, f, from, to);
+      Linear.backwardInput(kernels, ws.dInner, p.intermediate, h, dInput, false, from, to);
+    });
+    parallel.forRange(h, 8, (from, to) -> Linear.backwardWeights(kernels, input, ws.dInner, n, g.intermediate, from, to));
+    Linear.backwardBias(ws.dInner, n, g.intermediateBias);
+  }
+
+  /**
+   * Attention's backward from d(attentionDense): the output projection's gradients, attention per
+   * (sequence, head) into dq, dk, dv, and the q, k, v weights' and biases' gradients over {@code
+   * input} (d(input) is left to the caller).
+   */
+  private void selfAttentionBackward(EncoderWorkspace.Block k, BlockTensors p, BlockTensors g, float[][] input, float[][] dAttended,
+      EncoderBatch batch, EncoderWorkspace ws) {
+    int b = batch.batch();
+    int t = batch.length();
+    int n = b * t;
+    int h = config.hidden();
+    int heads = config.heads();
+    int d = config.headSize();
+    parallel.forRange(h, 8, (from, to) -> Linear.backwardWeights(kernels, k.context, dAttended, n, g.attentionOutput, from, to));
+    Linear.backwardBias(dAttended, n, g.attentionOutputBias);
+    parallel.forRange(n, 4, (from, to) -> Linear.backwardInput(kernels, dAttended, p.attentionOutput, h, ws.dContext, false, from, to));
+    float[][][] keep = config.attentionDropout() > 0 ? k.probabilitiesKeep : null;
+    AttentionMask mask = AttentionMask.padding(batch.lengths());
+    parallel.forRange(b * heads, 1, (from, to) -> Attention.backward(kernels, ws.dContext, t, heads, d, mask,
+        k.qh, k.kh, k.vh, k.probabilities, keep, k.dropped, ws.dContextH, ws.dProbabilities, ws.dqh, ws.dkh, ws.dvh,
+        ws.dq, 0, ws.dk, 0, ws.dv, 0, from, to));
+    parallel.forRange(h, 8, (from, to) -> {
+      Linear.backwardWeights(kernels, input, ws.dq, n, g.query, from, to);
+      Linear.backwardWeights(kernels, input, ws.dk, n, g.key, from, to);
+      Linear.backwardWeights(kernels, input, ws.dv, n, g.value, from, to);
+    });
+    Linear.backwardBias(ws.dq, n, g.queryBias);
+    Linear.backwardBias(ws.dk, n, g.keyBias);
+    Linear.backwardBias(ws.dv, n, g.valueBias);
+  }
+
+  /** A post-LayerNorm block's backward (BERT's). On entry {@code ws.dx} holds d(block output); on exit d(block input). */
+  private void postNormBlockBackward(int l, float[][] x, EncoderBatch batch, EncoderWorkspace ws, Tensors gradients) {
     EncoderWorkspace.Block k = ws.blocks[l];
     BlockTensors p = w.blocks[l];
     BlockTensors g = gradients.blocks[l];
@@ -464,8 +723,6 @@ public final class Encoder {
     int n = b * t;
     int h = config.hidden();
     int f = config.intermediate();
-    int heads = config.heads();
-    int d = config.headSize();
     boolean dropping = config.hiddenDropout() > 0;
     float[][] dx = ws.dx;
     // out = LN(outputSum): d(outputSum) → dSum
@@ -502,25 +759,8 @@ public final class Encoder {
       parallel.forRange(n, 8, (from, to) -> Dropout.backward(ws.dSum, k.attentionDenseKeep, ws.dDense, h, false, from, to));
       dAttentionDense = ws.dDense;
     }
-    float[][] dAttended = dAttentionDense;
-    parallel.forRange(h, 8, (from, to) -> Linear.backwardWeights(kernels, k.context, dAttended, n, g.attentionOutput, from, to));
-    Linear.backwardBias(dAttended, n, g.attentionOutputBias);
-    parallel.forRange(n, 4, (from, to) -> Linear.backwardInput(kernels, dAttended, p.attentionOutput, h, ws.dContext, false, from, to));
-    // attention per (sequence, head)
-    float[][][] keep = config.attentionDropout() > 0 ? k.probabilitiesKeep : null;
-    AttentionMask mask = AttentionMask.padding(batch.lengths());
-    parallel.forRange(b * heads, 1, (from, to) -> Attention.backward(kernels, ws.dContext, t, heads, d, mask,
-        k.qh, k.kh, k.vh, k.probabilities, keep, k.dropped, ws.dContextH, ws.dProbabilities, ws.dqh, ws.dkh, ws.dvh,
-        ws.dq, 0, ws.dk, 0, ws.dv, 0, from, to));
-    // q, k, v = x · W + b: weights, biases, and dx = dSum (the residual) + Σ d· Wᵀ
-    parallel.forRange(h, 8, (from, to) -> {
-      Linear.backwardWeights(kernels, x, ws.dq, n, g.query, from, to);
-      Linear.backwardWeights(kernels, x, ws.dk, n, g.key, from, to);
-      Linear.backwardWeights(kernels, x, ws.dv, n, g.value, from, to);
-    });
-    Linear.backwardBias(ws.dq, n, g.queryBias);
-    Linear.backwardBias(ws.dk, n, g.keyBias);
-    Linear.backwardBias(ws.dv, n, g.valueBias);
+    selfAttentionBackward(k, p, g, x, dAttentionDense, batch, ws);
+    // q, k, v = x · W + b: dx = dSum (the residual) + Σ d· Wᵀ
     parallel.forRange(n, 4, (from, to) -> {
       for (int r = from; r < to; r++) {
         System.arraycopy(ws.dSum[r], 0, dx[r], 0, h);

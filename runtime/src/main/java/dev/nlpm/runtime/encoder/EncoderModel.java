@@ -125,7 +125,7 @@ public final class EncoderModel implements AutoCloseable {
   public <T> T infer(EncoderBatch batch, int[] predictionRows, java.util.function.Function<EncoderWorkspace, T> reader) {
     EncoderWorkspace ws = workspaces.poll();
     if (ws == null || ws.maxBatch() < batch.batch() || ws.maxLength() < batch.length() || ws.maxPredictions() < predictionRows.length) {
-      ws = encoder.workspace(batch.batch(), Math.min(config().maxPositions(), Math.max(batch.length(), 128)),
+      ws = encoder.workspace(batch.batch(), Math.min(config().maxLength(), Math.max(batch.length(), 128)),
           Math.max(predictionRows.length, 8));
     }
     try {
@@ -139,7 +139,7 @@ public final class EncoderModel implements AutoCloseable {
   /** {@code [CLS] text [SEP]}, the text's tokens cut to fit the model's longest sequence. */
   private EncoderBatch single(String text) {
     int[] tokens = tokenizer().encodeIds(text);
-    int kept = Math.min(tokens.length, config().maxPositions() - 2);
+    int kept = Math.min(tokens.length, config().maxLength() - 2);
     int[] ids = new int[kept + 2];
     ids[0] = tokenizer().clsId();
     System.arraycopy(tokens, 0, ids, 1, kept);
@@ -155,7 +155,7 @@ public final class EncoderModel implements AutoCloseable {
   private EncoderBatch withMasks(String text, int mask) {
     String token = tokenizer().vocabulary().token(mask);
     String[] parts = text.split(java.util.regex.Pattern.quote(token), -1);
-    int limit = config().maxPositions();
+    int limit = config().maxLength();
     int[] ids = new int[limit];
     int n = 0;
     ids[n++] = tokenizer().clsId();
@@ -187,7 +187,10 @@ public final class EncoderModel implements AutoCloseable {
     });
   }
 
-  /** The pooled output (tanh over the {@code [CLS]} state): BERT's sentence embedding. */
+  /**
+   * The sentence embedding: the pooled output (tanh of the pooler over the {@code [CLS]} state,
+   * BERT's), or, for an encoder without a pooler, the {@code [CLS]} hidden state itself.
+   */
   public float[] embed(String text) {
     return infer(single(text), new int[0], ws -> ws.pooled(0).clone());
   }

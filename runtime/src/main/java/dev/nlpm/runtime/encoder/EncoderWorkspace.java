@@ -10,6 +10,8 @@ public final class EncoderWorkspace {
 
   /** One block's saved activations. */
   static final class Block {
+    /** Pre-LayerNorm only (else null): the attention's input, {@code LN(x)}. */
+    final float[][] normedInput;
     final float[][] q, k, v, context, attentionDense, attentionSum, attentionOut, inner, activated, outputDense, outputSum, out;
     final float[][] attentionDenseKeep, outputDenseKeep;
     final float[] attentionMean, attentionRstd, outputMean, outputRstd;
@@ -18,7 +20,8 @@ public final class EncoderWorkspace {
     /** Per (sequence, head): softmax [query][key], its dropout's keep factors and the dropped probabilities. */
     final float[][][] probabilities, probabilitiesKeep, dropped;
 
-    Block(int n, int h, int f, int sequenceHeads, int maxLength, int d) {
+    Block(int n, int h, int f, int sequenceHeads, int maxLength, int d, boolean preNorm) {
+      normedInput = preNorm ? new float[n][h] : null;
       q = new float[n][h];
       k = new float[n][h];
       v = new float[n][h];
@@ -51,9 +54,11 @@ public final class EncoderWorkspace {
   final int maxLength;
   final int maxPredictions;
 
-  // embeddings
-  final float[][] embedded, embeddingNorm, embeddingKeep, embeddingOut;
+  // embeddings ([n][E]), and (factorized or ALBERT's) their mapping to the hidden width ([n][h], else null)
+  final float[][] embedded, embeddingNorm, embeddingKeep, embeddingOut, mapped, dEmbedding, dEmbedded;
   final float[] embeddingMean, embeddingRstd;
+  /** RoBERTa's position rows of the last batch (null for the others, whose rows are {@code r % length}). */
+  final int[] positionIds;
   final Block[] blocks;
   // pooler and heads
   final float[][] cls, pooledPre, pooled, pooledKeep, pooledDropped, nspLogits, sequenceLogits;
@@ -74,8 +79,8 @@ public final class EncoderWorkspace {
     if (maxBatch <= 0 || maxLength <= 0 || maxPredictions < 0) {
       throw new IllegalArgumentException("workspace capacity must be positive, got " + maxBatch + " × " + maxLength + ", " + maxPredictions + " predictions");
     }
-    if (maxLength > config.maxPositions()) {
-      throw new IllegalArgumentException("sequence capacity " + maxLength + " exceeds the model's " + config.maxPositions() + " positions");
+    if (maxLength > config.maxLength()) {
+      throw new IllegalArgumentException("sequence capacity " + maxLength + " exceeds the model's " + config.maxLength() + " positions");
     }
     this.maxBatch = maxBatch;
     this.maxLength = maxLength;
@@ -86,15 +91,22 @@ public final class EncoderWorkspace {
     int d = config.headSize();
     int sh = maxBatch * config.heads();
     int v = config.vocab();
-    embedded = new float[n][h];
-    embeddingNorm = new float[n][h];
-    embeddingKeep = new float[n][h];
-    embeddingOut = new float[n][h];
+    int e = config.embeddingSize();
+    EncoderShape shape = config.shape();
+    embedded = new float[n][e];
+    embeddingNorm = new float[n][e];
+    embeddingKeep = new float[n][e];
+    embeddingOut = new float[n][e];
+    boolean mapping = shape.mapsEmbeddings(h);
+    mapped = mapping ? new float[n][h] : null;
+    dEmbedding = mapping ? new float[n][e] : null;
+    dEmbedded = mapping ? new float[n][e] : null;
+    positionIds = shape.names().positionOffset() > 0 ? new int[n] : null;
     embeddingMean = new float[n];
     embeddingRstd = new float[n];
     blocks = new Block[config.layers()];
     for (int l = 0; l < blocks.length; l++) {
-      blocks[l] = new Block(n, h, f, sh, maxLength, d);
+      blocks[l] = new Block(n, h, f, sh, maxLength, d, shape.placement() == EncoderShape.Placement.PRE);
     }
     cls = new float[maxBatch][h];
     pooledPre = new float[maxBatch][h];
@@ -108,9 +120,9 @@ public final class EncoderWorkspace {
     tokenLogits = config.tokenLabels() > 0 ? new float[n][config.tokenLabels()] : null;
     predictionRows = new int[maxPredictions];
     selected = new float[maxPredictions][h];
-    transform = new float[maxPredictions][h];
-    transformActivated = new float[maxPredictions][h];
-    transformOut = new float[maxPredictions][h];
+    transform = new float[maxPredictions][e];
+    transformActivated = new float[maxPredictions][e];
+    transformOut = new float[maxPredictions][e];
     transformMean = new float[maxPredictions];
     transformRstd = new float[maxPredictions];
     mlmLogits = new float[maxPredictions][v];
@@ -130,9 +142,9 @@ public final class EncoderWorkspace {
     dToken = config.tokenLabels() > 0 ? new float[n][config.tokenLabels()] : null;
     dTokenDropped = config.tokenLabels() > 0 ? new float[n][h] : null;
     dMlm = new float[maxPredictions][v];
-    dTransformOut = new float[maxPredictions][h];
-    dTransformActivated = new float[maxPredictions][h];
-    dTransform = new float[maxPredictions][h];
+    dTransformOut = new float[maxPredictions][e];
+    dTransformActivated = new float[maxPredictions][e];
+    dTransform = new float[maxPredictions][e];
     dSelected = new float[maxPredictions][h];
     dqh = new float[sh][maxLength][d];
     dkh = new float[sh][maxLength][d];
@@ -155,11 +167,14 @@ public final class EncoderWorkspace {
 
   /** The last layer's hidden state at row {@code b·length + t} of the last forward pass. */
   public float[] hidden(int row) {
-    float[][] out = blocks.length == 0 ? embeddingOut : blocks[blocks.length - 1].out;
+    float[][] out = blocks[blocks.length - 1].out;
     return out[row];
   }
 
-  /** Sequence {@code b}'s pooled output (tanh over its {@code [CLS]} state). */
+  /**
+   * Sequence {@code b}'s pooled output: tanh of the pooler over its {@code [CLS]} state, or (an
+   * encoder without a pooler) the {@code [CLS]} hidden state itself.
+   */
   public float[] pooled(int b) {
     return pooled[b];
   }

@@ -5,6 +5,7 @@ import dev.nlpm.runtime.pretrain.MaskedExample;
 import dev.nlpm.runtime.pretrain.Masking;
 import dev.nlpm.runtime.pretrain.MlmMasker;
 import dev.nlpm.runtime.pretrain.NextSentencePairs;
+import dev.nlpm.runtime.pretrain.SentenceOrderPairs;
 import dev.nlpm.runtime.pretrain.SentencePair;
 import dev.nlpm.runtime.text.corpus.Shuffling;
 import java.util.ArrayList;
@@ -15,14 +16,25 @@ import java.util.SplittableRandom;
 /**
  * Pretraining examples from tokenized documents, each a list of segments (sentences) of token
  * ids without special tokens. Example {@code e} starts at one segment: with NSP it is {@code
- * [CLS] A [SEP] B [SEP]} ({@link NextSentencePairs}); without, {@code [CLS] A [SEP]} with A as
- * many whole segments from its start as fit. Then MLM masking ({@link MlmMasker}).
+ * [CLS] A [SEP] B [SEP]} ({@link NextSentencePairs}), with SOP the same of A and the segment after
+ * it, in order or swapped ({@link SentenceOrderPairs}); without a pair objective, {@code [CLS] A
+ * [SEP]} with A as many whole segments from its start as fit. Then MLM masking ({@link MlmMasker}).
  *
  * <p>Every draw for an example comes from {@link ExampleRandom} of (seed, example, epoch — or 0
  * under static masking), and an epoch's order is a seeded permutation: a batch is a function of
  * (seed, epoch, position) alone, which is what lets a resumed run continue exactly.
  */
 public final class PretrainingData {
+
+  /** The pair objective the examples are made for. */
+  public enum Pairs {
+    /** Single segments, {@code [CLS] A [SEP]}. */
+    NONE,
+    /** Next-sentence prediction: B the next segment or one from another document. */
+    NEXT_SENTENCE,
+    /** Sentence-order prediction: A and its next segment, in order or swapped. */
+    SENTENCE_ORDER
+  }
 
   private final List<List<int[]>> documents;
   private final int[] exampleDocument;
@@ -31,24 +43,34 @@ public final class PretrainingData {
   private final boolean nsp;
   private final MlmMasker masker;
   private final Masking masking;
-  private final NextSentencePairs pairs;
+  private final Pairs pairKind;
+  private final NextSentencePairs nextSentences;
+  private final SentenceOrderPairs sentenceOrders;
   private final int clsId;
   private final int sepId;
   private final int padId;
   private final long seed;
 
+  /** Examples for NSP ({@code nsp}) or for no pair objective. */
   public PretrainingData(List<List<int[]>> documents, int maxLength, boolean nsp, MlmMasker masker, Masking masking,
+      int clsId, int sepId, int padId, long seed) {
+    this(documents, maxLength, nsp ? Pairs.NEXT_SENTENCE : Pairs.NONE, masker, masking, clsId, sepId, padId, seed);
+  }
+
+  public PretrainingData(List<List<int[]>> documents, int maxLength, Pairs pairs, MlmMasker masker, Masking masking,
       int clsId, int sepId, int padId, long seed) {
     this.documents = List.copyOf(documents);
     this.maxLength = maxLength;
-    this.nsp = nsp;
+    this.pairKind = java.util.Objects.requireNonNull(pairs, "pairs");
+    this.nsp = pairs != Pairs.NONE;
     this.masker = masker;
     this.masking = masking;
     this.clsId = clsId;
     this.sepId = sepId;
     this.padId = padId;
     this.seed = seed;
-    this.pairs = nsp ? new NextSentencePairs(clsId, sepId, maxLength) : null;
+    this.nextSentences = pairs == Pairs.NEXT_SENTENCE ? new NextSentencePairs(clsId, sepId, maxLength) : null;
+    this.sentenceOrders = pairs == Pairs.SENTENCE_ORDER ? new SentenceOrderPairs(clsId, sepId, maxLength) : null;
     if (maxLength < 3) {
       throw new IllegalArgumentException("maxLength must leave room for [CLS], [SEP] and a token, got " + maxLength);
     }
@@ -65,7 +87,7 @@ public final class PretrainingData {
     if (starts.isEmpty()) {
       throw new IllegalArgumentException(nsp ? "no document has two non-empty segments in a row to pair" : "the documents have no tokens");
     }
-    if (nsp && documents.size() < 2) {
+    if (pairs == Pairs.NEXT_SENTENCE && documents.size() < 2) {
       throw new IllegalArgumentException("next-sentence prediction needs at least two documents to draw random segments from");
     }
     exampleDocument = starts.stream().mapToInt(s -> s[0]).toArray();
@@ -104,7 +126,9 @@ public final class PretrainingData {
       int[] sequence;
       int[] segment;
       if (nsp) {
-        SentencePair pair = pairs.pair(documents, exampleDocument[e], exampleSegment[e], random);
+        SentencePair pair = pairKind == Pairs.NEXT_SENTENCE
+            ? nextSentences.pair(documents, exampleDocument[e], exampleSegment[e], random)
+            : sentenceOrders.pair(documents, exampleDocument[e], exampleSegment[e], random);
         sequence = pair.inputIds();
         segment = pair.segmentIds();
         nspLabels[i] = pair.isNext() ? 0 : 1;

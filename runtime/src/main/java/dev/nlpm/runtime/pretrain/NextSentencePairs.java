@@ -58,10 +58,15 @@ public final class NextSentencePairs {
     if (a.length == 0 || b.length == 0) {
       throw new IllegalArgumentException("an empty segment in document " + document + " or the one drawn for B");
     }
-    return assemble(a, b, isNext, random);
+    return assemble(clsId, sepId, maxLength, a, b, isNext, random);
   }
 
-  private SentencePair assemble(int[] a, int[] b, boolean isNext, SplittableRandom random) {
+  /**
+   * {@code [CLS] A [SEP] B [SEP]} with segment ids 0 then 1, cut to {@code maxLength} by removing
+   * one token at a time from the longer side, at its front or its back with even odds (shared with
+   * {@link SentenceOrderPairs}).
+   */
+  static SentencePair assemble(int clsId, int sepId, int maxLength, int[] a, int[] b, boolean isNext, SplittableRandom random) {
     int aFrom = 0;
     int aTo = a.length;
     int bFrom = 0;

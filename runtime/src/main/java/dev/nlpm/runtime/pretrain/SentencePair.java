@@ -3,11 +3,12 @@ package dev.nlpm.runtime.pretrain;
 import java.util.Arrays;
 
 /**
- * {@code [CLS] A [SEP] B [SEP]} for next-sentence prediction.
+ * {@code [CLS] A [SEP] B [SEP]} for next-sentence or sentence-order prediction.
  *
  * @param inputIds the ids
  * @param segmentIds 0 for {@code [CLS]}, A and the first {@code [SEP]}; 1 for B and the last
- * @param isNext whether B follows A in its document (the label)
+ * @param isNext whether B follows A in its document (the label: 0 when it does, 1 when not — a
+ *     random B for NSP, A and B swapped for SOP)
  */
 public record SentencePair(int[] inputIds, int[] segmentIds, boolean isNext) {
 

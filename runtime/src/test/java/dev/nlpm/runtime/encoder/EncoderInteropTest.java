@@ -15,6 +15,7 @@ import dev.nlpm.runtime.checkpoint.SafetensorsWriter;
 import dev.nlpm.runtime.checkpoint.TensorInfo;
 import dev.nlpm.runtime.layout.ParameterLayout;
 import dev.nlpm.runtime.layout.TensorSlot;
+import dev.nlpm.runtime.testing.TorchFixture;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -82,12 +83,7 @@ class EncoderInteropTest {
 
   /** The fixture's floats, read as the float32 values PyTorch wrote (shortest round-trip decimals). */
   private static float[] floats(String key) {
-    var array = fixture.get(key).getAsJsonArray();
-    float[] values = new float[array.size()];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = array.get(i).getAsFloat();
-    }
-    return values;
+    return TorchFixture.floats(fixture.get(key).getAsJsonArray());
   }
 
   static EncoderBatch inputs() {
@@ -156,31 +152,14 @@ class EncoderInteropTest {
     return new Outputs(hidden, pooled, mlm, nsp, loss);
   }
 
-  /**
-   * Asserts {@code |actual − expected| ≤ absolute + relative·|expected|} elementwise, and returns
-   * the largest share of its tolerance an element used.
-   */
-  static double assertClose(String what, float[] expected, float[] actual, double absolute, double relative) {
-    assertEquals(expected.length, actual.length, what + ": length");
-    double worst = 0;
-    for (int i = 0; i < expected.length; i++) {
-      double tolerance = absolute + relative * Math.abs(expected[i]);
-      double error = Math.abs((double) actual[i] - expected[i]);
-      int at = i;
-      assertTrue(error <= tolerance, () -> what + "[" + at + "]: PyTorch " + expected[at] + ", nlpm " + actual[at]);
-      worst = Math.max(worst, error / tolerance);
-    }
-    return worst;
-  }
-
   /** Every output against the fixture: {@code |a − b| ≤ absolute + relative·|b|}, b PyTorch's. */
   static void assertMatches(Outputs out, double absolute, double relative, String label) {
     double[] worst = {
-        assertClose(label + " hidden", floats("hidden"), out.hidden(), absolute, relative),
-        assertClose(label + " pooled", floats("pooled"), out.pooled(), absolute, relative),
-        assertClose(label + " MLM logits", floats("mlm_logits"), out.mlm(), absolute, relative),
-        assertClose(label + " NSP logits", floats("nsp_logits"), out.nsp(), absolute, relative),
-        assertClose(label + " loss", new float[] {fixture.get("loss").getAsFloat()}, new float[] {out.loss()}, absolute, relative)};
+        TorchFixture.assertClose(label + " hidden", floats("hidden"), out.hidden(), absolute, relative),
+        TorchFixture.assertClose(label + " pooled", floats("pooled"), out.pooled(), absolute, relative),
+        TorchFixture.assertClose(label + " MLM logits", floats("mlm_logits"), out.mlm(), absolute, relative),
+        TorchFixture.assertClose(label + " NSP logits", floats("nsp_logits"), out.nsp(), absolute, relative),
+        TorchFixture.assertClose(label + " loss", new float[] {fixture.get("loss").getAsFloat()}, new float[] {out.loss()}, absolute, relative)};
     System.out.printf("EncoderInteropTest %s: largest share of the tolerance used: hidden %.3f, pooled %.3f, MLM %.3f, NSP %.3f, loss %.3f%n",
         label, worst[0], worst[1], worst[2], worst[3], worst[4]);
   }
