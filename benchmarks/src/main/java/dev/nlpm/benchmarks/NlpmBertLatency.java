@@ -3,12 +3,11 @@ package dev.nlpm.benchmarks;
 import dev.nlpm.models.BertMiniModel;
 import dev.nlpm.models.BertTinyModel;
 import dev.nlpm.runtime.encoder.Encoder;
+import dev.nlpm.runtime.encoder.EncoderActivations;
 import dev.nlpm.runtime.encoder.EncoderBatch;
-import dev.nlpm.runtime.encoder.EncoderConfig;
-import dev.nlpm.runtime.encoder.EncoderKernels;
 import dev.nlpm.runtime.encoder.EncoderOptimizer;
 import dev.nlpm.runtime.encoder.EncoderParameters;
-import dev.nlpm.runtime.encoder.EncoderWorkspace;
+import dev.nlpm.runtime.encoder.EncoderPasses;
 import dev.nlpm.runtime.encoder.Parallel;
 import dev.nlpm.runtime.optim.AdamWSettings;
 import java.util.ArrayList;
@@ -17,18 +16,18 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * nlpm's side of {@code benchmarks/bert/side_by_side.sh}: the runtime encoder ({@link Encoder}) of
- * the generated {@code BertTinyModel} / {@code BertMiniModel}, parameters from {@code
- * initialize(1)}, its work split by a {@link Parallel} of THREADS threads, for the cases of {@code
- * torch_bert.py}:
+ * nlpm's side of {@code benchmarks/bert/side_by_side.sh}: the generated passes ({@code
+ * BertTinyPasses} / {@code BertMiniPasses}, from the facade's {@code encoder(…)}) of the generated
+ * {@code BertTinyModel} / {@code BertMiniModel}, parameters from {@code initialize(1)}, their work
+ * split by a {@link Parallel} of THREADS threads, for the cases of {@code torch_bert.py}:
  *
  * <ul>
- *   <li>{@code encoder}: batch 1 × 128, hidden states and pooled output ({@link Encoder#infer} with
- *       no prediction rows);
+ *   <li>{@code encoder}: batch 1 × 128, hidden states and pooled output ({@link EncoderPasses#infer}
+ *       with no prediction rows);
  *   <li>{@code encoder+mlm}: the same plus MLM logits at all 128 positions;
  *   <li>{@code train-step}: batch 8 × 128, MLM labels at 15% of positions (never [CLS]) and NSP
- *       labels, {@link Encoder#train} into zeroed gradients, then an AdamW step (lr 1e-4, weight
- *       decay 0.01).
+ *       labels, {@link EncoderPasses#train} into zeroed gradients, then an AdamW step (lr 1e-4,
+ *       weight decay 0.01).
  * </ul>
  *
  * Dropout is off, as in torch_bert.py's model. Timing rules as torch_bert.py's: warm up (5 runs or
@@ -50,13 +49,14 @@ public final class NlpmBertLatency {
 
   private NlpmBertLatency() {}
 
-  /** A model's configuration, kernels and fresh parameters. */
-  private record Model(EncoderConfig config, EncoderKernels kernels, EncoderParameters parameters) {}
-
-  private static Model model(String name) {
+  /**
+   * A model's generated passes over fresh parameters, without dropout: torch_bert.py's
+   * BertForPreTraining runs with dropout 0.0, in training too.
+   */
+  private static EncoderPasses<?> passes(String name, Parallel parallel) {
     return switch (name) {
-      case "bert-tiny" -> new Model(BertTinyModel.CONFIG, BertTinyModel.kernels(), BertTinyModel.initialize(1));
-      case "bert-mini" -> new Model(BertMiniModel.CONFIG, BertMiniModel.kernels(), BertMiniModel.initialize(1));
+      case "bert-tiny" -> BertTinyModel.encoder(BertTinyModel.initialize(1), parallel).withoutDropout();
+      case "bert-mini" -> BertMiniModel.encoder(BertMiniModel.initialize(1), parallel).withoutDropout();
       default -> throw new IllegalArgumentException("unknown model " + name + " (bert-tiny, bert-mini)");
     };
   }
@@ -68,61 +68,63 @@ public final class NlpmBertLatency {
     String impl = Boolean.getBoolean("nlpm.plainKernels") ? "nlpm-ejml" : "nlpm";
     try (Parallel parallel = new Parallel(threads)) {
       for (String name : models) {
-        Model m = model(name);
-        // torch_bert.py's BertForPreTraining runs with dropout 0.0, in training too.
-        Encoder encoder = new Encoder(m.config().withoutDropout(), m.kernels(), m.parameters(), parallel);
-        Random random = new Random(1);
-
-        EncoderBatch one = batch(1, random, null, null);
-        EncoderWorkspace inferWs = encoder.workspace(1, SEQ, SEQ);
-        int[] none = new int[0];
-        int[] all = new int[SEQ];
-        for (int i = 0; i < SEQ; i++) {
-          all[i] = i;
-        }
-        float[] sink = new float[1];
-        List<String> lines = new ArrayList<>();
-        lines.add(LatencyTiming.line(impl, name, threads, "encoder", LatencyTiming.time(() -> {
-          encoder.infer(one, inferWs, none);
-          sink[0] += inferWs.hidden(SEQ - 1)[0] + inferWs.pooled(0)[0];
-        })));
-        lines.add(LatencyTiming.line(impl, name, threads, "encoder+mlm", LatencyTiming.time(() -> {
-          encoder.infer(one, inferWs, all);
-          sink[0] += inferWs.hidden(SEQ - 1)[0] + inferWs.pooled(0)[0] + inferWs.mlmLogits(SEQ - 1)[0];
-        })));
-
-        int rows = TRAIN_BATCH * SEQ;
-        int[] mlm = new int[rows];
-        Arrays.fill(mlm, EncoderBatch.IGNORED);
-        int counted = 0;
-        for (int r = 0; r < rows; r++) {
-          if (r % SEQ != 0 && random.nextDouble() < MASKED) {
-            mlm[r] = 1000 + random.nextInt(VOCAB - 1000);
-            counted++;
-          }
-        }
-        int[] nsp = new int[TRAIN_BATCH];
-        for (int b = 0; b < TRAIN_BATCH; b++) {
-          nsp[b] = random.nextInt(2);
-        }
-        EncoderBatch train = batch(TRAIN_BATCH, random, mlm, nsp);
-        EncoderWorkspace trainWs = encoder.workspace(TRAIN_BATCH, SEQ, counted);
-        EncoderParameters gradients = new EncoderParameters(m.parameters().layout());
-        EncoderOptimizer optimizer = new EncoderOptimizer(m.parameters(), AdamWSettings.withWeightDecay(0.01));
-        long[] seed = {0};
-        lines.add(LatencyTiming.line(impl, name, threads, "train-step", LatencyTiming.time(() -> {
-          gradients.zero();
-          Encoder.Losses losses = encoder.train(train, trainWs, gradients, seed[0]++);
-          optimizer.step(m.parameters(), gradients, 1e-4);
-          sink[0] += losses.total();
-        })));
-        if (Float.isNaN(sink[0])) {
-          System.err.println("warning: NaN in " + name + "'s outputs");
-        }
-        lines.forEach(System.out::println);
+        lines(impl, name, threads, passes(name, parallel)).forEach(System.out::println);
         System.out.flush();
       }
     }
+  }
+
+  /** The three cases' lines for one model's passes, in workspaces of their own type. */
+  private static <W extends EncoderActivations> List<String> lines(String impl, String name, int threads, EncoderPasses<W> encoder) {
+    Random random = new Random(1);
+    EncoderBatch one = batch(1, random, null, null);
+    W inferWs = encoder.workspace(1, SEQ, SEQ);
+    int[] none = new int[0];
+    int[] all = new int[SEQ];
+    for (int i = 0; i < SEQ; i++) {
+      all[i] = i;
+    }
+    float[] sink = new float[1];
+    List<String> lines = new ArrayList<>();
+    lines.add(LatencyTiming.line(impl, name, threads, "encoder", LatencyTiming.time(() -> {
+      encoder.infer(one, inferWs, none);
+      sink[0] += inferWs.hidden(SEQ - 1)[0] + inferWs.pooled(0)[0];
+    })));
+    lines.add(LatencyTiming.line(impl, name, threads, "encoder+mlm", LatencyTiming.time(() -> {
+      encoder.infer(one, inferWs, all);
+      sink[0] += inferWs.hidden(SEQ - 1)[0] + inferWs.pooled(0)[0] + inferWs.mlmLogits(SEQ - 1)[0];
+    })));
+
+    int rows = TRAIN_BATCH * SEQ;
+    int[] mlm = new int[rows];
+    Arrays.fill(mlm, EncoderBatch.IGNORED);
+    int counted = 0;
+    for (int r = 0; r < rows; r++) {
+      if (r % SEQ != 0 && random.nextDouble() < MASKED) {
+        mlm[r] = 1000 + random.nextInt(VOCAB - 1000);
+        counted++;
+      }
+    }
+    int[] nsp = new int[TRAIN_BATCH];
+    for (int b = 0; b < TRAIN_BATCH; b++) {
+      nsp[b] = random.nextInt(2);
+    }
+    EncoderBatch train = batch(TRAIN_BATCH, random, mlm, nsp);
+    W trainWs = encoder.workspace(TRAIN_BATCH, SEQ, counted);
+    EncoderParameters parameters = encoder.parameters();
+    EncoderParameters gradients = new EncoderParameters(parameters.layout());
+    EncoderOptimizer optimizer = new EncoderOptimizer(parameters, AdamWSettings.withWeightDecay(0.01));
+    long[] seed = {0};
+    lines.add(LatencyTiming.line(impl, name, threads, "train-step", LatencyTiming.time(() -> {
+      gradients.zero();
+      Encoder.Losses losses = encoder.train(train, trainWs, gradients, seed[0]++);
+      optimizer.step(parameters, gradients, 1e-4);
+      sink[0] += losses.total();
+    })));
+    if (Float.isNaN(sink[0])) {
+      System.err.println("warning: NaN in " + name + "'s outputs");
+    }
+    return lines;
   }
 
   /** {@code batch} sequences of random ids after [CLS], segment A then B, no padding. */

@@ -7,10 +7,10 @@ import dev.nlpm.compiler.Compilation;
 import dev.nlpm.compiler.ir.ModelSpec;
 import dev.nlpm.runtime.checkpoint.CheckpointMismatchException;
 import dev.nlpm.runtime.checkpoint.TrainingProgress;
-import dev.nlpm.runtime.encoder.Encoder;
 import dev.nlpm.runtime.encoder.EncoderConfig;
 import dev.nlpm.runtime.encoder.EncoderModel;
 import dev.nlpm.runtime.encoder.EncoderParameters;
+import dev.nlpm.runtime.encoder.EncoderPasses;
 import dev.nlpm.runtime.encoder.EncoderTokenizerFiles;
 import dev.nlpm.runtime.encoder.EncoderTrainer;
 import dev.nlpm.runtime.encoder.Parallel;
@@ -293,7 +293,7 @@ final class EncoderRun {
     EncoderTrainer trainer;
     try (Parallel parallel = new Parallel(settings.threads());
         MetricsLog metrics = resume ? MetricsLog.resume(metricsFile, "step") : MetricsLog.create(metricsFile, "step")) {
-      Encoder encoder = facade.newEncoder(parameters, parallel);
+      EncoderPasses<?> encoder = facade.newEncoder(parameters, parallel);
       trainer = facade.newTrainer(encoder, settings.options(), settings.batch(), sequence, maxPredictions);
       long first = 1;
       if (resume) {

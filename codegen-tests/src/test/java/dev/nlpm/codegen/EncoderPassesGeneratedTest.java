@@ -8,23 +8,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.nlpm.compiler.Compilation;
 import dev.nlpm.compiler.codegen.GeneratedFile;
 import dev.nlpm.compiler.codegen.InMemoryJavac;
-import dev.nlpm.compiler.codegen.PassesWriter;
 import dev.nlpm.runtime.encoder.Encoder;
+import dev.nlpm.runtime.encoder.EncoderActivations;
 import dev.nlpm.runtime.encoder.EncoderBatch;
-import dev.nlpm.runtime.encoder.EncoderKernels;
 import dev.nlpm.runtime.encoder.EncoderParameters;
+import dev.nlpm.runtime.encoder.EncoderPasses;
+import dev.nlpm.runtime.encoder.EncoderWorkspace;
 import dev.nlpm.runtime.encoder.Parallel;
-import java.lang.reflect.Method;
-import java.util.ArrayList;
+import dev.nlpm.runtime.model.EncoderFacade;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * A tiny BERT's generated {@code <Model>Passes}, compiled, trains to the runtime {@code Encoder}'s
- * bits: the same losses and the same gradient of every parameter, with dropout and padding, with
- * and without NSP.
+ * A tiny BERT's generated {@code <Model>Passes}, compiled, computes the runtime {@code Encoder}'s
+ * bits: the same losses and the same gradient of every parameter in training (with dropout and
+ * padding, with and without NSP, with dropout off), the same losses in evaluation, the same hidden
+ * states, pooled outputs and logits in inference, at one thread and at three.
  */
 class EncoderPassesGeneratedTest {
 
@@ -57,51 +57,100 @@ class EncoderPassesGeneratedTest {
   }
 
   @Test
-  void withMlmAndNspTheGeneratedPassesTrainToTheEncodersBits() throws Exception {
-    trainsToTheEncodersBits(model("  objective mlm;\n  objective nsp;\n"));
+  void withMlmAndNspTheGeneratedPassesComputeTheEncodersBits() throws Exception {
+    computesTheEncodersBits(model("  objective mlm;\n  objective nsp;\n"), true);
   }
 
   @Test
-  void withMlmAloneTheGeneratedPassesTrainToTheEncodersBits() throws Exception {
-    trainsToTheEncodersBits(model("  objective mlm;\n"));
+  void withMlmAloneTheGeneratedPassesComputeTheEncodersBits() throws Exception {
+    computesTheEncodersBits(model("  objective mlm;\n"), false);
   }
 
-  private static void trainsToTheEncodersBits(String text) throws Exception {
+  private static void computesTheEncodersBits(String text, boolean nsp) throws Exception {
     Compilation compilation = Models.compile("m.nlpm", text);
-    GeneratedFile passes = PassesWriter.generate(compilation.plans().get(0).graph());
-    List<GeneratedFile> files = new ArrayList<>(compilation.files());
-    files.add(passes);
-    ClassLoader loader = InMemoryJavac.compile(files).loader();
-    Class<?> facade = loader.loadClass("gen.MModel");
-    EncoderParameters parameters = (EncoderParameters) facade.getMethod("initialize", long.class).invoke(null, 11L);
+    assertTrue(compilation.files().stream().map(GeneratedFile::qualifiedName).anyMatch("gen.MPasses"::equals),
+        "the compiler emits the passes");
+    ClassLoader loader = InMemoryJavac.compile(compilation.files()).loader();
+    EncoderFacade facade = loader.loadClass("gen.MModel").asSubclass(EncoderFacade.class).getConstructor().newInstance();
+    EncoderParameters parameters = facade.newParameters(11);
     EncoderBatch batch = batch();
-    int predictions = batch.mlmPositions().length;
-    assertTrue(predictions > 0);
-    try (Parallel parallel = new Parallel(2)) {
-      Encoder encoder = (Encoder) facade.getMethod("encoder", EncoderParameters.class, Parallel.class).invoke(null, parameters, parallel);
-      Class<?> generated = loader.loadClass("gen.MPasses");
-      Object pass = generated.getConstructor(int.class, int.class, int.class).newInstance(3, 10, predictions);
-      Method train = generated.getMethod("train", EncoderKernels.class, EncoderParameters.class, EncoderParameters.class, EncoderBatch.class, long.class);
-      float[] first = null;
-      for (long seed : new long[] {5, 6}) {
-        EncoderParameters expected = parameters.zerosLike();
-        Encoder.Losses losses = encoder.train(batch, encoder.workspace(3, 10, predictions), expected, seed);
-        EncoderParameters actual = parameters.zerosLike();
-        float[] mine = (float[]) train.invoke(pass, encoder.kernels(), parameters, actual, batch, seed);
-        assertEquals(Float.floatToIntBits(losses.total()), Float.floatToIntBits(mine[0]), "total at seed " + seed);
-        assertEquals(Float.floatToIntBits(losses.mlm()), Float.floatToIntBits(mine[1]), "mlm at seed " + seed);
-        assertEquals(Float.floatToIntBits(losses.nsp()), Float.floatToIntBits(mine[2]), "nsp at seed " + seed);
-        float[] gradients = actual.toFlat();
-        assertArrayEquals(expected.toFlat(), gradients, "gradients at seed " + seed);
-        assertTrue(Float.isFinite(mine[0]) && mine[0] > 0);
-        assertTrue(norm(gradients) > 0);
-        if (first != null) {
-          // the seed reaches the dropout masks: another seed, other gradients
-          assertFalse(Arrays.equals(first, gradients));
+    try (Parallel one = new Parallel(1); Parallel three = new Parallel(3)) {
+      for (Parallel parallel : new Parallel[] {one, three}) {
+        EncoderPasses<?> generated = facade.newEncoder(parameters, parallel);
+        assertEquals("gen.MPasses", generated.getClass().getName(), "the facade runs on the generated passes");
+        Encoder encoder = new Encoder(facade.config(), generated.kernels(), parameters, parallel);
+        float[] first = null;
+        for (long seed : new long[] {5, 6}) {
+          float[] gradients = sameTraining(generated, encoder, batch, seed, parameters, nsp);
+          if (first != null) {
+            // the seed reaches the dropout masks: another seed, other gradients
+            assertFalse(Arrays.equals(first, gradients));
+          }
+          first = gradients;
         }
-        first = gradients;
+        EncoderPasses<?> undropped = (EncoderPasses<?>) generated.getClass().getMethod("withoutDropout").invoke(generated);
+        assertEquals(0f, undropped.config().hiddenDropout());
+        sameTraining(undropped, new Encoder(facade.config().withoutDropout(), generated.kernels(), parameters, parallel), batch, 5,
+            parameters, nsp);
+        sameEvaluation(generated, encoder, batch);
+        sameInference(generated, encoder, batch, nsp);
       }
     }
+  }
+
+  /** Trains both once from zeroed gradients; returns the (equal) gradients. */
+  private static float[] sameTraining(EncoderPasses<?> generated, Encoder encoder, EncoderBatch batch, long seed, EncoderParameters parameters,
+      boolean nsp) {
+    EncoderParameters expected = parameters.zerosLike();
+    Encoder.Losses losses = encoder.train(batch, encoder.workspace(3, 10, batch.mlmPositions().length), expected, seed);
+    EncoderParameters actual = parameters.zerosLike();
+    Encoder.Losses mine = train(generated, batch, actual, seed);
+    assertEquals(losses, mine, "losses at seed " + seed);
+    assertTrue(Float.isFinite(mine.total()) && mine.mlm() > 0 && (mine.nsp() > 0) == nsp);
+    float[] gradients = actual.toFlat();
+    assertArrayEquals(expected.toFlat(), gradients, "gradients at seed " + seed);
+    assertTrue(norm(gradients) > 0);
+    return gradients;
+  }
+
+  private static <W extends EncoderActivations> Encoder.Losses train(EncoderPasses<W> passes, EncoderBatch batch, EncoderParameters gradients,
+      long seed) {
+    return passes.train(batch, passes.workspace(3, 10, batch.mlmPositions().length), gradients, seed);
+  }
+
+  private static void sameEvaluation(EncoderPasses<?> generated, Encoder encoder, EncoderBatch batch) {
+    assertEquals(encoder.evaluate(batch, encoder.workspace(3, 12, 16)), evaluate(generated, batch));
+  }
+
+  private static <W extends EncoderActivations> Encoder.Losses evaluate(EncoderPasses<W> passes, EncoderBatch batch) {
+    return passes.evaluate(batch, passes.workspace(3, 12, 16));
+  }
+
+  private static void sameInference(EncoderPasses<?> generated, Encoder encoder, EncoderBatch batch, boolean nsp) {
+    int[] rows = {1, 4, 12, 20, 21};
+    EncoderWorkspace expected = encoder.workspace(3, 10, rows.length);
+    encoder.infer(batch, expected, rows);
+    EncoderActivations actual = infer(generated, batch, rows);
+    for (int r = 0; r < batch.rows(); r++) {
+      assertArrayEquals(expected.hidden(r), actual.hidden(r), "hidden state of row " + r);
+    }
+    for (int s = 0; s < batch.batch(); s++) {
+      assertArrayEquals(expected.pooled(s), actual.pooled(s), "pooled output of sequence " + s);
+      if (nsp) {
+        assertArrayEquals(expected.nspLogits(s), actual.nspLogits(s), "NSP logits of sequence " + s);
+      }
+    }
+    assertEquals(rows.length, actual.predictions());
+    for (int i = 0; i < rows.length; i++) {
+      assertEquals(rows[i], actual.predictionRow(i));
+      assertArrayEquals(expected.mlmLogits(i), actual.mlmLogits(i), "MLM logits at row " + rows[i]);
+    }
+  }
+
+  private static <W extends EncoderActivations> EncoderActivations infer(EncoderPasses<W> passes, EncoderBatch batch, int[] rows) {
+    W ws = passes.workspace(4, 11, 8);
+    passes.infer(batch, ws, rows);
+    return ws;
   }
 
   private static double norm(float[] values) {

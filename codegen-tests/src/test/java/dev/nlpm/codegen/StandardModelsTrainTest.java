@@ -11,6 +11,7 @@ import dev.nlpm.compiler.ir.ModelSpec;
 import dev.nlpm.runtime.decoder.Decoder;
 import dev.nlpm.runtime.encoder.Encoder;
 import dev.nlpm.runtime.encoder.EncoderParameters;
+import dev.nlpm.runtime.encoder.EncoderPasses;
 import dev.nlpm.runtime.encoder.EncoderTrainer;
 import dev.nlpm.runtime.encoder.Parallel;
 import dev.nlpm.runtime.encoder.PretrainingData;
@@ -161,7 +162,7 @@ class StandardModelsTrainTest {
         tokenizer.sepId(), tokenizer.padId(), SEED);
     List<Double> losses = new ArrayList<>();
     try (Parallel parallel = new Parallel(1)) {
-      Encoder encoder = facade.newEncoder(facade.newParameters(SEED), parallel);
+      EncoderPasses<?> encoder = facade.newEncoder(facade.newParameters(SEED), parallel);
       EncoderTrainer trainer = facade.newTrainer(encoder, facade.declaredOptions(facade.steps()), facade.batch(), sequence,
           MlmMasker.maxPredictions(sequence, mlm.rate()));
       trainer.train(data.batches(facade.batch()), null, report -> losses.add(report.loss()));

@@ -47,7 +47,7 @@ class InvalidModelsTest {
     Compilation compilation =
         NlpmCompiler.compile(NlpmFrontEnd.parse("m.nlpm", text, IncludeResolver.none()).declarations());
     assertEquals(
-        List.of("GoodLayout", "GoodKernels", "GoodModel"),
+        List.of("GoodLayout", "GoodKernels", "GoodPasses", "GoodModel"),
         compilation.files().stream().map(f -> f.qualifiedName()).toList());
     assertEquals(List.of("Good"), compilation.models().stream().map(m -> m.name()).toList());
     assertEquals(2, compilation.diagnostics().size(), compilation.diagnostics().toString());

@@ -5,7 +5,6 @@ import dev.nlpm.runtime.encoder.EncoderBatch;
 import dev.nlpm.runtime.encoder.EncoderModel;
 import dev.nlpm.runtime.encoder.EncoderParameters;
 import dev.nlpm.runtime.encoder.EncoderTrainer;
-import dev.nlpm.runtime.encoder.EncoderWorkspace;
 import dev.nlpm.runtime.encoder.Parallel;
 import dev.nlpm.runtime.encoder.PretrainingData;
 import dev.nlpm.runtime.encoder.TextDocuments;
@@ -81,7 +80,7 @@ public final class PretrainBert {
     // ---- pretraining ----
     EncoderParameters parameters = NovelBertModel.initialize(1);
     try (Parallel parallel = new Parallel(threads)) {
-      Encoder encoder = NovelBertModel.encoder(parameters, parallel);
+      NovelBertPasses encoder = NovelBertModel.encoder(parameters, parallel);
       EncoderTrainer.Options declared = NovelBertModel.trainingOptions();
       EncoderTrainer.Options options = new EncoderTrainer.Options(declared.learningRate(), declared.warmup(), declared.steps(),
           declared.accumulation(), declared.clip(), declared.weightDecay(), declared.seed(), 200);
@@ -105,7 +104,7 @@ public final class PretrainBert {
       System.out.printf(Locale.ROOT, "trained %d steps in %.1f min, %d threads%n", trainer.optimizer().steps(), seconds(trainingStart) / 60, threads);
 
       // ---- held-out masked-token accuracy against always guessing the most frequent token ----
-      EncoderWorkspace ws = encoder.workspace(NovelBertModel.BATCH, NovelBertModel.SEQUENCE, NovelBertModel.BATCH * NovelBertModel.MAX_PREDICTIONS);
+      NovelBertPasses.Workspace ws = encoder.workspace(NovelBertModel.BATCH, NovelBertModel.SEQUENCE, NovelBertModel.BATCH * NovelBertModel.MAX_PREDICTIONS);
       int[] order = heldOutData.order(0);
       long correct = 0;
       long baseline = 0;

@@ -1,5 +1,6 @@
 package dev.nlpm.compiler.codegen;
 
+import dev.nlpm.compiler.ir.Family;
 import dev.nlpm.compiler.ir.ModelSpec;
 import dev.nlpm.compiler.plan.ModelPlan;
 import java.util.ArrayList;
@@ -7,7 +8,8 @@ import java.util.List;
 
 /**
  * Generates every source file of one planned model: its Layout always, and its kernels and facade
- * as far as {@link Runnability} says the runtime runs it.
+ * as far as {@link Runnability} says the runtime runs it; an encoder's facade runs on its generated
+ * {@code <Model>Passes} where {@link PassesWriter#covers} its shape.
  */
 public final class CodeGenerator {
 
@@ -30,6 +32,9 @@ public final class CodeGenerator {
           files.add(new EncoderKernelsWriter(model).write());
         }
         if (runnability.facade()) {
+          if (model.family() == Family.ENCODER && PassesWriter.covers(plan.graph())) {
+            files.add(PassesWriter.generate(plan.graph()));
+          }
           files.add(facade(plan));
         }
       }
@@ -42,7 +47,7 @@ public final class CodeGenerator {
 
   private static GeneratedFile facade(ModelPlan plan) {
     return switch (plan.model().family()) {
-      case ENCODER -> new EncoderModelWriter(plan.model()).write();
+      case ENCODER -> new EncoderModelWriter(plan.graph()).write();
       case DECODER -> new DecoderModelWriter(plan.model()).write();
       case LSTM_LM -> new LstmModelWriter(plan).write();
       default -> throw new IllegalArgumentException("no facade for the " + plan.model().family().keyword() + " family");

@@ -3,8 +3,11 @@ package dev.nlpm.compiler.codegen;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
+import com.palantir.javapoet.WildcardTypeName;
+import dev.nlpm.compiler.graph.LayerGraph;
 import dev.nlpm.compiler.ir.Architecture;
 import dev.nlpm.compiler.ir.CheckpointNames;
 import dev.nlpm.compiler.ir.FineTuningHead;
@@ -17,6 +20,7 @@ import dev.nlpm.compiler.ir.Tokenizer;
 import dev.nlpm.compiler.ir.TrainingDefaults;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -37,6 +41,7 @@ final class EncoderModelWriter extends SourceWriter {
   private static final ClassName KERNELS = ClassName.get(ENCODER, "EncoderKernels");
   private static final ClassName PARAMETERS = ClassName.get(ENCODER, "EncoderParameters");
   private static final ClassName ENCODER_CLASS = ClassName.get(ENCODER, "Encoder");
+  private static final TypeName ANY_PASSES = ParameterizedTypeName.get(ClassName.get(ENCODER, "EncoderPasses"), WildcardTypeName.subtypeOf(Object.class));
   private static final ClassName PARALLEL = ClassName.get(ENCODER, "Parallel");
   private static final ClassName MODEL = ClassName.get(ENCODER, "EncoderModel");
   private static final ClassName TRAINER = ClassName.get(ENCODER, "EncoderTrainer");
@@ -48,11 +53,26 @@ final class EncoderModelWriter extends SourceWriter {
   private static final ClassName TOKENIZER = ClassName.get("dev.nlpm.runtime.text", "EncoderTokenizer");
 
   private final Architecture.Encoder architecture;
+  /** What keeps the compiler from composing the model's passes: empty when {@code <Model>Passes} is generated. */
+  private final List<String> passesGaps;
 
   /** For an encoder the runtime runs whole ({@link Runnability#facade}), whose kernels are generated too. */
-  EncoderModelWriter(ModelSpec model) {
-    super(model);
+  EncoderModelWriter(LayerGraph graph) {
+    super(graph.model());
     this.architecture = (Architecture.Encoder) model.architecture();
+    this.passesGaps = PassesWriter.gaps(graph);
+  }
+
+  /** Whether the facade runs on the generated {@code <Model>Passes} (else on the runtime's {@code Encoder}). */
+  private boolean generatedPasses() {
+    return passesGaps.isEmpty();
+  }
+
+  /** The passes over {@code parameters} and {@code parallel}: the generated ones, or the runtime's {@code Encoder}. */
+  private CodeBlock newPasses(String parameters, String parallel) {
+    return generatedPasses()
+        ? CodeBlock.of("new $T(kernels(), $L, $L)", sibling("Passes"), parameters, parallel)
+        : CodeBlock.of("new $T(CONFIG, kernels(), $L, $L)", ENCODER_CLASS, parameters, parallel);
   }
 
   @Override
@@ -68,6 +88,12 @@ final class EncoderModelWriter extends SourceWriter {
         .addJavadoc("$L: a BERT-style encoder of $L layers, width $L, $L heads, as declared. {@link #initialize} and\n"
             + "{@link #trainer} pretrain it with its declared objectives and settings; {@link #load} reads a trained\n"
             + "model directory for hidden states, fill-mask and embeddings.\n", model.name(), stack.layers(), stack.hidden(), stack.heads());
+    if (generatedPasses()) {
+      type.addJavadoc("\n<p>It runs on {@link $T}, its passes as the compiler composed them.\n", sibling("Passes"));
+    } else {
+      type.addJavadoc("\n<p>It runs on the runtime's {@link $T}: the compiler does not compose this model's passes yet ($L).\n",
+          ENCODER_CLASS, String.join(", ", passesGaps));
+    }
     type.addField(constant(TypeName.get(String.class), "NAME", CodeBlock.of("$S", model.name()), "The model's name, recorded in its checkpoints."));
     type.addField(constant(CONFIG, "CONFIG", config(), "The sizes and choices the runtime encoder runs with."));
     addPretrainingConstants(type);
@@ -184,10 +210,11 @@ final class EncoderModelWriter extends SourceWriter {
   }
 
   private void addEncoder(TypeSpec.Builder type) {
-    type.addMethod(method("encoder", ENCODER_CLASS, "The encoder over {@code parameters}, its work split by {@code parallel}.\n")
+    type.addMethod(method("encoder", generatedPasses() ? sibling("Passes") : ENCODER_CLASS,
+            "The encoder's passes over {@code parameters}, their work split by {@code parallel}.\n")
         .addParameter(PARAMETERS, "parameters")
         .addParameter(PARALLEL, "parallel")
-        .addStatement("return new $T(CONFIG, kernels(), parameters, parallel)", ENCODER_CLASS)
+        .addStatement("return $L", newPasses("parameters", "parallel"))
         .build());
   }
 
@@ -230,7 +257,7 @@ final class EncoderModelWriter extends SourceWriter {
   private void addTrainer(TypeSpec.Builder type) {
     type.addMethod(method("trainer", TRAINER,
             "A trainer for {@code encoder} with {@code options}, its workspace sized for {@code batch} sequences of SEQUENCE positions.\n")
-        .addParameter(ENCODER_CLASS, "encoder")
+        .addParameter(ANY_PASSES, "encoder")
         .addParameter(OPTIONS, "options")
         .addParameter(TypeName.INT, "batch")
         .addStatement("return trainer(encoder, options, batch, SEQUENCE, MAX_PREDICTIONS)")
@@ -238,12 +265,12 @@ final class EncoderModelWriter extends SourceWriter {
     type.addMethod(method("trainer", TRAINER,
             "A trainer whose workspace holds {@code batch} sequences of up to {@code sequence} tokens and {@code maxPredictions} MLM\n"
                 + "positions a sequence, for another sequence length or a masker at another rate.\n")
-        .addParameter(ENCODER_CLASS, "encoder")
+        .addParameter(ANY_PASSES, "encoder")
         .addParameter(OPTIONS, "options")
         .addParameter(TypeName.INT, "batch")
         .addParameter(TypeName.INT, "sequence")
         .addParameter(TypeName.INT, "maxPredictions")
-        .addStatement("return new $T(encoder, encoder.workspace(batch, sequence, batch * maxPredictions), options, NAME, $T.CHECKPOINT_PREFIX)",
+        .addStatement("return $T.of(encoder, batch, sequence, batch * maxPredictions, options, NAME, $T.CHECKPOINT_PREFIX)",
             TRAINER, sibling("Layout"))
         .build());
   }
@@ -253,7 +280,8 @@ final class EncoderModelWriter extends SourceWriter {
         .addParameter(PARAMETERS, "parameters")
         .addParameter(TOKENIZER, "tokenizer")
         .addParameter(TypeName.INT, "threads")
-        .addStatement("return new $T(NAME, CONFIG, kernels(), parameters, threads, tokenizer, $T.CHECKPOINT_PREFIX)", MODEL, sibling("Layout"))
+        .addStatement("return new $T(NAME, parallel -> $L, threads, tokenizer, $T.CHECKPOINT_PREFIX)", MODEL,
+            newPasses("parameters", "parallel"), sibling("Layout"))
         .build());
   }
 
@@ -264,8 +292,9 @@ final class EncoderModelWriter extends SourceWriter {
         .addException(IOException.class)
         .addParameter(Path.class, "directory")
         .addParameter(TypeName.INT, "threads")
-        .addStatement("return $T.load(directory, NAME, CONFIG, kernels(), new $T($T.LAYOUT), threads, $T.CHECKPOINT_PREFIX, LOWERCASE)",
-            MODEL, PARAMETERS, sibling("Layout"), sibling("Layout"))
+        .addStatement("$T parameters = new $T($T.LAYOUT)", PARAMETERS, PARAMETERS, sibling("Layout"))
+        .addStatement("return $T.load(directory, NAME, CONFIG, parameters, parallel -> $L, threads, $T.CHECKPOINT_PREFIX, LOWERCASE)",
+            MODEL, newPasses("parameters", "parallel"), sibling("Layout"))
         .build());
   }
 
@@ -302,13 +331,13 @@ final class EncoderModelWriter extends SourceWriter {
         .addParameter(MLM_SETTINGS, "mlm")
         .addStatement("return masker(tokenizer, sequence, mlm.rate(), mlm.mask(), mlm.random(), mlm.keep())")
         .build());
-    type.addMethod(FacadeInterfaces.override("newEncoder", ENCODER_CLASS)
+    type.addMethod(FacadeInterfaces.override("newEncoder", ANY_PASSES)
         .addParameter(PARAMETERS, "parameters")
         .addParameter(PARALLEL, "parallel")
         .addStatement("return encoder(parameters, parallel)")
         .build());
     type.addMethod(FacadeInterfaces.override("newTrainer", TRAINER)
-        .addParameter(ENCODER_CLASS, "encoder")
+        .addParameter(ANY_PASSES, "encoder")
         .addParameter(OPTIONS, "options")
         .addParameter(TypeName.INT, "batch")
         .addParameter(TypeName.INT, "sequence")

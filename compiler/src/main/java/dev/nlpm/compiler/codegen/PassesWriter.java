@@ -5,29 +5,49 @@ import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.nlpm.compiler.graph.LayerGraph;
 import dev.nlpm.compiler.graph.Loss;
+import dev.nlpm.compiler.graph.NormPosition;
 import dev.nlpm.compiler.graph.Op;
 import dev.nlpm.compiler.graph.Parameter;
+import dev.nlpm.compiler.ir.Activation;
 import dev.nlpm.compiler.ir.Architecture;
+import dev.nlpm.compiler.ir.Attention;
+import dev.nlpm.compiler.ir.CheckpointNames;
+import dev.nlpm.compiler.ir.Norm;
+import dev.nlpm.compiler.ir.Objective;
 import dev.nlpm.compiler.ir.Positions;
+import dev.nlpm.compiler.ir.Sharing;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.function.Consumer;
 import javax.lang.model.element.Modifier;
 
 /**
- * Writes {@code <Model>Passes} for an encoder of BERT's shape: its training forward pass, losses
- * and backward pass as plain Java over the runtime's ops ({@code dev.nlpm.runtime.ops}), every
- * size a literal, composed from the layer graph op by op in running order (the backward in
- * reverse), as llm.c writes {@code gpt2_forward}. It computes what the runtime's {@code Encoder}
- * computes, bit for bit: the same ops on the same rows, the dropout masks drawn in the same
- * order from the same seed.
+ * Writes {@code <Model>Passes}, an encoder's passes as plain Java over the runtime's ops ({@code
+ * dev.nlpm.runtime.ops}), every size a literal, composed from the layer graph, as llm.c writes
+ * {@code gpt2_forward}: the runtime's {@code EncoderPasses}, with its own workspace class.
  *
- * <p>Only BERT's shape is composed so far (learned positions, token types, post-LayerNorm full
- * attention, the pooler, MLM, and NSP or none): {@link #gaps} names what stands in the way of another.
+ * <p>Each op kind has one emitter ({@link #addEmbedding}, {@link #addAttention}, {@link
+ * #addFeedForward}, …) that writes the op's forward code and its backward code side by side: the
+ * forward is composed in the graph's order, the backward from the same ops in reverse. Each op's
+ * code is headed by its line of the graph's dump. Row-wise statements over the same rows that
+ * follow one another run in one {@code Parallel.forRange}; a row's numbers never depend on the
+ * range it was computed in, so the thread count changes no bit. The passes compute what the
+ * runtime's {@code Encoder} computes, bit for bit: the same ops on the same rows, the dropout masks
+ * drawn in the same order from the same seed.
+ *
+ * <p>{@link #gaps} is the one place that says which encoders it composes: BERT's shape so far
+ * (BERT's names, learned positions, token types, post-LayerNorm full attention, the pooler, MLM
+ * and optionally NSP, no fine-tuning heads). The facade of any other encoder runs on the runtime's
+ * {@code Encoder}.
  */
 public final class PassesWriter extends SourceWriter {
 
@@ -46,32 +66,61 @@ public final class PassesWriter extends SourceWriter {
   private static final ClassName KERNELS = ClassName.get(ENCODER, "EncoderKernels");
   private static final ClassName PARAMETERS = ClassName.get(ENCODER, "EncoderParameters");
   private static final ClassName BATCH = ClassName.get(ENCODER, "EncoderBatch");
+  private static final ClassName CONFIG = ClassName.get(ENCODER, "EncoderConfig");
+  private static final ClassName PARALLEL = ClassName.get(ENCODER, "Parallel");
+  private static final ClassName PASSES = ClassName.get(ENCODER, "EncoderPasses");
+  private static final ClassName ACTIVATIONS = ClassName.get(ENCODER, "EncoderActivations");
+  private static final ClassName LOSSES = ClassName.get(ENCODER, "Encoder", "Losses");
   private static final ClassName RANDOM = ClassName.get("java.util", "SplittableRandom");
   private static final ClassName ARRAYS = ClassName.get("java.util", "Arrays");
   private static final TypeName ROWS = ArrayTypeName.of(ArrayTypeName.of(TypeName.FLOAT));
-  private static final TypeName LAYER_ROWS = ArrayTypeName.of(ROWS);
   private static final TypeName VECTOR = ArrayTypeName.of(TypeName.FLOAT);
-  private static final TypeName LAYER_VECTORS = ArrayTypeName.of(VECTOR);
 
   private final LayerGraph graph;
-  private final Shape s;
+  private final ClassName workspace;
+  private final int vocab;
+  private final int hidden;
+  private final int layers;
+  private final int heads;
+  private final int intermediate;
+  private final int maxLength;
+  private final int segments;
+  private final float hiddenDropout;
+  private final float attentionDropout;
+  private final String activation;
+  private final boolean nsp;
+  /** The workspace's buffers, in the order the emitters ask for them. */
+  private final List<Buffer> buffers = new ArrayList<>();
 
-  /** The sizes and slots of BERT's shape, read off the graph. */
-  private record Shape(
-      int vocab, int hidden, int layers, int heads, int intermediate, int maxLength, int segments, double eps,
-      String activation, float hiddenDropout, float attentionDropout,
-      Op.Embedding word, Op.PositionEncoding positions, Op.Embedding types, Op.LayerNorm embeddingNorm,
-      Op.MultiHeadAttention attention, Op.LayerNorm attentionNorm, Op.FeedForward feedForward, Op.LayerNorm outputNorm,
-      Op.Pooler pooler, Op.ObjectiveHead mlm, Op.ObjectiveHead nsp) {}
+  /**
+   * One buffer of the workspace: {@code float[dims…]}, a row an array.
+   *
+   * @param dims the Java expressions of its sizes (in the workspace constructor: maxBatch,
+   *     maxLength, n = maxBatch·maxLength, items = maxBatch·heads, maxPredictions, literals)
+   */
+  private record Buffer(String name, List<String> dims, String doc) {}
 
-  public PassesWriter(LayerGraph graph) {
+  private PassesWriter(LayerGraph graph) {
     super(graph.model());
     List<String> gaps = gaps(graph);
     if (!gaps.isEmpty()) {
       throw new IllegalArgumentException(graph.model().name() + ": no passes for " + String.join(", ", gaps));
     }
     this.graph = graph;
-    this.s = shape(graph);
+    this.workspace = ClassName.get(model.javaPackage(), simpleName(), "Workspace");
+    Architecture.Encoder e = (Architecture.Encoder) model.architecture();
+    var stack = e.stack();
+    this.vocab = e.embeddings().vocab().size();
+    this.hidden = stack.hidden();
+    this.layers = stack.layers();
+    this.heads = stack.heads();
+    this.intermediate = stack.intermediate();
+    this.maxLength = e.embeddings().maxLength();
+    this.segments = e.embeddings().segments();
+    this.hiddenDropout = (float) stack.dropout().hidden();
+    this.attentionDropout = (float) stack.dropout().attention();
+    this.activation = stack.activation().name();
+    this.nsp = model.objective(Objective.NextSentence.class).isPresent();
   }
 
   /** {@code <Model>Passes} for {@code graph}; see {@link #gaps} for the graphs it composes. */
@@ -79,40 +128,66 @@ public final class PassesWriter extends SourceWriter {
     return new PassesWriter(graph).write();
   }
 
-  /** What keeps this writer from composing {@code graph}'s passes; empty when it can. */
-  public static List<String> gaps(LayerGraph graph) {
-    List<String> gaps = new ArrayList<>(EncoderSupport.gaps(graph.model()));
-    if (!graph.model().heads().isEmpty()) {
-      gaps.add("fine-tuning heads");
-    }
-    if (graph.model().objective(dev.nlpm.compiler.ir.Objective.MaskedLm.class).isEmpty()) {
-      gaps.add("no mlm objective");
-    }
-    return gaps;
+  /** Whether this writer composes {@code graph}'s passes. */
+  public static boolean covers(LayerGraph graph) {
+    return gaps(graph).isEmpty();
   }
 
-  private static Shape shape(LayerGraph graph) {
-    Architecture.Encoder e = (Architecture.Encoder) graph.model().architecture();
-    List<Op.Embedding> embeddings = graph.ops().stream().filter(Op.Embedding.class::isInstance).map(Op.Embedding.class::cast).toList();
-    Op.Repeat layers = graph.ops(Op.Repeat.class).get(0);
-    List<Op.LayerNorm> norms = layers.body().stream().filter(Op.LayerNorm.class::isInstance).map(Op.LayerNorm.class::cast).toList();
-    Op.ObjectiveHead mlm = null;
-    Op.ObjectiveHead nsp = null;
-    for (Op.ObjectiveHead head : graph.ops(Op.ObjectiveHead.class)) {
-      if (head.loss().kind() == Loss.Kind.MASKED_TOKENS) {
-        mlm = head;
-      } else if (head.loss().kind() == Loss.Kind.SENTENCE_PAIR) {
-        nsp = head;
-      }
+  /**
+   * What keeps this writer from composing {@code graph}'s passes; empty when it can. The one place
+   * that says which shapes the generated passes cover: a new shape is a line less here, and its
+   * emitters.
+   */
+  public static List<String> gaps(LayerGraph graph) {
+    var model = graph.model();
+    List<String> gaps = new ArrayList<>();
+    if (!(model.architecture() instanceof Architecture.Encoder e)) {
+      return List.of("a " + model.family().keyword() + ", not an encoder");
+    }
+    if (!Runnability.of(model).facade()) {
+      gaps.add("a shape the runtime does not run");
     }
     var stack = e.stack();
-    return new Shape(
-        e.embeddings().vocab().size(), stack.hidden(), stack.layers(), stack.heads(), stack.intermediate(), e.embeddings().maxLength(),
-        e.embeddings().segments(), stack.norm().eps(), stack.activation().name(), (float) stack.dropout().hidden(),
-        (float) stack.dropout().attention(), embeddings.get(0), graph.ops(Op.PositionEncoding.class).get(0), embeddings.get(1),
-        graph.ops().stream().filter(Op.LayerNorm.class::isInstance).map(Op.LayerNorm.class::cast).findFirst().orElseThrow(),
-        graph.ops(Op.MultiHeadAttention.class).get(0), norms.get(0), graph.ops(Op.FeedForward.class).get(0), norms.get(1),
-        graph.ops(Op.Pooler.class).get(0), mlm, nsp);
+    var embeddings = e.embeddings();
+    if (model.names() != CheckpointNames.BERT) {
+      gaps.add(model.names().keyword() + " names");
+    }
+    if (stack.norm().placement() != Norm.Placement.POST) {
+      gaps.add(stack.norm().placement().keyword() + "-LayerNorm");
+    }
+    if (embeddings.positions() != Positions.LEARNED) {
+      gaps.add(embeddings.positions().keyword() + " positions");
+    }
+    if (embeddings.segments() == 0) {
+      gaps.add("no token types");
+    }
+    if (embeddings.size() != stack.hidden()) {
+      gaps.add("factorized embeddings");
+    }
+    if (stack.sharing() != Sharing.NONE) {
+      gaps.add("cross-layer sharing");
+    }
+    if (!(stack.attention() instanceof Attention.Full)) {
+      gaps.add(stack.attention().keyword() + " attention");
+    }
+    if (!Set.of(Activation.GELU, Activation.GELU_TANH, Activation.RELU).contains(stack.activation())) {
+      gaps.add(stack.activation().keyword() + " activation");
+    }
+    if (!e.pooler()) {
+      gaps.add("no pooler");
+    }
+    if (!model.heads().isEmpty()) {
+      gaps.add("fine-tuning heads");
+    }
+    if (model.objective(Objective.MaskedLm.class).isEmpty()) {
+      gaps.add("no mlm objective");
+    }
+    for (Objective objective : model.objectives()) {
+      if (!(objective instanceof Objective.MaskedLm) && !(objective instanceof Objective.NextSentence)) {
+        gaps.add(objective.keyword() + " objective");
+      }
+    }
+    return List.copyOf(gaps);
   }
 
   @Override
@@ -120,495 +195,899 @@ public final class PassesWriter extends SourceWriter {
     return model.name() + "Passes";
   }
 
-  // ---- naming the slots ----
+  // ================================================================================================
+  // Method bodies: serial statements, and row-wise statements run in parallel ranges
+  // ================================================================================================
 
-  /** {@code p.matrix("encoder.layer." + l + ".attention.self.query.weight")} for a layer's slot. */
-  private static CodeBlock slot(String buffer, Parameter parameter, boolean matrix) {
-    String name = parameter.tiedTo().orElse(parameter.name());
-    String getter = matrix ? "matrix" : "vector";
-    if (name.contains("{}")) {
-      String[] parts = name.split("\\{\\}", 2);
-      return CodeBlock.of("$L.$L($S + l + $S)", buffer, getter, parts[0], parts[1]);
+  /**
+   * A method body under construction: the parameter lookups it needs (declared at its top),
+   * serial statements, and row-wise statements over {@code [from, to)}; consecutive row-wise
+   * statements over the same rows and grain share one {@code parallel.forRange}.
+   */
+  private static final class Body {
+    private final CodeBlock.Builder lookups = CodeBlock.builder();
+    private final CodeBlock.Builder code = CodeBlock.builder();
+    private final Set<String> locals = new HashSet<>();
+    private String rangeRows;
+    private int rangeGrain;
+    private CodeBlock.Builder range;
+
+    /** {@code float[][] name = buffer.matrix(…)} (or a vector) at the method's top; returns the local's name. */
+    String tensor(String buffer, Parameter parameter, boolean matrix) {
+      String name = parameter.tiedTo().orElse(parameter.name());
+      String base = camel(name.contains("{}") ? name.substring(name.indexOf("{}") + 3) : name);
+      String local = buffer.equals("g") ? "d" + Character.toUpperCase(base.charAt(0)) + base.substring(1) : base;
+      if (locals.add(local)) {
+        String getter = matrix ? "matrix" : "vector";
+        CodeBlock lookup = name.contains("{}")
+            ? CodeBlock.of("$L.$L($S + l + $S)", buffer, getter, name.substring(0, name.indexOf("{}")), name.substring(name.indexOf("{}") + 2))
+            : CodeBlock.of("$L.$L($S)", buffer, getter, name);
+        lookups.addStatement("$T $L = $L", matrix ? ROWS : VECTOR, local, lookup);
+      }
+      return local;
     }
-    return CodeBlock.of("$L.$L($S)", buffer, getter, name);
+
+    String matrix(String buffer, Parameter parameter) {
+      return tensor(buffer, parameter, true);
+    }
+
+    String vector(String buffer, Parameter parameter) {
+      return tensor(buffer, parameter, false);
+    }
+
+    /** Statements run once, by the calling thread. */
+    void serial(CodeBlock statements) {
+      flush();
+      code.add(statements);
+    }
+
+    void serial(String format, Object... args) {
+      serial(CodeBlock.builder().addStatement(format, args).build());
+    }
+
+    void comment(String format, Object... args) {
+      flush();
+      code.add("// " + format + "\n", args);
+    }
+
+    /** Statements over the rows {@code [from, to)} of {@code rows}, split over the threads in pieces of at least {@code grain}. */
+    void ranged(String rows, int grain, CodeBlock statements) {
+      if (range == null || !rows.equals(rangeRows) || grain != rangeGrain) {
+        flush();
+        range = CodeBlock.builder();
+        rangeRows = rows;
+        rangeGrain = grain;
+      }
+      range.add(statements);
+    }
+
+    void ranged(String rows, int grain, String format, Object... args) {
+      ranged(rows, grain, CodeBlock.builder().addStatement(format, args).build());
+    }
+
+    private void flush() {
+      if (range != null) {
+        code.add("parallel.forRange($L, $L, (from, to) -> {\n$>", rangeRows, rangeGrain).add(range.build()).add("$<});\n");
+        range = null;
+      }
+    }
+
+    CodeBlock build() {
+      flush();
+      return CodeBlock.builder().add(lookups.build()).add(code.build()).build();
+    }
   }
 
-  private static CodeBlock m(String buffer, Parameter parameter) {
-    return slot(buffer, parameter, true);
+  /** {@code encoder.layer.{}.attention.self.query.weight} → {@code attentionSelfQueryWeight}. */
+  private static String camel(String name) {
+    StringBuilder out = new StringBuilder();
+    boolean upper = false;
+    for (char c : name.toCharArray()) {
+      if (c == '.' || c == '_') {
+        upper = out.length() > 0;
+      } else {
+        out.append(upper ? Character.toUpperCase(c) : c);
+        upper = false;
+      }
+    }
+    return out.toString();
   }
 
-  private static CodeBlock v(String buffer, Parameter parameter) {
-    return slot(buffer, parameter, false);
+  /**
+   * One level of the passes (the model's, or one layer's): its forward body, its backward steps
+   * (run in reverse once every op has been added), and where the running activations are.
+   */
+  private static final class Pass {
+    final Body forward = new Body();
+    final Body backward = new Body();
+    private final List<Consumer<Body>> backwardSteps = new ArrayList<>();
+    /** The tensor the ops so far produced, as the forward method names it. */
+    String stream;
+    /** The same tensor as the backward method names it. */
+    String streamInBackward;
+    /** Where the gradient of the tensor the ops so far produced is, in the backward method. */
+    String dStream = "ws.dx";
+    /** The input of the sublayer in progress (its residual's other branch), forward and backward. */
+    String sublayerInput;
+    String sublayerInputInBackward;
+    /** The dropout keep factors the next residual applies: a local of the forward method, or null. */
+    String keep = "null";
+
+    Pass(String stream, String streamInBackward) {
+      this.stream = stream;
+      this.streamInBackward = streamInBackward;
+    }
+
+    /** The op's backward, run in the reverse of the order the ops were added. */
+    void backward(Consumer<Body> step) {
+      backwardSteps.add(step);
+    }
+
+    CodeBlock forwardCode() {
+      return forward.build();
+    }
+
+    CodeBlock backwardCode() {
+      List<Consumer<Body>> reversed = new ArrayList<>(backwardSteps);
+      Collections.reverse(reversed);
+      reversed.forEach(step -> step.accept(backward));
+      return backward.build();
+    }
   }
 
   private static String f(float value) {
     return Float.toString(value) + "f";
   }
 
-  // ---- the class ----
+  private int headSize() {
+    return hidden / heads;
+  }
+
+  private void buffer(String name, String doc, String... dims) {
+    buffers.add(new Buffer(name, List.of(dims), doc));
+  }
+
+  // ================================================================================================
+  // The class
+  // ================================================================================================
 
   @Override
   TypeSpec.Builder type() {
+    Pass top = new Pass(null, null);
+    Pass layer = new Pass("x", "x");
+    CodeBlock.Builder checks = CodeBlock.builder();
+    CodeBlock.Builder losses = CodeBlock.builder();
+    bufferDeclarations();
+    for (Op op : graph.ops()) {
+      add(op, top, layer, checks, losses);
+    }
     TypeSpec.Builder type = TypeSpec.classBuilder(simpleName())
         .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
-        .addJavadoc("$L's training passes, composed from its layer graph: embeddings, $L post-LayerNorm layers of\n"
-            + "$L-head attention and a $L-wide $L feed-forward block, the pooler, the MLM and NSP heads.\n"
-            + "The activations live in this object, sized at construction; the parameters and gradients in\n"
-            + "{@code EncoderParameters} of the model's layout.\n",
-            model.name(), s.layers(), s.heads(), s.intermediate(), s.activation().toLowerCase(Locale.ROOT));
-    fields(type);
-    type.addMethod(constructor());
-    type.addMethod(train());
-    type.addMethod(forward());
-    type.addMethod(layerForward());
-    type.addMethod(losses());
-    type.addMethod(backward());
-    type.addMethod(layerBackward());
+        .addSuperinterface(ParameterizedTypeName.get(PASSES, workspace))
+        .addJavadoc("$L's passes, composed from its layer graph: embeddings, $L post-LayerNorm layers of $L-head attention and\n"
+            + "a $L-wide $L feed-forward block, the pooler, the $L head$L. Inference, evaluation and the\n"
+            + "training pass (forward, losses, backward), bit for bit what the runtime's {@code Encoder} computes.\n"
+            + "The parameters are only read; the activations live in a {@link Workspace} each caller brings.\n",
+            model.name(), layers, heads, intermediate, activation.toLowerCase(Locale.ROOT), nsp ? "MLM and NSP" : "MLM",
+            nsp ? "s" : "");
+    type.addField(KERNELS, "kernels", Modifier.PRIVATE, Modifier.FINAL);
+    type.addField(PARAMETERS, "parameters", Modifier.PRIVATE, Modifier.FINAL);
+    type.addField(PARALLEL, "parallel", Modifier.PRIVATE, Modifier.FINAL);
+    type.addField(FieldSpec.builder(TypeName.BOOLEAN, "dropout", Modifier.PRIVATE, Modifier.FINAL)
+        .addJavadoc("Whether training draws the declared dropout (false: every rate 0).\n").build());
+    type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
+        .addJavadoc("The passes over {@code parameters} (of {@code $L}), the products through {@code kernels}, the work split by\n"
+            + "{@code parallel}, with the declared dropout.\n", sibling("Layout").simpleName() + ".LAYOUT")
+        .addParameter(KERNELS, "kernels").addParameter(PARAMETERS, "parameters").addParameter(PARALLEL, "parallel")
+        .addStatement("this(kernels, parameters, parallel, true)")
+        .build());
+    type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE)
+        .addParameter(KERNELS, "kernels").addParameter(PARAMETERS, "parameters").addParameter(PARALLEL, "parallel")
+        .addParameter(TypeName.BOOLEAN, "dropout")
+        .addStatement("this.kernels = $T.requireNonNull(kernels, $S)", java.util.Objects.class, "kernels")
+        .addStatement("this.parameters = $T.requireNonNull(parameters, $S)", java.util.Objects.class, "parameters")
+        .addStatement("this.parallel = $T.requireNonNull(parallel, $S)", java.util.Objects.class, "parallel")
+        .addStatement("this.dropout = dropout")
+        .build());
+    type.addMethod(MethodSpec.methodBuilder("withoutDropout").addModifiers(Modifier.PUBLIC).returns(sibling("Passes"))
+        .addJavadoc("The same passes with every dropout off (for comparisons with a reference run without dropout).\n")
+        .addStatement("return new $L(kernels, parameters, parallel, false)", simpleName())
+        .build());
+    type.addMethod(override("config", CONFIG)
+        .addStatement("return dropout ? $T.CONFIG : $T.CONFIG.withoutDropout()", sibling("Model"), sibling("Model")).build());
+    type.addMethod(override("parameters", PARAMETERS).addStatement("return parameters").build());
+    type.addMethod(override("kernels", KERNELS).addStatement("return kernels").build());
+    type.addMethod(override("workspace", workspace)
+        .addParameter(TypeName.INT, "maxBatch").addParameter(TypeName.INT, "maxLength").addParameter(TypeName.INT, "maxPredictions")
+        .addStatement("return new Workspace(maxBatch, maxLength, maxPredictions)").build());
+    type.addMethod(override("infer", TypeName.VOID)
+        .addParameter(BATCH, "batch").addParameter(workspace, "ws").addParameter(ArrayTypeName.of(TypeName.INT), "predictionRows")
+        .addStatement("forward(batch, ws, predictionRows, null)").build());
+    type.addMethod(override("evaluate", LOSSES)
+        .addParameter(BATCH, "batch").addParameter(workspace, "ws")
+        .addStatement("forward(batch, ws, batch.mlmPositions(), null)")
+        .addStatement("return losses(batch, ws, false)").build());
+    type.addMethod(override("train", LOSSES)
+        .addParameter(BATCH, "batch").addParameter(workspace, "ws").addParameter(PARAMETERS, "gradients").addParameter(TypeName.LONG, "dropoutSeed")
+        .addStatement("forward(batch, ws, batch.mlmPositions(), dropout ? new $T(dropoutSeed) : null)", RANDOM)
+        .addStatement("$T losses = losses(batch, ws, true)", LOSSES)
+        .addStatement("backward(batch, ws, gradients)")
+        .addStatement("return losses").build());
+    type.addMethod(forward(top, checks.build()));
+    type.addMethod(layerForward(layer));
+    type.addMethod(losses(losses.build()));
+    type.addMethod(backward(top));
+    type.addMethod(layerBackward(layer));
+    type.addType(workspaceType());
     return type;
   }
 
-  private static final String[] ROW_BUFFERS = {
-    "embedded", "embeddingNorm", "embeddingKeep", "embeddingOut", "dx", "dSum", "dDense", "dContext", "dq", "dk", "dv"};
-  private static final String[] LAYER_BUFFERS = {
-    "q", "k", "v", "context", "attentionDense", "attentionDenseKeep", "attentionSum", "attentionOut",
-    "outputDense", "outputDenseKeep", "outputSum", "out"};
-  private static final String[] LAYER_STATS = {"attentionMean", "attentionRstd", "outputMean", "outputRstd"};
-  private static final String[] LAYER_WIDE = {"inner", "activated"};
-  private static final String[] ITEMS = {"qh", "kh", "vh", "contextH"};
-  private static final String[] ITEM_SQUARES = {"probabilities", "probabilitiesKeep", "dropped"};
-  private static final String[] BATCH_BUFFERS = {"cls", "pooledPre", "pooled", "dCls", "dPooled", "dPooledPre"};
-  private static final String[] PREDICTION_BUFFERS = {
-    "selected", "transform", "transformActivated", "transformOut", "dTransformOut", "dTransformActivated", "dTransform", "dSelected"};
-
-  private void fields(TypeSpec.Builder type) {
-    type.addField(TypeName.INT, "maxBatch", Modifier.PRIVATE, Modifier.FINAL);
-    type.addField(TypeName.INT, "maxLength", Modifier.PRIVATE, Modifier.FINAL);
-    type.addField(TypeName.INT, "maxPredictions", Modifier.PRIVATE, Modifier.FINAL);
-    for (String name : concat(ROW_BUFFERS, BATCH_BUFFERS, PREDICTION_BUFFERS, new String[] {"dInner", "nspLogits", "dNsp", "mlmLogits", "dMlm"})) {
-      type.addField(ROWS, name, Modifier.PRIVATE, Modifier.FINAL);
-    }
-    for (String name : new String[] {"embeddingMean", "embeddingRstd", "transformMean", "transformRstd"}) {
-      type.addField(VECTOR, name, Modifier.PRIVATE, Modifier.FINAL);
-    }
-    for (String name : concat(LAYER_BUFFERS, LAYER_WIDE)) {
-      type.addField(LAYER_ROWS, name, Modifier.PRIVATE, Modifier.FINAL);
-    }
-    for (String name : concat(ITEMS, ITEM_SQUARES)) {
-      type.addField(ArrayTypeName.of(LAYER_ROWS), name, Modifier.PRIVATE, Modifier.FINAL);
-    }
-    for (String name : LAYER_STATS) {
-      type.addField(LAYER_VECTORS, name, Modifier.PRIVATE, Modifier.FINAL);
-    }
-    for (String name : new String[] {"dqh", "dkh", "dvh", "dContextH", "dProbabilities"}) {
-      type.addField(LAYER_ROWS, name, Modifier.PRIVATE, Modifier.FINAL);
-    }
-    type.addField(FieldSpec.builder(ArrayTypeName.of(TypeName.INT), "predictionRows", Modifier.PRIVATE, Modifier.FINAL).build());
-    type.addField(TypeName.INT, "predictions", Modifier.PRIVATE);
+  private static MethodSpec.Builder override(String name, TypeName returns) {
+    return MethodSpec.methodBuilder(name).addAnnotation(Override.class).addModifiers(Modifier.PUBLIC).returns(returns);
   }
 
-  private static String[] concat(String[]... arrays) {
-    List<String> all = new ArrayList<>();
-    for (String[] array : arrays) {
-      all.addAll(List.of(array));
-    }
-    return all.toArray(String[]::new);
-  }
-
-  private MethodSpec constructor() {
-    int h = s.hidden();
-    int d = h / s.heads();
-    CodeBlock.Builder code = CodeBlock.builder()
-        .beginControlFlow("if (maxBatch <= 0 || maxLength <= 0 || maxLength > $L || maxPredictions < 0)", s.maxLength())
-        .addStatement("throw new $T(\"capacity \" + maxBatch + \" × \" + maxLength + \", \" + maxPredictions + \" predictions is outside 1.. × 1..$L\")",
-            IllegalArgumentException.class, s.maxLength())
+  private MethodSpec forward(Pass pass, CodeBlock checks) {
+    return MethodSpec.methodBuilder("forward").addModifiers(Modifier.PRIVATE)
+        .addJavadoc("The forward pass; dropout drawn from {@code random}, none when it is null.\n")
+        .addParameter(BATCH, "batch").addParameter(workspace, "ws").addParameter(ArrayTypeName.of(TypeName.INT), "predictionRows")
+        .addParameter(RANDOM, "random")
+        .addStatement("int b = batch.batch()").addStatement("int t = batch.length()").addStatement("int n = b * t")
+        .beginControlFlow("if (b > ws.maxBatch || t > ws.maxLength)")
+        .addStatement("throw new $T(\"batch \" + b + \" × \" + t + \" exceeds the workspace's \" + ws.maxBatch + \" × \" + ws.maxLength)",
+            IllegalArgumentException.class)
         .endControlFlow()
-        .addStatement("this.maxBatch = maxBatch")
-        .addStatement("this.maxLength = maxLength")
-        .addStatement("this.maxPredictions = maxPredictions")
-        .addStatement("int n = maxBatch * maxLength")
-        .addStatement("int items = maxBatch * $L", s.heads());
-    for (String name : ROW_BUFFERS) {
-      code.addStatement("$L = new float[n][$L]", name, h);
-    }
-    code.addStatement("dInner = new float[n][$L]", s.intermediate());
-    code.addStatement("embeddingMean = new float[n]").addStatement("embeddingRstd = new float[n]");
-    for (String name : LAYER_BUFFERS) {
-      code.addStatement("$L = new float[$L][n][$L]", name, s.layers(), h);
-    }
-    for (String name : LAYER_WIDE) {
-      code.addStatement("$L = new float[$L][n][$L]", name, s.layers(), s.intermediate());
-    }
-    for (String name : LAYER_STATS) {
-      code.addStatement("$L = new float[$L][n]", name, s.layers());
-    }
-    for (String name : ITEMS) {
-      code.addStatement("$L = new float[$L][items][maxLength][$L]", name, s.layers(), d);
-    }
-    for (String name : ITEM_SQUARES) {
-      code.addStatement("$L = new float[$L][items][maxLength][maxLength]", name, s.layers());
-    }
-    for (String name : new String[] {"dqh", "dkh", "dvh", "dContextH"}) {
-      code.addStatement("$L = new float[items][maxLength][$L]", name, d);
-    }
-    code.addStatement("dProbabilities = new float[items][maxLength][maxLength]");
-    for (String name : BATCH_BUFFERS) {
-      code.addStatement("$L = new float[maxBatch][$L]", name, h);
-    }
-    code.addStatement("nspLogits = new float[maxBatch][2]").addStatement("dNsp = new float[maxBatch][2]");
-    for (String name : PREDICTION_BUFFERS) {
-      code.addStatement("$L = new float[maxPredictions][$L]", name, h);
-    }
-    code.addStatement("transformMean = new float[maxPredictions]").addStatement("transformRstd = new float[maxPredictions]");
-    code.addStatement("mlmLogits = new float[maxPredictions][$L]", s.vocab()).addStatement("dMlm = new float[maxPredictions][$L]", s.vocab());
-    code.addStatement("predictionRows = new int[maxPredictions]");
-    return MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
-        .addJavadoc("Activations for up to {@code maxBatch} sequences of {@code maxLength} tokens and {@code maxPredictions} MLM positions.\n")
-        .addParameter(TypeName.INT, "maxBatch").addParameter(TypeName.INT, "maxLength").addParameter(TypeName.INT, "maxPredictions")
-        .addCode(code.build()).build();
-  }
-
-  private MethodSpec train() {
-    return MethodSpec.methodBuilder("train").addModifiers(Modifier.PUBLIC).returns(VECTOR)
-        .addJavadoc("One training pass: forward with dropout drawn from {@code seed}, the losses, their gradients added into\n"
-            + "{@code g}. Returns {total, mlm, nsp}.\n")
-        .addParameter(KERNELS, "kernels").addParameter(PARAMETERS, "p").addParameter(PARAMETERS, "g").addParameter(BATCH, "batch")
-        .addParameter(TypeName.LONG, "seed")
-        .addStatement("forward(kernels, p, batch, batch.mlmPositions(), seed)")
-        .addStatement("float[] losses = losses(batch)")
-        .addStatement("backward(kernels, p, g, batch)")
-        .addStatement("return losses")
+        .beginControlFlow("if (predictionRows.length > ws.maxPredictions)")
+        .addStatement("throw new $T(predictionRows.length + \" MLM positions exceed the workspace's \" + ws.maxPredictions)",
+            IllegalArgumentException.class)
+        .endControlFlow()
+        .addStatement("ws.batch = b").addStatement("ws.length = t")
+        .addStatement("$T p = parameters", PARAMETERS)
+        .addCode(checks)
+        .addCode(pass.forwardCode())
         .build();
   }
 
-  // ---- forward, op by op in the graph's order ----
-
-  private MethodSpec forward() {
-    int h = s.hidden();
-    CodeBlock.Builder code = CodeBlock.builder()
+  private MethodSpec layerForward(Pass pass) {
+    return MethodSpec.methodBuilder("layerForward").addModifiers(Modifier.PRIVATE).returns(ROWS)
+        .addJavadoc("Layer {@code l} over its input {@code x}; returns its output.\n")
+        .addParameter(TypeName.INT, "l").addParameter(ROWS, "x").addParameter(BATCH, "batch").addParameter(workspace, "ws")
+        .addParameter(RANDOM, "random")
         .addStatement("int b = batch.batch()").addStatement("int t = batch.length()").addStatement("int n = b * t")
-        .beginControlFlow("if (b > maxBatch || t > maxLength || predictionRows.length > maxPredictions)")
-        .addStatement("throw new $T(\"batch \" + b + \" × \" + t + \" with \" + predictionRows.length + \" predictions exceeds the capacity\")",
-            IllegalArgumentException.class)
-        .endControlFlow()
-        .addStatement("$T random = new $T(seed)", RANDOM, RANDOM)
-        .addStatement("int[] ids = batch.ids()").addStatement("int[] segments = batch.segments()")
+        .addStatement("$T p = parameters", PARAMETERS)
+        .addCode(pass.forwardCode())
+        .addStatement("return $L", pass.stream)
+        .build();
+  }
+
+  private MethodSpec losses(CodeBlock heads) {
+    return MethodSpec.methodBuilder("losses").addModifiers(Modifier.PRIVATE).returns(LOSSES)
+        .addJavadoc("The heads' losses of the last forward pass (and, with {@code gradients}, their gradients on the logits).\n")
+        .addParameter(BATCH, "batch").addParameter(workspace, "ws").addParameter(TypeName.BOOLEAN, "gradients")
+        .addStatement("float mlm = 0").addStatement("int correct = 0").addStatement("int m = ws.predictions")
+        .addStatement("float nsp = 0")
+        .addCode(heads)
+        .addStatement("return new $T(mlm + nsp, mlm, nsp, 0, 0, correct, m)", LOSSES)
+        .build();
+  }
+
+  private MethodSpec backward(Pass pass) {
+    return MethodSpec.methodBuilder("backward").addModifiers(Modifier.PRIVATE)
+        .addJavadoc("The backward pass: the ops of {@link #forward} in reverse, the gradients added into {@code g}.\n")
+        .addParameter(BATCH, "batch").addParameter(workspace, "ws").addParameter(PARAMETERS, "g")
+        .addStatement("int b = batch.batch()").addStatement("int t = batch.length()").addStatement("int n = b * t")
+        .addStatement("$T p = parameters", PARAMETERS)
+        .beginControlFlow("for (int r = 0; r < n; r++)").addStatement("$T.fill(ws.dx[r], 0)", ARRAYS).endControlFlow()
+        .addCode(pass.backwardCode())
+        .build();
+  }
+
+  private MethodSpec layerBackward(Pass pass) {
+    return MethodSpec.methodBuilder("layerBackward").addModifiers(Modifier.PRIVATE)
+        .addJavadoc("Layer {@code l}'s backward: on entry {@code ws.dx} holds d(layer output), on exit d(layer input {@code x}).\n")
+        .addParameter(TypeName.INT, "l").addParameter(ROWS, "x").addParameter(BATCH, "batch").addParameter(workspace, "ws")
+        .addParameter(PARAMETERS, "g")
+        .addStatement("int b = batch.batch()").addStatement("int t = batch.length()").addStatement("int n = b * t")
+        .addStatement("$T p = parameters", PARAMETERS)
+        .addCode(pass.backwardCode())
+        .build();
+  }
+
+  // ================================================================================================
+  // The ops, each kind's forward and backward side by side
+  // ================================================================================================
+
+  private void add(Op op, Pass model, Pass layer, CodeBlock.Builder checks, CodeBlock.Builder losses) {
+    if (op instanceof Op.Embedding embedding) {
+      addEmbedding(embedding, model, checks);
+    } else if (op instanceof Op.PositionEncoding positions) {
+      addPositions(positions, model);
+    } else if (op instanceof Op.LayerNorm norm) {
+      addLayerNorm(norm, model);
+    } else if (op instanceof Op.Dropout dropout) {
+      addDropout(dropout, model);
+    } else if (op instanceof Op.Repeat repeat) {
+      addLayers(repeat, model, layer);
+    } else if (op instanceof Op.Pooler pooler) {
+      addPooler(pooler, model);
+    } else if (op instanceof Op.ObjectiveHead head && head.loss().kind() == Loss.Kind.MASKED_TOKENS) {
+      addMaskedLmHead(head, model, losses);
+    } else if (op instanceof Op.ObjectiveHead head && head.loss().kind() == Loss.Kind.SENTENCE_PAIR) {
+      addSentencePairHead(head, model, losses);
+    } else {
+      throw new IllegalStateException("no emitter for " + op.line());
+    }
+  }
+
+  /** A layer's op. */
+  private void addInLayer(Op op, Pass layer) {
+    if (op instanceof Op.MultiHeadAttention attention) {
+      addAttention(attention, layer);
+    } else if (op instanceof Op.FeedForward feedForward) {
+      addFeedForward(feedForward, layer);
+    } else if (op instanceof Op.Dropout dropout) {
+      addDropout(dropout, layer);
+    } else if (op instanceof Op.Residual residual) {
+      addResidual(residual, layer);
+    } else if (op instanceof Op.LayerNorm norm) {
+      addLayerNorm(norm, layer);
+    } else {
+      throw new IllegalStateException("no emitter for " + op.line() + " in a layer");
+    }
+  }
+
+  /** The word table (ids) or the token-type table (segments), summed into {@code embedded}. */
+  private void addEmbedding(Op.Embedding op, Pass pass, CodeBlock.Builder checks) {
+    boolean words = op.label().equals("tokens");
+    String ids = words ? "ids" : "segments";
+    int entries = words ? vocab : segments;
+    checks.addStatement("int[] $L = batch.$L()", ids, ids)
         .beginControlFlow("for (int r = 0; r < n; r++)")
-        .beginControlFlow("if (ids[r] < 0 || ids[r] >= $L || segments[r] < 0 || segments[r] >= $L)", s.vocab(), s.segments())
-        .addStatement("throw new $T(\"token \" + ids[r] + \", segment \" + segments[r] + \" at row \" + r + \" is outside 0..$L, 0..$L\")",
-            IllegalArgumentException.class, s.vocab() - 1, s.segments() - 1)
+        .beginControlFlow("if ($L[r] < 0 || $L[r] >= $L)", ids, ids, entries)
+        .addStatement("throw new $T(\"$L \" + $L[r] + \" at row \" + r + \" is outside $L0..$L\")", IllegalArgumentException.class,
+            words ? "token id" : "segment", ids, words ? "the vocabulary " : "", entries - 1)
         .endControlFlow()
         .endControlFlow();
-    for (Op op : graph.ops()) {
-      forwardOp(op, code, h);
-    }
-    return MethodSpec.methodBuilder("forward").addModifiers(Modifier.PRIVATE)
-        .addParameter(KERNELS, "kernels").addParameter(PARAMETERS, "p").addParameter(BATCH, "batch")
-        .addParameter(ArrayTypeName.of(TypeName.INT), "predictionRows").addParameter(TypeName.LONG, "seed")
-        .addCode(code.build()).build();
+    pass.forward.ranged("n", 8, CodeBlock.builder()
+        .add("// $L    [n, $L]\n", op.line(), hidden)
+        .addStatement("$T.forward($L, $L, ws.embedded, $L, $L, from, to)", EMBEDDING, pass.forward.matrix("p", op.table()), ids, hidden,
+            words ? "false" : "true")
+        .build());
+    pass.stream = "ws.embedded";
+    pass.streamInBackward = "ws.embedded";
+    pass.backward(body -> body.serial(CodeBlock.builder()
+        .add("// $L: its rows' gradients\n", op.line())
+        .addStatement("$T.backward($L, batch.$L(), $L, $L, 0, n)", EMBEDDING, pass.dStream, ids, body.matrix("g", op.table()), hidden)
+        .build()));
   }
 
-  private void forwardOp(Op op, CodeBlock.Builder code, int h) {
-    if (op == s.word()) {
-      code.add("// $L    [n, $L]\n", op.line(), h)
-          .addStatement("$T.forward($L, ids, embedded, $L, false, 0, n)", EMBEDDING, m("p", s.word().table()), h);
-    } else if (op == s.positions()) {
-      code.add("// $L\n", op.line())
-          .addStatement("$T.forwardPositions($L, t, 0, embedded, $L, true, 0, n)", EMBEDDING, m("p", s.positions().table().orElseThrow()), h);
-    } else if (op == s.types()) {
-      code.add("// $L\n", op.line())
-          .addStatement("$T.forward($L, segments, embedded, $L, true, 0, n)", EMBEDDING, m("p", s.types().table()), h);
-    } else if (op == s.embeddingNorm()) {
-      code.add("// $L\n", op.line())
-          .addStatement("$T.forward(embedded, $L, $L, embeddingNorm, embeddingMean, embeddingRstd, $L, 0, n)", LAYER_NORM,
-              v("p", s.embeddingNorm().gain()), v("p", s.embeddingNorm().bias()), s.eps())
-          .addStatement("float[][] x = embeddingNorm");
-    } else if (op instanceof Op.Dropout dropout) {
-      if (dropout.probability() > 0) {
-        code.add("// $L\n", op.line())
-            .addStatement("$T.forward(embeddingNorm, embeddingKeep, embeddingOut, $L, $L, random, 0, n)", DROPOUT, h, f(s.hiddenDropout()))
-            .addStatement("x = embeddingOut");
+  private void addPositions(Op.PositionEncoding op, Pass pass) {
+    Parameter table = op.table().orElseThrow();
+    pass.forward.ranged("n", 8, CodeBlock.builder()
+        .add("// $L: row i of each sequence\n", op.line())
+        .addStatement("$T.forwardPositions($L, t, 0, ws.embedded, $L, true, from, to)", EMBEDDING, pass.forward.matrix("p", table), hidden)
+        .build());
+    pass.backward(body -> body.serial(CodeBlock.builder()
+        .add("// $L\n", op.line())
+        .addStatement("$T.backwardPositions($L, t, 0, $L, $L, 0, n)", EMBEDDING, pass.dStream, body.matrix("g", table), hidden)
+        .build()));
+  }
+
+  /** Where a LayerNorm keeps its input, output and statistics. */
+  private record NormBuffers(String in, String out, String mean, String rstd) {}
+
+  private static NormBuffers normBuffers(Op.LayerNorm op) {
+    return switch (op.label()) {
+      case "embeddings" -> new NormBuffers("ws.embedded", "ws.embeddingNorm", "ws.embeddingMean", "ws.embeddingRstd");
+      case "attention" -> new NormBuffers("ws.attentionSum[l]", "ws.attentionOut[l]", "ws.attentionMean[l]", "ws.attentionRstd[l]");
+      case "feed-forward" -> new NormBuffers("ws.outputSum[l]", "ws.out[l]", "ws.outputMean[l]", "ws.outputRstd[l]");
+      default -> throw new IllegalStateException("no buffers for " + op.line());
+    };
+  }
+
+  /** LayerNorm of the stream (post-LayerNorm: of the residual sum). */
+  private void addLayerNorm(Op.LayerNorm op, Pass pass) {
+    NormBuffers at = normBuffers(op);
+    pass.forward.ranged("n", 8, CodeBlock.builder()
+        .add("// $L    [n, $L]\n", op.line(), op.width())
+        .addStatement("$T.forward($L, $L, $L, $L, $L, $L, $L, from, to)", LAYER_NORM, at.in(), pass.forward.vector("p", op.gain()),
+            pass.forward.vector("p", op.bias()), at.out(), at.mean(), at.rstd(), op.eps())
+        .build());
+    pass.stream = at.out();
+    pass.streamInBackward = at.out();
+    pass.backward(body -> {
+      String dOut = pass.dStream;
+      if (op.position() == NormPosition.EMBEDDINGS) {
+        body.serial(CodeBlock.builder()
+            .add("// $L: d($L) into dSum\n", op.line(), at.in().substring(3))
+            .addStatement("$T.backward($L, $L, $L, $L, $L, ws.dSum, false, $L, $L, 0, n)", LAYER_NORM, dOut, at.in(),
+                body.vector("p", op.gain()), at.mean(), at.rstd(), body.vector("g", op.gain()), body.vector("g", op.bias()))
+            .build());
+      } else {
+        body.ranged("n", 8, CodeBlock.builder()
+            .add("// $L: d($L) into dSum\n", op.line(), at.in().substring(3, at.in().length() - 3))
+            .addStatement("$T.backward($L, $L, $L, $L, $L, ws.dSum, false, null, null, from, to)", LAYER_NORM, dOut, at.in(),
+                body.vector("p", op.gain()), at.mean(), at.rstd())
+            .build());
+        body.serial("$T.parameterGradients($L, $L, $L, $L, $L, $L, 0, n)", LAYER_NORM, dOut, at.in(), at.mean(), at.rstd(),
+            body.vector("g", op.gain()), body.vector("g", op.bias()));
       }
-    } else if (op instanceof Op.Repeat repeat) {
-      code.add("// $L\n", op.line())
-          .beginControlFlow("for (int l = 0; l < $L; l++)", repeat.count())
-          .addStatement("x = layerForward(kernels, p, l, x, batch, random)")
-          .endControlFlow();
-    } else if (op instanceof Op.Pooler pooler) {
-      code.add("// $L: tanh(first token · W + b)    [b, $L]\n", op.line(), h)
-          .beginControlFlow("for (int s = 0; s < b; s++)")
-          .addStatement("$T.arraycopy(x[s * t], 0, cls[s], 0, $L)", System.class, h)
+      pass.dStream = "ws.dSum";
+    });
+  }
+
+  /**
+   * Dropout: of the embeddings' output (drawn and applied here), or of a sublayer's output (drawn
+   * here, applied by the residual that follows).
+   */
+  private void addDropout(Op.Dropout op, Pass pass) {
+    if (op.probability() == 0) {
+      pass.forward.comment("$L: none", op.line());
+      pass.keep = "null";
+      return;
+    }
+    float rate = hiddenDropout;
+    if (op.label().equals("embeddings")) {
+      String in = pass.stream;
+      pass.forward.serial(CodeBlock.builder()
+          .add("// $L\n", op.line())
+          .addStatement("float[][] embeddingsOut = random != null ? ws.embeddingOut : $L", in)
+          .beginControlFlow("if (random != null)")
+          .addStatement("$T.forward($L, ws.embeddingKeep, ws.embeddingOut, $L, $L, random, 0, n)", DROPOUT, in, hidden, f(rate))
           .endControlFlow()
-          .addStatement("$T.forward(kernels, cls, $L, $L, $L, pooledPre, false, 0, b)", LINEAR, m("p", pooler.dense().weight()), h,
-              v("p", pooler.dense().bias().orElseThrow()))
+          .build());
+      pass.stream = "embeddingsOut";
+      pass.streamInBackward = "(dropout ? ws.embeddingOut : " + in + ")";
+      pass.backward(body -> body.serial(CodeBlock.builder()
+          .add("// $L\n", op.line())
+          .beginControlFlow("if (dropout)")
+          .addStatement("$T.backward($L, ws.embeddingKeep, $L, $L, false, 0, n)", DROPOUT, pass.dStream, pass.dStream, hidden)
+          .endControlFlow()
+          .build()));
+      return;
+    }
+    String saved = op.label().startsWith("attention") ? "ws.attentionDenseKeep[l]" : "ws.outputDenseKeep[l]";
+    String local = op.label().startsWith("attention") ? "attentionKeep" : "outputKeep";
+    pass.forward.serial(CodeBlock.builder()
+        .add("// $L: the keep factors, applied by the residual\n", op.line())
+        .addStatement("float[][] $L = random != null ? $L : null", local, saved)
+        .beginControlFlow("if ($L != null)", local)
+        .addStatement("$T.draw($L, $L, $L, random, 0, n)", DROPOUT, local, hidden, f(rate))
+        .endControlFlow()
+        .build());
+    pass.keep = local;
+    pass.backward(body -> {
+      String dBranch = local.replace("Keep", "Branch");
+      body.ranged("n", 8, CodeBlock.builder()
+          .add("// $L\n", op.line())
+          .beginControlFlow("if (dropout)")
+          .addStatement("$T.backward($L, $L, ws.dDense, $L, false, from, to)", DROPOUT, pass.dStream, saved, hidden)
+          .endControlFlow()
+          .build());
+      body.serial("float[][] $L = dropout ? ws.dDense : $L", dBranch, pass.dStream);
+      pass.dStream = dBranch;
+    });
+  }
+
+  /** {@code out = branch · keep + input}, around the sublayer in progress. */
+  private void addResidual(Op.Residual op, Pass pass) {
+    String out = op.label().equals("attention") ? "ws.attentionSum[l]" : "ws.outputSum[l]";
+    pass.forward.ranged("n", 8, CodeBlock.builder()
+        .add("// $L: dropped-out branch + input    [n, $L]\n", op.line(), hidden)
+        .addStatement("$T.forward($L, $L, $L, $L, $L, from, to)", RESIDUAL, pass.stream, pass.keep, pass.sublayerInput, out, hidden)
+        .build());
+    pass.stream = out;
+    pass.streamInBackward = out;
+    pass.keep = "null";
+    pass.backward(body -> {
+      // d(input) starts as d(out); the sublayer's backward adds its share
+      body.ranged("n", 8, CodeBlock.builder()
+          .add("// $L: d(input) = d(out) + what the branch adds below\n", op.line())
+          .beginControlFlow("for (int r = from; r < to; r++)")
+          .addStatement("$T.arraycopy($L[r], 0, ws.dx[r], 0, $L)", System.class, pass.dStream, hidden)
+          .endControlFlow()
+          .build());
+    });
+  }
+
+  /** Self-attention under the padding mask: q, k, v, the heads' weighted sums, the output projection. */
+  private void addAttention(Op.MultiHeadAttention op, Pass pass) {
+    int h = hidden;
+    int d = headSize();
+    String[] outs = {"ws.q[l]", "ws.k[l]", "ws.v[l]"};
+    String x = pass.stream;
+    pass.sublayerInput = x;
+    pass.sublayerInputInBackward = pass.streamInBackward;
+    Body fw = pass.forward;
+    CodeBlock.Builder qkv = CodeBlock.builder().add("// $L\n", op.line()).add("// q, k, v = x · W + b    [n, $L]\n", h);
+    for (int i = 0; i < 3; i++) {
+      Op.Linear in = op.inputs().get(i);
+      qkv.addStatement("$T.forward(kernels, $L, $L, $L, $L, $L, false, from, to)", LINEAR, x, fw.matrix("p", in.weight()), h,
+          fw.vector("p", in.bias().orElseThrow()), outs[i]);
+    }
+    fw.ranged("n", 4, qkv.build());
+    CodeBlock.Builder draw = CodeBlock.builder();
+    if (op.dropout() > 0) {
+      draw.addStatement("float[][][] probabilitiesKeep = random != null ? ws.probabilitiesKeep[l] : null")
+          .beginControlFlow("if (probabilitiesKeep != null)")
+          .add("// the probabilities' dropout, a (sequence, head) item at a time\n")
+          .beginControlFlow("for (int sh = 0; sh < b * $L; sh++)", heads)
+          .addStatement("$T.draw(probabilitiesKeep[sh], t, $L, random, 0, t)", DROPOUT, f(attentionDropout))
+          .endControlFlow()
+          .endControlFlow();
+    } else {
+      draw.addStatement("float[][][] probabilitiesKeep = null");
+    }
+    fw.serial(draw.addStatement("$T mask = $T.padding(batch.lengths())", MASK, MASK).build());
+    fw.ranged("b * " + heads, 1, CodeBlock.builder()
+        .add("// per (sequence, head): softmax(q·kᵀ/√$L + padding mask), dropped out, · v    [b·$L, t, $L]\n", d, heads, d)
+        .addStatement("$T.forward(kernels, ws.q[l], 0, ws.k[l], 0, ws.v[l], 0, t, $L, $L, mask, ws.qh[l], ws.kh[l], ws.vh[l],"
+            + " ws.probabilities[l], probabilitiesKeep, ws.dropped[l], ws.contextH[l], ws.context[l], from, to)", ATTENTION, heads, d)
+        .build());
+    fw.ranged("n", 4, CodeBlock.builder()
+        .add("// the output projection    [n, $L]\n", h)
+        .addStatement("$T.forward(kernels, ws.context[l], $L, $L, $L, ws.attentionDense[l], false, from, to)", LINEAR,
+            fw.matrix("p", op.output().weight()), h, fw.vector("p", op.output().bias().orElseThrow()))
+        .build());
+    pass.stream = "ws.attentionDense[l]";
+    pass.streamInBackward = "ws.attentionDense[l]";
+    String input = pass.sublayerInputInBackward;
+    pass.backward(body -> {
+      String dOut = pass.dStream;
+      body.comment("$L", op.line());
+      body.ranged(String.valueOf(h), 8, "$T.backwardWeights(kernels, ws.context[l], $L, n, $L, from, to)", LINEAR, dOut,
+          body.matrix("g", op.output().weight()));
+      body.serial("$T.backwardBias($L, n, $L)", LINEAR, dOut, body.vector("g", op.output().bias().orElseThrow()));
+      body.ranged("n", 4, "$T.backwardInput(kernels, $L, $L, $L, ws.dContext, false, from, to)", LINEAR, dOut,
+          body.matrix("p", op.output().weight()), h);
+      body.serial(CodeBlock.builder()
+          .addStatement("float[][][] probabilitiesKeep = $L", op.dropout() > 0 ? "dropout ? ws.probabilitiesKeep[l] : null" : "null")
+          .addStatement("$T mask = $T.padding(batch.lengths())", MASK, MASK)
+          .build());
+      body.ranged("b * " + heads, 1, "$T.backward(kernels, ws.dContext, t, $L, $L, mask, ws.qh[l], ws.kh[l], ws.vh[l], ws.probabilities[l],"
+          + " probabilitiesKeep, ws.dropped[l], ws.dContextH, ws.dProbabilities, ws.dqh, ws.dkh, ws.dvh, ws.dq, 0, ws.dk, 0, ws.dv, 0,"
+          + " from, to)", ATTENTION, heads, d);
+      String[] ds = {"ws.dq", "ws.dk", "ws.dv"};
+      CodeBlock.Builder weights = CodeBlock.builder();
+      for (int i = 0; i < 3; i++) {
+        weights.addStatement("$T.backwardWeights(kernels, $L, $L, n, $L, from, to)", LINEAR, input, ds[i],
+            body.matrix("g", op.inputs().get(i).weight()));
+      }
+      body.ranged(String.valueOf(h), 8, weights.build());
+      CodeBlock.Builder biases = CodeBlock.builder();
+      for (int i = 0; i < 3; i++) {
+        biases.addStatement("$T.backwardBias($L, n, $L)", LINEAR, ds[i], body.vector("g", op.inputs().get(i).bias().orElseThrow()));
+      }
+      body.serial(biases.build());
+      CodeBlock.Builder inputs = CodeBlock.builder().add("// d(x) += Σ d· Wᵀ\n");
+      for (int i = 0; i < 3; i++) {
+        inputs.addStatement("$T.backwardInput(kernels, $L, $L, $L, ws.dx, true, from, to)", LINEAR, ds[i],
+            body.matrix("p", op.inputs().get(i).weight()), h);
+      }
+      body.ranged("n", 4, inputs.build());
+      pass.dStream = "ws.dx";
+    });
+  }
+
+  /** {@code down(act(up(x)))}. */
+  private void addFeedForward(Op.FeedForward op, Pass pass) {
+    int h = hidden;
+    int f = intermediate;
+    String x = pass.stream;
+    pass.sublayerInput = x;
+    pass.sublayerInputInBackward = pass.streamInBackward;
+    Body fw = pass.forward;
+    fw.ranged("n", 4, CodeBlock.builder()
+        .add("// $L    [n, $L] then [n, $L]\n", op.line(), f, h)
+        .addStatement("$T.forward(kernels, $L, $L, $L, $L, ws.inner[l], false, from, to)", LINEAR, x, fw.matrix("p", op.up().weight()), h,
+            fw.vector("p", op.up().bias().orElseThrow()))
+        .addStatement("$T.forward($T.$L, ws.inner[l], ws.activated[l], $L, from, to)", ACTIVATION, FF_ACTIVATION, activation, f)
+        .addStatement("$T.forward(kernels, ws.activated[l], $L, $L, $L, ws.outputDense[l], false, from, to)", LINEAR,
+            fw.matrix("p", op.down().weight()), f, fw.vector("p", op.down().bias().orElseThrow()))
+        .build());
+    pass.stream = "ws.outputDense[l]";
+    pass.streamInBackward = "ws.outputDense[l]";
+    String input = pass.sublayerInputInBackward;
+    pass.backward(body -> {
+      String dOut = pass.dStream;
+      body.comment("$L", op.line());
+      body.ranged(String.valueOf(f), 8, "$T.backwardWeights(kernels, ws.activated[l], $L, n, $L, from, to)", LINEAR, dOut,
+          body.matrix("g", op.down().weight()));
+      body.serial("$T.backwardBias($L, n, $L)", LINEAR, dOut, body.vector("g", op.down().bias().orElseThrow()));
+      body.ranged("n", 4, CodeBlock.builder()
+          .add("// d(activated) = d(out) · W2ᵀ, through the activation; d(x) += dInner · W1ᵀ    [n, $L]\n", f)
+          .addStatement("$T.backwardInput(kernels, $L, $L, $L, ws.dInner, false, from, to)", LINEAR, dOut, body.matrix("p", op.down().weight()), f)
+          .addStatement("$T.backward($T.$L, ws.inner[l], ws.dInner, ws.dInner, $L, from, to)", ACTIVATION, FF_ACTIVATION, activation, f)
+          .addStatement("$T.backwardInput(kernels, ws.dInner, $L, $L, ws.dx, true, from, to)", LINEAR, body.matrix("p", op.up().weight()), h)
+          .build());
+      body.ranged(String.valueOf(h), 8, "$T.backwardWeights(kernels, $L, ws.dInner, n, $L, from, to)", LINEAR, input,
+          body.matrix("g", op.up().weight()));
+      body.serial("$T.backwardBias(ws.dInner, n, $L)", LINEAR, body.vector("g", op.up().bias().orElseThrow()));
+      pass.dStream = "ws.dx";
+    });
+  }
+
+  /** The repeated layers: {@code layerForward} in order, {@code layerBackward} last first. */
+  private void addLayers(Op.Repeat op, Pass pass, Pass layer) {
+    for (Op inner : op.body()) {
+      addInLayer(inner, layer);
+    }
+    String input = pass.stream;
+    String inputInBackward = pass.streamInBackward;
+    pass.forward.serial(CodeBlock.builder()
+        .add("// $L\n", op.line())
+        .addStatement("float[][] x = $L", input)
+        .beginControlFlow("for (int l = 0; l < $L; l++)", op.count())
+        .addStatement("x = layerForward(l, x, batch, ws, random)")
+        .endControlFlow()
+        .addStatement("float[][] hidden = x")
+        .build());
+    pass.stream = "hidden";
+    pass.streamInBackward = "ws.out[" + (op.count() - 1) + "]";
+    pass.backward(body -> body.serial(CodeBlock.builder()
+        .add("// $L, last first\n", op.line())
+        .beginControlFlow("for (int l = $L; l >= 0; l--)", op.count() - 1)
+        .addStatement("layerBackward(l, l == 0 ? $L : ws.out[l - 1], batch, ws, g)", inputInBackward)
+        .endControlFlow()
+        .build()));
+  }
+
+  /** tanh(first token's state · W + b); its backward runs when a head used the pooled output. */
+  private void addPooler(Op.Pooler op, Pass pass) {
+    int h = hidden;
+    Op.Linear dense = op.dense();
+    String hiddenStates = pass.stream;
+    Body fw = pass.forward;
+    pass.forward.serial(CodeBlock.builder()
+        .add("// $L: tanh(first token · W + b)    [b, $L]\n", op.line(), h)
+        .beginControlFlow("for (int s = 0; s < b; s++)")
+        .addStatement("$T.arraycopy($L[s * t], 0, ws.cls[s], 0, $L)", System.class, hiddenStates, h)
+        .endControlFlow()
+        .addStatement("$T.forward(kernels, ws.cls, $L, $L, $L, ws.pooledPre, false, 0, b)", LINEAR, fw.matrix("p", dense.weight()), h,
+            fw.vector("p", dense.bias().orElseThrow()))
+        .beginControlFlow("for (int s = 0; s < b; s++)")
+        .beginControlFlow("for (int i = 0; i < $L; i++)", h)
+        .addStatement("ws.pooled[s][i] = (float) Math.tanh(ws.pooledPre[s][i])")
+        .endControlFlow()
+        .endControlFlow()
+        .build());
+    pass.backward(body -> {
+      if (!nsp) {
+        body.comment("$L: no head reads the pooled output, so no gradient reaches it", op.line());
+        return;
+      }
+      body.serial(CodeBlock.builder()
+          .add("// $L, when a head used the pooled output\n", op.line())
+          .beginControlFlow("if (pooledUsed)")
           .beginControlFlow("for (int s = 0; s < b; s++)")
           .beginControlFlow("for (int i = 0; i < $L; i++)", h)
-          .addStatement("pooled[s][i] = (float) Math.tanh(pooledPre[s][i])")
+          .addStatement("float y = ws.pooled[s][i]")
+          .addStatement("ws.dPooledPre[s][i] = ws.dPooled[s][i] * (1 - y * y)")
           .endControlFlow()
-          .endControlFlow();
-    } else if (op == s.nsp()) {
-      Op.Linear classifier = (Op.Linear) s.nsp().body().get(0);
-      code.add("// $L    [b, 2]\n", op.line())
-          .addStatement("$T.forward(kernels, pooled, $L, $L, $L, nspLogits, false, 0, b)", LINEAR, m("p", classifier.weight()), h,
-              v("p", classifier.bias().orElseThrow()));
-    } else if (op == s.mlm()) {
-      List<Op> body = s.mlm().body();
-      Op.Linear transform = (Op.Linear) body.get(0);
-      Op.LayerNorm norm = (Op.LayerNorm) body.get(2);
-      Op.Linear decoder = (Op.Linear) body.get(3);
-      code.add("// $L: the predicted rows' states, dense, $L, LayerNorm, the tied decoder    [m, $L]\n", op.line(),
-              s.activation().toLowerCase(Locale.ROOT), s.vocab())
-          .addStatement("int m = predictionRows.length")
-          .addStatement("predictions = m")
-          .addStatement("$T.arraycopy(predictionRows, 0, this.predictionRows, 0, m)", System.class)
-          .addStatement("$T.forward(x, this.predictionRows, selected, $L, false, 0, m)", EMBEDDING, h)
-          .addStatement("$T.forward(kernels, selected, $L, $L, $L, transform, false, 0, m)", LINEAR, m("p", transform.weight()), h,
-              v("p", transform.bias().orElseThrow()))
-          .addStatement("$T.forward($T.$L, transform, transformActivated, $L, 0, m)", ACTIVATION, FF_ACTIVATION, s.activation(), h)
-          .addStatement("$T.forward(transformActivated, $L, $L, transformOut, transformMean, transformRstd, $L, 0, m)", LAYER_NORM,
-              v("p", norm.gain()), v("p", norm.bias()), s.eps())
-          .addStatement("$T.forwardOutIn(kernels, transformOut, m, $L, $L, mlmLogits, 0, $L)", LINEAR, m("p", decoder.weight()),
-              v("p", decoder.bias().orElseThrow()), s.vocab());
-    } else {
-      throw new IllegalStateException("no forward for " + op.line());
-    }
+          .endControlFlow()
+          .addStatement("$T.backwardWeights(kernels, ws.cls, ws.dPooledPre, b, $L, 0, $L)", LINEAR, body.matrix("g", dense.weight()), h)
+          .addStatement("$T.backwardBias(ws.dPooledPre, b, $L)", LINEAR, body.vector("g", dense.bias().orElseThrow()))
+          .addStatement("$T.backwardInput(kernels, ws.dPooledPre, $L, $L, ws.dCls, false, 0, b)", LINEAR, body.matrix("p", dense.weight()), h)
+          .beginControlFlow("for (int s = 0; s < b; s++)")
+          .beginControlFlow("for (int i = 0; i < $L; i++)", h)
+          .addStatement("ws.dx[s * t][i] += ws.dCls[s][i]")
+          .endControlFlow()
+          .endControlFlow()
+          .endControlFlow()
+          .build());
+    });
   }
 
-  private MethodSpec layerForward() {
-    int h = s.hidden();
-    int d = h / s.heads();
-    Op.MultiHeadAttention a = s.attention();
-    Op.FeedForward ff = s.feedForward();
-    CodeBlock.Builder code = CodeBlock.builder()
-        .addStatement("int b = batch.batch()").addStatement("int t = batch.length()").addStatement("int n = b * t");
-    for (Op op : graph.ops(Op.Repeat.class).get(0).body()) {
-      if (op == a) {
-        code.add("// $L\n", op.line()).add("// q, k, v = x · W + b    [n, $L]\n", h);
-        String[] outs = {"q", "k", "v"};
-        for (int i = 0; i < 3; i++) {
-          Op.Linear in = a.inputs().get(i);
-          code.addStatement("$T.forward(kernels, x, $L, $L, $L, $L[l], false, 0, n)", LINEAR, m("p", in.weight()), h,
-              v("p", in.bias().orElseThrow()), outs[i]);
-        }
-        code.addStatement("float[][][] keep = null");
-        if (s.attentionDropout() > 0) {
-          code.beginControlFlow("for (int sh = 0; sh < b * $L; sh++)", s.heads())
-              .addStatement("$T.draw(probabilitiesKeep[l][sh], t, $L, random, 0, t)", DROPOUT, f(s.attentionDropout()))
-              .endControlFlow()
-              .addStatement("keep = probabilitiesKeep[l]");
-        }
-        code.add("// per (sequence, head): softmax(q·kᵀ/√$L + padding mask), dropped out, · v    [b·$L, t, $L]\n", d, s.heads(), d)
-            .addStatement("$T.forward(kernels, q[l], 0, k[l], 0, v[l], 0, t, $L, $L, $T.padding(batch.lengths()), qh[l],"
-                + " kh[l], vh[l], probabilities[l], keep, dropped[l],"
-                + " contextH[l], context[l], 0, b * $L)", ATTENTION, s.heads(), d, MASK, s.heads())
-            .addStatement("$T.forward(kernels, context[l], $L, $L, $L, attentionDense[l], false, 0, n)", LINEAR, m("p", a.output().weight()), h,
-                v("p", a.output().bias().orElseThrow()));
-      } else if (op instanceof Op.Dropout dropout) {
-        String keep = dropout.label().startsWith("attention") ? "attentionDenseKeep" : "outputDenseKeep";
-        String local = dropout.label().startsWith("attention") ? "attentionKeep" : "outputKeep";
-        code.add("// $L\n", op.line());
-        if (dropout.probability() > 0) {
-          code.addStatement("$T.draw($L[l], $L, $L, random, 0, n)", DROPOUT, keep, h, f(s.hiddenDropout()))
-              .addStatement("float[][] $L = $L[l]", local, keep);
-        } else {
-          code.addStatement("float[][] $L = null", local);
-        }
-      } else if (op instanceof Op.Residual residual) {
-        boolean attention = residual.label().equals("attention");
-        code.add("// $L\n", op.line())
-            .addStatement(attention
-                ? "$T.forward(attentionDense[l], attentionKeep, x, attentionSum[l], $L, 0, n)"
-                : "$T.forward(outputDense[l], outputKeep, attentionOut[l], outputSum[l], $L, 0, n)", RESIDUAL, h);
-      } else if (op == s.attentionNorm()) {
-        code.add("// $L\n", op.line())
-            .addStatement("$T.forward(attentionSum[l], $L, $L, attentionOut[l], attentionMean[l], attentionRstd[l], $L, 0, n)", LAYER_NORM,
-                v("p", s.attentionNorm().gain()), v("p", s.attentionNorm().bias()), s.eps());
-      } else if (op == ff) {
-        code.add("// $L    [n, $L] then [n, $L]\n", op.line(), s.intermediate(), h)
-            .addStatement("$T.forward(kernels, attentionOut[l], $L, $L, $L, inner[l], false, 0, n)", LINEAR, m("p", ff.up().weight()), h,
-                v("p", ff.up().bias().orElseThrow()))
-            .addStatement("$T.forward($T.$L, inner[l], activated[l], $L, 0, n)", ACTIVATION, FF_ACTIVATION, s.activation(), s.intermediate())
-            .addStatement("$T.forward(kernels, activated[l], $L, $L, $L, outputDense[l], false, 0, n)", LINEAR, m("p", ff.down().weight()),
-                s.intermediate(), v("p", ff.down().bias().orElseThrow()));
-      } else if (op == s.outputNorm()) {
-        code.add("// $L\n", op.line())
-            .addStatement("$T.forward(outputSum[l], $L, $L, out[l], outputMean[l], outputRstd[l], $L, 0, n)", LAYER_NORM,
-                v("p", s.outputNorm().gain()), v("p", s.outputNorm().bias()), s.eps());
-      } else {
-        throw new IllegalStateException("no forward for " + op.line());
-      }
-    }
-    code.addStatement("return out[l]");
-    return MethodSpec.methodBuilder("layerForward").addModifiers(Modifier.PRIVATE).returns(ROWS)
-        .addParameter(KERNELS, "kernels").addParameter(PARAMETERS, "p").addParameter(TypeName.INT, "l").addParameter(ROWS, "x")
-        .addParameter(BATCH, "batch").addParameter(RANDOM, "random")
-        .addCode(code.build()).build();
-  }
-
-  private MethodSpec losses() {
-    return MethodSpec.methodBuilder("losses").addModifiers(Modifier.PRIVATE).returns(VECTOR)
-        .addParameter(BATCH, "batch")
-        .addStatement("float mlm = 0")
-        .addStatement("int m = predictions")
+  /** MLM at the predicted rows: dense, activation, LayerNorm, the decoder tied to the word embeddings. */
+  private void addMaskedLmHead(Op.ObjectiveHead op, Pass pass, CodeBlock.Builder losses) {
+    int h = hidden;
+    Op.Linear transform = (Op.Linear) op.body().get(0);
+    Op.LayerNorm norm = (Op.LayerNorm) op.body().get(2);
+    Op.Linear decoder = (Op.Linear) op.body().get(3);
+    Body fw = pass.forward;
+    String word = fw.matrix("p", decoder.weight());
+    String decoderBias = fw.vector("p", decoder.bias().orElseThrow());
+    pass.forward.serial(CodeBlock.builder()
+        .add("// $L: the predicted rows' states, dense, $L, LayerNorm, the tied decoder    [m, $L]\n", op.line(),
+            activation.toLowerCase(Locale.ROOT), vocab)
+        .addStatement("int m = predictionRows.length")
+        .addStatement("ws.predictions = m")
+        .beginControlFlow("if (m > 0)")
+        .addStatement("$T.arraycopy(predictionRows, 0, ws.predictionRows, 0, m)", System.class)
+        .addStatement("$T.forward($L, ws.predictionRows, ws.selected, $L, false, 0, m)", EMBEDDING, pass.stream, h)
+        .addStatement("$T.forward(kernels, ws.selected, $L, $L, $L, ws.transform, false, 0, m)", LINEAR, fw.matrix("p", transform.weight()),
+            h, fw.vector("p", transform.bias().orElseThrow()))
+        .addStatement("$T.forward($T.$L, ws.transform, ws.transformActivated, $L, 0, m)", ACTIVATION, FF_ACTIVATION, activation, h)
+        .addStatement("$T.forward(ws.transformActivated, $L, $L, ws.transformOut, ws.transformMean, ws.transformRstd, $L, 0, m)", LAYER_NORM,
+            fw.vector("p", norm.gain()), fw.vector("p", norm.bias()), norm.eps())
+        .addStatement("parallel.forRange($L, 64, (from, to) -> $T.forwardOutIn(kernels, ws.transformOut, m, $L, $L, ws.mlmLogits, from, to))",
+            vocab, LINEAR, word, decoderBias)
+        .endControlFlow()
+        .build());
+    losses.add("// $L\n", op.line())
         .beginControlFlow("if (m > 0)")
         .addStatement("int[] labels = new int[m]")
         .beginControlFlow("for (int i = 0; i < m; i++)")
-        .addStatement("labels[i] = batch.mlmLabels()[predictionRows[i]]")
+        .addStatement("labels[i] = batch.mlmLabels()[ws.predictionRows[i]]")
+        .beginControlFlow("if ($T.argmax(ws.mlmLogits[i], $L) == labels[i])", CROSS_ENTROPY, vocab)
+        .addStatement("correct++")
         .endControlFlow()
-        .addStatement("mlm = $T.forwardBackward(mlmLogits, labels, m, $L, dMlm)", CROSS_ENTROPY, s.vocab())
         .endControlFlow()
-        .addStatement("float nsp = 0")
-        .addCode(s.nsp() == null ? CodeBlock.of("") : CodeBlock.builder()
-            .beginControlFlow("if (batch.nspLabels() != null)")
-            .addStatement("nsp = $T.forwardBackward(nspLogits, batch.nspLabels(), batch.batch(), 2, dNsp)", CROSS_ENTROPY)
-            .endControlFlow()
-            .build())
-        .addStatement("return new float[] {mlm + nsp, mlm, nsp}")
-        .build();
-  }
-
-  // ---- backward, the graph's ops in reverse ----
-
-  private MethodSpec backward() {
-    int h = s.hidden();
-    List<Op> mlm = s.mlm().body();
-    Op.Linear transform = (Op.Linear) mlm.get(0);
-    Op.LayerNorm norm = (Op.LayerNorm) mlm.get(2);
-    Op.Linear decoder = (Op.Linear) mlm.get(3);
-    Op.Linear pooler = s.pooler().dense();
-    boolean dropping = s.hiddenDropout() > 0;
-    CodeBlock.Builder code = CodeBlock.builder()
-        .addStatement("int b = batch.batch()").addStatement("int t = batch.length()").addStatement("int n = b * t")
-        .beginControlFlow("for (int r = 0; r < n; r++)").addStatement("$T.fill(dx[r], 0)", ARRAYS).endControlFlow()
-        .beginControlFlow("for (int s = 0; s < b; s++)").addStatement("$T.fill(dPooled[s], 0)", ARRAYS).endControlFlow();
-    if (s.nsp() != null) {
-      code.addStatement("boolean pooledUsed = false");
-      Op.Linear nsp = (Op.Linear) s.nsp().body().get(0);
-      code.add("// $L\n", s.nsp().line())
-          .beginControlFlow("if (batch.nspLabels() != null)")
-          .addStatement("$T.backwardInput(kernels, dNsp, $L, $L, dPooled, true, 0, b)", LINEAR, m("p", nsp.weight()), h)
-          .addStatement("$T.backwardWeights(kernels, pooled, dNsp, b, $L, 0, $L)", LINEAR, m("g", nsp.weight()), h)
-          .addStatement("$T.backwardBias(dNsp, b, $L)", LINEAR, v("g", nsp.bias().orElseThrow()))
-          .addStatement("pooledUsed = true")
-          .endControlFlow();
-    }
-    code.add("// $L (the decoder's gradient lands on the tied word embeddings)\n", s.mlm().line())
-        .addStatement("int m = predictions")
+        .addStatement("mlm = $T.forwardBackward(ws.mlmLogits, labels, m, $L, gradients ? ws.dMlm : null)", CROSS_ENTROPY, vocab)
+        .endControlFlow();
+    pass.backward(body -> body.serial(CodeBlock.builder()
+        .add("// $L (the decoder's gradient lands on the tied word embeddings)\n", op.line())
+        .addStatement("int m = ws.predictions")
         .beginControlFlow("if (m > 0)")
-        .addStatement("$T.backwardWeightsOutIn(kernels, dMlm, transformOut, m, $L, 0, $L)", LINEAR, m("g", decoder.weight()), s.vocab())
-        .addStatement("$T.backwardBias(dMlm, m, $L)", LINEAR, v("g", decoder.bias().orElseThrow()))
-        .addStatement("$T.backwardInputOutIn(kernels, dMlm, $L, $L, dTransformOut, 0, m)", LINEAR, m("p", decoder.weight()), s.vocab())
-        .addStatement("$T.backward(dTransformOut, transformActivated, $L, transformMean, transformRstd, dTransformActivated, false, $L, $L, 0, m)",
-            LAYER_NORM, v("p", norm.gain()), v("g", norm.gain()), v("g", norm.bias()))
-        .addStatement("$T.backward($T.$L, transform, dTransformActivated, dTransform, $L, 0, m)", ACTIVATION, FF_ACTIVATION, s.activation(), h)
-        .addStatement("$T.backwardWeights(kernels, selected, dTransform, m, $L, 0, $L)", LINEAR, m("g", transform.weight()), h)
-        .addStatement("$T.backwardBias(dTransform, m, $L)", LINEAR, v("g", transform.bias().orElseThrow()))
-        .addStatement("$T.backwardInput(kernels, dTransform, $L, $L, dSelected, false, 0, m)", LINEAR, m("p", transform.weight()), h)
-        .addStatement("$T.backward(dSelected, predictionRows, dx, $L, 0, m)", EMBEDDING, h)
-        .endControlFlow();
-    if (s.nsp() != null) {
-      code
-            .add("// $L\n", s.pooler().line())
-            .beginControlFlow("if (pooledUsed)")
-            .beginControlFlow("for (int s = 0; s < b; s++)")
-            .beginControlFlow("for (int i = 0; i < $L; i++)", h)
-            .addStatement("float y = pooled[s][i]")
-            .addStatement("dPooledPre[s][i] = dPooled[s][i] * (1 - y * y)")
-            .endControlFlow().endControlFlow()
-            .addStatement("$T.backwardWeights(kernels, cls, dPooledPre, b, $L, 0, $L)", LINEAR, m("g", pooler.weight()), h)
-            .addStatement("$T.backwardBias(dPooledPre, b, $L)", LINEAR, v("g", pooler.bias().orElseThrow()))
-            .addStatement("$T.backwardInput(kernels, dPooledPre, $L, $L, dCls, false, 0, b)", LINEAR, m("p", pooler.weight()), h)
-            .beginControlFlow("for (int s = 0; s < b; s++)")
-            .beginControlFlow("for (int i = 0; i < $L; i++)", h)
-            .addStatement("dx[s * t][i] += dCls[s][i]")
-            .endControlFlow().endControlFlow()
-            .endControlFlow();
-    }
-    code
-        .add("// $L, last first\n", graph.ops(Op.Repeat.class).get(0).line())
-        .beginControlFlow("for (int l = $L; l >= 0; l--)", s.layers() - 1)
-        .addStatement("layerBackward(kernels, p, g, l, l == 0 ? $L : out[l - 1], batch)", dropping ? "embeddingOut" : "embeddingNorm")
+        .addStatement("parallel.forRange($L, 64, (from, to) -> $T.backwardWeightsOutIn(kernels, ws.dMlm, ws.transformOut, m, $L, from, to))",
+            vocab, LINEAR, body.matrix("g", decoder.weight()))
+        .addStatement("$T.backwardBias(ws.dMlm, m, $L)", LINEAR, body.vector("g", decoder.bias().orElseThrow()))
+        .addStatement("$T.backwardInputOutIn(kernels, ws.dMlm, $L, $L, ws.dTransformOut, 0, m)", LINEAR, body.matrix("p", decoder.weight()), vocab)
+        .addStatement("$T.backward(ws.dTransformOut, ws.transformActivated, $L, ws.transformMean, ws.transformRstd, ws.dTransformActivated,"
+            + " false, $L, $L, 0, m)", LAYER_NORM, body.vector("p", norm.gain()), body.vector("g", norm.gain()), body.vector("g", norm.bias()))
+        .addStatement("$T.backward($T.$L, ws.transform, ws.dTransformActivated, ws.dTransform, $L, 0, m)", ACTIVATION, FF_ACTIVATION,
+            activation, h)
+        .addStatement("$T.backwardWeights(kernels, ws.selected, ws.dTransform, m, $L, 0, $L)", LINEAR, body.matrix("g", transform.weight()), h)
+        .addStatement("$T.backwardBias(ws.dTransform, m, $L)", LINEAR, body.vector("g", transform.bias().orElseThrow()))
+        .addStatement("$T.backwardInput(kernels, ws.dTransform, $L, $L, ws.dSelected, false, 0, m)", LINEAR,
+            body.matrix("p", transform.weight()), h)
+        .add("// the selected rows were gathered from the hidden states: their gradient scatters back\n")
+        .addStatement("$T.backward(ws.dSelected, ws.predictionRows, ws.dx, $L, 0, m)", EMBEDDING, h)
         .endControlFlow()
-        .add("// embeddings: dropout, LayerNorm, then each table's rows\n");
-    if (dropping) {
-      code.addStatement("$T.backward(dx, embeddingKeep, dx, $L, false, 0, n)", DROPOUT, h);
-    }
-    code.addStatement("$T.backward(dx, embedded, $L, embeddingMean, embeddingRstd, dSum, false, $L, $L, 0, n)", LAYER_NORM,
-            v("p", s.embeddingNorm().gain()), v("g", s.embeddingNorm().gain()), v("g", s.embeddingNorm().bias()))
-        .addStatement("$T.backward(dSum, batch.ids(), $L, $L, 0, n)", EMBEDDING, m("g", s.word().table()), h)
-        .addStatement("$T.backwardPositions(dSum, t, 0, $L, $L, 0, n)", EMBEDDING, m("g", s.positions().table().orElseThrow()), h)
-        .addStatement("$T.backward(dSum, batch.segments(), $L, $L, 0, n)", EMBEDDING, m("g", s.types().table()), h);
-    return MethodSpec.methodBuilder("backward").addModifiers(Modifier.PRIVATE)
-        .addParameter(KERNELS, "kernels").addParameter(PARAMETERS, "p").addParameter(PARAMETERS, "g").addParameter(BATCH, "batch")
-        .addCode(code.build()).build();
+        .build()));
   }
 
-  private MethodSpec layerBackward() {
-    int h = s.hidden();
-    int d = h / s.heads();
-    int f = s.intermediate();
-    Op.MultiHeadAttention a = s.attention();
-    Op.FeedForward ff = s.feedForward();
-    boolean dropping = s.hiddenDropout() > 0;
-    String[] ds = {"dq", "dk", "dv"};
-    CodeBlock.Builder code = CodeBlock.builder()
-        .addStatement("int b = batch.batch()").addStatement("int t = batch.length()").addStatement("int n = b * t")
-        .add("// $L: d(outputSum) into dSum\n", s.outputNorm().line())
-        .addStatement("$T.backward(dx, outputSum[l], $L, outputMean[l], outputRstd[l], dSum, false, null, null, 0, n)", LAYER_NORM,
-            v("p", s.outputNorm().gain()))
-        .addStatement("$T.parameterGradients(dx, outputSum[l], outputMean[l], outputRstd[l], $L, $L, 0, n)", LAYER_NORM,
-            v("g", s.outputNorm().gain()), v("g", s.outputNorm().bias()))
-        .add("// residual around the feed-forward block, and its dropout\n")
-        .addStatement("float[][] dOutputDense = dSum");
-    if (dropping) {
-      code.addStatement("$T.backward(dSum, outputDenseKeep[l], dDense, $L, false, 0, n)", DROPOUT, h).addStatement("dOutputDense = dDense");
-    }
-    code.add("// $L\n", ff.line())
-        .addStatement("$T.backwardWeights(kernels, activated[l], dOutputDense, n, $L, 0, $L)", LINEAR, m("g", ff.down().weight()), f)
-        .addStatement("$T.backwardBias(dOutputDense, n, $L)", LINEAR, v("g", ff.down().bias().orElseThrow()))
-        .addStatement("$T.backwardInput(kernels, dOutputDense, $L, $L, dInner, false, 0, n)", LINEAR, m("p", ff.down().weight()), f)
-        .addStatement("$T.backward($T.$L, inner[l], dInner, dInner, $L, 0, n)", ACTIVATION, FF_ACTIVATION, s.activation(), f)
-        .beginControlFlow("for (int r = 0; r < n; r++)")
-        .addStatement("$T.arraycopy(dSum[r], 0, dx[r], 0, $L)", System.class, h)
-        .endControlFlow()
-        .addStatement("$T.backwardInput(kernels, dInner, $L, $L, dx, true, 0, n)", LINEAR, m("p", ff.up().weight()), h)
-        .addStatement("$T.backwardWeights(kernels, attentionOut[l], dInner, n, $L, 0, $L)", LINEAR, m("g", ff.up().weight()), h)
-        .addStatement("$T.backwardBias(dInner, n, $L)", LINEAR, v("g", ff.up().bias().orElseThrow()))
-        .add("// $L: d(attentionSum) into dSum\n", s.attentionNorm().line())
-        .addStatement("$T.backward(dx, attentionSum[l], $L, attentionMean[l], attentionRstd[l], dSum, false, null, null, 0, n)", LAYER_NORM,
-            v("p", s.attentionNorm().gain()))
-        .addStatement("$T.parameterGradients(dx, attentionSum[l], attentionMean[l], attentionRstd[l], $L, $L, 0, n)", LAYER_NORM,
-            v("g", s.attentionNorm().gain()), v("g", s.attentionNorm().bias()))
-        .add("// residual around the attention, and its dropout\n")
-        .addStatement("float[][] dAttended = dSum");
-    if (dropping) {
-      code.addStatement("$T.backward(dSum, attentionDenseKeep[l], dDense, $L, false, 0, n)", DROPOUT, h).addStatement("dAttended = dDense");
-    }
-    code.add("// $L\n", a.line())
-        .addStatement("$T.backwardWeights(kernels, context[l], dAttended, n, $L, 0, $L)", LINEAR, m("g", a.output().weight()), h)
-        .addStatement("$T.backwardBias(dAttended, n, $L)", LINEAR, v("g", a.output().bias().orElseThrow()))
-        .addStatement("$T.backwardInput(kernels, dAttended, $L, $L, dContext, false, 0, n)", LINEAR, m("p", a.output().weight()), h)
-        .addStatement("float[][][] keep = $L", s.attentionDropout() > 0 ? "probabilitiesKeep[l]" : "null")
-        .addStatement("$T.backward(kernels, dContext, t, $L, $L, $T.padding(batch.lengths()), qh[l], kh[l],"
-            + " vh[l], probabilities[l], keep, dropped[l], dContextH,"
-            + " dProbabilities, dqh, dkh, dvh,"
-            + " dq, 0, dk, 0, dv, 0, 0, b * $L)", ATTENTION, s.heads(), d, MASK, s.heads());
-    for (int i = 0; i < 3; i++) {
-      code.addStatement("$T.backwardWeights(kernels, x, $L, n, $L, 0, $L)", LINEAR, ds[i], m("g", a.inputs().get(i).weight()), h);
-    }
-    for (int i = 0; i < 3; i++) {
-      code.addStatement("$T.backwardBias($L, n, $L)", LINEAR, ds[i], v("g", a.inputs().get(i).bias().orElseThrow()));
-    }
-    code.add("// d(x) = the residual's dSum + Σ d· Wᵀ\n")
-        .beginControlFlow("for (int r = 0; r < n; r++)")
-        .addStatement("$T.arraycopy(dSum[r], 0, dx[r], 0, $L)", System.class, h)
+  /** NSP: a classifier over the pooled output. */
+  private void addSentencePairHead(Op.ObjectiveHead op, Pass pass, CodeBlock.Builder losses) {
+    int h = hidden;
+    Op.Linear classifier = (Op.Linear) op.body().get(0);
+    Body fw = pass.forward;
+    pass.forward.serial(CodeBlock.builder()
+        .add("// $L    [b, 2]\n", op.line())
+        .addStatement("$T.forward(kernels, ws.pooled, $L, $L, $L, ws.nspLogits, false, 0, b)", LINEAR, fw.matrix("p", classifier.weight()), h,
+            fw.vector("p", classifier.bias().orElseThrow()))
+        .build());
+    losses.add("// $L\n", op.line())
+        .beginControlFlow("if (batch.nspLabels() != null)")
+        .addStatement("nsp = $T.forwardBackward(ws.nspLogits, batch.nspLabels(), batch.batch(), 2, gradients ? ws.dNsp : null)", CROSS_ENTROPY)
         .endControlFlow();
-    for (int i = 0; i < 3; i++) {
-      code.addStatement("$T.backwardInput(kernels, $L, $L, $L, dx, true, 0, n)", LINEAR, ds[i], m("p", a.inputs().get(i).weight()), h);
+    pass.backward(body -> body.serial(CodeBlock.builder()
+        .add("// $L: its gradient reaches the pooled output\n", op.line())
+        .beginControlFlow("for (int s = 0; s < b; s++)")
+        .addStatement("$T.fill(ws.dPooled[s], 0)", ARRAYS)
+        .endControlFlow()
+        .addStatement("boolean pooledUsed = false")
+        .beginControlFlow("if (batch.nspLabels() != null)")
+        .addStatement("$T.backwardInput(kernels, ws.dNsp, $L, $L, ws.dPooled, true, 0, b)", LINEAR, body.matrix("p", classifier.weight()), h)
+        .addStatement("$T.backwardWeights(kernels, ws.pooled, ws.dNsp, b, $L, 0, $L)", LINEAR, body.matrix("g", classifier.weight()), h)
+        .addStatement("$T.backwardBias(ws.dNsp, b, $L)", LINEAR, body.vector("g", classifier.bias().orElseThrow()))
+        .addStatement("pooledUsed = true")
+        .endControlFlow()
+        .build()));
+  }
+
+  // ================================================================================================
+  // The workspace
+  // ================================================================================================
+
+  private void bufferDeclarations() {
+    String h = String.valueOf(hidden);
+    String f = String.valueOf(intermediate);
+    String d = String.valueOf(headSize());
+    String l = String.valueOf(layers);
+    for (String name : new String[] {"embedded", "embeddingNorm"}) {
+      buffer(name, "the embeddings", "n", h);
     }
-    return MethodSpec.methodBuilder("layerBackward").addModifiers(Modifier.PRIVATE)
-        .addJavadoc("On entry {@code dx} holds d(layer output); on exit d(layer input).\n")
-        .addParameter(KERNELS, "kernels").addParameter(PARAMETERS, "p").addParameter(PARAMETERS, "g").addParameter(TypeName.INT, "l")
-        .addParameter(ROWS, "x").addParameter(BATCH, "batch")
-        .addCode(code.build()).build();
+    if (hiddenDropout > 0) {
+      buffer("embeddingKeep", "the embeddings' dropout", "n", h);
+      buffer("embeddingOut", "the embeddings' dropout", "n", h);
+    }
+    buffer("embeddingMean", "the embeddings' LayerNorm statistics", "n");
+    buffer("embeddingRstd", "the embeddings' LayerNorm statistics", "n");
+    for (String name : new String[] {"q", "k", "v", "context", "attentionDense", "attentionSum", "attentionOut", "outputDense", "outputSum", "out"}) {
+      buffer(name, "a layer's activations", l, "n", h);
+    }
+    if (hiddenDropout > 0) {
+      buffer("attentionDenseKeep", "a layer's dropout", l, "n", h);
+      buffer("outputDenseKeep", "a layer's dropout", l, "n", h);
+    }
+    buffer("inner", "a layer's feed-forward", l, "n", f);
+    buffer("activated", "a layer's feed-forward", l, "n", f);
+    for (String name : new String[] {"attentionMean", "attentionRstd", "outputMean", "outputRstd"}) {
+      buffer(name, "a layer's LayerNorm statistics", l, "n");
+    }
+    for (String name : new String[] {"qh", "kh", "vh", "contextH"}) {
+      buffer(name, "a layer's attention, per (sequence, head) item", l, "items", "maxLength", d);
+    }
+    buffer("probabilities", "a layer's attention probabilities", l, "items", "maxLength", "maxLength");
+    if (attentionDropout > 0) {
+      buffer("probabilitiesKeep", "a layer's attention dropout", l, "items", "maxLength", "maxLength");
+    }
+    buffer("dropped", "a layer's dropped-out probabilities", l, "items", "maxLength", "maxLength");
+    for (String name : new String[] {"cls", "pooledPre", "pooled", "dCls", "dPooled", "dPooledPre"}) {
+      buffer(name, "the pooler", "maxBatch", h);
+    }
+    if (nsp) {
+      buffer("nspLogits", "the NSP head", "maxBatch", "2");
+      buffer("dNsp", "the NSP head", "maxBatch", "2");
+    }
+    for (String name : new String[] {"selected", "transform", "transformActivated", "transformOut", "dTransformOut", "dTransformActivated",
+        "dTransform", "dSelected"}) {
+      buffer(name, "the MLM head", "maxPredictions", h);
+    }
+    buffer("transformMean", "the MLM head's LayerNorm statistics", "maxPredictions");
+    buffer("transformRstd", "the MLM head's LayerNorm statistics", "maxPredictions");
+    buffer("mlmLogits", "the MLM head", "maxPredictions", String.valueOf(vocab));
+    buffer("dMlm", "the MLM head", "maxPredictions", String.valueOf(vocab));
+    for (String name : new String[] {"dx", "dSum", "dDense", "dContext", "dq", "dk", "dv"}) {
+      buffer(name, "backward scratch", "n", h);
+    }
+    buffer("dInner", "backward scratch", "n", f);
+    for (String name : new String[] {"dqh", "dkh", "dvh", "dContextH"}) {
+      buffer(name, "backward scratch", "items", "maxLength", d);
+    }
+    buffer("dProbabilities", "backward scratch", "items", "maxLength", "maxLength");
+  }
+
+  private TypeSpec workspaceType() {
+    TypeSpec.Builder type = TypeSpec.classBuilder("Workspace")
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+        .addSuperinterface(ACTIVATIONS)
+        .addJavadoc("Every activation, dropout mask and backward buffer of one pass, allocated once for {@code maxBatch}\n"
+            + "sequences of up to {@code maxLength} positions and {@code maxPredictions} MLM positions in all. One caller at a\n"
+            + "time.\n");
+    for (String name : new String[] {"maxBatch", "maxLength", "maxPredictions"}) {
+      type.addField(TypeName.INT, name, Modifier.PRIVATE, Modifier.FINAL);
+    }
+    type.addField(TypeName.INT, "batch", Modifier.PRIVATE);
+    type.addField(TypeName.INT, "length", Modifier.PRIVATE);
+    type.addField(TypeName.INT, "predictions", Modifier.PRIVATE);
+    type.addField(ArrayTypeName.of(TypeName.INT), "predictionRows", Modifier.PRIVATE, Modifier.FINAL);
+    CodeBlock.Builder init = CodeBlock.builder()
+        .beginControlFlow("if (maxBatch <= 0 || maxLength <= 0 || maxPredictions < 0)")
+        .addStatement("throw new $T(\"workspace capacity must be positive, got \" + maxBatch + \" × \" + maxLength + \", \" + maxPredictions"
+            + " + \" predictions\")", IllegalArgumentException.class)
+        .endControlFlow()
+        .beginControlFlow("if (maxLength > $L)", maxLength)
+        .addStatement("throw new $T(\"sequence capacity \" + maxLength + \" exceeds the model's $L positions\")", IllegalArgumentException.class,
+            maxLength)
+        .endControlFlow()
+        .addStatement("this.maxBatch = maxBatch").addStatement("this.maxLength = maxLength").addStatement("this.maxPredictions = maxPredictions")
+        .addStatement("int n = maxBatch * maxLength").addStatement("int items = maxBatch * $L", heads)
+        .addStatement("predictionRows = new int[maxPredictions]");
+    String lastDoc = null;
+    for (Buffer buffer : buffers) {
+      TypeName t = TypeName.FLOAT;
+      for (int i = 0; i < buffer.dims().size(); i++) {
+        t = ArrayTypeName.of(t);
+      }
+      type.addField(t, buffer.name(), Modifier.PRIVATE, Modifier.FINAL);
+      if (!buffer.doc().equals(lastDoc)) {
+        init.add("// $L\n", buffer.doc());
+        lastDoc = buffer.doc();
+      }
+      init.addStatement("$L = new float[$L]", buffer.name(), String.join("][", buffer.dims()));
+    }
+    type.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE)
+        .addParameter(TypeName.INT, "maxBatch").addParameter(TypeName.INT, "maxLength").addParameter(TypeName.INT, "maxPredictions")
+        .addCode(init.build()).build());
+    for (String name : new String[] {"maxBatch", "maxLength", "maxPredictions", "predictions"}) {
+      type.addMethod(override(name, TypeName.INT).addStatement("return $L", name).build());
+    }
+    type.addMethod(override("hidden", VECTOR).addParameter(TypeName.INT, "row").addStatement("return out[$L][row]", layers - 1).build());
+    type.addMethod(override("pooled", VECTOR).addParameter(TypeName.INT, "b").addStatement("return pooled[b]").build());
+    type.addMethod(override("mlmLogits", VECTOR).addParameter(TypeName.INT, "i").addStatement("return mlmLogits[i]").build());
+    type.addMethod(override("predictionRow", TypeName.INT).addParameter(TypeName.INT, "i").addStatement("return predictionRows[i]").build());
+    type.addMethod(nsp
+        ? override("nspLogits", VECTOR).addParameter(TypeName.INT, "b").addStatement("return nspLogits[b]").build()
+        : absent("nspLogits", "b", "an NSP head"));
+    type.addMethod(absent("sequenceLogits", "b", "a sequence-classification head"));
+    type.addMethod(absent("tokenLogits", "row", "a token-classification head"));
+    return type.build();
+  }
+
+  private MethodSpec absent(String name, String parameter, String what) {
+    return override(name, VECTOR).addParameter(TypeName.INT, parameter)
+        .addStatement("throw new $T($S)", UnsupportedOperationException.class, model.name() + " has no " + what)
+        .build();
   }
 }

@@ -32,7 +32,7 @@ import java.util.SplittableRandom;
  * same layout. All activations live in an {@link EncoderWorkspace}, so a step allocates no arrays
  * and one encoder serves concurrent callers that each bring their own workspace.
  */
-public final class Encoder {
+public final class Encoder implements EncoderPasses<EncoderWorkspace> {
 
   /** Added to a padded key's attention score, as BERT does. */
   public static final float MASKED = AttentionMask.Padding.MASKED;

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Function;
 
 /**
  * A trained encoder ready to answer: hidden states, fill-mask, sentence embeddings — text in,
@@ -35,20 +36,59 @@ public final class EncoderModel implements AutoCloseable {
   /** The candidates for one {@code [MASK]}, best first. */
   public record MaskPrediction(int position, List<Candidate> candidates) {}
 
+  /** Builds a model's passes (generated, or the runtime {@link Encoder}) over the threads the model owns. */
+  @FunctionalInterface
+  public interface PassesFactory {
+    EncoderPasses<?> build(Parallel parallel);
+  }
+
+  /** Passes with their pool of workspaces, of the passes' own workspace type. */
+  private static final class Runner<W extends EncoderActivations> {
+    final EncoderPasses<W> passes;
+    final ConcurrentLinkedQueue<W> workspaces = new ConcurrentLinkedQueue<>();
+
+    Runner(EncoderPasses<W> passes) {
+      this.passes = Objects.requireNonNull(passes, "passes");
+    }
+
+    <T> T infer(EncoderBatch batch, int[] predictionRows, Function<? super EncoderActivations, T> reader) {
+      W ws = workspaces.poll();
+      if (ws == null || ws.maxBatch() < batch.batch() || ws.maxLength() < batch.length() || ws.maxPredictions() < predictionRows.length) {
+        ws = passes.workspace(batch.batch(), Math.min(passes.config().maxLength(), Math.max(batch.length(), 128)),
+            Math.max(predictionRows.length, 8));
+      }
+      try {
+        passes.infer(batch, ws, predictionRows);
+        return reader.apply(ws);
+      } finally {
+        workspaces.offer(ws);
+      }
+    }
+  }
+
   private final String name;
-  private final Encoder encoder;
+  private final Runner<?> runner;
   private final Parallel parallel;
   private final EncoderTokenizer tokenizer;
   private final String backbonePrefix;
-  private final ConcurrentLinkedQueue<EncoderWorkspace> workspaces = new ConcurrentLinkedQueue<>();
 
+  /** A model over the runtime {@link Encoder} of {@code config}. */
   public EncoderModel(String name, EncoderConfig config, EncoderKernels kernels, EncoderParameters parameters, int threads,
       EncoderTokenizer tokenizer, String backbonePrefix) {
+    this(name, parallel -> new Encoder(config, kernels, parameters, parallel), threads, tokenizer, backbonePrefix);
+  }
+
+  /** A model over the passes {@code passes} builds over its {@code threads} threads. */
+  public EncoderModel(String name, PassesFactory passes, int threads, EncoderTokenizer tokenizer, String backbonePrefix) {
     this.name = Objects.requireNonNull(name, "name");
     this.parallel = new Parallel(threads);
-    this.encoder = new Encoder(config, kernels, parameters, parallel);
+    this.runner = runner(passes.build(parallel));
     this.tokenizer = tokenizer;
     this.backbonePrefix = backbonePrefix;
+  }
+
+  private static <W extends EncoderActivations> Runner<W> runner(EncoderPasses<W> passes) {
+    return new Runner<>(passes);
   }
 
   /**
@@ -60,6 +100,16 @@ public final class EncoderModel implements AutoCloseable {
    */
   public static EncoderModel load(Path directory, String name, EncoderConfig config, EncoderKernels kernels, EncoderParameters parameters,
       int threads, String backbonePrefix, boolean lowercase) throws IOException {
+    return load(directory, name, config, parameters, parallel -> new Encoder(config, kernels, parameters, parallel), threads,
+        backbonePrefix, lowercase);
+  }
+
+  /**
+   * As {@link #load(Path, String, EncoderConfig, EncoderKernels, EncoderParameters, int, String,
+   * boolean)}, over the passes {@code passes} builds (reading {@code parameters}, which this fills).
+   */
+  public static EncoderModel load(Path directory, String name, EncoderConfig config, EncoderParameters parameters, PassesFactory passes,
+      int threads, String backbonePrefix, boolean lowercase) throws IOException {
     directory = AtomicDirectories.readable(directory);
     loadWeights(directory, parameters, backbonePrefix);
     EncoderTokenizer tokenizer = EncoderTokenizerFiles.present(directory)
@@ -69,7 +119,7 @@ public final class EncoderModel implements AutoCloseable {
       throw new IllegalArgumentException(directory + "'s vocabulary has " + tokenizer.vocabulary().size() + " tokens, more than the model's "
           + config.vocab());
     }
-    return new EncoderModel(name, config, kernels, parameters, threads, tokenizer, backbonePrefix);
+    return new EncoderModel(name, passes, threads, tokenizer, backbonePrefix);
   }
 
   /**
@@ -96,21 +146,23 @@ public final class EncoderModel implements AutoCloseable {
 
   /** Writes {@value #WEIGHTS} and the tokenizer's files into {@code directory}, replacing it whole. */
   public void save(Path directory) throws IOException {
-    float[] flat = encoder.parameters().toFlat();
+    EncoderParameters parameters = runner.passes.parameters();
+    float[] flat = parameters.toFlat();
     AtomicDirectories.write(directory, dir -> {
-      ParameterCheckpoint.save(encoder.parameters().layout(), flat, backbonePrefix, Map.of("format", "pt", "model", name), dir.resolve(WEIGHTS));
+      ParameterCheckpoint.save(parameters.layout(), flat, backbonePrefix, Map.of("format", "pt", "model", name), dir.resolve(WEIGHTS));
       if (tokenizer != null) {
         EncoderTokenizerFiles.write(tokenizer, dir);
       }
     });
   }
 
-  public Encoder encoder() {
-    return encoder;
+  /** The passes the model runs (generated, or the runtime {@link Encoder}). */
+  public EncoderPasses<?> passes() {
+    return runner.passes;
   }
 
   public EncoderConfig config() {
-    return encoder.config();
+    return runner.passes.config();
   }
 
   public EncoderTokenizer tokenizer() {
@@ -122,18 +174,8 @@ public final class EncoderModel implements AutoCloseable {
   }
 
   /** Runs {@code batch} (no dropout) in a borrowed workspace, then hands it to {@code reader}. */
-  public <T> T infer(EncoderBatch batch, int[] predictionRows, java.util.function.Function<EncoderWorkspace, T> reader) {
-    EncoderWorkspace ws = workspaces.poll();
-    if (ws == null || ws.maxBatch() < batch.batch() || ws.maxLength() < batch.length() || ws.maxPredictions() < predictionRows.length) {
-      ws = encoder.workspace(batch.batch(), Math.min(config().maxLength(), Math.max(batch.length(), 128)),
-          Math.max(predictionRows.length, 8));
-    }
-    try {
-      encoder.infer(batch, ws, predictionRows);
-      return reader.apply(ws);
-    } finally {
-      workspaces.offer(ws);
-    }
+  public <T> T infer(EncoderBatch batch, int[] predictionRows, Function<? super EncoderActivations, T> reader) {
+    return runner.infer(batch, predictionRows, reader);
   }
 
   /** {@code [CLS] text [SEP]}, the text's tokens cut to fit the model's longest sequence. */

@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * Pretrains (or fine-tunes) an {@link Encoder}: micro-batches from a {@link Batches} source,
+ * Pretrains (or fine-tunes) an encoder ({@link EncoderPasses}: generated, or the runtime {@link Encoder}): micro-batches from a {@link Batches} source,
  * gradients accumulated and averaged, global-norm clipping, AdamW (or Adam, or SGD) with linear
  * warmup then a linear (or cosine, or constant) decay, a checkpoint every so many steps and at the end, and a stop with a message naming the
  * step when the loss is not finite (before anything is changed; the last checkpoint stays).
@@ -53,11 +53,13 @@ public final class EncoderTrainer {
   /** What a pass reports: its loss, the tokens it saw, and (for MLM) the predictions it got right out of those it made. */
   public record PassResult(double loss, long tokens, int correct, int counted) {}
 
-  /** The pretraining pass of an encoder over {@code batches}. */
-  public static Pass pretraining(Encoder encoder, EncoderWorkspace workspace, Batches batches) {
+  /** The pretraining pass of an encoder's passes over {@code batches}, in {@code workspace}. */
+  public static <W extends EncoderActivations> Pass pretraining(EncoderPasses<W> passes, W workspace, Batches batches) {
+    Objects.requireNonNull(passes, "passes");
+    Objects.requireNonNull(workspace, "workspace");
     return (k, gradients, seed) -> {
       EncoderBatch batch = batches.batch(k);
-      Encoder.Losses losses = encoder.train(batch, workspace, gradients, seed);
+      Encoder.Losses losses = passes.train(batch, workspace, gradients, seed);
       long tokens = 0;
       for (int length : batch.lengths()) {
         tokens += length;
@@ -121,9 +123,14 @@ public final class EncoderTrainer {
     }
   }
 
+  /** The encoder's passes, bound to their workspace: they give a micro-batch source its pass. */
+  @FunctionalInterface
+  private interface BoundPasses {
+    Pass over(Batches batches);
+  }
+
   private final EncoderParameters parameters;
-  private final Encoder encoder;
-  private final EncoderWorkspace workspace;
+  private final BoundPasses passes;
   private final EncoderOptimizer optimizer;
   private final EncoderParameters gradients;
   private final Options options;
@@ -133,21 +140,32 @@ public final class EncoderTrainer {
   private volatile boolean stopRequested;
   private CarriedState carriedState;
 
-  /** A trainer for an encoder, whose micro-batches {@link #train(Batches, Path, Listener)} takes. */
-  public EncoderTrainer(Encoder encoder, EncoderWorkspace workspace, Options options, String model, String backbonePrefix) {
-    this(encoder.parameters(), encoder, workspace, options, model, backbonePrefix);
+  /**
+   * A trainer for an encoder's passes (generated or the runtime {@link Encoder}) running in {@code
+   * workspace}, whose micro-batches {@link #train(Batches, Path, Listener)} takes.
+   */
+  public <W extends EncoderActivations> EncoderTrainer(EncoderPasses<W> passes, W workspace, Options options, String model,
+      String backbonePrefix) {
+    this(passes.parameters(), batches -> pretraining(passes, workspace, batches), options, model, backbonePrefix);
+  }
+
+  /**
+   * A trainer for an encoder's passes with a workspace of its own for {@code maxBatch} sequences of
+   * up to {@code maxLength} tokens and {@code maxPredictions} MLM positions in all.
+   */
+  public static <W extends EncoderActivations> EncoderTrainer of(EncoderPasses<W> passes, int maxBatch, int maxLength,
+      int maxPredictions, Options options, String model, String backbonePrefix) {
+    return new EncoderTrainer(passes, passes.workspace(maxBatch, maxLength, maxPredictions), options, model, backbonePrefix);
   }
 
   /** A trainer for any model whose parameters are {@code parameters}; {@link #train(Pass, Path, Listener)} runs it. */
   public EncoderTrainer(EncoderParameters parameters, Options options, String model, String backbonePrefix) {
-    this(parameters, null, null, options, model, backbonePrefix);
+    this(parameters, (BoundPasses) null, options, model, backbonePrefix);
   }
 
-  private EncoderTrainer(EncoderParameters parameters, Encoder encoder, EncoderWorkspace workspace, Options options, String model,
-      String backbonePrefix) {
+  private EncoderTrainer(EncoderParameters parameters, BoundPasses passes, Options options, String model, String backbonePrefix) {
     this.parameters = Objects.requireNonNull(parameters, "parameters");
-    this.encoder = encoder;
-    this.workspace = workspace;
+    this.passes = passes;
     this.options = Objects.requireNonNull(options, "options");
     this.model = Objects.requireNonNull(model, "model");
     this.backbonePrefix = Objects.requireNonNull(backbonePrefix, "backbonePrefix");
@@ -188,10 +206,10 @@ public final class EncoderTrainer {
    * @param checkpoint the directory to save to (replaced atomically), or null for none
    */
   public double train(Batches batches, Path checkpoint, Listener listener) throws IOException {
-    if (encoder == null) {
+    if (passes == null) {
       throw new IllegalStateException("this trainer was made for a model's own pass: call train(Pass, …)");
     }
-    return train(pretraining(encoder, workspace, batches), checkpoint, listener);
+    return train(passes.over(batches), checkpoint, listener);
   }
 
   /** As {@link #train(Batches, Path, Listener)}, for any model's micro-batch {@code pass}. */

@@ -6,7 +6,7 @@ package dev.nlpm.runtime.encoder;
  * maxPredictions} MLM positions in all. One caller at a time: concurrent callers each use their
  * own. A row {@code r = b·length + t} of a batch shorter than the capacity uses the first rows.
  */
-public final class EncoderWorkspace {
+public final class EncoderWorkspace implements EncoderActivations {
 
   /** One block's saved activations. */
   static final class Block {

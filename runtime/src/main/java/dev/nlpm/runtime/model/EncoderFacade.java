@@ -1,9 +1,9 @@
 package dev.nlpm.runtime.model;
 
-import dev.nlpm.runtime.encoder.Encoder;
 import dev.nlpm.runtime.encoder.EncoderConfig;
 import dev.nlpm.runtime.encoder.EncoderModel;
 import dev.nlpm.runtime.encoder.EncoderParameters;
+import dev.nlpm.runtime.encoder.EncoderPasses;
 import dev.nlpm.runtime.encoder.EncoderTrainer;
 import dev.nlpm.runtime.encoder.Parallel;
 import dev.nlpm.runtime.pretrain.MlmMasker;
@@ -13,7 +13,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * A generated encoder facade: pretraining it (parameters, masking, the encoder and its trainer),
+ * A generated encoder facade: pretraining it (parameters, masking, the encoder's passes and their trainer),
  * and the inference model ({@link EncoderModel}: hidden states, fill-mask, embeddings,
  * classification) over trained parameters or read from a model directory.
  */
@@ -41,14 +41,18 @@ public interface EncoderFacade extends ModelFacade {
    */
   MlmMasker newMasker(EncoderTokenizer tokenizer, int sequence, MlmSettings mlm);
 
-  /** The encoder over {@code parameters}, its work split by {@code parallel} ({@code encoder(…)}). */
-  Encoder newEncoder(EncoderParameters parameters, Parallel parallel);
+  /**
+   * The encoder's passes over {@code parameters}, its work split by {@code parallel} ({@code
+   * encoder(…)}): the generated {@code <Model>Passes}, or the runtime {@code Encoder} for a shape
+   * the compiler does not compose yet (the facade's documentation says which).
+   */
+  EncoderPasses<?> newEncoder(EncoderParameters parameters, Parallel parallel);
 
   /**
    * A trainer whose workspace holds {@code batch} sequences of up to {@code sequence} tokens and
    * {@code maxPredictions} masked positions a sequence ({@code trainer(…)}).
    */
-  EncoderTrainer newTrainer(Encoder encoder, EncoderTrainer.Options options, int batch, int sequence, int maxPredictions);
+  EncoderTrainer newTrainer(EncoderPasses<?> encoder, EncoderTrainer.Options options, int batch, int sequence, int maxPredictions);
 
   /** A model for inference over {@code parameters} and {@code tokenizer} ({@code model(…)}). */
   EncoderModel newModel(EncoderParameters parameters, EncoderTokenizer tokenizer, int threads);

@@ -1,0 +1,44 @@
+package dev.nlpm.runtime.encoder;
+
+/**
+ * An encoder's passes: inference, held-out evaluation and the training pass (forward, losses,
+ * backward), over parameters it only reads, the activations in a workspace {@code W} each caller
+ * brings. What {@link EncoderTrainer} and {@link EncoderModel} run, and what an encoder facade
+ * hands out ({@code dev.nlpm.runtime.model.EncoderFacade}).
+ *
+ * <p>Implemented by a model's generated {@code <Model>Passes} (its composition written out by the
+ * compiler, every size a literal) and by the hand-written {@link Encoder}, the generated passes'
+ * oracle and the fallback for the shapes the compiler does not compose yet. The two compute the
+ * same numbers, bit for bit.
+ *
+ * @param <W> the workspace type the passes fill
+ */
+public interface EncoderPasses<W extends EncoderActivations> {
+
+  /** The sizes and choices the passes run with (dropout 0 when built without it). */
+  EncoderConfig config();
+
+  /** The parameters the passes read. */
+  EncoderParameters parameters();
+
+  /** The products' kernels. */
+  EncoderKernels kernels();
+
+  /** A workspace for {@code maxBatch} sequences of up to {@code maxLength} tokens and {@code maxPredictions} MLM positions in all. */
+  W workspace(int maxBatch, int maxLength, int maxPredictions);
+
+  /**
+   * Inference (no dropout): hidden states, pooled outputs, and the heads' logits; MLM logits at
+   * {@code predictionRows} (may be empty).
+   */
+  void infer(EncoderBatch batch, W workspace, int[] predictionRows);
+
+  /** The losses on a labelled batch, without dropout or gradients (held-out evaluation). */
+  Encoder.Losses evaluate(EncoderBatch batch, W workspace);
+
+  /**
+   * One training pass: forward with dropout drawn from {@code dropoutSeed}, the losses, and their
+   * gradients added into {@code gradients}.
+   */
+  Encoder.Losses train(EncoderBatch batch, W workspace, EncoderParameters gradients, long dropoutSeed);
+}
