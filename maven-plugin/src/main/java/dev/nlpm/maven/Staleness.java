@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Decides whether the last generation is still current: a fingerprint of every input (the
@@ -42,14 +43,33 @@ final class Staleness {
     return HexFormat.of().formatHex(digest.digest());
   }
 
-  /** Where a class was loaded from, with that file's size and time (a jar, or a classes folder). */
+  /**
+   * Where a class was loaded from, with that jar's size and time, or, for a classes folder (a
+   * reactor build), the number of files under it and the newest one's time: a folder's own time
+   * changes only when an entry directly in it is added or removed, not when a class is recompiled.
+   */
   private static String codeIdentity(Class<?> code) {
     try {
-      Path location = Path.of(code.getProtectionDomain().getCodeSource().getLocation().toURI());
-      return location + " " + Files.size(location) + " " + Files.getLastModifiedTime(location).toMillis();
+      return codeIdentity(Path.of(code.getProtectionDomain().getCodeSource().getLocation().toURI()));
     } catch (Exception e) {
       return code.getName() + " (location unknown)";
     }
+  }
+
+  /** A jar's or a classes folder's identity; see {@link #codeIdentity(Class)}. */
+  static String codeIdentity(Path location) throws IOException {
+    if (!Files.isDirectory(location)) {
+      return location + " " + Files.size(location) + " " + Files.getLastModifiedTime(location).toMillis();
+    }
+    long files = 0;
+    long newest = 0;
+    try (Stream<Path> walk = Files.walk(location)) {
+      for (Path file : (Iterable<Path>) walk.filter(Files::isRegularFile)::iterator) {
+        files++;
+        newest = Math.max(newest, Files.getLastModifiedTime(file).toMillis());
+      }
+    }
+    return location + " " + files + " files, newest " + newest;
   }
 
   private static void update(MessageDigest digest, String text) {
