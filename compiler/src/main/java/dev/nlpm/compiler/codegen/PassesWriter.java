@@ -24,8 +24,10 @@ import dev.nlpm.compiler.ir.Sharing;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import javax.lang.model.element.Modifier;
@@ -77,6 +79,8 @@ public final class PassesWriter extends SourceWriter {
   private static final TypeName VECTOR = ArrayTypeName.of(TypeName.FLOAT);
 
   private final LayerGraph graph;
+  /** Each per-layer checkpoint name template the passes read, by the constant that holds its names. */
+  private final Map<String, String> layerNameTemplates = new LinkedHashMap<>();
   private final ClassName workspace;
   private final int vocab;
   private final int hidden;
@@ -204,7 +208,7 @@ public final class PassesWriter extends SourceWriter {
    * serial statements, and row-wise statements over {@code [from, to)}; consecutive row-wise
    * statements over the same rows and grain share one {@code parallel.forRange}.
    */
-  private static final class Body {
+  private final class Body {
     private final CodeBlock.Builder lookups = CodeBlock.builder();
     private final CodeBlock.Builder code = CodeBlock.builder();
     private final Set<String> locals = new HashSet<>();
@@ -220,7 +224,7 @@ public final class PassesWriter extends SourceWriter {
       if (locals.add(local)) {
         String getter = matrix ? "matrix" : "vector";
         CodeBlock lookup = name.contains("{}")
-            ? CodeBlock.of("$L.$L($S + l + $S)", buffer, getter, name.substring(0, name.indexOf("{}")), name.substring(name.indexOf("{}") + 2))
+            ? CodeBlock.of("$L.$L($L[l])", buffer, getter, layerNames(name))
             : CodeBlock.of("$L.$L($S)", buffer, getter, name);
         lookups.addStatement("$T $L = $L", matrix ? ROWS : VECTOR, local, lookup);
       }
@@ -279,6 +283,37 @@ public final class PassesWriter extends SourceWriter {
   }
 
   /** {@code encoder.layer.{}.attention.self.query.weight} → {@code attentionSelfQueryWeight}. */
+  /**
+   * The constant holding {@code template}'s name in every layer ({@code {}} the layer index), so that
+   * a step looks its tensors up without building a string.
+   */
+  private String layerNames(String template) {
+    String constant = template.replace("{}.", "").replaceAll("[^A-Za-z0-9]+", "_").toUpperCase(Locale.ROOT);
+    layerNameTemplates.putIfAbsent(constant, template);
+    return constant;
+  }
+
+  /** The per-layer name constants and the method that fills them, once, when the class loads. */
+  private void addLayerNames(TypeSpec.Builder type) {
+    if (layerNameTemplates.isEmpty()) {
+      return;
+    }
+    layerNameTemplates.forEach((constant, template) -> type.addField(FieldSpec.builder(
+            ArrayTypeName.of(String.class), constant, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+        .addJavadoc("{@code $L} of each layer.\n", template.replace("{}", "i"))
+        .initializer("layerNames($S, $S)", template.substring(0, template.indexOf("{}")), template.substring(template.indexOf("{}") + 2))
+        .build()));
+    type.addMethod(MethodSpec.methodBuilder("layerNames").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+        .returns(ArrayTypeName.of(String.class))
+        .addParameter(String.class, "before").addParameter(String.class, "after")
+        .addStatement("$T[] names = new $T[$L]", String.class, String.class, layers)
+        .beginControlFlow("for (int l = 0; l < names.length; l++)")
+        .addStatement("names[l] = before + l + after")
+        .endControlFlow()
+        .addStatement("return names")
+        .build());
+  }
+
   private static String camel(String name) {
     StringBuilder out = new StringBuilder();
     boolean upper = false;
@@ -297,7 +332,7 @@ public final class PassesWriter extends SourceWriter {
    * One level of the passes (the model's, or one layer's): its forward body, its backward steps
    * (run in reverse once every op has been added), and where the running activations are.
    */
-  private static final class Pass {
+  private final class Pass {
     final Body forward = new Body();
     final Body backward = new Body();
     private final List<Consumer<Body>> backwardSteps = new ArrayList<>();
@@ -418,6 +453,7 @@ public final class PassesWriter extends SourceWriter {
     type.addMethod(losses(losses.build()));
     type.addMethod(backward(top));
     type.addMethod(layerBackward(layer));
+    addLayerNames(type);
     type.addType(workspaceType());
     return type;
   }
