@@ -6,7 +6,6 @@ import dev.nlpm.runtime.checkpoint.TrainingCheckpoint;
 import dev.nlpm.runtime.decode.Blockwise;
 import dev.nlpm.runtime.decode.DecodingOptions;
 import dev.nlpm.runtime.decode.Greedy;
-import dev.nlpm.runtime.decoder.Decoder;
 import dev.nlpm.runtime.decoder.ProposalHeads;
 import dev.nlpm.runtime.encoder.EncoderParameters;
 import dev.nlpm.runtime.encoder.Parallel;
@@ -66,7 +65,7 @@ public final class BlockwiseDecodingSpeed {
     }
     DecodingOptions options = DecodingOptions.of(newTokens);
     try (Parallel parallel = new Parallel(threads)) {
-      Decoder decoder = ShakespeareGptModel.decoder(base, parallel);
+      var decoder = ShakespeareGptModel.decoder(base, parallel);
       ProposalHeads proposal = ShakespeareGptModel.proposalHeads(decoder, heads);
       int[][] greedy = new int[prompts.length][];
       Blockwise.Result[] blockwise = new Blockwise.Result[prompts.length];

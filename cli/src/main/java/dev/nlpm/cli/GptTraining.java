@@ -1,8 +1,9 @@
 package dev.nlpm.cli;
 
 import dev.nlpm.runtime.checkpoint.TrainingProgress;
-import dev.nlpm.runtime.decoder.Decoder;
+import dev.nlpm.runtime.decoder.BoundDecoder;
 import dev.nlpm.runtime.decoder.DecoderConfig;
+import dev.nlpm.runtime.decoder.DecoderPasses;
 import dev.nlpm.runtime.encoder.EncoderParameters;
 import dev.nlpm.runtime.encoder.EncoderTrainer;
 import dev.nlpm.runtime.encoder.Parallel;
@@ -21,8 +22,8 @@ final class GptTraining implements LanguageModelTraining {
 
   private final DecoderConfig config;
   private final EncoderParameters parameters;
-  private final Decoder decoder;
-  private final Decoder.Workspace workspace;
+  private final DecoderPasses<?> decoder;
+  private final BoundDecoder<?> bound;
   private final EncoderTrainer trainer;
   private final EncoderTrainer.Pass pass;
 
@@ -30,11 +31,11 @@ final class GptTraining implements LanguageModelTraining {
     config = facade.config();
     parameters = facade.newParameters(seed);
     decoder = facade.newDecoder(parameters, parallel);
-    workspace = decoder.workspace(batch, length);
+    bound = BoundDecoder.of(decoder, batch, length);
     trainer = facade.newTrainer(parameters, options);
     pass = (k, gradients, dropoutSeed) -> {
       int[] block = blocks(train, batch, length, seed * 31 + k);
-      float loss = decoder.train(block, null, batch, length, workspace, gradients, dropoutSeed);
+      float loss = bound.train(block, null, batch, length, gradients, dropoutSeed);
       return new EncoderTrainer.PassResult(loss, block.length, 0, 0);
     };
   }
@@ -49,7 +50,7 @@ final class GptTraining implements LanguageModelTraining {
     return block;
   }
 
-  Decoder decoder() {
+  DecoderPasses<?> decoder() {
     return decoder;
   }
 
@@ -85,6 +86,6 @@ final class GptTraining implements LanguageModelTraining {
 
   @Override
   public double blockLoss(int[] blocks, int count, int length) {
-    return decoder.loss(blocks, count, length, workspace);
+    return bound.loss(blocks, count, length);
   }
 }

@@ -3,7 +3,7 @@ package dev.nlpm.cli;
 import dev.nlpm.runtime.checkpoint.CheckpointMismatchException;
 import dev.nlpm.runtime.checkpoint.ParameterCheckpoint;
 import dev.nlpm.runtime.checkpoint.SafetensorsFile;
-import dev.nlpm.runtime.decoder.Decoder;
+import dev.nlpm.runtime.decoder.DecoderPasses;
 import dev.nlpm.runtime.decoder.ProposalHeads;
 import dev.nlpm.runtime.encoder.EncoderParameters;
 import dev.nlpm.runtime.encoder.EncoderTrainer;
@@ -34,7 +34,7 @@ final class HeadsTraining {
   /** What the heads' run left: whether a stop ended it early, its last loss and steps. */
   record Result(boolean stopped, long steps, double loss) {}
 
-  static Result train(BlockwiseDecoderFacade facade, Decoder decoder, EncoderTrainer.Options options, int[] train, int batch, int length,
+  static Result train(BlockwiseDecoderFacade facade, DecoderPasses<?> decoder, EncoderTrainer.Options options, int[] train, int batch, int length,
       Path output, boolean resume, StopRequest stop, PrintWriter err) throws IOException {
     int k = facade.blockwiseK();
     EncoderParameters heads = facade.newHeads(options.seed());
@@ -81,7 +81,7 @@ final class HeadsTraining {
   }
 
   /** The heads a model folder holds, for {@code decoder}. */
-  static ProposalHeads load(BlockwiseDecoderFacade facade, Decoder decoder, Path directory) throws IOException {
+  static ProposalHeads load(BlockwiseDecoderFacade facade, DecoderPasses<?> decoder, Path directory) throws IOException {
     EncoderParameters heads = facade.newHeads(0L);
     ParameterLayout layout = heads.layout();
     float[] flat = new float[layout.size()];

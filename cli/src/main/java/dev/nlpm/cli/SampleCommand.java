@@ -11,7 +11,7 @@ import dev.nlpm.runtime.decode.DecodingOptions;
 import dev.nlpm.runtime.decode.Greedy;
 import dev.nlpm.runtime.decode.LanguageModelStep;
 import dev.nlpm.runtime.decode.Sampling;
-import dev.nlpm.runtime.decoder.Decoder;
+import dev.nlpm.runtime.decoder.DecoderPasses;
 import dev.nlpm.runtime.encoder.EncoderParameters;
 import dev.nlpm.runtime.encoder.Parallel;
 import dev.nlpm.runtime.lstm.LstmLanguageModel;
@@ -170,7 +170,7 @@ final class SampleCommand implements Callable<Integer> {
     int[] generated;
     String passes = "";
     try (Parallel parallel = new Parallel(threads)) {
-      Decoder decoder = decoderFacade == null ? null : decoderFacade.newDecoder(parameters, parallel);
+      DecoderPasses<?> decoder = decoderFacade == null ? null : decoderFacade.newDecoder(parameters, parallel);
       LanguageModelStep model = facade instanceof LstmFacade recurrent ? lstm(recurrent, directory, parallel, text.vocabulary().size())
           : decoder.step(positions);
       LanguageModelStep step = new Restricted(model, text.vocabulary().size(), text.unknown());

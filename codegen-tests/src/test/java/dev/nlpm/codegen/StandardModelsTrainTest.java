@@ -8,7 +8,7 @@ import dev.nlpm.compiler.codegen.InMemoryJavac;
 import dev.nlpm.compiler.codegen.Runnability;
 import dev.nlpm.compiler.ir.Family;
 import dev.nlpm.compiler.ir.ModelSpec;
-import dev.nlpm.runtime.decoder.Decoder;
+import dev.nlpm.runtime.decoder.BoundDecoder;
 import dev.nlpm.runtime.encoder.Encoder;
 import dev.nlpm.runtime.encoder.EncoderParameters;
 import dev.nlpm.runtime.encoder.EncoderPasses;
@@ -178,8 +178,7 @@ class StandardModelsTrainTest {
     EncoderParameters parameters = facade.newParameters(SEED);
     List<Double> losses = new ArrayList<>();
     try (Parallel parallel = new Parallel(1)) {
-      Decoder decoder = facade.newDecoder(parameters, parallel);
-      Decoder.Workspace workspace = decoder.workspace(batch, length);
+      BoundDecoder<?> decoder = BoundDecoder.of(facade.newDecoder(parameters, parallel), batch, length);
       EncoderTrainer trainer = facade.newTrainer(parameters, facade.declaredOptions(facade.steps()));
       EncoderTrainer.Pass pass = (k, gradients, dropoutSeed) -> {
         SplittableRandom offsets = new SplittableRandom(SEED * 31 + k);
@@ -187,7 +186,7 @@ class StandardModelsTrainTest {
         for (int b = 0; b < batch; b++) {
           System.arraycopy(stream, offsets.nextInt(stream.length - length + 1), blocks, b * length, length);
         }
-        float loss = decoder.train(blocks, null, batch, length, workspace, gradients, dropoutSeed);
+        float loss = decoder.train(blocks, null, batch, length, gradients, dropoutSeed);
         return new EncoderTrainer.PassResult(loss, blocks.length, 0, 0);
       };
       trainer.train(pass, null, report -> losses.add(report.loss()));

@@ -6,7 +6,6 @@ import dev.nlpm.runtime.decode.DecodingOptions;
 import dev.nlpm.runtime.decode.Greedy;
 import dev.nlpm.runtime.decode.LanguageModelStep;
 import dev.nlpm.runtime.decode.Sampling;
-import dev.nlpm.runtime.decoder.Decoder;
 import dev.nlpm.runtime.decoder.DecoderConfig;
 import dev.nlpm.runtime.decoder.ProposalHeads;
 import dev.nlpm.runtime.encoder.EncoderParameters;
@@ -55,8 +54,9 @@ public final class TrainCharGpt {
     int batch = ShakespeareGptModel.BATCH;
     int length = ShakespeareGptModel.SEQUENCE;
     try (Parallel parallel = new Parallel(threads)) {
-      Decoder decoder = ShakespeareGptModel.decoder(parameters, parallel);
-      Decoder.Workspace ws = decoder.workspace(batch, length);
+      // the generated passes and their workspace
+      var decoder = ShakespeareGptModel.decoder(parameters, parallel);
+      var ws = decoder.workspace(batch, length);
       EncoderTrainer.Options options = ShakespeareGptModel.trainingOptions();
       EncoderTrainer trainer = ShakespeareGptModel.trainer(parameters, options);
       // micro-batch k: `batch` blocks of `length` characters at offsets drawn from (seed, k)

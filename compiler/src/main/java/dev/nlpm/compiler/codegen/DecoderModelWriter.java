@@ -2,8 +2,10 @@ package dev.nlpm.compiler.codegen;
 
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
+import com.palantir.javapoet.WildcardTypeName;
 import dev.nlpm.compiler.ir.Architecture;
 import dev.nlpm.compiler.ir.Decoding;
 import dev.nlpm.compiler.ir.ModelSpec;
@@ -23,6 +25,8 @@ final class DecoderModelWriter extends SourceWriter {
 
   private static final ClassName CONFIG = ClassName.get("dev.nlpm.runtime.decoder", "DecoderConfig");
   private static final ClassName DECODER = ClassName.get("dev.nlpm.runtime.decoder", "Decoder");
+  private static final TypeName PASSES = ParameterizedTypeName.get(ClassName.get("dev.nlpm.runtime.decoder", "DecoderPasses"),
+      WildcardTypeName.subtypeOf(Object.class));
   private static final ClassName ACTIVATION = ClassName.get("dev.nlpm.runtime.encoder", "FeedForwardActivation");
   private static final ClassName KERNELS = ClassName.get("dev.nlpm.runtime.encoder", "EncoderKernels");
   private static final ClassName PARAMETERS = ClassName.get("dev.nlpm.runtime.encoder", "EncoderParameters");
@@ -107,7 +111,7 @@ final class DecoderModelWriter extends SourceWriter {
     type.addMethod(method("proposalHeads", HEADS,
             "The heads in {@code heads} on {@code decoder}: their {@code train} is the heads' pass, their {@code step} the model\n"
                 + "{@code Blockwise.decode} runs.\n")
-        .addParameter(DECODER, "decoder")
+        .addParameter(PASSES, "decoder")
         .addParameter(PARAMETERS, "heads")
         .addStatement("return new $T(decoder, heads)", HEADS)
         .build());
@@ -129,7 +133,7 @@ final class DecoderModelWriter extends SourceWriter {
         .addParameter(TypeName.LONG, "seed")
         .addStatement("return initialize(seed)")
         .build());
-    type.addMethod(FacadeInterfaces.override("newDecoder", DECODER)
+    type.addMethod(FacadeInterfaces.override("newDecoder", PASSES)
         .addParameter(PARAMETERS, "parameters")
         .addParameter(PARALLEL, "parallel")
         .addStatement("return decoder(parameters, parallel)")
@@ -149,7 +153,7 @@ final class DecoderModelWriter extends SourceWriter {
         .addStatement("return initializeHeads(seed)")
         .build());
     type.addMethod(FacadeInterfaces.override("newProposalHeads", HEADS)
-        .addParameter(DECODER, "decoder")
+        .addParameter(PASSES, "decoder")
         .addParameter(PARAMETERS, "heads")
         .addStatement("return proposalHeads(decoder, heads)")
         .build());

@@ -28,10 +28,14 @@ import java.util.SplittableRandom;
  * attention probabilities, the masks drawn from the call's seed.
  *
  * <p>{@link #train} runs the causal-LM objective on packed blocks (every position predicts the
- * next; the last of each sequence predicts nothing) forward and backward; {@link #advance} and
- * {@link #extend} feed tokens against a {@link KeyValueCache} ({@code Attention.cachedStep}).
+ * next; the last of each sequence predicts nothing) forward and backward; its {@link #decoding}
+ * feeds tokens against a {@link KeyValueCache} ({@code Attention.cachedStep}).
+ *
+ * <p>The hand-written composition of the GPT-2 shape, and the oracle of the generated {@code
+ * <Model>Passes} that the facades hand out (codegen-tests' {@code DecoderPassesGeneratedTest} pins
+ * them to this class's bits); the PyTorch fixtures pin this class ({@code DecoderInteropTest}).
  */
-public final class Decoder {
+public final class Decoder implements DecoderPasses<Decoder.Workspace> {
 
   /**
    * The rows of a decoder's parameters. GPT-2's Conv1D weights are stored {@code [in, out]} and held
@@ -43,48 +47,8 @@ public final class Decoder {
     return new EncoderParameters(layout, slot -> slot.name().startsWith(ProposalHeads.PREFIX));
   }
 
-  private static final class Block {
-    final float[] ln1Gain, ln1Bias, attnBias, projBias, ln2Gain, ln2Bias, fcBias, mlpProjBias;
-    final float[][] attn, proj, fc, mlpProj;
-
-    Block(EncoderParameters p, int l) {
-      String n = "h." + l + ".";
-      ln1Gain = p.vector(n + "ln_1.weight");
-      ln1Bias = p.vector(n + "ln_1.bias");
-      attn = p.matrix(n + "attn.c_attn.weight");
-      attnBias = p.vector(n + "attn.c_attn.bias");
-      proj = p.matrix(n + "attn.c_proj.weight");
-      projBias = p.vector(n + "attn.c_proj.bias");
-      ln2Gain = p.vector(n + "ln_2.weight");
-      ln2Bias = p.vector(n + "ln_2.bias");
-      fc = p.matrix(n + "mlp.c_fc.weight");
-      fcBias = p.vector(n + "mlp.c_fc.bias");
-      mlpProj = p.matrix(n + "mlp.c_proj.weight");
-      mlpProjBias = p.vector(n + "mlp.c_proj.bias");
-    }
-  }
-
-  private static final class Tensors {
-    /** The token embeddings, and the output's weight [vocab, hidden]: wte itself when tied, {@code lm_head.weight} when not. */
-    final float[][] wte, wpe, output;
-    final float[] lnfGain, lnfBias;
-    final Block[] blocks;
-
-    Tensors(EncoderParameters p, int layers, boolean tied) {
-      wte = p.matrix("wte.weight");
-      output = tied ? wte : p.matrix("lm_head.weight");
-      wpe = p.matrix("wpe.weight");
-      lnfGain = p.vector("ln_f.weight");
-      lnfBias = p.vector("ln_f.bias");
-      blocks = new Block[layers];
-      for (int l = 0; l < layers; l++) {
-        blocks[l] = new Block(p, l);
-      }
-    }
-  }
-
   /** Activations of a training pass, allocated once for {@code maxBatch × maxLength}. */
-  public static final class Workspace {
+  public static final class Workspace implements DecoderActivations {
     final int maxBatch;
     final int maxLength;
     final float[][] embedded, lnf, logits, dx, dLn, dAttnIn, dqkv, dctx;
@@ -157,12 +121,22 @@ public final class Decoder {
       dropped = dropout ? new float[l][sh][maxLength][maxLength] : null;
     }
 
-    /** The logits at row {@code b·length + t} of the last pass. */
+    @Override
+    public int maxBatch() {
+      return maxBatch;
+    }
+
+    @Override
+    public int maxLength() {
+      return maxLength;
+    }
+
+    @Override
     public float[] logits(int row) {
       return logits[row];
     }
 
-    /** The final LayerNorm's output at a row. */
+    @Override
     public float[] hidden(int row) {
       return lnf[row];
     }
@@ -171,19 +145,19 @@ public final class Decoder {
   private final DecoderConfig config;
   private final EncoderKernels kernels;
   private final EncoderParameters parameters;
-  private final Tensors w;
+  private final DecoderTensors w;
   private final Parallel parallel;
-  /** The output's weight transposed for the logits, remade when the parameters change. */
-  private final TransposedLogits transposedLogits;
+  /** Cached decoding over the same parameters; its output logits (the output's weight held transposed) serve the training pass too. */
+  private final CachedDecoding decoding;
   /** The tensors of the gradient buffer last trained into, looked up once rather than every step. */
   private volatile GradientTensors gradientTensors;
 
-  private record GradientTensors(EncoderParameters buffer, Tensors tensors) {}
+  private record GradientTensors(EncoderParameters buffer, DecoderTensors tensors) {}
 
-  private Tensors gradientTensors(EncoderParameters gradients) {
+  private DecoderTensors gradientTensors(EncoderParameters gradients) {
     GradientTensors cached = gradientTensors;
     if (cached == null || cached.buffer() != gradients) {
-      cached = new GradientTensors(gradients, new Tensors(gradients, config.layers(), config.tieEmbeddings()));
+      cached = new GradientTensors(gradients, new DecoderTensors(gradients, config.layers(), config.tieEmbeddings()));
       gradientTensors = cached;
     }
     return cached.tensors();
@@ -194,31 +168,31 @@ public final class Decoder {
     this.kernels = Objects.requireNonNull(kernels, "kernels");
     this.parameters = Objects.requireNonNull(parameters, "parameters");
     this.parallel = Objects.requireNonNull(parallel, "parallel");
-    this.w = new Tensors(parameters, config.layers(), config.tieEmbeddings());
-    this.transposedLogits = new TransposedLogits(parameters, w.output);
+    this.w = new DecoderTensors(parameters, config.layers(), config.tieEmbeddings());
+    this.decoding = new CachedDecoding(config, kernels, parameters, parallel);
   }
 
+  @Override
   public DecoderConfig config() {
     return config;
   }
 
+  @Override
   public EncoderParameters parameters() {
     return parameters;
   }
 
-  EncoderKernels kernels() {
+  @Override
+  public EncoderKernels kernels() {
     return kernels;
   }
 
-  Parallel parallel() {
-    return parallel;
+  @Override
+  public CachedDecoding decoding() {
+    return decoding;
   }
 
-  /** The output's weight [vocab, hidden]: the token embeddings when tied, {@code lm_head.weight} when not. */
-  float[][] outputWeights() {
-    return w.output;
-  }
-
+  @Override
   public Workspace workspace(int maxBatch, int maxLength) {
     if (maxLength > config.maxPositions()) {
       throw new IllegalArgumentException("sequence capacity " + maxLength + " exceeds the model's " + config.maxPositions() + " positions");
@@ -230,7 +204,7 @@ public final class Decoder {
   // Training pass
   // ================================================================================================
 
-  /** Logits for every position of {@code batch} sequences of {@code length} tokens, no loss, no dropout. */
+  @Override
   public void forward(int[] ids, int batch, int length, Workspace ws) {
     forward(ids, batch, length, ws, false, 0);
   }
@@ -277,11 +251,11 @@ public final class Decoder {
     float[][] last = x;
     parallel.forRange(n, 8, (from, to) -> LayerNorm.forward(last, w.lnfGain, w.lnfBias, ws.lnf, ws.lnfMean, ws.lnfRstd, config.eps(), from, to));
     // logits = ln_f(x) · Wᵀ    [n, vocab] (W = wte, or lm_head untied), through W transposed (remade after each optimizer step)
-    outputLogits(ws.lnf, n, ws.logits);
+    decoding.outputLogits(ws.lnf, n, ws.logits);
   }
 
   private float[][] blockForward(int l, float[][] x, Workspace ws) {
-    Block p = w.blocks[l];
+    DecoderTensors.Block p = w.blocks[l];
     int b = ws.batch;
     int t = ws.length;
     int n = b * t;
@@ -322,16 +296,7 @@ public final class Decoder {
     return ws.embedded;
   }
 
-  /**
-   * The causal-LM loss of {@code batch} packed sequences (position {@code t} predicts token {@code
-   * t + 1}; {@code labels}, when given, replace the ids as targets and may hold {@code -100}), with
-   * its gradients added into {@code gradients}; returns the mean loss.
-   */
-  public float train(int[] ids, int[] labels, int batch, int length, Workspace ws, EncoderParameters gradients) {
-    return train(ids, labels, batch, length, ws, gradients, 0);
-  }
-
-  /** As {@link #train(int[], int[], int, int, Workspace, EncoderParameters)}, with dropout drawn from {@code dropoutSeed}. */
+  @Override
   public float train(int[] ids, int[] labels, int batch, int length, Workspace ws, EncoderParameters gradients, long dropoutSeed) {
     forward(ids, batch, length, ws, true, dropoutSeed);
     int n = batch * length;
@@ -345,7 +310,7 @@ public final class Decoder {
     return loss;
   }
 
-  /** The mean causal-LM loss without gradients. */
+  @Override
   public float loss(int[] ids, int batch, int length, Workspace ws) {
     forward(ids, batch, length, ws);
     int n = batch * length;
@@ -360,7 +325,7 @@ public final class Decoder {
   // Backward (ws.logits holds d(loss)/d(logits))
   // ================================================================================================
 
-  private void backward(int[] ids, Workspace ws, Tensors g) {
+  private void backward(int[] ids, Workspace ws, DecoderTensors g) {
     int b = ws.batch;
     int t = ws.length;
     int n = b * t;
@@ -387,9 +352,9 @@ public final class Decoder {
   }
 
   /** On entry {@code ws.dx} holds d(block output); on exit d(block input). */
-  private void blockBackward(int l, Workspace ws, Tensors gradients) {
-    Block p = w.blocks[l];
-    Block g = gradients.blocks[l];
+  private void blockBackward(int l, Workspace ws, DecoderTensors gradients) {
+    DecoderTensors.Block p = w.blocks[l];
+    DecoderTensors.Block g = gradients.blocks[l];
     int b = ws.batch;
     int t = ws.length;
     int n = b * t;
@@ -441,200 +406,5 @@ public final class Decoder {
     }
     Dropout.backward(dx, keep, scratch, config.hidden(), false, 0, n);
     return scratch;
-  }
-
-  // ================================================================================================
-  // Incremental inference
-  // ================================================================================================
-
-  /** An empty cache with room for {@code capacity} positions. */
-  public KeyValueCache cache(int capacity) {
-    return new KeyValueCache(this, capacity);
-  }
-
-  /** This decoder as the decoding algorithms' step, each sequence with a cache of {@code capacity} positions. */
-  public dev.nlpm.runtime.decode.LanguageModelStep step(int capacity) {
-    Decoder decoder = this;
-    return new dev.nlpm.runtime.decode.LanguageModelStep() {
-      @Override
-      public int vocabularySize() {
-        return config.vocab();
-      }
-
-      @Override
-      public KeyValueCache start(int[] prompt) {
-        if (prompt.length == 0) {
-          throw new IllegalArgumentException("the prompt must hold at least one token");
-        }
-        if (prompt.length > capacity) {
-          throw new IllegalArgumentException("a prompt of " + prompt.length + " tokens does not fit the cache's " + capacity + " positions");
-        }
-        KeyValueCache cache = decoder.cache(capacity);
-        for (int token : prompt) {
-          cache.advance(token);
-        }
-        return cache;
-      }
-    };
-  }
-
-  /**
-   * Feeds one token to each of {@code caches} (sequences of any lengths): the projections run over
-   * all of them as one batch of rows, attention over each one's own past; afterwards each cache's
-   * {@code logits()} are the next token's.
-   *
-   * @throws IllegalStateException if a cache is full, before anything changes
-   */
-  public void advance(KeyValueCache[] caches, int[] tokens) {
-    int s = caches.length;
-    if (tokens.length != s) {
-      throw new IllegalArgumentException(tokens.length + " tokens for " + s + " sequences");
-    }
-    for (int i = 0; i < s; i++) {
-      if (caches[i].length >= caches[i].capacity) {
-        throw new IllegalStateException("sequence " + i + " already holds " + caches[i].length
-            + " tokens, the capacity its cache was created with; create a larger cache (at most " + config.maxPositions() + ")");
-      }
-      if (tokens[i] < 0 || tokens[i] >= config.vocab()) {
-        throw new IllegalArgumentException("token id " + tokens[i] + " is outside the vocabulary 0.." + (config.vocab() - 1));
-      }
-    }
-    int h = config.hidden();
-    int f = config.intermediate();
-    int d = config.headSize();
-    float[][] x = rows(caches, c -> c.x);
-    float[][] normed = rows(caches, c -> c.normed);
-    float[][] qkv = rows(caches, c -> c.qkv);
-    float[][] context = rows(caches, c -> c.context);
-    float[][] projected = rows(caches, c -> c.projected);
-    float[][] inner = rows(caches, c -> c.inner);
-    float[][] activated = rows(caches, c -> c.activated);
-    float[][] logits = rows(caches, c -> c.logits);
-    float[] mean = new float[s];
-    float[] rstd = new float[s];
-    int[] positions = new int[s];
-    for (int i = 0; i < s; i++) {
-      positions[i] = caches[i].length;
-    }
-    Embedding.forward(w.wte, tokens, x, h, false, 0, s);
-    Embedding.forward(w.wpe, positions, x, h, true, 0, s);
-    FeedForwardActivation activation = config.activation();
-    for (int l = 0; l < config.layers(); l++) {
-      Block p = w.blocks[l];
-      LayerNorm.forward(x, p.ln1Gain, p.ln1Bias, normed, mean, rstd, config.eps(), 0, s);
-      Linear.forward(kernels, normed, p.attn, h, p.attnBias, qkv, false, 0, s);
-      for (int i = 0; i < s; i++) {
-        KeyValueCache cache = caches[i];
-        Attention.cacheKeyValue(qkv[i], h, qkv[i], 2 * h, cache.keys[l], cache.values[l], positions[i], config.heads(), d);
-        Attention.cachedStep(kernels, qkv[i], 0, cache.keys[l], cache.values[l], positions[i], config.heads(), d,
-            cache.query, cache.scores, cache.headContext, context[i]);
-      }
-      Linear.forward(kernels, context, p.proj, h, p.projBias, projected, false, 0, s);
-      Residual.forward(projected, null, x, x, h, 0, s);
-      LayerNorm.forward(x, p.ln2Gain, p.ln2Bias, normed, mean, rstd, config.eps(), 0, s);
-      Linear.forward(kernels, normed, p.fc, h, p.fcBias, inner, false, 0, s);
-      Activation.forward(activation, inner, activated, f, 0, s);
-      Linear.forward(kernels, activated, p.mlpProj, f, p.mlpProjBias, projected, false, 0, s);
-      Residual.forward(projected, null, x, x, h, 0, s);
-    }
-    LayerNorm.forward(x, w.lnfGain, w.lnfBias, normed, mean, rstd, config.eps(), 0, s);
-    outputLogits(normed, s, logits);
-    for (KeyValueCache cache : caches) {
-      cache.length++;
-    }
-  }
-
-  /**
-   * Feeds {@code tokens} to one cache in a single pass: every projection runs over the new tokens
-   * as one batch of rows, each attends causally to the cached past and to the new tokens before it.
-   * Each row's arithmetic is {@link #advance}'s for that position, call for call, so feeding tokens
-   * here or one at a time gives the same bits (the kernels promise a row's result whatever range it
-   * is computed in). Afterwards the cache's {@code logits()} are those after the last token.
-   *
-   * @return the final LayerNorm's output and the logits at every fed position
-   * @throws IllegalStateException if the tokens do not fit the cache, before anything changes
-   */
-  public FedTokens extend(KeyValueCache cache, int[] tokens) {
-    int m = tokens.length;
-    if (m == 0) {
-      throw new IllegalArgumentException("no tokens to feed");
-    }
-    if (cache.decoder != this) {
-      throw new IllegalArgumentException("the cache belongs to another decoder");
-    }
-    if (cache.length + m > cache.capacity) {
-      throw new IllegalStateException("the cache holds " + cache.length + " of its " + cache.capacity + " positions; " + m
-          + " more tokens do not fit; create a larger cache (at most " + config.maxPositions() + ")");
-    }
-    for (int j = 0; j < m; j++) {
-      if (tokens[j] < 0 || tokens[j] >= config.vocab()) {
-        throw new IllegalArgumentException("token id " + tokens[j] + " at " + j + " is outside the vocabulary 0.." + (config.vocab() - 1));
-      }
-    }
-    int h = config.hidden();
-    int f = config.intermediate();
-    int d = config.headSize();
-    int start = cache.length;
-    float[][] x = new float[m][h];
-    float[][] normed = new float[m][h];
-    float[][] qkv = new float[m][3 * h];
-    float[][] context = new float[m][h];
-    float[][] projected = new float[m][h];
-    float[][] inner = new float[m][f];
-    float[][] activated = new float[m][f];
-    float[][] logits = new float[m][config.vocab()];
-    float[] mean = new float[m];
-    float[] rstd = new float[m];
-    Embedding.forward(w.wte, tokens, x, h, false, 0, m);
-    Embedding.forwardPositions(w.wpe, m, start, x, h, true, 0, m);
-    FeedForwardActivation activation = config.activation();
-    float[][] query = new float[1][d];
-    float[][] scores = {new float[cache.capacity]};
-    float[][] headContext = {new float[d]};
-    for (int l = 0; l < config.layers(); l++) {
-      Block p = w.blocks[l];
-      parallel.forRange(m, 4, (from, to) -> {
-        LayerNorm.forward(x, p.ln1Gain, p.ln1Bias, normed, mean, rstd, config.eps(), from, to);
-        Linear.forward(kernels, normed, p.attn, h, p.attnBias, qkv, false, from, to);
-      });
-      // every new key and value first, so that each new token sees those before it
-      for (int j = 0; j < m; j++) {
-        Attention.cacheKeyValue(qkv[j], h, qkv[j], 2 * h, cache.keys[l], cache.values[l], start + j, config.heads(), d);
-      }
-      for (int j = 0; j < m; j++) {
-        Attention.cachedStep(kernels, qkv[j], 0, cache.keys[l], cache.values[l], start + j, config.heads(), d, query, scores, headContext, context[j]);
-      }
-      parallel.forRange(m, 4, (from, to) -> {
-        Linear.forward(kernels, context, p.proj, h, p.projBias, projected, false, from, to);
-        Residual.forward(projected, null, x, x, h, from, to);
-        LayerNorm.forward(x, p.ln2Gain, p.ln2Bias, normed, mean, rstd, config.eps(), from, to);
-        Linear.forward(kernels, normed, p.fc, h, p.fcBias, inner, false, from, to);
-        Activation.forward(activation, inner, activated, f, from, to);
-        Linear.forward(kernels, activated, p.mlpProj, f, p.mlpProjBias, projected, false, from, to);
-        Residual.forward(projected, null, x, x, h, from, to);
-      });
-    }
-    LayerNorm.forward(x, w.lnfGain, w.lnfBias, normed, mean, rstd, config.eps(), 0, m);
-    outputLogits(normed, m, logits);
-    cache.fed(start, normed, logits);
-    return new FedTokens(start, normed, logits);
-  }
-
-  /**
-   * {@code logits = x · Wᵀ} for rows {@code [0, n)}: the output (W = wte tied, {@code lm_head.weight}
-   * untied), through W held transposed (remade when the parameters change); each logit's sum in {@code dotRows}' order, so
-   * a row's bits do not depend on the other rows.
-   */
-  void outputLogits(float[][] x, int n, float[][] logits) {
-    float[][] transposed = transposedLogits.rows(parallel);
-    parallel.forRange(config.vocab(), 64, (from, to) -> TransposedLogits.logits(x, n, transposed, logits, from, to));
-  }
-
-  private static float[][] rows(KeyValueCache[] caches, java.util.function.Function<KeyValueCache, float[]> row) {
-    float[][] rows = new float[caches.length][];
-    for (int i = 0; i < caches.length; i++) {
-      rows[i] = row.apply(caches[i]);
-    }
-    return rows;
   }
 }

@@ -4,14 +4,14 @@ import dev.nlpm.runtime.decode.LanguageModelStep;
 
 /**
  * One sequence's past keys and values in every layer and head, with room for a fixed number of
- * positions set at creation, and the logits after its last token. {@link Decoder#advance} adds a
- * token at a cost linear in the length so far, {@link Decoder#extend} several in one pass, and
+ * positions set at creation, and the logits after its last token. {@link CachedDecoding#advance} adds a
+ * token at a cost linear in the length so far, {@link CachedDecoding#extend} several in one pass, and
  * {@link #rollBack} forgets the last ones; a token past the capacity is refused with a message,
  * not written out of bounds.
  */
 public final class KeyValueCache implements LanguageModelStep.State {
 
-  final Decoder decoder;
+  final CachedDecoding decoding;
   final float[][][][] keys;
   final float[][][][] values;
   final int capacity;
@@ -23,19 +23,19 @@ public final class KeyValueCache implements LanguageModelStep.State {
   final float[][] scores, query, headContext;
   final float[] mean = new float[1];
   final float[] rstd = new float[1];
-  // the last Decoder.extend's rows (its own copies), from which rollBack restores the logits of a kept position;
+  // the last CachedDecoding.extend's rows (its own copies), from which rollBack restores the logits of a kept position;
   // its positions below extensionIntact still hold the tokens it fed (a roll back and new tokens replace the rest)
   private FedTokens lastExtension;
   private int extensionIntact;
   // the length a roll back left without logits (those of a forgotten position); -1 when the logits are current
   private int forgottenAt = -1;
 
-  KeyValueCache(Decoder decoder, int capacity) {
-    DecoderConfig c = decoder.config();
+  KeyValueCache(CachedDecoding decoding, int capacity) {
+    DecoderConfig c = decoding.config();
     if (capacity <= 0 || capacity > c.maxPositions()) {
       throw new IllegalArgumentException("cache capacity " + capacity + " must be between 1 and the model's " + c.maxPositions() + " positions");
     }
-    this.decoder = decoder;
+    this.decoding = decoding;
     this.capacity = capacity;
     int d = c.headSize();
     keys = new float[c.layers()][c.heads()][capacity][d];
@@ -74,7 +74,7 @@ public final class KeyValueCache implements LanguageModelStep.State {
     return logits;
   }
 
-  /** Called by {@link Decoder#extend}: keeps copies of its rows and the last row's logits as the next token's. */
+  /** Called by {@link CachedDecoding#extend}: keeps copies of its rows and the last row's logits as the next token's. */
   void fed(int firstPosition, float[][] hidden, float[][] rows) {
     float[][] hiddenCopy = new float[hidden.length][];
     float[][] logitsCopy = new float[rows.length][];
@@ -92,7 +92,7 @@ public final class KeyValueCache implements LanguageModelStep.State {
   /**
    * Forgets every position from {@code length} on (proposals that verification rejected); the
    * next token goes to position {@code length}. When position {@code length − 1} was fed by the
-   * last {@link Decoder#extend}, {@link #logits()} become the logits after it; otherwise they are
+   * last {@link CachedDecoding#extend}, {@link #logits()} become the logits after it; otherwise they are
    * unavailable until a token is fed.
    */
   public void rollBack(int length) {
@@ -113,13 +113,13 @@ public final class KeyValueCache implements LanguageModelStep.State {
 
   @Override
   public KeyValueCache advance(int token) {
-    decoder.advance(new KeyValueCache[] {this}, new int[] {token});
+    decoding.advance(new KeyValueCache[] {this}, new int[] {token});
     return this;
   }
 
   @Override
   public KeyValueCache fork() {
-    KeyValueCache copy = new KeyValueCache(decoder, capacity);
+    KeyValueCache copy = new KeyValueCache(decoding, capacity);
     for (int l = 0; l < keys.length; l++) {
       for (int h = 0; h < keys[l].length; h++) {
         for (int p = 0; p < length; p++) {

@@ -13,7 +13,8 @@ import dev.nlpm.runtime.ops.Linear;
 import java.util.Objects;
 
 /**
- * The k proposal heads of blockwise parallel decoding (Stern et al., 2018) on a {@link Decoder}:
+ * The k proposal heads of blockwise parallel decoding (Stern et al., 2018) on a decoder's passes
+ * ({@link DecoderPasses}, generated or the runtime's {@link Decoder}):
  * from {@code h}, the final LayerNorm's output at a position, head {@code i} (0-based) guesses the
  * token {@code i + 2} positions ahead (the base model itself gives the next one) as in the paper,
  * {@code z_i = h + ReLU(W_i h + b_i)}, {@code logits_i = z_i · wteᵀ} through the tied output.
@@ -75,14 +76,16 @@ public final class ProposalHeads {
 
   /** The buffers of a training pass for {@code maxBatch × maxLength} blocks. */
   public static final class Workspace {
-    final Decoder.Workspace base;
+    final BoundDecoder<?> base;
     final float[][][] preActivation;
     final float[][][] proposal;
     final float[][][] logits;
     final float[][] dProposal;
+    final float[][] hidden;
 
-    Workspace(Decoder.Workspace base, int heads, int rows, int hidden, int vocab) {
+    Workspace(BoundDecoder<?> base, int heads, int rows, int hidden, int vocab) {
       this.base = base;
+      this.hidden = new float[rows][];
       preActivation = new float[heads][rows][hidden];
       proposal = new float[heads][rows][hidden];
       logits = new float[heads][rows][vocab];
@@ -90,7 +93,8 @@ public final class ProposalHeads {
     }
   }
 
-  private final Decoder decoder;
+  private final DecoderPasses<?> decoder;
+  private final CachedDecoding decoding;
   private final EncoderParameters parameters;
   private final float[][][] weights;
   private final float[][] biases;
@@ -99,8 +103,9 @@ public final class ProposalHeads {
    * The heads in {@code parameters} (a model's parameters or {@link #layout}'s, built by {@link
    * Decoder#parameters} so that each weight is held {@code [in][out]}) on {@code decoder}.
    */
-  public ProposalHeads(Decoder decoder, EncoderParameters parameters) {
+  public ProposalHeads(DecoderPasses<?> decoder, EncoderParameters parameters) {
     this.decoder = Objects.requireNonNull(decoder, "decoder");
+    this.decoding = decoder.decoding();
     this.parameters = Objects.requireNonNull(parameters, "parameters");
     int k = 0;
     while (parameters.has(weight(k))) {
@@ -127,7 +132,7 @@ public final class ProposalHeads {
     return weights.length;
   }
 
-  public Decoder decoder() {
+  public DecoderPasses<?> decoder() {
     return decoder;
   }
 
@@ -141,7 +146,7 @@ public final class ProposalHeads {
     float[][] pre = new float[1][h];
     decoder.kernels().linear(new float[][] {hidden}, weights[head], h, biases[head], pre, false, 0, 1);
     float[][] z = {residualRelu(hidden, pre[0], pre[0])};
-    decoder.outputLogits(z, 1, new float[][] {logits});
+    decoding.outputLogits(z, 1, new float[][] {logits});
   }
 
   /** Each head's most likely token (the lowest id on a tie) from {@code hidden}. */
@@ -175,7 +180,7 @@ public final class ProposalHeads {
 
   public Workspace workspace(int maxBatch, int maxLength) {
     DecoderConfig c = decoder.config();
-    return new Workspace(decoder.workspace(maxBatch, maxLength), count(), maxBatch * maxLength, c.hidden(), c.vocab());
+    return new Workspace(BoundDecoder.of(decoder, maxBatch, maxLength), count(), maxBatch * maxLength, c.hidden(), c.vocab());
   }
 
   /**
@@ -198,15 +203,19 @@ public final class ProposalHeads {
     if (length < 3) {
       throw new IllegalArgumentException("blocks of " + length + " tokens give no head a target: the first head predicts 2 ahead");
     }
-    decoder.forward(ids, batch, length, ws.base);
+    // the final LayerNorm's output of the base's forward pass, a row an array
+    DecoderActivations base = ws.base.forward(ids, batch, length);
+    for (int r = 0; r < batch * length; r++) {
+      ws.hidden[r] = base.hidden(r);
+    }
     DecoderConfig c = decoder.config();
     int n = batch * length;
     int h = c.hidden();
     int vocab = c.vocab();
-    float[][] hidden = ws.base.lnf;
+    float[][] hidden = ws.hidden;
     EncoderKernels kernels = decoder.kernels();
-    Parallel parallel = decoder.parallel();
-    float[][] wte = decoder.outputWeights();
+    Parallel parallel = decoding.parallel();
+    float[][] wte = decoding.outputWeights();
     int[][] targets = new int[k][n];
     int[] counted = new int[k];
     int total = 0;
@@ -233,7 +242,7 @@ public final class ProposalHeads {
           residualRelu(hidden[r], pre[r], z[r]);
         }
       });
-      decoder.outputLogits(z, n, logits);
+      decoding.outputLogits(z, n, logits);
       float mean = CrossEntropy.forwardBackward(logits, targets[i], n, vocab, gradients == null ? null : logits);
       loss += (double) mean * counted[i] / total;
       if (gradients == null) {

@@ -1,6 +1,6 @@
 package dev.nlpm.runtime.model;
 
-import dev.nlpm.runtime.decoder.Decoder;
+import dev.nlpm.runtime.decoder.DecoderPasses;
 import dev.nlpm.runtime.decoder.ProposalHeads;
 import dev.nlpm.runtime.encoder.EncoderParameters;
 import dev.nlpm.runtime.encoder.EncoderTrainer;
@@ -21,7 +21,7 @@ public interface BlockwiseDecoderFacade extends DecoderFacade {
   EncoderParameters newHeads(long seed);
 
   /** The heads in {@code heads} on {@code decoder}: their {@code train} is the heads' pass, their {@code step} blockwise decoding's model. */
-  ProposalHeads newProposalHeads(Decoder decoder, EncoderParameters heads);
+  ProposalHeads newProposalHeads(DecoderPasses<?> decoder, EncoderParameters heads);
 
   /** A trainer for the heads' parameters alone with {@code options} ({@code headsTrainer(…)}). */
   EncoderTrainer newHeadsTrainer(EncoderParameters heads, EncoderTrainer.Options options);

@@ -1,14 +1,14 @@
 package dev.nlpm.runtime.model;
 
-import dev.nlpm.runtime.decoder.Decoder;
 import dev.nlpm.runtime.decoder.DecoderConfig;
+import dev.nlpm.runtime.decoder.DecoderPasses;
 import dev.nlpm.runtime.encoder.EncoderParameters;
 import dev.nlpm.runtime.encoder.EncoderTrainer;
 import dev.nlpm.runtime.encoder.Parallel;
 
 /**
- * A generated GPT-style decoder facade: its parameters, the decoder (whose {@code train} is the
- * training pass and whose {@code step} feeds the decoding schemes) and its trainer. A decoder that
+ * A generated GPT-style decoder facade: its parameters, the decoder's passes (whose {@code train} is
+ * the training pass and whose {@code step} feeds the decoding schemes) and its trainer. A decoder that
  * declares {@code decoding blockwise} implements {@link BlockwiseDecoderFacade}.
  */
 public interface DecoderFacade extends LanguageModelFacade {
@@ -19,8 +19,11 @@ public interface DecoderFacade extends LanguageModelFacade {
   /** Fresh parameters, initialized as the model declares from {@code seed} ({@code initialize(seed)}). */
   EncoderParameters newParameters(long seed);
 
-  /** The decoder over {@code parameters}, its work split by {@code parallel} ({@code decoder(…)}). */
-  Decoder newDecoder(EncoderParameters parameters, Parallel parallel);
+  /**
+   * The decoder's passes over {@code parameters}, its work split by {@code parallel} ({@code
+   * decoder(…)}): the generated {@code <Model>Passes}.
+   */
+  DecoderPasses<?> newDecoder(EncoderParameters parameters, Parallel parallel);
 
   /** A trainer for {@code parameters} with {@code options}; give its {@code train} the decoder's pass ({@code trainer(…)}). */
   EncoderTrainer newTrainer(EncoderParameters parameters, EncoderTrainer.Options options);

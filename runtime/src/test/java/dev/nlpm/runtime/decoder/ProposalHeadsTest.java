@@ -147,11 +147,16 @@ class ProposalHeadsTest {
     }
   }
 
+  private static <W extends DecoderActivations> W forward(DecoderPasses<W> decoder, int[] ids, int batch, int length) {
+    W ws = decoder.workspace(batch, length);
+    decoder.forward(ids, batch, length, ws);
+    return ws;
+  }
+
   /** The mean over heads and positions with a target, recomputed from the heads' logits one position at a time. */
   private static double expectedLoss(ProposalHeads proposal, EncoderParameters base, int[] ids, int batch, int length) {
     DecoderConfig c = proposal.decoder().config();
-    Decoder.Workspace ws = proposal.decoder().workspace(batch, length);
-    proposal.decoder().forward(ids, batch, length, ws);
+    DecoderActivations ws = forward(proposal.decoder(), ids, batch, length);
     double sum = 0;
     int count = 0;
     float[] logits = new float[c.vocab()];

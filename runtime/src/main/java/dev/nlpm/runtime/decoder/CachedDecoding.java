@@ -1,0 +1,259 @@
+package dev.nlpm.runtime.decoder;
+
+import dev.nlpm.runtime.decode.LanguageModelStep;
+import dev.nlpm.runtime.encoder.EncoderKernels;
+import dev.nlpm.runtime.encoder.EncoderParameters;
+import dev.nlpm.runtime.encoder.FeedForwardActivation;
+import dev.nlpm.runtime.encoder.Parallel;
+import dev.nlpm.runtime.ops.Activation;
+import dev.nlpm.runtime.ops.Attention;
+import dev.nlpm.runtime.ops.Embedding;
+import dev.nlpm.runtime.ops.LayerNorm;
+import dev.nlpm.runtime.ops.Linear;
+import dev.nlpm.runtime.ops.Residual;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * Cached incremental decoding of a GPT-2-shaped decoder (token plus learned position embeddings,
+ * pre-LayerNorm blocks with causal attention through the fused {@code c_attn}, a final LayerNorm,
+ * the output tied or untied): tokens fed against a {@link KeyValueCache}, each attending to the
+ * cached keys and values through {@code Attention.cachedStep}, and the output logits, through the
+ * output's weight held transposed, that the training pass shares.
+ *
+ * <p>One class for both compositions of a decoder's passes, the runtime's {@link Decoder} and a
+ * model's generated {@code <Model>Passes}: whichever computed the training pass, decoding runs here
+ * ({@link DecoderPasses#decoding}), so the cache's bookkeeping, its batching over sequences of
+ * different lengths and the prompt's one-pass extension exist once. Its rows are the training
+ * forward's rows, op for op; they may differ in the last bits only where a kernel sums a row in
+ * another order.
+ */
+public final class CachedDecoding {
+
+  private final DecoderConfig config;
+  private final EncoderKernels kernels;
+  private final Parallel parallel;
+  private final DecoderTensors w;
+  /** The output's weight transposed for the logits, remade when the parameters change. */
+  private final TransposedLogits transposedLogits;
+
+  /** Decoding with {@code config}'s model over {@code parameters} (a GPT-2 layout, see {@link Decoder#parameters}). */
+  public CachedDecoding(DecoderConfig config, EncoderKernels kernels, EncoderParameters parameters, Parallel parallel) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.kernels = Objects.requireNonNull(kernels, "kernels");
+    this.parallel = Objects.requireNonNull(parallel, "parallel");
+    this.w = new DecoderTensors(Objects.requireNonNull(parameters, "parameters"), config.layers(), config.tieEmbeddings());
+    this.transposedLogits = new TransposedLogits(parameters, w.output);
+  }
+
+  public DecoderConfig config() {
+    return config;
+  }
+
+  public EncoderKernels kernels() {
+    return kernels;
+  }
+
+  public Parallel parallel() {
+    return parallel;
+  }
+
+  /** The output's weight [vocab, hidden]: the token embeddings when tied, {@code lm_head.weight} when not. */
+  float[][] outputWeights() {
+    return w.output;
+  }
+
+  /**
+   * {@code logits = x · Wᵀ} for rows {@code [0, n)}: the output (W = wte tied, {@code
+   * lm_head.weight} untied), through W held transposed (remade when the parameters change); each
+   * logit's sum in {@code dotRows}' order, so a row's bits do not depend on the other rows.
+   */
+  public void outputLogits(float[][] x, int n, float[][] logits) {
+    float[][] transposed = transposedLogits.rows(parallel);
+    parallel.forRange(config.vocab(), 64, (from, to) -> TransposedLogits.logits(x, n, transposed, logits, from, to));
+  }
+
+  /** An empty cache with room for {@code capacity} positions. */
+  public KeyValueCache cache(int capacity) {
+    return new KeyValueCache(this, capacity);
+  }
+
+  /** This decoder as the decoding algorithms' step, each sequence with a cache of {@code capacity} positions. */
+  public LanguageModelStep step(int capacity) {
+    CachedDecoding decoding = this;
+    return new LanguageModelStep() {
+      @Override
+      public int vocabularySize() {
+        return config.vocab();
+      }
+
+      @Override
+      public KeyValueCache start(int[] prompt) {
+        if (prompt.length == 0) {
+          throw new IllegalArgumentException("the prompt must hold at least one token");
+        }
+        if (prompt.length > capacity) {
+          throw new IllegalArgumentException("a prompt of " + prompt.length + " tokens does not fit the cache's " + capacity + " positions");
+        }
+        KeyValueCache cache = decoding.cache(capacity);
+        for (int token : prompt) {
+          cache.advance(token);
+        }
+        return cache;
+      }
+    };
+  }
+
+  /**
+   * Feeds one token to each of {@code caches} (sequences of any lengths): the projections run over
+   * all of them as one batch of rows, attention over each one's own past; afterwards each cache's
+   * {@code logits()} are the next token's.
+   *
+   * @throws IllegalStateException if a cache is full, before anything changes
+   */
+  public void advance(KeyValueCache[] caches, int[] tokens) {
+    int s = caches.length;
+    if (tokens.length != s) {
+      throw new IllegalArgumentException(tokens.length + " tokens for " + s + " sequences");
+    }
+    for (int i = 0; i < s; i++) {
+      if (caches[i].decoding != this) {
+        throw new IllegalArgumentException("the cache of sequence " + i + " belongs to another decoder");
+      }
+      if (caches[i].length >= caches[i].capacity) {
+        throw new IllegalStateException("sequence " + i + " already holds " + caches[i].length
+            + " tokens, the capacity its cache was created with; create a larger cache (at most " + config.maxPositions() + ")");
+      }
+      if (tokens[i] < 0 || tokens[i] >= config.vocab()) {
+        throw new IllegalArgumentException("token id " + tokens[i] + " is outside the vocabulary 0.." + (config.vocab() - 1));
+      }
+    }
+    int h = config.hidden();
+    int f = config.intermediate();
+    int d = config.headSize();
+    float[][] x = rows(caches, c -> c.x);
+    float[][] normed = rows(caches, c -> c.normed);
+    float[][] qkv = rows(caches, c -> c.qkv);
+    float[][] context = rows(caches, c -> c.context);
+    float[][] projected = rows(caches, c -> c.projected);
+    float[][] inner = rows(caches, c -> c.inner);
+    float[][] activated = rows(caches, c -> c.activated);
+    float[][] logits = rows(caches, c -> c.logits);
+    float[] mean = new float[s];
+    float[] rstd = new float[s];
+    int[] positions = new int[s];
+    for (int i = 0; i < s; i++) {
+      positions[i] = caches[i].length;
+    }
+    Embedding.forward(w.wte, tokens, x, h, false, 0, s);
+    Embedding.forward(w.wpe, positions, x, h, true, 0, s);
+    FeedForwardActivation activation = config.activation();
+    for (int l = 0; l < config.layers(); l++) {
+      DecoderTensors.Block p = w.blocks[l];
+      LayerNorm.forward(x, p.ln1Gain, p.ln1Bias, normed, mean, rstd, config.eps(), 0, s);
+      Linear.forward(kernels, normed, p.attn, h, p.attnBias, qkv, false, 0, s);
+      for (int i = 0; i < s; i++) {
+        KeyValueCache cache = caches[i];
+        Attention.cacheKeyValue(qkv[i], h, qkv[i], 2 * h, cache.keys[l], cache.values[l], positions[i], config.heads(), d);
+        Attention.cachedStep(kernels, qkv[i], 0, cache.keys[l], cache.values[l], positions[i], config.heads(), d,
+            cache.query, cache.scores, cache.headContext, context[i]);
+      }
+      Linear.forward(kernels, context, p.proj, h, p.projBias, projected, false, 0, s);
+      Residual.forward(projected, null, x, x, h, 0, s);
+      LayerNorm.forward(x, p.ln2Gain, p.ln2Bias, normed, mean, rstd, config.eps(), 0, s);
+      Linear.forward(kernels, normed, p.fc, h, p.fcBias, inner, false, 0, s);
+      Activation.forward(activation, inner, activated, f, 0, s);
+      Linear.forward(kernels, activated, p.mlpProj, f, p.mlpProjBias, projected, false, 0, s);
+      Residual.forward(projected, null, x, x, h, 0, s);
+    }
+    LayerNorm.forward(x, w.lnfGain, w.lnfBias, normed, mean, rstd, config.eps(), 0, s);
+    outputLogits(normed, s, logits);
+    for (KeyValueCache cache : caches) {
+      cache.length++;
+    }
+  }
+
+  /**
+   * Feeds {@code tokens} to one cache in a single pass: every projection runs over the new tokens
+   * as one batch of rows, each attends causally to the cached past and to the new tokens before it.
+   * Each row's arithmetic is {@link #advance}'s for that position, call for call, so feeding tokens
+   * here or one at a time gives the same bits (the kernels promise a row's result whatever range it
+   * is computed in). Afterwards the cache's {@code logits()} are those after the last token.
+   *
+   * @return the final LayerNorm's output and the logits at every fed position
+   * @throws IllegalStateException if the tokens do not fit the cache, before anything changes
+   */
+  public FedTokens extend(KeyValueCache cache, int[] tokens) {
+    int m = tokens.length;
+    if (m == 0) {
+      throw new IllegalArgumentException("no tokens to feed");
+    }
+    if (cache.decoding != this) {
+      throw new IllegalArgumentException("the cache belongs to another decoder");
+    }
+    if (cache.length + m > cache.capacity) {
+      throw new IllegalStateException("the cache holds " + cache.length + " of its " + cache.capacity + " positions; " + m
+          + " more tokens do not fit; create a larger cache (at most " + config.maxPositions() + ")");
+    }
+    for (int j = 0; j < m; j++) {
+      if (tokens[j] < 0 || tokens[j] >= config.vocab()) {
+        throw new IllegalArgumentException("token id " + tokens[j] + " at " + j + " is outside the vocabulary 0.." + (config.vocab() - 1));
+      }
+    }
+    int h = config.hidden();
+    int f = config.intermediate();
+    int d = config.headSize();
+    int start = cache.length;
+    float[][] x = new float[m][h];
+    float[][] normed = new float[m][h];
+    float[][] qkv = new float[m][3 * h];
+    float[][] context = new float[m][h];
+    float[][] projected = new float[m][h];
+    float[][] inner = new float[m][f];
+    float[][] activated = new float[m][f];
+    float[][] logits = new float[m][config.vocab()];
+    float[] mean = new float[m];
+    float[] rstd = new float[m];
+    Embedding.forward(w.wte, tokens, x, h, false, 0, m);
+    Embedding.forwardPositions(w.wpe, m, start, x, h, true, 0, m);
+    FeedForwardActivation activation = config.activation();
+    float[][] query = new float[1][d];
+    float[][] scores = {new float[cache.capacity]};
+    float[][] headContext = {new float[d]};
+    for (int l = 0; l < config.layers(); l++) {
+      DecoderTensors.Block p = w.blocks[l];
+      parallel.forRange(m, 4, (from, to) -> {
+        LayerNorm.forward(x, p.ln1Gain, p.ln1Bias, normed, mean, rstd, config.eps(), from, to);
+        Linear.forward(kernels, normed, p.attn, h, p.attnBias, qkv, false, from, to);
+      });
+      // every new key and value first, so that each new token sees those before it
+      for (int j = 0; j < m; j++) {
+        Attention.cacheKeyValue(qkv[j], h, qkv[j], 2 * h, cache.keys[l], cache.values[l], start + j, config.heads(), d);
+      }
+      for (int j = 0; j < m; j++) {
+        Attention.cachedStep(kernels, qkv[j], 0, cache.keys[l], cache.values[l], start + j, config.heads(), d, query, scores, headContext, context[j]);
+      }
+      parallel.forRange(m, 4, (from, to) -> {
+        Linear.forward(kernels, context, p.proj, h, p.projBias, projected, false, from, to);
+        Residual.forward(projected, null, x, x, h, from, to);
+        LayerNorm.forward(x, p.ln2Gain, p.ln2Bias, normed, mean, rstd, config.eps(), from, to);
+        Linear.forward(kernels, normed, p.fc, h, p.fcBias, inner, false, from, to);
+        Activation.forward(activation, inner, activated, f, from, to);
+        Linear.forward(kernels, activated, p.mlpProj, f, p.mlpProjBias, projected, false, from, to);
+        Residual.forward(projected, null, x, x, h, from, to);
+      });
+    }
+    LayerNorm.forward(x, w.lnfGain, w.lnfBias, normed, mean, rstd, config.eps(), 0, m);
+    outputLogits(normed, m, logits);
+    cache.fed(start, normed, logits);
+    return new FedTokens(start, normed, logits);
+  }
+
+  private static float[][] rows(KeyValueCache[] caches, Function<KeyValueCache, float[]> row) {
+    float[][] rows = new float[caches.length][];
+    for (int i = 0; i < caches.length; i++) {
+      rows[i] = row.apply(caches[i]);
+    }
+    return rows;
+  }
+}
