@@ -14,7 +14,7 @@ import dev.nlpm.compiler.plan.Specs;
 import dev.nlpm.runtime.decode.Blockwise;
 import dev.nlpm.runtime.decode.DecodingOptions;
 import dev.nlpm.runtime.decode.Greedy;
-import dev.nlpm.runtime.decoder.Decoder;
+import dev.nlpm.runtime.decoder.DecoderPasses;
 import dev.nlpm.runtime.decoder.ProposalHeads;
 import dev.nlpm.runtime.encoder.EncoderParameters;
 import dev.nlpm.runtime.encoder.EncoderTrainer;
@@ -49,8 +49,9 @@ class DecoderModelWriterTest {
     assertEquals(6, heads.layout().slots().size());
     assertEquals(ProposalHeads.weight(0), heads.layout().slots().get(0).name());
     try (Parallel parallel = new Parallel(1)) {
-      Decoder decoder = (Decoder) model.getMethod("decoder", EncoderParameters.class, Parallel.class).invoke(null, base, parallel);
-      ProposalHeads proposal = (ProposalHeads) model.getMethod("proposalHeads", Decoder.class, EncoderParameters.class).invoke(null, decoder, heads);
+      DecoderPasses<?> decoder = (DecoderPasses<?>) model.getMethod("decoder", EncoderParameters.class, Parallel.class).invoke(null, base, parallel);
+      ProposalHeads proposal = (ProposalHeads) model.getMethod("proposalHeads", DecoderPasses.class, EncoderParameters.class)
+          .invoke(null, decoder, heads);
       assertEquals(3, proposal.count());
       EncoderTrainer.Options options = new EncoderTrainer.Options(1e-3, 0, 2, 1, 1.0, 0.0, 1, 0);
       EncoderTrainer trainer = (EncoderTrainer) model.getMethod("headsTrainer", EncoderParameters.class, EncoderTrainer.Options.class)
