@@ -41,6 +41,11 @@ public record DecoderConfig(int vocab, int hidden, int layers, int heads, int in
     }
   }
 
+  /** The same decoder without dropout (for comparisons with a run without it). */
+  public DecoderConfig withoutDropout() {
+    return new DecoderConfig(vocab, hidden, layers, heads, intermediate, maxPositions, eps, activation, 0f, tieEmbeddings);
+  }
+
   public int headSize() {
     return hidden / heads;
   }

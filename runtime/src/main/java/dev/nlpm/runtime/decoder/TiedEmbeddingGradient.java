@@ -16,12 +16,12 @@ import java.util.Arrays;
  * order of the rows from zero, whatever the range of tokens, so splitting the vocabulary over
  * threads never changes a bit.
  */
-final class TiedEmbeddingGradient {
+public final class TiedEmbeddingGradient {
 
   /** Tokens per tile: four rows of {@code gT}'s tile (16 KB) stay in L1 while a block of rows passes. */
-  static final int TILE = 1024;
+  public static final int TILE = 1024;
   /** Rows of the logits' gradient per block: 128 rows of a tile (512 KB) stay in L2 while all of {@code gT}'s rows pass. */
-  static final int ROW_BLOCK = 128;
+  public static final int ROW_BLOCK = 128;
 
   private TiedEmbeddingGradient() {}
 
@@ -30,7 +30,7 @@ final class TiedEmbeddingGradient {
    * {@code [from, to)}; {@code hiddenT} is the hidden states transposed ({@code [hidden][rows]}),
    * {@code scratch} is {@code [hidden][≥ to]} and is overwritten in {@code [from, to)}.
    */
-  static void accumulate(float[][] hiddenT, int rows, float[][] dLogits, float[][] scratch, float[][] dWte, int from, int to) {
+  public static void accumulate(float[][] hiddenT, int rows, float[][] dLogits, float[][] scratch, float[][] dWte, int from, int to) {
     int hidden = hiddenT.length;
     for (int v0 = from; v0 < to; v0 += TILE) {
       int v1 = Math.min(to, v0 + TILE);
@@ -87,7 +87,7 @@ final class TiedEmbeddingGradient {
   }
 
   /** {@code hiddenT[i][r] = hidden[r][i]} for {@code r < rows}. */
-  static void transpose(float[][] hidden, int rows, float[][] hiddenT) {
+  public static void transpose(float[][] hidden, int rows, float[][] hiddenT) {
     int width = hiddenT.length;
     for (int r0 = 0; r0 < rows; r0 += 16) {
       int r1 = Math.min(rows, r0 + 16);

@@ -11,17 +11,17 @@ import java.util.Arrays;
  * Each element adds its products in the order of the tokens from zero, as {@code linear} does, so
  * the numbers are {@code linear}'s bits and do not depend on the rows computed beside them.
  */
-final class TiedInputGradient {
+public final class TiedInputGradient {
 
   /** Rows taken at a time, and the grain of a split over threads. */
-  static final int BLOCK = 4;
+  public static final int BLOCK = 4;
   /** Weight rows per chunk: 512 rows of 256 (512 KB) stay in L2 while every block of rows passes. */
-  static final int CHUNK = 512;
+  public static final int CHUNK = 512;
 
   private TiedInputGradient() {}
 
   /** {@code y[r][i] = Σ_{v < tokens} x[r][v] · w[v][i]} for rows {@code r} in {@code [from, to)}, {@code i} below {@code w[0].length}. */
-  static void product(float[][] x, float[][] w, int tokens, float[][] y, int from, int to) {
+  public static void product(float[][] x, float[][] w, int tokens, float[][] y, int from, int to) {
     int width = w[0].length;
     for (int r = from; r < to; r++) {
       Arrays.fill(y[r], 0, width, 0f);
