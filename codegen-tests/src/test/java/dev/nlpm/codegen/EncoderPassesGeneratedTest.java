@@ -17,23 +17,80 @@ import dev.nlpm.runtime.encoder.EncoderWorkspace;
 import dev.nlpm.runtime.encoder.Parallel;
 import dev.nlpm.runtime.model.EncoderFacade;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * A tiny BERT's generated {@code <Model>Passes}, compiled, computes the runtime {@code Encoder}'s
- * bits: the same losses and the same gradient of every parameter in training (with dropout and
- * padding, with and without NSP, with dropout off), the same losses in evaluation, the same hidden
- * states, pooled outputs and logits in inference, at one thread and at three.
+ * Each encoder shape's generated {@code <Model>Passes}, compiled, computes the runtime {@code
+ * Encoder}'s bits: the same losses and the same gradient of every parameter in training (with
+ * dropout and padding, with dropout off), the same losses in evaluation, the same hidden states,
+ * pooled outputs and logits in inference, at one thread and at three. The shapes: BERT's with and
+ * without NSP, RoBERTa's names and position rows, ALBERT's factorized embeddings under each kind
+ * of cross-layer sharing with SOP, pre-LayerNorm layers with sinusoidal positions, no token types
+ * and no pooler (with and without a pair head), DistilBERT's names, no positions, factorized
+ * embeddings under BERT's names, and each activation. All are compiled in one go.
  */
 class EncoderPassesGeneratedTest {
 
-  private static String model(String objectives) {
-    return "package gen;\nmodel M : encoder {\n  vocab = 30; hidden = 8; layers = 2; heads = 2; intermediate = 16; max_length = 12;\n"
-        + "  embeddings { segments = 2; }\n" + objectives + "}\n";
+  /** A shape: its model's name, what its declaration adds to the tiny sizes, and whether a pair head (NSP or SOP) trains. */
+  record Shape(String name, String declaration, boolean pair) {
+    @Override
+    public String toString() {
+      return name;
+    }
   }
 
-  private static EncoderBatch batch() {
+  static final List<Shape> SHAPES = List.of(
+      new Shape("Bert", "  objective mlm;\n  objective nsp;\n", true),
+      new Shape("BertMlm", "  objective mlm;\n", false),
+      new Shape("Roberta", "  names = roberta;\n  embeddings { segments = 1; }\n  objective mlm;\n", false),
+      new Shape("Albert", "  names = albert;\n  sharing = all;\n  embeddings { size = 4; }\n  objective mlm;\n  objective sop;\n", true),
+      new Shape("AlbertAttention", "  names = albert;\n  sharing = attention;\n  embeddings { size = 4; }\n  objective mlm;\n  objective sop;\n",
+          true),
+      new Shape("AlbertFfn", "  names = albert;\n  sharing = ffn;\n  objective mlm;\n  objective sop;\n", true),
+      new Shape("PreLn", "  norm { placement = pre; }\n  pooler = false;\n  embeddings { positions = sinusoidal; segments = 0; }\n"
+          + "  objective mlm;\n", false),
+      new Shape("PreLnPair", "  norm { placement = pre; }\n  pooler = false;\n  objective mlm;\n  objective nsp;\n", true),
+      new Shape("Distilbert", "  names = distilbert;\n  pooler = false;\n  embeddings { segments = 0; }\n  objective mlm;\n", false),
+      new Shape("NoPositions", "  embeddings { positions = none; }\n  objective mlm;\n  objective nsp;\n", true),
+      new Shape("Factorized", "  embeddings { size = 4; }\n  objective mlm;\n", false),
+      new Shape("GeluTanh", "  activation = gelu_tanh;\n  objective mlm;\n", false),
+      new Shape("Relu", "  activation = relu;\n  objective mlm;\n", false),
+      new Shape("Tanh", "  activation = tanh;\n  objective mlm;\n", false),
+      new Shape("Silu", "  activation = silu;\n  objective mlm;\n", false));
+
+  private static ClassLoader loader;
+
+  /** Every shape at tiny sizes, in one compilation. */
+  static Compilation compileShapes() {
+    StringBuilder text = new StringBuilder("package gen;\n");
+    for (Shape shape : SHAPES) {
+      text.append("model ").append(shape.name()).append(" : encoder {\n")
+          .append("  vocab = 30; hidden = 8; layers = 2; heads = 2; intermediate = 16; max_length = 14;\n")
+          .append(shape.declaration()).append("}\n");
+    }
+    return Models.compile("shapes.nlpm", text.toString());
+  }
+
+  @BeforeAll
+  static void compileEveryShape() {
+    Compilation compilation = compileShapes();
+    for (Shape shape : SHAPES) {
+      assertTrue(compilation.files().stream().map(GeneratedFile::qualifiedName).anyMatch(("gen." + shape.name() + "Passes")::equals),
+          "the compiler emits " + shape.name() + "'s passes");
+    }
+    loader = InMemoryJavac.compile(compilation.files()).loader();
+  }
+
+  static Stream<Shape> shapes() {
+    return SHAPES.stream();
+  }
+
+  private static EncoderBatch batch(boolean segmented) {
     Random random = new Random(3);
     int b = 3;
     int t = 10;
@@ -46,7 +103,7 @@ class EncoderPassesGeneratedTest {
       for (int i = 0; i < t; i++) {
         int r = s * t + i;
         ids[r] = i < lengths[s] ? 5 + random.nextInt(25) : 0;
-        segments[r] = i < lengths[s] / 2 ? 0 : 1;
+        segments[r] = !segmented || i < lengths[s] / 2 ? 0 : 1;
         if (i > 0 && i < lengths[s] && random.nextInt(3) == 0) {
           mlm[r] = ids[r];
           ids[r] = 4;
@@ -56,28 +113,17 @@ class EncoderPassesGeneratedTest {
     return new EncoderBatch(b, t, ids, segments, lengths, mlm, new int[] {0, 1, 1}, null, null);
   }
 
-  @Test
-  void withMlmAndNspTheGeneratedPassesComputeTheEncodersBits() throws Exception {
-    computesTheEncodersBits(model("  objective mlm;\n  objective nsp;\n"), true);
-  }
-
-  @Test
-  void withMlmAloneTheGeneratedPassesComputeTheEncodersBits() throws Exception {
-    computesTheEncodersBits(model("  objective mlm;\n"), false);
-  }
-
-  private static void computesTheEncodersBits(String text, boolean nsp) throws Exception {
-    Compilation compilation = Models.compile("m.nlpm", text);
-    assertTrue(compilation.files().stream().map(GeneratedFile::qualifiedName).anyMatch("gen.MPasses"::equals),
-        "the compiler emits the passes");
-    ClassLoader loader = InMemoryJavac.compile(compilation.files()).loader();
-    EncoderFacade facade = loader.loadClass("gen.MModel").asSubclass(EncoderFacade.class).getConstructor().newInstance();
+  @ParameterizedTest
+  @MethodSource("shapes")
+  void theGeneratedPassesComputeTheEncodersBits(Shape shape) throws Exception {
+    EncoderFacade facade = loader.loadClass("gen." + shape.name() + "Model").asSubclass(EncoderFacade.class).getConstructor().newInstance();
+    boolean nsp = shape.pair();
     EncoderParameters parameters = facade.newParameters(11);
-    EncoderBatch batch = batch();
+    EncoderBatch batch = batch(facade.config().segments() > 1);
     try (Parallel one = new Parallel(1); Parallel three = new Parallel(3)) {
       for (Parallel parallel : new Parallel[] {one, three}) {
         EncoderPasses<?> generated = facade.newEncoder(parameters, parallel);
-        assertEquals("gen.MPasses", generated.getClass().getName(), "the facade runs on the generated passes");
+        assertEquals("gen." + shape.name() + "Passes", generated.getClass().getName(), "the facade runs on the generated passes");
         Encoder encoder = new Encoder(facade.config(), generated.kernels(), parameters, parallel);
         float[] first = null;
         for (long seed : new long[] {5, 6}) {
@@ -119,11 +165,12 @@ class EncoderPassesGeneratedTest {
   }
 
   private static void sameEvaluation(EncoderPasses<?> generated, Encoder encoder, EncoderBatch batch) {
-    assertEquals(encoder.evaluate(batch, encoder.workspace(3, 12, 16)), evaluate(generated, batch));
+    int longest = generated.config().maxLength();
+    assertEquals(encoder.evaluate(batch, encoder.workspace(3, longest, 16)), evaluate(generated, batch, longest));
   }
 
-  private static <W extends EncoderActivations> Encoder.Losses evaluate(EncoderPasses<W> passes, EncoderBatch batch) {
-    return passes.evaluate(batch, passes.workspace(3, 12, 16));
+  private static <W extends EncoderActivations> Encoder.Losses evaluate(EncoderPasses<W> passes, EncoderBatch batch, int longest) {
+    return passes.evaluate(batch, passes.workspace(3, longest, 16));
   }
 
   private static void sameInference(EncoderPasses<?> generated, Encoder encoder, EncoderBatch batch, boolean nsp) {

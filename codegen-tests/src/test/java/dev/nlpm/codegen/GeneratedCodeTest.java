@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The standard models, from their {@code .nlpm} files through the whole compiler: the generated
  * code compiles without a warning under {@code -Xlint:all}, no method of it is too large for
- * HotSpot to JIT-compile (8,000 bytes of bytecode), and generation is deterministic. Deep models
+ * HotSpot to JIT-compile (8,000 bytes of bytecode), and generation is deterministic; the same for
+ * every encoder shape's passes ({@link EncoderPassesGeneratedTest#SHAPES}). Deep models
  * of every naming scheme are checked the same way in the compiler's {@code LayoutWriterTest}.
  */
 class GeneratedCodeTest {
@@ -63,6 +64,11 @@ class GeneratedCodeTest {
   @Test
   void theStandardModelsCompileCleanlyWithSmallMethods() throws IOException {
     assertCompilesSmallAndClean(Models.standard());
+  }
+
+  @Test
+  void everyEncoderShapesPassesCompileCleanlyWithSmallMethods() throws IOException {
+    assertCompilesSmallAndClean(EncoderPassesGeneratedTest.compileShapes());
   }
 
   @Test

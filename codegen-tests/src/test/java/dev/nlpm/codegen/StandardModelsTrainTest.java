@@ -163,6 +163,7 @@ class StandardModelsTrainTest {
     List<Double> losses = new ArrayList<>();
     try (Parallel parallel = new Parallel(1)) {
       EncoderPasses<?> encoder = facade.newEncoder(facade.newParameters(SEED), parallel);
+      assertEquals(facade.name() + "Passes", encoder.getClass().getSimpleName(), "every runnable encoder trains on its generated passes");
       EncoderTrainer trainer = facade.newTrainer(encoder, facade.declaredOptions(facade.steps()), facade.batch(), sequence,
           MlmMasker.maxPredictions(sequence, mlm.rate()));
       trainer.train(data.batches(facade.batch()), null, report -> losses.add(report.loss()));

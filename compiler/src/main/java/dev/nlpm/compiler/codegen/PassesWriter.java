@@ -13,14 +13,11 @@ import dev.nlpm.compiler.graph.Loss;
 import dev.nlpm.compiler.graph.NormPosition;
 import dev.nlpm.compiler.graph.Op;
 import dev.nlpm.compiler.graph.Parameter;
-import dev.nlpm.compiler.ir.Activation;
+import dev.nlpm.compiler.graph.Storage;
 import dev.nlpm.compiler.ir.Architecture;
 import dev.nlpm.compiler.ir.Attention;
-import dev.nlpm.compiler.ir.CheckpointNames;
-import dev.nlpm.compiler.ir.Norm;
 import dev.nlpm.compiler.ir.Objective;
 import dev.nlpm.compiler.ir.Positions;
-import dev.nlpm.compiler.ir.Sharing;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -46,10 +43,13 @@ import javax.lang.model.element.Modifier;
  * runtime's {@code Encoder} computes, bit for bit: the same ops on the same rows, the dropout masks
  * drawn in the same order from the same seed.
  *
- * <p>{@link #gaps} is the one place that says which encoders it composes: BERT's shape so far
- * (BERT's names, learned positions, token types, post-LayerNorm full attention, the pooler, MLM
- * and optionally NSP, no fine-tuning heads). The facade of any other encoder runs on the runtime's
- * {@code Encoder}.
+ * <p>The emitters read the ops and their fields, not the family: a LayerNorm's position says
+ * whether it normalizes a sublayer's input (pre-LayerNorm) or its residual sum (post), a position
+ * op its kind and row offset (RoBERTa's), a repeated block's storage which slots every layer
+ * shares (ALBERT's, their gradients summed over the uses), a linear op before the layers maps
+ * factorized embeddings to the hidden width. {@link #gaps} is the one place that says which
+ * encoders it composes: every encoder the runtime runs, with full attention, MLM and optionally
+ * NSP or SOP, and no fine-tuning heads.
  */
 public final class PassesWriter extends SourceWriter {
 
@@ -88,11 +88,25 @@ public final class PassesWriter extends SourceWriter {
   private final int heads;
   private final int intermediate;
   private final int maxLength;
+  /** The longest sequence: the position rows less RoBERTa's offset rows. */
+  private final int longest;
   private final int segments;
+  /** The width of the embeddings (ALBERT's factorized E; the hidden width otherwise). */
+  private final int embeddingSize;
   private final float hiddenDropout;
   private final float attentionDropout;
   private final String activation;
+  /** Whether a pair head (NSP, or ALBERT's SOP) reads the pooled output. */
   private final boolean nsp;
+  private final boolean pooler;
+  /** Whether a linear op maps the embeddings to the hidden width before the layers. */
+  private final boolean mapped;
+  /** Whether the layers normalize a sublayer's input (pre-LayerNorm) rather than its residual sum. */
+  private final boolean preNorm;
+  /** The per-layer slot names (with {@code {}}) that every layer shares: stored once, as layer 0's. */
+  private final Set<String> shared;
+  /** Whether the pooled output has been emitted (by the pooler, or as the first token's state). */
+  private boolean pooled;
   /** The workspace's buffers, in the order the emitters ask for them. */
   private final List<Buffer> buffers = new ArrayList<>();
 
@@ -120,11 +134,32 @@ public final class PassesWriter extends SourceWriter {
     this.heads = stack.heads();
     this.intermediate = stack.intermediate();
     this.maxLength = e.embeddings().maxLength();
+    this.longest = maxLength - graph.ops(Op.PositionEncoding.class).stream().mapToInt(Op.PositionEncoding::offset).sum();
     this.segments = e.embeddings().segments();
+    this.embeddingSize = e.embeddings().size();
     this.hiddenDropout = (float) stack.dropout().hidden();
     this.attentionDropout = (float) stack.dropout().attention();
     this.activation = stack.activation().name();
-    this.nsp = model.objective(Objective.NextSentence.class).isPresent();
+    this.nsp = graph.ops(Op.ObjectiveHead.class).stream().anyMatch(h -> h.loss().kind() == Loss.Kind.SENTENCE_PAIR);
+    this.pooler = !graph.ops(Op.Pooler.class).isEmpty();
+    this.mapped = graph.ops().stream().anyMatch(op -> op instanceof Op.Linear);
+    this.preNorm = graph.ops(Op.LayerNorm.class).stream().anyMatch(n -> n.position() == NormPosition.PRE);
+    this.shared = sharedSlots(graph);
+  }
+
+  /**
+   * The slots of the repeated blocks stored fewer times than the layers run (ALBERT's sharing:
+   * once, under layer 0's names).
+   */
+  private static Set<String> sharedSlots(LayerGraph graph) {
+    int layers = graph.ops(Op.Repeat.class).stream().mapToInt(Op.Repeat::count).max().orElse(0);
+    Set<String> names = new HashSet<>();
+    for (Storage storage : graph.storage()) {
+      if (storage instanceof Storage.Repeated repeated && repeated.count() < layers) {
+        repeated.template().forEach(parameter -> names.add(parameter.name()));
+      }
+    }
+    return names;
   }
 
   /** {@code <Model>Passes} for {@code graph}; see {@link #gaps} for the graphs it composes. */
@@ -152,33 +187,11 @@ public final class PassesWriter extends SourceWriter {
       gaps.add("a shape the runtime does not run");
     }
     var stack = e.stack();
-    var embeddings = e.embeddings();
-    if (model.names() != CheckpointNames.BERT) {
-      gaps.add(model.names().keyword() + " names");
-    }
-    if (stack.norm().placement() != Norm.Placement.POST) {
-      gaps.add(stack.norm().placement().keyword() + "-LayerNorm");
-    }
-    if (embeddings.positions() != Positions.LEARNED) {
-      gaps.add(embeddings.positions().keyword() + " positions");
-    }
-    if (embeddings.segments() == 0) {
-      gaps.add("no token types");
-    }
-    if (embeddings.size() != stack.hidden()) {
-      gaps.add("factorized embeddings");
-    }
-    if (stack.sharing() != Sharing.NONE) {
-      gaps.add("cross-layer sharing");
-    }
     if (!(stack.attention() instanceof Attention.Full)) {
       gaps.add(stack.attention().keyword() + " attention");
     }
-    if (!Set.of(Activation.GELU, Activation.GELU_TANH, Activation.RELU).contains(stack.activation())) {
-      gaps.add(stack.activation().keyword() + " activation");
-    }
-    if (!e.pooler()) {
-      gaps.add("no pooler");
+    if (e.embeddings().positions() == Positions.RELATIVE) {
+      gaps.add("relative positions");
     }
     if (!model.heads().isEmpty()) {
       gaps.add("fine-tuning heads");
@@ -187,7 +200,8 @@ public final class PassesWriter extends SourceWriter {
       gaps.add("no mlm objective");
     }
     for (Objective objective : model.objectives()) {
-      if (!(objective instanceof Objective.MaskedLm) && !(objective instanceof Objective.NextSentence)) {
+      if (!(objective instanceof Objective.MaskedLm) && !(objective instanceof Objective.NextSentence)
+          && !(objective instanceof Objective.SentenceOrder)) {
         gaps.add(objective.keyword() + " objective");
       }
     }
@@ -223,9 +237,10 @@ public final class PassesWriter extends SourceWriter {
       String local = buffer.equals("g") ? "d" + Character.toUpperCase(base.charAt(0)) + base.substring(1) : base;
       if (locals.add(local)) {
         String getter = matrix ? "matrix" : "vector";
-        CodeBlock lookup = name.contains("{}")
+        // a shared slot is layer 0's in every layer
+        CodeBlock lookup = name.contains("{}") && !shared.contains(name)
             ? CodeBlock.of("$L.$L($L[l])", buffer, getter, layerNames(name))
-            : CodeBlock.of("$L.$L($S)", buffer, getter, name);
+            : CodeBlock.of("$L.$L($S)", buffer, getter, name.replace("{}", "0"));
         lookups.addStatement("$T $L = $L", matrix ? ROWS : VECTOR, local, lookup);
       }
       return local;
@@ -342,9 +357,14 @@ public final class PassesWriter extends SourceWriter {
     String streamInBackward;
     /** Where the gradient of the tensor the ops so far produced is, in the backward method. */
     String dStream = "ws.dx";
-    /** The input of the sublayer in progress (its residual's other branch), forward and backward. */
-    String sublayerInput;
-    String sublayerInputInBackward;
+    /** The input of the sublayer in progress (its residual's other branch), in the forward method. */
+    String residualInput;
+    /**
+     * Whether the stream is a pre-LayerNorm's output: the sublayer that reads it then writes the
+     * gradient of its input into {@code ws.dSum}, which the LayerNorm's backward takes back to the
+     * residual's {@code ws.dx}; otherwise the sublayer adds it into {@code ws.dx}.
+     */
+    boolean preNormed;
     /** The dropout keep factors the next residual applies: a local of the forward method, or null. */
     String keep = "null";
 
@@ -396,15 +416,21 @@ public final class PassesWriter extends SourceWriter {
     for (Op op : graph.ops()) {
       add(op, top, layer, checks, losses);
     }
+    if (!pooled) {
+      addFirstToken(top);
+    }
+    String pair = graph.ops(Op.ObjectiveHead.class).stream().filter(h -> h.loss().kind() == Loss.Kind.SENTENCE_PAIR)
+        .map(h -> h.objective().toUpperCase(Locale.ROOT)).findFirst().orElse(null);
     TypeSpec.Builder type = TypeSpec.classBuilder(simpleName())
         .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
         .addSuperinterface(ParameterizedTypeName.get(PASSES, workspace))
-        .addJavadoc("$L's passes, composed from its layer graph: embeddings, $L post-LayerNorm layers of $L-head attention and\n"
-            + "a $L-wide $L feed-forward block, the pooler, the $L head$L. Inference, evaluation and the\n"
+        .addJavadoc("$L's passes, composed from its layer graph: embeddings$L, $L $L-LayerNorm layers of $L-head attention and\n"
+            + "a $L-wide $L feed-forward block$L, $L, the $L head$L. Inference, evaluation and the\n"
             + "training pass (forward, losses, backward), bit for bit what the runtime's {@code Encoder} computes.\n"
             + "The parameters are only read; the activations live in a {@link Workspace} each caller brings.\n",
-            model.name(), layers, heads, intermediate, activation.toLowerCase(Locale.ROOT), nsp ? "MLM and NSP" : "MLM",
-            nsp ? "s" : "");
+            model.name(), mapped ? " mapped to the hidden width" : "", layers, preNorm ? "pre" : "post", heads, intermediate,
+            activation.toLowerCase(Locale.ROOT), shared.isEmpty() ? "" : " (shared across layers)",
+            pooler ? "the pooler" : "no pooler", pair == null ? "MLM" : "MLM and " + pair, pair == null ? "" : "s");
     type.addField(KERNELS, "kernels", Modifier.PRIVATE, Modifier.FINAL);
     type.addField(PARAMETERS, "parameters", Modifier.PRIVATE, Modifier.FINAL);
     type.addField(PARALLEL, "parallel", Modifier.PRIVATE, Modifier.FINAL);
@@ -454,6 +480,11 @@ public final class PassesWriter extends SourceWriter {
     type.addMethod(backward(top));
     type.addMethod(layerBackward(layer));
     addLayerNames(type);
+    graph.ops(Op.PositionEncoding.class).stream().filter(op -> op.kind() == Positions.SINUSOIDAL).findFirst().ifPresent(op -> type.addField(
+        FieldSpec.builder(ROWS, "SINUSOIDS", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+            .addJavadoc("The fixed sinusoidal positions, $L × $L.\n", op.maxLength(), op.width())
+            .initializer("$T.sinusoids($L, $L)", EMBEDDING, op.maxLength(), op.width())
+            .build()));
     type.addType(workspaceType());
     return type;
   }
@@ -533,10 +564,15 @@ public final class PassesWriter extends SourceWriter {
   // ================================================================================================
 
   private void add(Op op, Pass model, Pass layer, CodeBlock.Builder checks, CodeBlock.Builder losses) {
+    if ((op instanceof Op.ObjectiveHead || op instanceof Op.TaskHead) && !pooled) {
+      addFirstToken(model);
+    }
     if (op instanceof Op.Embedding embedding) {
       addEmbedding(embedding, model, checks);
     } else if (op instanceof Op.PositionEncoding positions) {
-      addPositions(positions, model);
+      addPositions(positions, model, checks);
+    } else if (op instanceof Op.Linear mapping) {
+      addMapping(mapping, model);
     } else if (op instanceof Op.LayerNorm norm) {
       addLayerNorm(norm, model);
     } else if (op instanceof Op.Dropout dropout) {
@@ -554,8 +590,8 @@ public final class PassesWriter extends SourceWriter {
     }
   }
 
-  /** A layer's op. */
-  private void addInLayer(Op op, Pass layer) {
+  /** A layer's op; the {@code last} writes the layer's output. */
+  private void addInLayer(Op op, Pass layer, boolean last) {
     if (op instanceof Op.MultiHeadAttention attention) {
       addAttention(attention, layer);
     } else if (op instanceof Op.FeedForward feedForward) {
@@ -563,7 +599,7 @@ public final class PassesWriter extends SourceWriter {
     } else if (op instanceof Op.Dropout dropout) {
       addDropout(dropout, layer);
     } else if (op instanceof Op.Residual residual) {
-      addResidual(residual, layer);
+      addResidual(residual, layer, last);
     } else if (op instanceof Op.LayerNorm norm) {
       addLayerNorm(norm, layer);
     } else {
@@ -576,6 +612,7 @@ public final class PassesWriter extends SourceWriter {
     boolean words = op.label().equals("tokens");
     String ids = words ? "ids" : "segments";
     int entries = words ? vocab : segments;
+    int e = op.table().shape().get(1).size();
     checks.addStatement("int[] $L = batch.$L()", ids, ids)
         .beginControlFlow("for (int r = 0; r < n; r++)")
         .beginControlFlow("if ($L[r] < 0 || $L[r] >= $L)", ids, ids, entries)
@@ -583,71 +620,166 @@ public final class PassesWriter extends SourceWriter {
             words ? "token id" : "segment", ids, words ? "the vocabulary " : "", entries - 1)
         .endControlFlow()
         .endControlFlow();
+    if (words && segments == 0) {
+      // no token-type table reads the segments: each must be 0
+      checks.addStatement("int[] segments = batch.segments()")
+          .beginControlFlow("for (int r = 0; r < n; r++)")
+          .beginControlFlow("if (segments[r] != 0)")
+          .addStatement("throw new $T(\"segment \" + segments[r] + \" at row \" + r + \" is outside 0..0 (the model has no token types)\")",
+              IllegalArgumentException.class)
+          .endControlFlow()
+          .endControlFlow();
+    }
     pass.forward.ranged("n", 8, CodeBlock.builder()
-        .add("// $L    [n, $L]\n", op.line(), hidden)
-        .addStatement("$T.forward($L, $L, ws.embedded, $L, $L, from, to)", EMBEDDING, pass.forward.matrix("p", op.table()), ids, hidden,
+        .add("// $L    [n, $L]\n", op.line(), e)
+        .addStatement("$T.forward($L, $L, ws.embedded, $L, $L, from, to)", EMBEDDING, pass.forward.matrix("p", op.table()), ids, e,
             words ? "false" : "true")
         .build());
     pass.stream = "ws.embedded";
     pass.streamInBackward = "ws.embedded";
     pass.backward(body -> body.serial(CodeBlock.builder()
         .add("// $L: its rows' gradients\n", op.line())
-        .addStatement("$T.backward($L, batch.$L(), $L, $L, 0, n)", EMBEDDING, pass.dStream, ids, body.matrix("g", op.table()), hidden)
+        .addStatement("$T.backward($L, batch.$L(), $L, $L, 0, n)", EMBEDDING, pass.dStream, ids, body.matrix("g", op.table()), e)
         .build()));
   }
 
-  private void addPositions(Op.PositionEncoding op, Pass pass) {
-    Parameter table = op.table().orElseThrow();
-    pass.forward.ranged("n", 8, CodeBlock.builder()
-        .add("// $L: row i of each sequence\n", op.line())
-        .addStatement("$T.forwardPositions($L, t, 0, ws.embedded, $L, true, from, to)", EMBEDDING, pass.forward.matrix("p", table), hidden)
-        .build());
-    pass.backward(body -> body.serial(CodeBlock.builder()
-        .add("// $L\n", op.line())
-        .addStatement("$T.backwardPositions($L, t, 0, $L, $L, 0, n)", EMBEDDING, pass.dStream, body.matrix("g", table), hidden)
-        .build()));
+  /**
+   * Positions added to the embeddings: a learned table's rows (the token's index, or RoBERTa's
+   * rows past the padding row), the fixed sinusoid table's (no gradient), or none.
+   */
+  private void addPositions(Op.PositionEncoding op, Pass pass, CodeBlock.Builder checks) {
+    int e = op.width();
+    switch (op.kind()) {
+      case NONE -> pass.forward.comment("$L: the embeddings carry none", op.line());
+      case SINUSOIDAL -> pass.forward.ranged("n", 8, CodeBlock.builder()
+          .add("// $L: row i of each sequence, fixed (no gradient)\n", op.line())
+          .addStatement("$T.forwardPositions(SINUSOIDS, t, 0, ws.embedded, $L, true, from, to)", EMBEDDING, e)
+          .build());
+      case LEARNED -> {
+        Parameter table = op.table().orElseThrow();
+        if (op.offset() > 0) {
+          checks.add("// the position rows: a token at index k of its sequence uses row $L + k, a padding token row $L\n", op.offset(),
+                  op.offset() - 1)
+              .addStatement("int[] lengths = batch.lengths()")
+              .beginControlFlow("for (int r = 0; r < n; r++)")
+              .addStatement("ws.positionIds[r] = r % t < lengths[r / t] ? $L + r % t : $L", op.offset(), op.offset() - 1)
+              .endControlFlow();
+          pass.forward.ranged("n", 8, CodeBlock.builder()
+              .add("// $L\n", op.line())
+              .addStatement("$T.forward($L, ws.positionIds, ws.embedded, $L, true, from, to)", EMBEDDING, pass.forward.matrix("p", table), e)
+              .build());
+          pass.backward(body -> body.serial(CodeBlock.builder()
+              .add("// $L\n", op.line())
+              .addStatement("$T.backward($L, ws.positionIds, $L, $L, 0, n)", EMBEDDING, pass.dStream, body.matrix("g", table), e)
+              .build()));
+        } else {
+          pass.forward.ranged("n", 8, CodeBlock.builder()
+              .add("// $L: row i of each sequence\n", op.line())
+              .addStatement("$T.forwardPositions($L, t, 0, ws.embedded, $L, true, from, to)", EMBEDDING, pass.forward.matrix("p", table), e)
+              .build());
+          pass.backward(body -> body.serial(CodeBlock.builder()
+              .add("// $L\n", op.line())
+              .addStatement("$T.backwardPositions($L, t, 0, $L, $L, 0, n)", EMBEDDING, pass.dStream, body.matrix("g", table), e)
+              .build()));
+        }
+      }
+      default -> throw new IllegalStateException("no emitter for " + op.line());
+    }
   }
 
-  /** Where a LayerNorm keeps its input, output and statistics. */
-  private record NormBuffers(String in, String out, String mean, String rstd) {}
+  /** Where a LayerNorm keeps its output and statistics (its input is the stream). */
+  private record NormBuffers(String out, String mean, String rstd) {}
 
+  /**
+   * A LayerNorm's buffers, by what it normalizes: the embeddings; a sublayer's input (pre), which
+   * for the feed-forward sublayer is the attention's residual sum; or a residual sum (post).
+   */
   private static NormBuffers normBuffers(Op.LayerNorm op) {
+    boolean pre = op.position() == NormPosition.PRE;
     return switch (op.label()) {
-      case "embeddings" -> new NormBuffers("ws.embedded", "ws.embeddingNorm", "ws.embeddingMean", "ws.embeddingRstd");
-      case "attention" -> new NormBuffers("ws.attentionSum[l]", "ws.attentionOut[l]", "ws.attentionMean[l]", "ws.attentionRstd[l]");
-      case "feed-forward" -> new NormBuffers("ws.outputSum[l]", "ws.out[l]", "ws.outputMean[l]", "ws.outputRstd[l]");
+      case "embeddings" -> new NormBuffers("ws.embeddingNorm", "ws.embeddingMean", "ws.embeddingRstd");
+      case "attention" -> new NormBuffers(pre ? "ws.normedInput[l]" : "ws.attentionOut[l]", "ws.attentionMean[l]", "ws.attentionRstd[l]");
+      case "feed-forward" -> new NormBuffers(pre ? "ws.attentionOut[l]" : "ws.out[l]", "ws.outputMean[l]", "ws.outputRstd[l]");
       default -> throw new IllegalStateException("no buffers for " + op.line());
     };
   }
 
-  /** LayerNorm of the stream (post-LayerNorm: of the residual sum). */
+  /**
+   * LayerNorm of the stream: of the summed embeddings, of a sublayer's input (pre-LayerNorm: the
+   * stream stays the residual's input), or of a residual sum (post-LayerNorm).
+   */
   private void addLayerNorm(Op.LayerNorm op, Pass pass) {
     NormBuffers at = normBuffers(op);
+    String in = pass.stream;
+    String inInBackward = pass.streamInBackward;
     pass.forward.ranged("n", 8, CodeBlock.builder()
         .add("// $L    [n, $L]\n", op.line(), op.width())
-        .addStatement("$T.forward($L, $L, $L, $L, $L, $L, $L, from, to)", LAYER_NORM, at.in(), pass.forward.vector("p", op.gain()),
+        .addStatement("$T.forward($L, $L, $L, $L, $L, $L, $L, from, to)", LAYER_NORM, in, pass.forward.vector("p", op.gain()),
             pass.forward.vector("p", op.bias()), at.out(), at.mean(), at.rstd(), op.eps())
         .build());
+    boolean pre = op.position() == NormPosition.PRE;
+    if (pre) {
+      pass.residualInput = in;
+      pass.preNormed = true;
+    }
     pass.stream = at.out();
     pass.streamInBackward = at.out();
     pass.backward(body -> {
       String dOut = pass.dStream;
       if (op.position() == NormPosition.EMBEDDINGS) {
+        String dIn = mapped ? "ws.dEmbedded" : "ws.dSum";
         body.serial(CodeBlock.builder()
-            .add("// $L: d($L) into dSum\n", op.line(), at.in().substring(3))
-            .addStatement("$T.backward($L, $L, $L, $L, $L, ws.dSum, false, $L, $L, 0, n)", LAYER_NORM, dOut, at.in(),
-                body.vector("p", op.gain()), at.mean(), at.rstd(), body.vector("g", op.gain()), body.vector("g", op.bias()))
+            .add("// $L: d(embedded) into $L\n", op.line(), dIn.substring(3))
+            .addStatement("$T.backward($L, $L, $L, $L, $L, $L, false, $L, $L, 0, n)", LAYER_NORM, dOut, inInBackward,
+                body.vector("p", op.gain()), at.mean(), at.rstd(), dIn, body.vector("g", op.gain()), body.vector("g", op.bias()))
             .build());
-      } else {
+        pass.dStream = dIn;
+      } else if (pre) {
+        // the sublayer left d(its input) in dSum; the residual's gradient is in dx already
         body.ranged("n", 8, CodeBlock.builder()
-            .add("// $L: d($L) into dSum\n", op.line(), at.in().substring(3, at.in().length() - 3))
-            .addStatement("$T.backward($L, $L, $L, $L, $L, ws.dSum, false, null, null, from, to)", LAYER_NORM, dOut, at.in(),
+            .add("// $L: d(input) += its backward, into dx\n", op.line())
+            .addStatement("$T.backward($L, $L, $L, $L, $L, ws.dx, true, null, null, from, to)", LAYER_NORM, dOut, inInBackward,
                 body.vector("p", op.gain()), at.mean(), at.rstd())
             .build());
-        body.serial("$T.parameterGradients($L, $L, $L, $L, $L, $L, 0, n)", LAYER_NORM, dOut, at.in(), at.mean(), at.rstd(),
+        body.serial("$T.parameterGradients($L, $L, $L, $L, $L, $L, 0, n)", LAYER_NORM, dOut, inInBackward, at.mean(), at.rstd(),
             body.vector("g", op.gain()), body.vector("g", op.bias()));
+        pass.dStream = "ws.dx";
+      } else {
+        body.ranged("n", 8, CodeBlock.builder()
+            .add("// $L: d($L) into dSum\n", op.line(), inInBackward.substring(3, inInBackward.length() - 3))
+            .addStatement("$T.backward($L, $L, $L, $L, $L, ws.dSum, false, null, null, from, to)", LAYER_NORM, dOut, inInBackward,
+                body.vector("p", op.gain()), at.mean(), at.rstd())
+            .build());
+        body.serial("$T.parameterGradients($L, $L, $L, $L, $L, $L, 0, n)", LAYER_NORM, dOut, inInBackward, at.mean(), at.rstd(),
+            body.vector("g", op.gain()), body.vector("g", op.bias()));
+        pass.dStream = "ws.dSum";
       }
-      pass.dStream = "ws.dSum";
+    });
+  }
+
+  /**
+   * A linear op outside the layers: the factorized embeddings mapped to the hidden width (ALBERT's
+   * {@code embedding_hidden_mapping_in})    [n, in] → [n, out].
+   */
+  private void addMapping(Op.Linear op, Pass pass) {
+    String in = pass.stream;
+    String inInBackward = pass.streamInBackward;
+    pass.forward.ranged("n", 4, CodeBlock.builder()
+        .add("// $L    [n, $L]\n", op.line(), op.out())
+        .addStatement("$T.forward(kernels, $L, $L, $L, $L, ws.mapped, false, from, to)", LINEAR, in, pass.forward.matrix("p", op.weight()),
+            op.in(), pass.forward.vector("p", op.bias().orElseThrow()))
+        .build());
+    pass.stream = "ws.mapped";
+    pass.streamInBackward = "ws.mapped";
+    pass.backward(body -> {
+      String dOut = pass.dStream;
+      body.comment("$L: its weights, bias, and d(input) = d(out) · W    [n, $L]", op.line(), op.in());
+      body.ranged(String.valueOf(op.in()), 8, "$T.backwardWeights(kernels, $L, $L, n, $L, from, to)", LINEAR, inInBackward, dOut,
+          body.matrix("g", op.weight()));
+      body.serial("$T.backwardBias($L, n, $L)", LINEAR, dOut, body.vector("g", op.bias().orElseThrow()));
+      body.ranged("n", 4, "$T.backwardInput(kernels, $L, $L, $L, ws.dEmbedding, false, from, to)", LINEAR, dOut,
+          body.matrix("p", op.weight()), op.in());
+      pass.dStream = "ws.dEmbedding";
     });
   }
 
@@ -668,7 +800,7 @@ public final class PassesWriter extends SourceWriter {
           .add("// $L\n", op.line())
           .addStatement("float[][] embeddingsOut = random != null ? ws.embeddingOut : $L", in)
           .beginControlFlow("if (random != null)")
-          .addStatement("$T.forward($L, ws.embeddingKeep, ws.embeddingOut, $L, $L, random, 0, n)", DROPOUT, in, hidden, f(rate))
+          .addStatement("$T.forward($L, ws.embeddingKeep, ws.embeddingOut, $L, $L, random, 0, n)", DROPOUT, in, embeddingSize, f(rate))
           .endControlFlow()
           .build());
       pass.stream = "embeddingsOut";
@@ -676,7 +808,7 @@ public final class PassesWriter extends SourceWriter {
       pass.backward(body -> body.serial(CodeBlock.builder()
           .add("// $L\n", op.line())
           .beginControlFlow("if (dropout)")
-          .addStatement("$T.backward($L, ws.embeddingKeep, $L, $L, false, 0, n)", DROPOUT, pass.dStream, pass.dStream, hidden)
+          .addStatement("$T.backward($L, ws.embeddingKeep, $L, $L, false, 0, n)", DROPOUT, pass.dStream, pass.dStream, embeddingSize)
           .endControlFlow()
           .build()));
       return;
@@ -704,17 +836,24 @@ public final class PassesWriter extends SourceWriter {
     });
   }
 
-  /** {@code out = branch · keep + input}, around the sublayer in progress. */
-  private void addResidual(Op.Residual op, Pass pass) {
-    String out = op.label().equals("attention") ? "ws.attentionSum[l]" : "ws.outputSum[l]";
+  /**
+   * {@code out = branch · keep + input}, around the sublayer in progress; the layer's last op writes
+   * the layer's output.
+   */
+  private void addResidual(Op.Residual op, Pass pass, boolean last) {
+    String out = last ? "ws.out[l]" : op.label().equals("attention") ? "ws.attentionSum[l]" : "ws.outputSum[l]";
     pass.forward.ranged("n", 8, CodeBlock.builder()
         .add("// $L: dropped-out branch + input    [n, $L]\n", op.line(), hidden)
-        .addStatement("$T.forward($L, $L, $L, $L, $L, from, to)", RESIDUAL, pass.stream, pass.keep, pass.sublayerInput, out, hidden)
+        .addStatement("$T.forward($L, $L, $L, $L, $L, from, to)", RESIDUAL, pass.stream, pass.keep, pass.residualInput, out, hidden)
         .build());
     pass.stream = out;
     pass.streamInBackward = out;
     pass.keep = "null";
     pass.backward(body -> {
+      if (pass.dStream.equals("ws.dx")) {
+        body.comment("$L: d(input) = d(out), in dx already, + what the branch adds below", op.line());
+        return;
+      }
       // d(input) starts as d(out); the sublayer's backward adds its share
       body.ranged("n", 8, CodeBlock.builder()
           .add("// $L: d(input) = d(out) + what the branch adds below\n", op.line())
@@ -725,14 +864,29 @@ public final class PassesWriter extends SourceWriter {
     });
   }
 
+  /**
+   * A sublayer takes the stream as its input: after a pre-LayerNorm, the LayerNorm's output (the
+   * residual's input is the LayerNorm's); otherwise the stream is the residual's input too.
+   * Returns whether it was pre-normed: its backward then writes d(input) into {@code ws.dSum}
+   * rather than adding it into {@code ws.dx}.
+   */
+  private static boolean takeInput(Pass pass) {
+    boolean preNormed = pass.preNormed;
+    if (!preNormed) {
+      pass.residualInput = pass.stream;
+    }
+    pass.preNormed = false;
+    return preNormed;
+  }
+
   /** Self-attention under the padding mask: q, k, v, the heads' weighted sums, the output projection. */
   private void addAttention(Op.MultiHeadAttention op, Pass pass) {
     int h = hidden;
     int d = headSize();
     String[] outs = {"ws.q[l]", "ws.k[l]", "ws.v[l]"};
     String x = pass.stream;
-    pass.sublayerInput = x;
-    pass.sublayerInputInBackward = pass.streamInBackward;
+    String input = pass.streamInBackward;
+    boolean preNormed = takeInput(pass);
     Body fw = pass.forward;
     CodeBlock.Builder qkv = CodeBlock.builder().add("// $L\n", op.line()).add("// q, k, v = x · W + b    [n, $L]\n", h);
     for (int i = 0; i < 3; i++) {
@@ -766,7 +920,6 @@ public final class PassesWriter extends SourceWriter {
         .build());
     pass.stream = "ws.attentionDense[l]";
     pass.streamInBackward = "ws.attentionDense[l]";
-    String input = pass.sublayerInputInBackward;
     pass.backward(body -> {
       String dOut = pass.dStream;
       body.comment("$L", op.line());
@@ -794,13 +947,14 @@ public final class PassesWriter extends SourceWriter {
         biases.addStatement("$T.backwardBias($L, n, $L)", LINEAR, ds[i], body.vector("g", op.inputs().get(i).bias().orElseThrow()));
       }
       body.serial(biases.build());
-      CodeBlock.Builder inputs = CodeBlock.builder().add("// d(x) += Σ d· Wᵀ\n");
+      String dInput = preNormed ? "ws.dSum" : "ws.dx";
+      CodeBlock.Builder inputs = CodeBlock.builder().add(preNormed ? "// d(x) = Σ d· Wᵀ, into dSum\n" : "// d(x) += Σ d· Wᵀ\n");
       for (int i = 0; i < 3; i++) {
-        inputs.addStatement("$T.backwardInput(kernels, $L, $L, $L, ws.dx, true, from, to)", LINEAR, ds[i],
-            body.matrix("p", op.inputs().get(i).weight()), h);
+        inputs.addStatement("$T.backwardInput(kernels, $L, $L, $L, $L, $L, from, to)", LINEAR, ds[i],
+            body.matrix("p", op.inputs().get(i).weight()), h, dInput, !preNormed || i > 0);
       }
       body.ranged("n", 4, inputs.build());
-      pass.dStream = "ws.dx";
+      pass.dStream = dInput;
     });
   }
 
@@ -809,43 +963,45 @@ public final class PassesWriter extends SourceWriter {
     int h = hidden;
     int f = intermediate;
     String x = pass.stream;
-    pass.sublayerInput = x;
-    pass.sublayerInputInBackward = pass.streamInBackward;
+    String input = pass.streamInBackward;
+    boolean preNormed = takeInput(pass);
+    String act = op.activation().name();
     Body fw = pass.forward;
     fw.ranged("n", 4, CodeBlock.builder()
         .add("// $L    [n, $L] then [n, $L]\n", op.line(), f, h)
         .addStatement("$T.forward(kernels, $L, $L, $L, $L, ws.inner[l], false, from, to)", LINEAR, x, fw.matrix("p", op.up().weight()), h,
             fw.vector("p", op.up().bias().orElseThrow()))
-        .addStatement("$T.forward($T.$L, ws.inner[l], ws.activated[l], $L, from, to)", ACTIVATION, FF_ACTIVATION, activation, f)
+        .addStatement("$T.forward($T.$L, ws.inner[l], ws.activated[l], $L, from, to)", ACTIVATION, FF_ACTIVATION, act, f)
         .addStatement("$T.forward(kernels, ws.activated[l], $L, $L, $L, ws.outputDense[l], false, from, to)", LINEAR,
             fw.matrix("p", op.down().weight()), f, fw.vector("p", op.down().bias().orElseThrow()))
         .build());
     pass.stream = "ws.outputDense[l]";
     pass.streamInBackward = "ws.outputDense[l]";
-    String input = pass.sublayerInputInBackward;
     pass.backward(body -> {
       String dOut = pass.dStream;
       body.comment("$L", op.line());
       body.ranged(String.valueOf(f), 8, "$T.backwardWeights(kernels, ws.activated[l], $L, n, $L, from, to)", LINEAR, dOut,
           body.matrix("g", op.down().weight()));
       body.serial("$T.backwardBias($L, n, $L)", LINEAR, dOut, body.vector("g", op.down().bias().orElseThrow()));
+      String dInput = preNormed ? "ws.dSum" : "ws.dx";
       body.ranged("n", 4, CodeBlock.builder()
-          .add("// d(activated) = d(out) · W2ᵀ, through the activation; d(x) += dInner · W1ᵀ    [n, $L]\n", f)
+          .add("// d(activated) = d(out) · W2ᵀ, through the activation; d(x) $L dInner · W1ᵀ    [n, $L]\n", preNormed ? "=" : "+=", f)
           .addStatement("$T.backwardInput(kernels, $L, $L, $L, ws.dInner, false, from, to)", LINEAR, dOut, body.matrix("p", op.down().weight()), f)
-          .addStatement("$T.backward($T.$L, ws.inner[l], ws.dInner, ws.dInner, $L, from, to)", ACTIVATION, FF_ACTIVATION, activation, f)
-          .addStatement("$T.backwardInput(kernels, ws.dInner, $L, $L, ws.dx, true, from, to)", LINEAR, body.matrix("p", op.up().weight()), h)
+          .addStatement("$T.backward($T.$L, ws.inner[l], ws.dInner, ws.dInner, $L, from, to)", ACTIVATION, FF_ACTIVATION, act, f)
+          .addStatement("$T.backwardInput(kernels, ws.dInner, $L, $L, $L, $L, from, to)", LINEAR, body.matrix("p", op.up().weight()), h,
+              dInput, !preNormed)
           .build());
       body.ranged(String.valueOf(h), 8, "$T.backwardWeights(kernels, $L, ws.dInner, n, $L, from, to)", LINEAR, input,
           body.matrix("g", op.up().weight()));
       body.serial("$T.backwardBias(ws.dInner, n, $L)", LINEAR, body.vector("g", op.up().bias().orElseThrow()));
-      pass.dStream = "ws.dx";
+      pass.dStream = dInput;
     });
   }
 
   /** The repeated layers: {@code layerForward} in order, {@code layerBackward} last first. */
   private void addLayers(Op.Repeat op, Pass pass, Pass layer) {
-    for (Op inner : op.body()) {
-      addInLayer(inner, layer);
+    for (int i = 0; i < op.body().size(); i++) {
+      addInLayer(op.body().get(i), layer, i == op.body().size() - 1);
     }
     String input = pass.stream;
     String inputInBackward = pass.streamInBackward;
@@ -873,6 +1029,7 @@ public final class PassesWriter extends SourceWriter {
     Op.Linear dense = op.dense();
     String hiddenStates = pass.stream;
     Body fw = pass.forward;
+    pooled = true;
     pass.forward.serial(CodeBlock.builder()
         .add("// $L: tanh(first token · W + b)    [b, $L]\n", op.line(), h)
         .beginControlFlow("for (int s = 0; s < b; s++)")
@@ -913,10 +1070,43 @@ public final class PassesWriter extends SourceWriter {
     });
   }
 
+  /**
+   * Without a pooler, the pooled output is the first token's state; its gradient, when a head used
+   * it, goes back to that row.
+   */
+  private void addFirstToken(Pass pass) {
+    pooled = true;
+    int h = hidden;
+    pass.forward.serial(CodeBlock.builder()
+        .add("// no pooler: the pooled output is the first token's state    [b, $L]\n", h)
+        .beginControlFlow("for (int s = 0; s < b; s++)")
+        .addStatement("$T.arraycopy($L[s * t], 0, ws.pooled[s], 0, $L)", System.class, pass.stream, h)
+        .endControlFlow()
+        .build());
+    pass.backward(body -> {
+      if (!nsp) {
+        body.comment("the pooled first token: no head reads it, so no gradient reaches it");
+        return;
+      }
+      body.serial(CodeBlock.builder()
+          .add("// the pooled first token, when a head used it: its gradient goes to the first row\n")
+          .beginControlFlow("if (pooledUsed)")
+          .beginControlFlow("for (int s = 0; s < b; s++)")
+          .beginControlFlow("for (int i = 0; i < $L; i++)", h)
+          .addStatement("ws.dx[s * t][i] += ws.dPooled[s][i]")
+          .endControlFlow()
+          .endControlFlow()
+          .endControlFlow()
+          .build());
+    });
+  }
+
   /** MLM at the predicted rows: dense, activation, LayerNorm, the decoder tied to the word embeddings. */
   private void addMaskedLmHead(Op.ObjectiveHead op, Pass pass, CodeBlock.Builder losses) {
     int h = hidden;
     Op.Linear transform = (Op.Linear) op.body().get(0);
+    int e = transform.out();
+    String act = ((Op.Activate) op.body().get(1)).function().name();
     Op.LayerNorm norm = (Op.LayerNorm) op.body().get(2);
     Op.Linear decoder = (Op.Linear) op.body().get(3);
     Body fw = pass.forward;
@@ -924,7 +1114,7 @@ public final class PassesWriter extends SourceWriter {
     String decoderBias = fw.vector("p", decoder.bias().orElseThrow());
     pass.forward.serial(CodeBlock.builder()
         .add("// $L: the predicted rows' states, dense, $L, LayerNorm, the tied decoder    [m, $L]\n", op.line(),
-            activation.toLowerCase(Locale.ROOT), vocab)
+            act.toLowerCase(Locale.ROOT), vocab)
         .addStatement("int m = predictionRows.length")
         .addStatement("ws.predictions = m")
         .beginControlFlow("if (m > 0)")
@@ -932,7 +1122,7 @@ public final class PassesWriter extends SourceWriter {
         .addStatement("$T.forward($L, ws.predictionRows, ws.selected, $L, false, 0, m)", EMBEDDING, pass.stream, h)
         .addStatement("$T.forward(kernels, ws.selected, $L, $L, $L, ws.transform, false, 0, m)", LINEAR, fw.matrix("p", transform.weight()),
             h, fw.vector("p", transform.bias().orElseThrow()))
-        .addStatement("$T.forward($T.$L, ws.transform, ws.transformActivated, $L, 0, m)", ACTIVATION, FF_ACTIVATION, activation, h)
+        .addStatement("$T.forward($T.$L, ws.transform, ws.transformActivated, $L, 0, m)", ACTIVATION, FF_ACTIVATION, act, e)
         .addStatement("$T.forward(ws.transformActivated, $L, $L, ws.transformOut, ws.transformMean, ws.transformRstd, $L, 0, m)", LAYER_NORM,
             fw.vector("p", norm.gain()), fw.vector("p", norm.bias()), norm.eps())
         .addStatement("parallel.forRange($L, 64, (from, to) -> $T.forwardOutIn(kernels, ws.transformOut, m, $L, $L, ws.mlmLogits, from, to))",
@@ -961,7 +1151,7 @@ public final class PassesWriter extends SourceWriter {
         .addStatement("$T.backward(ws.dTransformOut, ws.transformActivated, $L, ws.transformMean, ws.transformRstd, ws.dTransformActivated,"
             + " false, $L, $L, 0, m)", LAYER_NORM, body.vector("p", norm.gain()), body.vector("g", norm.gain()), body.vector("g", norm.bias()))
         .addStatement("$T.backward($T.$L, ws.transform, ws.dTransformActivated, ws.dTransform, $L, 0, m)", ACTIVATION, FF_ACTIVATION,
-            activation, h)
+            act, e)
         .addStatement("$T.backwardWeights(kernels, ws.selected, ws.dTransform, m, $L, 0, $L)", LINEAR, body.matrix("g", transform.weight()), h)
         .addStatement("$T.backwardBias(ws.dTransform, m, $L)", LINEAR, body.vector("g", transform.bias().orElseThrow()))
         .addStatement("$T.backwardInput(kernels, ws.dTransform, $L, $L, ws.dSelected, false, 0, m)", LINEAR,
@@ -972,7 +1162,7 @@ public final class PassesWriter extends SourceWriter {
         .build()));
   }
 
-  /** NSP: a classifier over the pooled output. */
+  /** NSP or SOP: a two-way classifier over the pooled output. */
   private void addSentencePairHead(Op.ObjectiveHead op, Pass pass, CodeBlock.Builder losses) {
     int h = hidden;
     Op.Linear classifier = (Op.Linear) op.body().get(0);
@@ -1007,20 +1197,29 @@ public final class PassesWriter extends SourceWriter {
 
   private void bufferDeclarations() {
     String h = String.valueOf(hidden);
+    String e = String.valueOf(embeddingSize);
     String f = String.valueOf(intermediate);
     String d = String.valueOf(headSize());
     String l = String.valueOf(layers);
     for (String name : new String[] {"embedded", "embeddingNorm"}) {
-      buffer(name, "the embeddings", "n", h);
+      buffer(name, "the embeddings", "n", e);
     }
     if (hiddenDropout > 0) {
-      buffer("embeddingKeep", "the embeddings' dropout", "n", h);
-      buffer("embeddingOut", "the embeddings' dropout", "n", h);
+      buffer("embeddingKeep", "the embeddings' dropout", "n", e);
+      buffer("embeddingOut", "the embeddings' dropout", "n", e);
     }
     buffer("embeddingMean", "the embeddings' LayerNorm statistics", "n");
     buffer("embeddingRstd", "the embeddings' LayerNorm statistics", "n");
+    if (mapped) {
+      buffer("mapped", "the embeddings mapped to the hidden width", "n", h);
+    }
+    if (preNorm) {
+      buffer("normedInput", "a layer's activations", l, "n", h);
+    }
     for (String name : new String[] {"q", "k", "v", "context", "attentionDense", "attentionSum", "attentionOut", "outputDense", "outputSum", "out"}) {
-      buffer(name, "a layer's activations", l, "n", h);
+      if (!(preNorm && name.equals("outputSum"))) {
+        buffer(name, "a layer's activations", l, "n", h);
+      }
     }
     if (hiddenDropout > 0) {
       buffer("attentionDenseKeep", "a layer's dropout", l, "n", h);
@@ -1039,16 +1238,17 @@ public final class PassesWriter extends SourceWriter {
       buffer("probabilitiesKeep", "a layer's attention dropout", l, "items", "maxLength", "maxLength");
     }
     buffer("dropped", "a layer's dropped-out probabilities", l, "items", "maxLength", "maxLength");
-    for (String name : new String[] {"cls", "pooledPre", "pooled", "dCls", "dPooled", "dPooledPre"}) {
-      buffer(name, "the pooler", "maxBatch", h);
+    String[] pooling = pooler ? new String[] {"cls", "pooledPre", "pooled", "dCls", "dPooled", "dPooledPre"} : new String[] {"pooled", "dPooled"};
+    for (String name : pooling) {
+      buffer(name, pooler ? "the pooler" : "the pooled first token", "maxBatch", h);
     }
     if (nsp) {
-      buffer("nspLogits", "the NSP head", "maxBatch", "2");
-      buffer("dNsp", "the NSP head", "maxBatch", "2");
+      buffer("nspLogits", "the pair head", "maxBatch", "2");
+      buffer("dNsp", "the pair head", "maxBatch", "2");
     }
     for (String name : new String[] {"selected", "transform", "transformActivated", "transformOut", "dTransformOut", "dTransformActivated",
         "dTransform", "dSelected"}) {
-      buffer(name, "the MLM head", "maxPredictions", h);
+      buffer(name, "the MLM head", "maxPredictions", name.equals("selected") || name.equals("dSelected") ? h : e);
     }
     buffer("transformMean", "the MLM head's LayerNorm statistics", "maxPredictions");
     buffer("transformRstd", "the MLM head's LayerNorm statistics", "maxPredictions");
@@ -1056,6 +1256,10 @@ public final class PassesWriter extends SourceWriter {
     buffer("dMlm", "the MLM head", "maxPredictions", String.valueOf(vocab));
     for (String name : new String[] {"dx", "dSum", "dDense", "dContext", "dq", "dk", "dv"}) {
       buffer(name, "backward scratch", "n", h);
+    }
+    if (mapped) {
+      buffer("dEmbedding", "backward scratch", "n", e);
+      buffer("dEmbedded", "backward scratch", "n", e);
     }
     buffer("dInner", "backward scratch", "n", f);
     for (String name : new String[] {"dqh", "dkh", "dvh", "dContextH"}) {
@@ -1078,18 +1282,26 @@ public final class PassesWriter extends SourceWriter {
     type.addField(TypeName.INT, "length", Modifier.PRIVATE);
     type.addField(TypeName.INT, "predictions", Modifier.PRIVATE);
     type.addField(ArrayTypeName.of(TypeName.INT), "predictionRows", Modifier.PRIVATE, Modifier.FINAL);
+    boolean positionIds = graph.ops(Op.PositionEncoding.class).stream().anyMatch(op -> op.offset() > 0);
+    if (positionIds) {
+      type.addField(FieldSpec.builder(ArrayTypeName.of(TypeName.INT), "positionIds", Modifier.PRIVATE, Modifier.FINAL)
+          .addJavadoc("The position row of each row of the last batch.\n").build());
+    }
     CodeBlock.Builder init = CodeBlock.builder()
         .beginControlFlow("if (maxBatch <= 0 || maxLength <= 0 || maxPredictions < 0)")
         .addStatement("throw new $T(\"workspace capacity must be positive, got \" + maxBatch + \" × \" + maxLength + \", \" + maxPredictions"
             + " + \" predictions\")", IllegalArgumentException.class)
         .endControlFlow()
-        .beginControlFlow("if (maxLength > $L)", maxLength)
+        .beginControlFlow("if (maxLength > $L)", longest)
         .addStatement("throw new $T(\"sequence capacity \" + maxLength + \" exceeds the model's $L positions\")", IllegalArgumentException.class,
-            maxLength)
+            longest)
         .endControlFlow()
         .addStatement("this.maxBatch = maxBatch").addStatement("this.maxLength = maxLength").addStatement("this.maxPredictions = maxPredictions")
         .addStatement("int n = maxBatch * maxLength").addStatement("int items = maxBatch * $L", heads)
         .addStatement("predictionRows = new int[maxPredictions]");
+    if (positionIds) {
+      init.addStatement("positionIds = new int[n]");
+    }
     String lastDoc = null;
     for (Buffer buffer : buffers) {
       TypeName t = TypeName.FLOAT;

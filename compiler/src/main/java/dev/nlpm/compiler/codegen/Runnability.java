@@ -64,10 +64,10 @@ public final class Runnability {
           attention(DiagnosticCode.LINFORMER_ATTENTION_NOT_RUNNABLE, Attention.Linformer.class),
           attention(DiagnosticCode.XL_ATTENTION_NOT_RUNNABLE, Attention.TransformerXl.class),
           new Gap(DiagnosticCode.NORM_PLACEMENT_NOT_RUNNABLE, Keeps.KERNELS, Runnability::normPlacement),
-          // encoders run sinusoidal positions, factorized embeddings and sharing; the GPT-2 decoder does not yet
+          // encoders run sinusoidal or no positions, factorized embeddings and sharing; the GPT-2 decoder does not yet
           new Gap(DiagnosticCode.POSITIONS_NOT_RUNNABLE, Keeps.KERNELS, m -> decoder(m)
               .map(Architecture.Decoder::embeddings)
-              .filter(e -> e.positions() == Positions.SINUSOIDAL)
+              .filter(e -> e.positions() == Positions.SINUSOIDAL || e.positions() == Positions.NONE)
               .map(e -> Found.at(m.originOf("embeddings.positions", e.origin()), e.positions().keyword()))),
           new Gap(DiagnosticCode.FACTORIZED_EMBEDDINGS_NOT_RUNNABLE, Keeps.KERNELS, m -> decoder(m)
               .filter(d -> d.embeddings().size() != d.stack().hidden())

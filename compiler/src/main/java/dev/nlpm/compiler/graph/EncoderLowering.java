@@ -39,7 +39,9 @@ final class EncoderLowering {
             ? Optional.of(slots.slot("embeddings.position_embeddings.weight", ParameterRole.EMBEDDING_TABLE, emb.maxLength(), e))
             : Optional.empty();
     graph.op(word);
-    graph.op(new Op.PositionEncoding(emb.positions(), emb.maxLength(), e, positionTable));
+    // RoBERTa's learned rows start past its padding row (padding_idx 1), as create_position_ids_from_input_ids counts them
+    int offset = names == CheckpointNames.ROBERTA && positionTable.isPresent() ? 2 : 0;
+    graph.op(new Op.PositionEncoding(emb.positions(), emb.maxLength(), e, positionTable, offset));
     if (emb.segments() > 0) {
       graph.op(slots.embedding("token types", "embeddings.token_type_embeddings.weight", Extent.of(emb.segments()), e));
     }

@@ -50,12 +50,24 @@ public sealed interface Op {
 
   /**
    * Absolute positions added to the token embeddings (a learned table, or fixed sines and
-   * cosines), or relative positions, which attention itself handles.
+   * cosines), relative positions, which attention itself handles, or none.
+   *
+   * @param offset the table row of a sequence's first token when rows start past a padding row
+   *     (RoBERTa's {@code padding_idx + 1}: a real token at index k uses row {@code offset + k}, a
+   *     padding token row {@code offset - 1}); 0 when a token at index k uses row k
    */
-  record PositionEncoding(Positions kind, int maxLength, int width, Optional<Parameter> table) implements Op {
+  record PositionEncoding(Positions kind, int maxLength, int width, Optional<Parameter> table, int offset) implements Op {
     public PositionEncoding {
       Objects.requireNonNull(kind, "kind");
       Objects.requireNonNull(table, "table");
+      if (offset < 0) {
+        throw new IllegalArgumentException("offset must not be negative, got " + offset);
+      }
+    }
+
+    /** Positions whose row is the token's index. */
+    public PositionEncoding(Positions kind, int maxLength, int width, Optional<Parameter> table) {
+      this(kind, maxLength, width, table, 0);
     }
 
     @Override
@@ -67,7 +79,9 @@ public sealed interface Op {
     public String line() {
       return switch (kind) {
         case RELATIVE -> "positions relative (inside attention)";
-        default -> "positions " + kind.keyword() + " " + maxLength + " × " + width;
+        case NONE -> "positions none";
+        default -> "positions " + kind.keyword() + " " + maxLength + " × " + width
+            + (offset > 0 ? ", rows from " + offset + " (padding row " + (offset - 1) + ")" : "");
       };
     }
   }

@@ -9,7 +9,9 @@ public enum Positions implements Keyword {
   /** Fixed sines and cosines; no parameters. */
   SINUSOIDAL("sinusoidal"),
   /** Relative positions inside attention (Transformer-XL); no absolute table. */
-  RELATIVE("relative");
+  RELATIVE("relative"),
+  /** No positions at all: the embeddings carry none, and attention sees no order. */
+  NONE("none");
 
   private final String keyword;
 

@@ -20,8 +20,8 @@ import java.util.SplittableRandom;
  * (attention under the padding mask), its forward and backward side by side, the products through
  * {@link EncoderKernels}, the work split over {@link Parallel}'s threads. Its {@link EncoderShape}
  * picks the branches: post- ({@link #postNormBlockForward}) or pre-LayerNorm ({@link
- * #preNormBlockForward}) blocks, learned (RoBERTa's offset past the padding row) or sinusoidal
- * positions, token types or none, a pooler or none (the pooled output is then the {@code [CLS]}
+ * #preNormBlockForward}) blocks, learned (RoBERTa's offset past the padding row), sinusoidal
+ * or no positions, token types or none, a pooler or none (the pooled output is then the {@code [CLS]}
  * hidden state), factorized embeddings mapped to the hidden width (ALBERT), layers sharing one
  * stored block's tensors (their gradients then sum over the uses), and the tensors' names. BERT's
  * shape computes exactly what HuggingFace's {@code BertForPreTraining} does (the padding mask adds
@@ -71,7 +71,7 @@ public final class Encoder implements EncoderPasses<EncoderWorkspace> {
 
   /**
    * Every tensor the encoder reads (of parameters or of gradients), looked up once under the
-   * shape's names; null for what the shape has none of (positions when sinusoidal, token types,
+   * shape's names; null for what the shape has none of (positions unless learned, token types,
    * the embedding mapping, the pooler, a head). Layers sharing a stored block get its arrays.
    */
   private static final class Tensors {
@@ -120,7 +120,7 @@ public final class Encoder implements EncoderPasses<EncoderWorkspace> {
   private final EncoderParameters parameters;
   private final Tensors w;
   private final Parallel parallel;
-  /** The fixed sinusoidal position table {@code [maxPositions][E]} (null with learned positions). */
+  /** The fixed sinusoidal position table {@code [maxPositions][E]} (null with learned positions or none). */
   private final float[][] sinusoids;
   /** The tensors of the gradient buffer last trained into, looked up once rather than every step. */
   private volatile GradientTensors gradientTensors;
@@ -134,23 +134,7 @@ public final class Encoder implements EncoderPasses<EncoderWorkspace> {
     this.parallel = Objects.requireNonNull(parallel, "parallel");
     this.w = new Tensors(parameters, config);
     this.sinusoids = config.shape().positions() == EncoderShape.Positions.SINUSOIDAL
-        ? sinusoids(config.maxPositions(), config.embeddingSize()) : null;
-  }
-
-  /**
-   * Vaswani et al.'s table, sine and cosine interleaved as HuggingFace's {@code
-   * create_sinusoidal_embeddings} writes it: {@code P[pos][2i] = sin(pos / 10000^(2i/width))},
-   * {@code P[pos][2i+1] = cos(…)}, computed in double and rounded once.
-   */
-  static float[][] sinusoids(int positions, int width) {
-    float[][] table = new float[positions][width];
-    for (int pos = 0; pos < positions; pos++) {
-      for (int j = 0; j < width; j++) {
-        double angle = pos / Math.pow(10000, (double) (j - j % 2) / width);
-        table[pos][j] = (float) (j % 2 == 0 ? Math.sin(angle) : Math.cos(angle));
-      }
-    }
-    return table;
+        ? Embedding.sinusoids(config.maxPositions(), config.embeddingSize()) : null;
   }
 
   public EncoderConfig config() {
@@ -308,7 +292,7 @@ public final class Encoder implements EncoderPasses<EncoderWorkspace> {
       Embedding.forward(w.word, ids, ws.embedded, e, false, from, to);
       if (ws.positionIds != null) {
         Embedding.forward(positions, ws.positionIds, ws.embedded, e, true, from, to);
-      } else {
+      } else if (positions != null) {
         Embedding.forwardPositions(positions, t, 0, ws.embedded, e, true, from, to);
       }
       if (w.type != null) {

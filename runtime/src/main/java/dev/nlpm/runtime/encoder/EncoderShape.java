@@ -35,7 +35,9 @@ public record EncoderShape(
     /** A trained table (RoBERTa's rows offset past its padding row, see {@link EncoderNames#positionOffset}). */
     LEARNED,
     /** Vaswani et al.'s fixed table, sine and cosine interleaved; no parameters. */
-    SINUSOIDAL
+    SINUSOIDAL,
+    /** No positions: the embeddings carry none, so attention sees the tokens as a set (besides the padding mask). */
+    NONE
   }
 
   /** Which part of a block every layer shares (stored once, under layer 0's names). */

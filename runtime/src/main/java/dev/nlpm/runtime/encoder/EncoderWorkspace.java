@@ -57,7 +57,7 @@ public final class EncoderWorkspace implements EncoderActivations {
   // embeddings ([n][E]), and (factorized or ALBERT's) their mapping to the hidden width ([n][h], else null)
   final float[][] embedded, embeddingNorm, embeddingKeep, embeddingOut, mapped, dEmbedding, dEmbedded;
   final float[] embeddingMean, embeddingRstd;
-  /** RoBERTa's position rows of the last batch (null for the others, whose rows are {@code r % length}). */
+  /** RoBERTa's learned position rows of the last batch (null for the others, whose rows are {@code r % length}, or none). */
   final int[] positionIds;
   final Block[] blocks;
   // pooler and heads
@@ -101,7 +101,7 @@ public final class EncoderWorkspace implements EncoderActivations {
     mapped = mapping ? new float[n][h] : null;
     dEmbedding = mapping ? new float[n][e] : null;
     dEmbedded = mapping ? new float[n][e] : null;
-    positionIds = shape.names().positionOffset() > 0 ? new int[n] : null;
+    positionIds = shape.positions() == EncoderShape.Positions.LEARNED && shape.names().positionOffset() > 0 ? new int[n] : null;
     embeddingMean = new float[n];
     embeddingRstd = new float[n];
     blocks = new Block[config.layers()];

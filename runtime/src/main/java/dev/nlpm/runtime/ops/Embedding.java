@@ -5,11 +5,30 @@ package dev.nlpm.runtime.ops;
  * Learned position embeddings are the same op over position ids; {@link #forwardPositions} and
  * {@link #backwardPositions} take those ids as {@code first + r % length} rather than as an array.
  * Several embeddings summed (word + position + type) are one {@code forward} and then {@code
- * accumulate}s, in the order of the sum.
+ * accumulate}s, in the order of the sum. Fixed sinusoidal positions are {@link #forwardPositions}
+ * over {@link #sinusoids}' table, without a backward.
  */
 public final class Embedding {
 
   private Embedding() {}
+
+  /**
+   * Vaswani et al.'s fixed position table, sine and cosine interleaved as HuggingFace's {@code
+   * create_sinusoidal_embeddings} writes it: {@code P[pos][2i] = sin(pos / 10000^(2i/width))},
+   * {@code P[pos][2i+1] = cos(…)}, computed in double and rounded once.
+   *
+   * @return {@code [positions][width]}
+   */
+  public static float[][] sinusoids(int positions, int width) {
+    float[][] table = new float[positions][width];
+    for (int pos = 0; pos < positions; pos++) {
+      for (int j = 0; j < width; j++) {
+        double angle = pos / Math.pow(10000, (double) (j - j % 2) / width);
+        table[pos][j] = (float) (j % 2 == 0 ? Math.sin(angle) : Math.cos(angle));
+      }
+    }
+    return table;
+  }
 
   /**
    * {@code out[r] = table[ids[r]]} (or {@code +=} when {@code accumulate}) for rows {@code [from,
