@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * nlpm's side of {@code benchmarks/gpt/side_by_side.sh}: the runtime decoder ({@link Decoder}) of
- * the generated {@code GptMiniModel} (GPT-2's structure and vocabulary, 4 layers of 256, 4 heads,
+ * nlpm's side of {@code benchmarks/gpt/side_by_side.sh}: the generated passes ({@code GptMiniPasses},
+ * dropout off) of the generated {@code GptMiniModel} (GPT-2's structure and vocabulary, 4 layers of 256, 4 heads,
  * 1024 inner), parameters from {@code initialize(1)}, its work split by a {@link Parallel} of
  * THREADS threads, for the cases of {@code torch_gpt.py}:
  *
@@ -21,7 +21,7 @@ import java.util.Random;
  *   <li>{@code generate}: batch 1, a fresh {@link KeyValueCache} of 144 positions, the 16-token
  *       prompt fed one token at a time, then 128 greedy tokens (argmax of the logits); one call is
  *       the whole generation (prompt included);
- *   <li>{@code train-step}: batch 8 × 128, causal-LM loss ({@link Decoder#train} into zeroed
+ *   <li>{@code train-step}: batch 8 × 128, causal-LM loss ({@code train} into zeroed
  *       gradients), then an AdamW step (lr 1e-4, weight decay 0.01).
  * </ul>
  *
@@ -50,9 +50,7 @@ public final class NlpmGptLatency {
     try (Parallel parallel = new Parallel(threads)) {
       EncoderParameters parameters = GptMiniModel.initialize(1);
       // dropout off, as in torch_gpt.py
-      dev.nlpm.runtime.decoder.DecoderConfig c = GptMiniModel.CONFIG;
-      Decoder decoder = new Decoder(new dev.nlpm.runtime.decoder.DecoderConfig(c.vocab(), c.hidden(), c.layers(), c.heads(), c.intermediate(),
-          c.maxPositions(), c.eps(), c.activation()), GptMiniModel.kernels(), parameters, parallel);
+      var decoder = GptMiniModel.decoder(parameters, parallel).withoutDropout();
       Random random = new Random(1);
       int[] prompt = new int[PROMPT];
       for (int i = 0; i < PROMPT; i++) {
@@ -78,7 +76,7 @@ public final class NlpmGptLatency {
       for (int i = 0; i < ids.length; i++) {
         ids[i] = random.nextInt(vocab);
       }
-      Decoder.Workspace ws = decoder.workspace(TRAIN_BATCH, SEQ);
+      var ws = decoder.workspace(TRAIN_BATCH, SEQ);
       EncoderParameters gradients = Decoder.parameters(parameters.layout());
       EncoderOptimizer optimizer = new EncoderOptimizer(parameters, AdamWSettings.withWeightDecay(0.01));
       float[] loss = {0f};

@@ -23,7 +23,7 @@ class GoldenSourcesTest {
   void generatedSourcesMatchTheGoldenCopies() throws IOException {
     List<GeneratedFile> files =
         Models.compile("golden.nlpm", Files.readString(GOLDEN.resolve("golden.nlpm"))).files();
-    assertEquals(List.of("golden.TinyBertLayout", "golden.TinyBertKernels", "golden.TinyBertPasses", "golden.TinyBertModel", "golden.TinyWordsLayout", "golden.TinyWordsKernels", "golden.TinyWordsModel"), files.stream().map(GeneratedFile::qualifiedName).toList());
+    assertEquals(List.of("golden.TinyBertLayout", "golden.TinyBertKernels", "golden.TinyBertPasses", "golden.TinyBertModel", "golden.TinyWordsLayout", "golden.TinyWordsKernels", "golden.TinyWordsModel", "golden.TinyGptLayout", "golden.TinyGptKernels", "golden.TinyGptPasses", "golden.TinyGptModel"), files.stream().map(GeneratedFile::qualifiedName).toList());
     boolean update = Boolean.getBoolean("nlpm.updateGolden");
     for (GeneratedFile file : files) {
       Path golden = GOLDEN.resolve(file.qualifiedName().substring("golden.".length()) + ".java.txt");

@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * Generates every source file of one planned model: its Layout always, and its kernels and facade
  * as far as {@link Runnability} says the runtime runs it; an encoder's facade runs on its generated
- * {@code <Model>Passes} where {@link PassesWriter#covers} its shape.
+ * {@code <Model>Passes} where {@link PassesWriter#covers} its shape, a decoder's where {@link
+ * DecoderPassesWriter#covers} its shape.
  */
 public final class CodeGenerator {
 
@@ -35,6 +36,9 @@ public final class CodeGenerator {
           if (model.family() == Family.ENCODER && PassesWriter.covers(plan.graph())) {
             files.add(PassesWriter.generate(plan.graph()));
           }
+          if (model.family() == Family.DECODER && DecoderPassesWriter.covers(plan.graph())) {
+            files.add(DecoderPassesWriter.generate(plan.graph()));
+          }
           files.add(facade(plan));
         }
       }
@@ -48,7 +52,7 @@ public final class CodeGenerator {
   private static GeneratedFile facade(ModelPlan plan) {
     return switch (plan.model().family()) {
       case ENCODER -> new EncoderModelWriter(plan.graph()).write();
-      case DECODER -> new DecoderModelWriter(plan.model()).write();
+      case DECODER -> new DecoderModelWriter(plan.graph()).write();
       case LSTM_LM -> new LstmModelWriter(plan).write();
       default -> throw new IllegalArgumentException("no facade for the " + plan.model().family().keyword() + " family");
     };

@@ -6,16 +6,18 @@ import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import com.palantir.javapoet.WildcardTypeName;
+import dev.nlpm.compiler.graph.LayerGraph;
 import dev.nlpm.compiler.ir.Architecture;
 import dev.nlpm.compiler.ir.Decoding;
-import dev.nlpm.compiler.ir.ModelSpec;
 import dev.nlpm.compiler.ir.TrainingDefaults;
+import java.util.List;
 import javax.lang.model.element.Modifier;
 
 /**
- * Writes {@code <Model>Model} for a GPT-2-style decoder the runtime's {@code Decoder} runs: its
- * sizes as a {@code DecoderConfig}, its declared training settings, initialization, and the
- * decoder and trainer wired to the generated {@code <Model>Kernels} and {@code <Model>Layout}; with
+ * Writes {@code <Model>Model} for a GPT-2-style decoder: its sizes as a {@code DecoderConfig}, its
+ * declared training settings, initialization, and the decoder's passes (the generated {@code
+ * <Model>Passes} where {@link DecoderPassesWriter#covers} the shape, else the runtime's {@code
+ * Decoder}) and trainer wired to the generated {@code <Model>Kernels} and {@code <Model>Layout}; with
  * a {@code decoding blockwise} section, its proposal heads too: their number, fresh heads, the heads
  * on a decoder (blockwise decoding's model) and their trainer on the frozen base. The facade
  * implements the runtime's {@code DecoderFacade}, or {@code BlockwiseDecoderFacade} with the section
@@ -37,10 +39,18 @@ final class DecoderModelWriter extends SourceWriter {
   private static final ClassName HEADS = ClassName.get("dev.nlpm.runtime.decoder", "ProposalHeads");
 
   private final Architecture.Decoder architecture;
+  /** What keeps the compiler from composing the model's passes: empty when {@code <Model>Passes} is generated. */
+  private final List<String> passesGaps;
 
-  DecoderModelWriter(ModelSpec model) {
-    super(model);
+  DecoderModelWriter(LayerGraph graph) {
+    super(graph.model());
     this.architecture = (Architecture.Decoder) model.architecture();
+    this.passesGaps = DecoderPassesWriter.gaps(graph);
+  }
+
+  /** Whether the facade runs on the generated {@code <Model>Passes} (else on the runtime's {@code Decoder}). */
+  private boolean generatedPasses() {
+    return passesGaps.isEmpty();
   }
 
   @Override
@@ -56,6 +66,12 @@ final class DecoderModelWriter extends SourceWriter {
         .addJavadoc("$L: a GPT-2-style decoder of $L layers, width $L, $L heads, as declared. {@link #initialize} and\n"
             + "{@link #trainer} train it on the causal-LM objective; {@link #decoder} runs it, and its {@code step} feeds the\n"
             + "runtime's decoding schemes through a key/value cache.\n", model.name(), stack.layers(), stack.hidden(), stack.heads());
+    if (generatedPasses()) {
+      type.addJavadoc("\n<p>It runs on {@link $T}, its passes as the compiler composed them.\n", sibling("Passes"));
+    } else {
+      type.addJavadoc("\n<p>It runs on the runtime's {@link $T}: the compiler does not compose this model's passes yet ($L).\n",
+          DECODER, String.join(", ", passesGaps));
+    }
     type.addField(constant(TypeName.get(String.class), "NAME", CodeBlock.of("$S", model.name()), "The model's name, recorded in its checkpoints."));
     // an untied output adds the flag; a tied one keeps the constructor that ties
     type.addField(constant(CONFIG, "CONFIG", CodeBlock.of("new $T($L, $L, $L, $L, $L, $L, $L, $T.$L, $Lf$L)", CONFIG, architecture.embeddings().vocab().size(),
@@ -80,10 +96,13 @@ final class DecoderModelWriter extends SourceWriter {
         .addStatement("parameters.importFrom(flat)")
         .addStatement("return parameters")
         .build());
-    type.addMethod(method("decoder", DECODER, "The decoder over {@code parameters}, its work split by {@code parallel}.\n")
+    type.addMethod(method("decoder", generatedPasses() ? sibling("Passes") : DECODER,
+            "The decoder's passes over {@code parameters}, its work split by {@code parallel}.\n")
         .addParameter(PARAMETERS, "parameters")
         .addParameter(PARALLEL, "parallel")
-        .addStatement("return new $T(CONFIG, kernels(), parameters, parallel)", DECODER)
+        .addCode(generatedPasses()
+            ? CodeBlock.of("return new $T(kernels(), parameters, parallel);\n", sibling("Passes"))
+            : CodeBlock.of("return new $T(CONFIG, kernels(), parameters, parallel);\n", DECODER))
         .build());
     TrainingOptionsMethods.add(type, t, model.name());
     type.addMethod(method("trainer", TRAINER, "A trainer for {@code parameters} with {@code options}; give its {@code train} the decoder's pass.\n")
