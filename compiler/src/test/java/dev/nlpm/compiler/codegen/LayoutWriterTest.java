@@ -264,10 +264,11 @@ class LayoutWriterTest {
     long word2vec = deep.stream().filter(p -> p.model().family() == dev.nlpm.compiler.ir.Family.WORD2VEC).count();
     long kernels = deep.stream().filter(p -> p.model().family() != dev.nlpm.compiler.ir.Family.WORD2VEC && Runnability.of(p.model()).kernels()).count();
     long facades = deep.stream().filter(p -> p.model().family() != dev.nlpm.compiler.ir.Family.WORD2VEC && Runnability.of(p.model()).facade()).count();
-    // and the encoders whose passes the compiler composes their Passes, with its nested Workspace
-    long passes = deep.stream().filter(p -> PassesWriter.covers(p.graph())).count();
+    // and the encoders and decoders whose passes the compiler composes their Passes, with its nested Workspace
+    long passes = deep.stream().filter(p -> PassesWriter.covers(p.graph()) || DecoderPassesWriter.covers(p.graph())).count();
     assertTrue(kernels > 0, "no encoder among the deep models");
     assertTrue(passes > 0, "no generated passes among the deep models");
+    assertTrue(deep.stream().anyMatch(p -> DecoderPassesWriter.covers(p.graph())), "no generated decoder passes among the deep models");
     assertEquals(deep.size() + 2 * word2vec + kernels + facades + 2 * passes, classes.size());
     int methods = 0;
     int largest = 0;
