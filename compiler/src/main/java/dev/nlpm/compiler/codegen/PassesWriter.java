@@ -106,6 +106,8 @@ public final class PassesWriter extends StackPassesWriter {
     if (e.embeddings().positions() == Positions.RELATIVE) {
       gaps.add("relative positions");
     }
+    // The runtime's Encoder runs these (dropout and one linear layer over the pooled output or every
+    // state, trained by the facade's trainer); their emitters are not written yet.
     if (!model.heads().isEmpty()) {
       gaps.add("fine-tuning heads");
     }
