@@ -42,6 +42,17 @@ class KeyValueCacheTest {
   }
 
   @Test
+  void aCacheOfAnotherDecodersDecodingIsRefusedBeforeAnythingChanges() {
+    Decoder other = new Decoder(DecoderTest.CONFIG, EncoderKernels.plain(), DecoderTest.random(DecoderTest.CONFIG, 10), PARALLEL);
+    KeyValueCache theirs = other.cache(4);
+    KeyValueCache mine = DECODER.cache(4);
+    assertThrows(IllegalArgumentException.class, () -> DECODER.advance(new KeyValueCache[] {mine, theirs}, new int[] {1, 2}));
+    assertThrows(IllegalArgumentException.class, () -> DECODER.extend(theirs, new int[] {1}));
+    assertEquals(0, mine.length());
+    assertEquals(0, theirs.length());
+  }
+
+  @Test
   void sequencesOfDifferentLengthsAdvanceTogetherAsTheyWouldAlone() {
     KeyValueCache shortOne = DECODER.cache(8);
     KeyValueCache longOne = DECODER.cache(8);
