@@ -25,7 +25,9 @@ import javax.lang.model.element.Modifier;
 final class LstmModelWriter extends SourceWriter {
 
   private static final ClassName MODEL = ClassName.get("dev.nlpm.runtime.lstm", "LstmLanguageModel");
-  private static final ClassName CONFIG = MODEL.nestedClass("Config");
+  private static final ClassName PASSES = ClassName.get("dev.nlpm.runtime.lstm", "LstmPasses");
+  private static final ClassName CONFIG = ClassName.get("dev.nlpm.runtime.lstm", "LstmConfig");
+  private static final ClassName LSTM_PARAMETERS = ClassName.get("dev.nlpm.runtime.lstm", "LstmParameters");
   private static final ClassName TRAINER = ClassName.get("dev.nlpm.runtime.lstm", "LstmTrainer");
   private static final ClassName KERNELS = ClassName.get("dev.nlpm.runtime.encoder", "EncoderKernels");
   private static final ClassName PARAMETERS = ClassName.get("dev.nlpm.runtime.encoder", "EncoderParameters");
@@ -105,7 +107,7 @@ final class LstmModelWriter extends SourceWriter {
       initialize.addParameter(TypeName.INT, "vocab");
     }
     type.addMethod(initialize.addParameter(TypeName.LONG, "seed")
-        .addStatement("return $T.initialize($L, seed)", MODEL, runtimeVocabulary ? CodeBlock.of("$T.layout(vocab)", sibling("Layout")) : CodeBlock.of("$T.LAYOUT", sibling("Layout")))
+        .addStatement("return $T.initialize($L, seed)", LSTM_PARAMETERS, runtimeVocabulary ? CodeBlock.of("$T.layout(vocab)", sibling("Layout")) : CodeBlock.of("$T.LAYOUT", sibling("Layout")))
         .build());
     type.addMethod(method("model", MODEL,
             "The model over {@code parameters} (their vocabulary's), its products split over {@code parallel} (null: the calling thread).\n")
@@ -118,7 +120,7 @@ final class LstmModelWriter extends SourceWriter {
     TrainingOptionsMethods.add(type, t, model.name());
     type.addMethod(method("trainer", TRAINER,
             "A truncated-BPTT trainer of {@code model} on {@code tokens}: {@link #BATCH} streams, blocks of {@link #SEQUENCE}, {@code options}.\n")
-        .addParameter(MODEL, "model")
+        .addParameter(PASSES, "model")
         .addParameter(ArrayTypeName.of(TypeName.INT), "tokens")
         .addParameter(OPTIONS, "options")
         .addStatement("return new $T(model, tokens, BATCH, SEQUENCE, options, NAME, $S)", TRAINER, checkpointPrefix)
@@ -141,7 +143,7 @@ final class LstmModelWriter extends SourceWriter {
     }
     load.addStatement("float[] flat = new float[layout.size()]")
         .addStatement("$T.load(weights, layout, flat, $S, true)", CHECKPOINT, checkpointPrefix)
-        .addStatement("$T parameters = $T.parameters(layout)", PARAMETERS, MODEL)
+        .addStatement("$T parameters = $T.rows(layout)", PARAMETERS, LSTM_PARAMETERS)
         .addStatement("parameters.importFrom(flat)")
         .addStatement("return model(parameters, parallel)")
         .endControlFlow();
@@ -168,12 +170,12 @@ final class LstmModelWriter extends SourceWriter {
         .addParameter(TypeName.LONG, "seed")
         .addStatement(runtimeVocabulary ? "return initialize(vocabulary, seed)" : "return initialize(seed)")
         .build());
-    type.addMethod(FacadeInterfaces.override("newModel", MODEL)
+    type.addMethod(FacadeInterfaces.override("newModel", PASSES)
         .addParameter(PARAMETERS, "parameters")
         .addParameter(PARALLEL, "parallel")
         .addStatement("return model(parameters, parallel)")
         .build());
-    type.addMethod(FacadeInterfaces.override("loadModel", MODEL)
+    type.addMethod(FacadeInterfaces.override("loadModel", PASSES)
         .addException(IOException.class)
         .addParameter(Path.class, "directory")
         .addParameter(PARALLEL, "parallel")
