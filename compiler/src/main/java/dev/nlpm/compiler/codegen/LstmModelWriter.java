@@ -15,9 +15,10 @@ import java.nio.file.Path;
 import javax.lang.model.element.Modifier;
 
 /**
- * Writes {@code <Model>Model} for an {@code lstm_lm} declaration the runtime's {@code
- * LstmLanguageModel} runs: its sizes and dropout as a {@code Config}, its declared training,
- * PyTorch's initialization, the model, its truncated-BPTT trainer, and loading a saved model. A
+ * Writes {@code <Model>Model} for an {@code lstm_lm} declaration: its sizes and dropout as an
+ * {@code LstmConfig}, its declared training, PyTorch's initialization, the model (its generated
+ * {@code <Model>Passes}, an {@code LstmPasses}), its truncated-BPTT trainer, and loading a saved
+ * model. A
  * vocabulary built at run time ({@code max_vocab}) makes every method that needs the vocabulary
  * take its actual size. The facade implements the runtime's {@code LstmFacade} ({@link
  * FacadeInterfaces}).
@@ -43,9 +44,12 @@ final class LstmModelWriter extends SourceWriter {
   private final Architecture.LstmLm architecture;
   private final boolean runtimeVocabulary;
   private final String checkpointPrefix;
+  /** Whether the model runs on its generated {@code <Model>Passes} ({@link LstmPassesWriter}), else on the runtime's {@code LstmLanguageModel}. */
+  private final boolean passes;
 
   LstmModelWriter(ModelPlan plan) {
     super(plan.model());
+    this.passes = LstmPassesWriter.covers(plan.graph());
     this.architecture = (Architecture.LstmLm) plan.model().architecture();
     this.runtimeVocabulary = plan.runtimeVocabulary();
     this.checkpointPrefix = plan.checkpointPrefix();
@@ -68,7 +72,7 @@ final class LstmModelWriter extends SourceWriter {
     TypeSpec.Builder type = TypeSpec.classBuilder(simpleName())
         .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
         .addJavadoc("$L: an LSTM language model (embedding $L, $L LSTM layers of $L, dropout $L), as declared. {@link #initialize}\n"
-            + "and {@link #trainer} train it by truncated backpropagation through time; {@link #model} runs it, and its\n"
+            + "and {@link #trainer} train it by truncated backpropagation through time; {@link #model} gives its passes, whose\n"
             + "{@code step()} feeds the runtime's decoding schemes.\n", model.name(), architecture.embedding(), architecture.layers(),
             architecture.hidden(), architecture.dropout());
     if (runtimeVocabulary) {
@@ -109,14 +113,19 @@ final class LstmModelWriter extends SourceWriter {
     type.addMethod(initialize.addParameter(TypeName.LONG, "seed")
         .addStatement("return $T.initialize($L, seed)", LSTM_PARAMETERS, runtimeVocabulary ? CodeBlock.of("$T.layout(vocab)", sibling("Layout")) : CodeBlock.of("$T.LAYOUT", sibling("Layout")))
         .build());
-    type.addMethod(method("model", MODEL,
-            "The model over {@code parameters} (their vocabulary's), its products split over {@code parallel} (null: the calling thread).\n")
+    MethodSpec.Builder modelMethod = method("model", PASSES,
+            "The model's passes over {@code parameters} (their vocabulary's), the products split over {@code parallel} (null: the\n"
+                + "calling thread)$L.\n", passes ? ": the generated {@link " + model.name() + "Passes}" : "")
         .addParameter(PARAMETERS, "parameters")
-        .addParameter(PARALLEL, "parallel")
-        .addStatement(runtimeVocabulary ? CodeBlock.of("$T config = config(parameters.matrix($S).length)", CONFIG, "embedding.weight")
-            : CodeBlock.of("$T config = CONFIG", CONFIG))
-        .addStatement("return new $T(config, kernels(), parameters, parallel)", MODEL)
-        .build());
+        .addParameter(PARALLEL, "parallel");
+    if (passes) {
+      modelMethod.addStatement("return new $T(kernels(), parameters, parallel)", sibling("Passes"));
+    } else {
+      modelMethod.addStatement(runtimeVocabulary ? CodeBlock.of("$T config = config(parameters.matrix($S).length)", CONFIG, "embedding.weight")
+              : CodeBlock.of("$T config = CONFIG", CONFIG))
+          .addStatement("return new $T(config, kernels(), parameters, parallel)", MODEL);
+    }
+    type.addMethod(modelMethod.build());
     TrainingOptionsMethods.add(type, t, model.name());
     type.addMethod(method("trainer", TRAINER,
             "A truncated-BPTT trainer of {@code model} on {@code tokens}: {@link #BATCH} streams, blocks of {@link #SEQUENCE}, {@code options}.\n")
@@ -125,7 +134,7 @@ final class LstmModelWriter extends SourceWriter {
         .addParameter(OPTIONS, "options")
         .addStatement("return new $T(model, tokens, BATCH, SEQUENCE, options, NAME, $S)", TRAINER, checkpointPrefix)
         .build());
-    MethodSpec.Builder load = method("load", MODEL,
+    MethodSpec.Builder load = method("load", PASSES,
             "The model saved in {@code directory} (its {@code model.safetensors}, under PyTorch's names: a training checkpoint or\n"
                 + "a model directory)$L, split over {@code parallel}.\n",
             runtimeVocabulary ? ", the vocabulary's size read from its embedding table" : "")
