@@ -276,7 +276,8 @@ class LayoutWriterTest {
     int largest = 0;
     for (Map.Entry<String, byte[]> file : classes.entrySet()) {
       Map<String, Integer> lengths = ClassFileMethods.codeLengths(file.getValue());
-      boolean passesClass = file.getKey().endsWith("Passes") || file.getKey().endsWith("Passes$Workspace");
+      // the passes and their nested classes (a Workspace; an LSTM's Tensors and Activations) are built with arguments
+      boolean passesClass = file.getKey().endsWith("Passes") || file.getKey().contains("Passes$");
       assertTrue(passesClass || lengths.containsKey("<init>()V"), file.getKey() + " " + lengths);
       for (Map.Entry<String, Integer> method : lengths.entrySet()) {
         assertTrue(method.getValue() < HUGE_METHOD_LIMIT, file.getKey() + "." + method.getKey() + " has " + method.getValue() + " bytes of bytecode");
