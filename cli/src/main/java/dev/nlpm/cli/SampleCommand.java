@@ -14,7 +14,7 @@ import dev.nlpm.runtime.decode.Sampling;
 import dev.nlpm.runtime.decoder.Decoder;
 import dev.nlpm.runtime.encoder.EncoderParameters;
 import dev.nlpm.runtime.encoder.Parallel;
-import dev.nlpm.runtime.lstm.LstmLanguageModel;
+import dev.nlpm.runtime.lstm.LstmPasses;
 import dev.nlpm.runtime.model.BlockwiseDecoderFacade;
 import dev.nlpm.runtime.model.DecoderFacade;
 import dev.nlpm.runtime.model.LanguageModelFacade;
@@ -220,7 +220,7 @@ final class SampleCommand implements Callable<Integer> {
 
   /** The LSTM saved in {@code directory}, refused with its tensor's name when it is not this model's, as a decoding step. */
   private static LanguageModelStep lstm(LstmFacade facade, Path directory, Parallel parallel, int vocabulary) throws IOException {
-    LstmLanguageModel model;
+    LstmPasses model;
     try {
       model = facade.loadModel(directory, parallel);
     } catch (CheckpointMismatchException e) {

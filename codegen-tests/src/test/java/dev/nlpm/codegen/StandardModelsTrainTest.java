@@ -15,7 +15,7 @@ import dev.nlpm.runtime.encoder.EncoderPasses;
 import dev.nlpm.runtime.encoder.EncoderTrainer;
 import dev.nlpm.runtime.encoder.Parallel;
 import dev.nlpm.runtime.encoder.PretrainingData;
-import dev.nlpm.runtime.lstm.LstmLanguageModel;
+import dev.nlpm.runtime.lstm.LstmPasses;
 import dev.nlpm.runtime.lstm.LstmTrainer;
 import dev.nlpm.runtime.model.DecoderFacade;
 import dev.nlpm.runtime.model.EncoderFacade;
@@ -200,7 +200,7 @@ class StandardModelsTrainTest {
   private static List<Double> trainLstm(LstmFacade facade) throws IOException {
     List<Double> losses = new ArrayList<>();
     try (Parallel parallel = new Parallel(1)) {
-      LstmLanguageModel model = facade.newModel(facade.newParameters(STREAM_VOCAB, SEED), parallel);
+      LstmPasses model = facade.newModel(facade.newParameters(STREAM_VOCAB, SEED), parallel);
       LstmTrainer trainer = new LstmTrainer(model, repeatingStream(), facade.batch(), facade.sequence(),
           facade.declaredOptions(facade.steps()), facade.name(), facade.checkpointPrefix());
       trainer.train(null, report -> losses.add(report.loss()));

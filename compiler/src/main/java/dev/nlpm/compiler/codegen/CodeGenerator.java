@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * Generates every source file of one planned model: its Layout always, and its kernels and facade
  * as far as {@link Runnability} says the runtime runs it; an encoder's facade runs on its generated
- * {@code <Model>Passes} where {@link PassesWriter#covers} its shape.
+ * {@code <Model>Passes} where {@link PassesWriter#covers} its shape, an LSTM language model's where
+ * {@link LstmPassesWriter#covers} it.
  */
 public final class CodeGenerator {
 
@@ -34,6 +35,9 @@ public final class CodeGenerator {
         if (runnability.facade()) {
           if (model.family() == Family.ENCODER && PassesWriter.covers(plan.graph())) {
             files.add(PassesWriter.generate(plan.graph()));
+          }
+          if (model.family() == Family.LSTM_LM && LstmPassesWriter.covers(plan.graph())) {
+            files.add(LstmPassesWriter.generate(plan.graph()));
           }
           files.add(facade(plan));
         }

@@ -266,14 +266,18 @@ class LayoutWriterTest {
     long facades = deep.stream().filter(p -> p.model().family() != dev.nlpm.compiler.ir.Family.WORD2VEC && Runnability.of(p.model()).facade()).count();
     // and the encoders whose passes the compiler composes their Passes, with its nested Workspace
     long passes = deep.stream().filter(p -> PassesWriter.covers(p.graph())).count();
+    // and the LSTM LMs their Passes, with its nested Tensors and Activations
+    long lstmPasses = deep.stream().filter(p -> LstmPassesWriter.covers(p.graph())).count();
     assertTrue(kernels > 0, "no encoder among the deep models");
     assertTrue(passes > 0, "no generated passes among the deep models");
-    assertEquals(deep.size() + 2 * word2vec + kernels + facades + 2 * passes, classes.size());
+    assertTrue(lstmPasses > 0, "no generated LSTM passes among the deep models");
+    assertEquals(deep.size() + 2 * word2vec + kernels + facades + 2 * passes + 3 * lstmPasses, classes.size());
     int methods = 0;
     int largest = 0;
     for (Map.Entry<String, byte[]> file : classes.entrySet()) {
       Map<String, Integer> lengths = ClassFileMethods.codeLengths(file.getValue());
-      boolean passesClass = file.getKey().endsWith("Passes") || file.getKey().endsWith("Passes$Workspace");
+      // the passes and their nested classes (a Workspace; an LSTM's Tensors and Activations) are built with arguments
+      boolean passesClass = file.getKey().endsWith("Passes") || file.getKey().contains("Passes$");
       assertTrue(passesClass || lengths.containsKey("<init>()V"), file.getKey() + " " + lengths);
       for (Map.Entry<String, Integer> method : lengths.entrySet()) {
         assertTrue(method.getValue() < HUGE_METHOD_LIMIT, file.getKey() + "." + method.getKey() + " has " + method.getValue() + " bytes of bytecode");

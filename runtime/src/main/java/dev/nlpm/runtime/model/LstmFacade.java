@@ -2,11 +2,11 @@ package dev.nlpm.runtime.model;
 
 import dev.nlpm.runtime.encoder.EncoderParameters;
 import dev.nlpm.runtime.encoder.Parallel;
-import dev.nlpm.runtime.lstm.LstmLanguageModel;
+import dev.nlpm.runtime.lstm.LstmPasses;
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** A generated LSTM language model facade: its parameters, the model, and a saved model read back. */
+/** A generated LSTM language model facade: its parameters, the model's passes, and a saved model read back. */
 public interface LstmFacade extends LanguageModelFacade {
 
   /**
@@ -16,13 +16,16 @@ public interface LstmFacade extends LanguageModelFacade {
    */
   EncoderParameters newParameters(int vocabulary, long seed);
 
-  /** The model over {@code parameters}, its products split over {@code parallel} (null: the calling thread) ({@code model(…)}). */
-  LstmLanguageModel newModel(EncoderParameters parameters, Parallel parallel);
+  /**
+   * The model's generated passes over {@code parameters}, their products split over {@code
+   * parallel} (null: the calling thread) ({@code model(…)}).
+   */
+  LstmPasses newModel(EncoderParameters parameters, Parallel parallel);
 
   /**
    * The model saved in {@code directory} ({@code load(…)}).
    *
    * @throws dev.nlpm.runtime.checkpoint.CheckpointMismatchException naming a tensor that is missing or of another shape
    */
-  LstmLanguageModel loadModel(Path directory, Parallel parallel) throws IOException;
+  LstmPasses loadModel(Path directory, Parallel parallel) throws IOException;
 }

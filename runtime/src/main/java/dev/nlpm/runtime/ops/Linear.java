@@ -62,6 +62,19 @@ public final class Linear {
     kernels.dotRows(rowsFrom(dy, from), to - from, w, null, rowsFrom(dx, from), accumulate, 0, in);
   }
 
+  /**
+   * {@code dx[r] = dy[r] · Wᵀ} for every row {@code r < rows} and the input units {@code i} in
+   * {@code [from, to)}: {@link #backwardInput} split over the input units rather than the rows, for
+   * a product of few rows (one step of a recurrent layer).
+   *
+   * @param dy {@code [rows][out]}
+   * @param w  {@code [in][out]}
+   * @param dx {@code [rows][in]}
+   */
+  public static void backwardInputUnits(EncoderKernels kernels, float[][] dy, int rows, float[][] w, float[][] dx, int from, int to) {
+    kernels.dotRows(dy, rows, w, null, dx, false, from, to);
+  }
+
   // ---- weight held [out][in] ----
 
   /**

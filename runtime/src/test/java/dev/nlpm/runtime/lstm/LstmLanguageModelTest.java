@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /** The float LSTM language model against the double-precision reference LSTM (which matches torch.nn.LSTM). */
 class LstmLanguageModelTest {
 
-  static ParameterLayout layout(LstmLanguageModel.Config c) {
+  static ParameterLayout layout(LstmConfig c) {
     ParameterLayout.Builder b = ParameterLayout.builder();
     int g = 4 * c.hidden();
     b.add("embedding.weight", "backbone", c.vocab(), c.embedding());
@@ -31,8 +31,8 @@ class LstmLanguageModelTest {
     return b.build();
   }
 
-  static EncoderParameters random(LstmLanguageModel.Config c, long seed) {
-    EncoderParameters p = LstmLanguageModel.parameters(layout(c));
+  static EncoderParameters random(LstmConfig c, long seed) {
+    EncoderParameters p = LstmParameters.rows(layout(c));
     float[] flat = new float[p.size()];
     Random random = new Random(seed);
     for (int i = 0; i < flat.length; i++) {
@@ -57,13 +57,13 @@ class LstmLanguageModelTest {
 
   @Test
   void oneLayerLossAndGradientsMatchTheReference() {
-    LstmLanguageModel.Config c = new LstmLanguageModel.Config(11, 5, 7, 1);
+    LstmConfig c = new LstmConfig(11, 5, 7, 1);
     EncoderParameters parameters = random(c, 4);
     int batch = 2;
     int length = 6;
     int[] ids = {1, 4, 9, 2, 2, 10, 0, 3, 5, 7, 8, 6};
     LstmLanguageModel model = new LstmLanguageModel(c, EncoderKernels.plain(), parameters);
-    LstmLanguageModel.State state = new LstmLanguageModel.State(c, batch);
+    LstmState state = new LstmState(c, batch);
     EncoderParameters gradients = parameters.zerosLike();
     float loss = model.run(ids, batch, length, state, gradients);
 
@@ -159,41 +159,41 @@ class LstmLanguageModelTest {
   /** Two layers: central differences on a few elements of every tensor. */
   @Test
   void twoLayerGradientsMatchCentralDifferences() {
-    LstmLanguageModel.Config c = new LstmLanguageModel.Config(9, 4, 6, 2);
+    LstmConfig c = new LstmConfig(9, 4, 6, 2);
     EncoderParameters parameters = random(c, 8);
     int[] ids = {1, 4, 8, 2, 2, 0, 3, 5, 7, 6};
     LstmLanguageModel model = new LstmLanguageModel(c, EncoderKernels.plain(), parameters);
     EncoderParameters gradients = parameters.zerosLike();
-    model.run(ids, 2, 5, new LstmLanguageModel.State(c, 2), gradients);
-    assertCentralDifferences(parameters, gradients.toFlat(), new Random(2), () -> model.run(ids, 2, 5, new LstmLanguageModel.State(c, 2), null));
+    model.run(ids, 2, 5, new LstmState(c, 2), gradients);
+    assertCentralDifferences(parameters, gradients.toFlat(), new Random(2), () -> model.run(ids, 2, 5, new LstmState(c, 2), null));
   }
 
   /** The state a block ends with is the state the next block starts from. */
   @Test
   void theStateCarriesOverBlocks() {
-    LstmLanguageModel.Config c = new LstmLanguageModel.Config(9, 4, 6, 2);
+    LstmConfig c = new LstmConfig(9, 4, 6, 2);
     LstmLanguageModel model = new LstmLanguageModel(c, EncoderKernels.plain(), random(c, 3));
     int[] whole = {1, 4, 8, 2, 2, 0, 3, 5};
-    LstmLanguageModel.State once = new LstmLanguageModel.State(c, 1);
+    LstmState once = new LstmState(c, 1);
     model.run(whole, 1, 8, once, null);
-    LstmLanguageModel.State twice = new LstmLanguageModel.State(c, 1);
+    LstmState twice = new LstmState(c, 1);
     model.run(new int[] {1, 4, 8, 2}, 1, 4, twice, null);
     model.run(new int[] {2, 0, 3, 5}, 1, 4, twice, null);
-    assertArrayEquals(once.h[1][0], twice.h[1][0], 1e-6f);
-    assertArrayEquals(once.c[0][0], twice.c[0][0], 1e-6f);
+    assertArrayEquals(once.h(1, 0), twice.h(1, 0), 1e-6f);
+    assertArrayEquals(once.c(0, 0), twice.c(0, 0), 1e-6f);
   }
 
   /** One token at a time gives the logits of the block pass, and the decoding schemes run on it. */
   @Test
   void stepByStepLogitsEqualTheBlockPassAndBeamWidthOneIsGreedy() {
-    LstmLanguageModel.Config c = new LstmLanguageModel.Config(9, 4, 6, 2);
+    LstmConfig c = new LstmConfig(9, 4, 6, 2);
     LstmLanguageModel model = new LstmLanguageModel(c, EncoderKernels.plain(), random(c, 5));
     int[] prompt = {1, 4, 8, 2};
     var step = model.step();
     var state = step.start(prompt);
     // the block pass's loss at the last position is -log softmax(logits)[target]
     int[] block = {1, 4, 8, 2, 7};
-    float blockLoss = model.run(block, 1, 5, new LstmLanguageModel.State(c, 1), null);
+    float blockLoss = model.run(block, 1, 5, new LstmState(c, 1), null);
     double stepLoss = 0;
     var walk = step.start(new int[] {block[0]});
     for (int t = 1; t < block.length; t++) {
@@ -219,24 +219,24 @@ class LstmLanguageModelTest {
   /** With dropout at a fixed seed (the same masks in every pass), backward agrees with central differences. */
   @Test
   void dropoutGradientsMatchCentralDifferencesAtAFixedSeed() {
-    LstmLanguageModel.Config c = new LstmLanguageModel.Config(9, 4, 6, 2, 0.3f);
+    LstmConfig c = new LstmConfig(9, 4, 6, 2, 0.3f);
     EncoderParameters parameters = random(c, 8);
     int[] inputs = {1, 4, 8, 2, 2, 0, 3, 5, 7, 6};
     int[] targets = {4, 8, 2, 2, 0, 3, 5, 7, 6, 1};
     LstmLanguageModel model = new LstmLanguageModel(c, EncoderKernels.plain(), parameters);
     EncoderParameters gradients = parameters.zerosLike();
-    float dropped = model.train(inputs, targets, 2, 5, new LstmLanguageModel.State(c, 2), gradients, 17);
-    float plain = model.loss(inputs, targets, 2, 5, new LstmLanguageModel.State(c, 2));
+    float dropped = model.train(inputs, targets, 2, 5, new LstmState(c, 2), gradients, 17);
+    float plain = model.loss(inputs, targets, 2, 5, new LstmState(c, 2));
     assertTrue(Math.abs(dropped - plain) > 1e-3, () -> "dropout changed nothing: " + dropped + " and " + plain);
-    assertTrue(dropped == model.train(inputs, targets, 2, 5, new LstmLanguageModel.State(c, 2), parameters.zerosLike(), 17),
+    assertTrue(dropped == model.train(inputs, targets, 2, 5, new LstmState(c, 2), parameters.zerosLike(), 17),
         "the same seed drops the same units");
-    assertCentralDifferences(parameters, gradients.toFlat(), new Random(3), () -> model.train(inputs, targets, 2, 5, new LstmLanguageModel.State(c, 2), null, 17));
+    assertCentralDifferences(parameters, gradients.toFlat(), new Random(3), () -> model.train(inputs, targets, 2, 5, new LstmState(c, 2), null, 17));
   }
 
   /** Tied to the embeddings (embedding = hidden), the output layer's gradient adds into the embedding table's. */
   @Test
   void tiedOutputGradientsMatchCentralDifferences() {
-    LstmLanguageModel.Config c = new LstmLanguageModel.Config(9, 6, 6, 1);
+    LstmConfig c = new LstmConfig(9, 6, 6, 1);
     ParameterLayout.Builder b = ParameterLayout.builder();
     b.add("embedding.weight", "backbone", 9, 6);
     b.add("lstm.weight_ih_l0", "backbone", 24, 6);
@@ -245,7 +245,7 @@ class LstmLanguageModelTest {
     b.add("lstm.bias_hh_l0", "backbone", 24);
     b.tied("decoder.weight", "lm_head", "embedding.weight", 9, 6);
     b.add("decoder.bias", "lm_head", 9);
-    EncoderParameters parameters = LstmLanguageModel.parameters(b.build());
+    EncoderParameters parameters = LstmParameters.rows(b.build());
     float[] flat = new float[parameters.size()];
     Random random = new Random(6);
     for (int i = 0; i < flat.length; i++) {
@@ -255,11 +255,11 @@ class LstmLanguageModelTest {
     LstmLanguageModel model = new LstmLanguageModel(c, EncoderKernels.plain(), parameters);
     int[] ids = {1, 4, 8, 2, 2, 0, 3, 5};
     EncoderParameters gradients = parameters.zerosLike();
-    model.run(ids, 1, 8, new LstmLanguageModel.State(c, 1), gradients);
+    model.run(ids, 1, 8, new LstmState(c, 1), gradients);
     float[] analytic = gradients.toFlat();
     for (int index = 0; index < 54; index += 5) {
       assertCentralDifference(parameters, analytic, index, "embedding.weight element " + index,
-          () -> model.run(ids, 1, 8, new LstmLanguageModel.State(c, 1), null));
+          () -> model.run(ids, 1, 8, new LstmState(c, 1), null));
     }
   }
 

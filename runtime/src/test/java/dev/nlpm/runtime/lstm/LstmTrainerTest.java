@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Truncated BPTT over parallel streams: it learns, and a resumed run continues the same losses. */
 class LstmTrainerTest {
 
-  private static final LstmLanguageModel.Config CONFIG = new LstmLanguageModel.Config(12, 8, 16, 2, 0.1f);
+  private static final LstmConfig CONFIG = new LstmConfig(12, 8, 16, 2, 0.1f);
 
   /** A small text with structure to learn: a repeated phrase, as character ids. */
   private static int[] text() {
@@ -70,7 +70,7 @@ class LstmTrainerTest {
     LstmLanguageModel other = model(99);
     LstmTrainer second = new LstmTrainer(other, ids, 3, 10, options(12, 5), "Tiny", "");
     assertEquals(5, second.resume(checkpoint).step());
-    assertArrayEquals(first.state().h[1][2], second.state().h[1][2], "the carried state comes back");
+    assertArrayEquals(first.state().h(1, 2), second.state().h(1, 2), "the carried state comes back");
     second.train(checkpoint, report -> resumed.add(report.loss()));
     assertEquals(straight, resumed);
     try (SafetensorsFile state = SafetensorsFile.open(checkpoint.resolve(LstmTrainer.RECURRENT_STATE))) {

@@ -118,6 +118,11 @@ class OpGradientsTest {
     check("dx", x, dx, loss);
     check("dW", w, dw, loss);
     check("db", b, db, loss);
+    // the same input gradient split over the input units
+    float[][] byUnits = new float[n][in];
+    Linear.backwardInputUnits(KERNELS, r, n, w, byUnits, 0, 1);
+    Linear.backwardInputUnits(KERNELS, r, n, w, byUnits, 1, in);
+    check("dx by input units", x, byUnits, loss);
   }
 
   @Test
