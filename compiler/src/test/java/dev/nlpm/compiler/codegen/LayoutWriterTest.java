@@ -307,7 +307,7 @@ class LayoutWriterTest {
     ModelPlan deepBert = Planner.plan(everyFamily(48).get(0));
     String source = CodeGenerator.generate(deepBert).get(0).source();
     assertTrue(source.contains("for (int layer = 0; layer < 48; layer++) {"), source);
-    assertTrue(source.contains("b.add(\"encoder.layer.\" + layer + \".attention.self.query.weight\", \"backbone\", 64, 64);"), source);
+    assertTrue(source.contains("b.add(\"encoder.layer.\" + layer + \".attention.self.query.weight\", ParameterRole.WEIGHT, \"backbone\", 64, 64);"), source);
     assertFalse(source.contains("ENCODER_LAYER_47"), source);
     assertFalse(source.contains("\"encoder.layer.47."), source);
     long constants = source.lines().filter(l -> l.contains("public static final int ")).count();

@@ -51,7 +51,7 @@ public final class ProposalHeads {
     int found = 0;
     for (TensorSlot slot : model.slots()) {
       if (slot.name().startsWith(PREFIX)) {
-        builder.add(slot.name(), slot.group(), slot.shape().stream().mapToInt(Integer::intValue).toArray());
+        builder.add(slot.name(), slot.role(), slot.group(), slot.shape().stream().mapToInt(Integer::intValue).toArray());
         found++;
       }
     }

@@ -1,15 +1,18 @@
 package dev.nlpm.runtime.init;
 
 import dev.nlpm.runtime.layout.ParameterLayout;
+import dev.nlpm.runtime.layout.ParameterRole;
 import dev.nlpm.runtime.layout.TensorSlot;
 import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
 
 /**
- * BERT's initialization: weights from a normal distribution of mean 0 and standard deviation
+ * BERT's initialization, by each slot's {@link ParameterRole}: weights and embedding tables (and
+ * word2vec's output table, and Transformer-XL's u and v, which HuggingFace's Transformer-XL draws
+ * from the same normal as its weights) from a normal distribution of mean 0 and standard deviation
  * {@code std} (0.02), redrawn outside two standard deviations as TensorFlow's {@code
- * truncated_normal} does; biases and LayerNorm shifts 0; LayerNorm scales 1. Tied tensors are
- * left alone: they are their target.
+ * truncated_normal} does; biases and LayerNorm shifts 0; LayerNorm gains 1. Tied tensors are left
+ * alone: they are their target.
  *
  * <p>Each tensor draws from its own stream, derived from the seed and the tensor's name, so that
  * a tensor's values do not change when another tensor is added, removed or resized.
@@ -41,10 +44,10 @@ public final class TruncatedNormalInitializer {
       }
       int from = slot.offset();
       int to = from + slot.elements();
-      switch (ParameterRole.of(slot.name())) {
-        case NORM_SCALE -> java.util.Arrays.fill(parameters, from, to, 1f);
-        case NORM_SHIFT, BIAS -> java.util.Arrays.fill(parameters, from, to, 0f);
-        case WEIGHT -> {
+      switch (slot.role()) {
+        case NORM_GAIN -> java.util.Arrays.fill(parameters, from, to, 1f);
+        case NORM_BIAS, BIAS -> java.util.Arrays.fill(parameters, from, to, 0f);
+        case EMBEDDING_TABLE, WEIGHT, OUTPUT_TABLE, POSITION_BIAS -> {
           SplittableRandom random = new SplittableRandom(seed ^ nameHash(slot.name()));
           for (int i = from; i < to; i++) {
             double z;
@@ -54,7 +57,6 @@ public final class TruncatedNormalInitializer {
             parameters[i] = (float) (z * std);
           }
         }
-        default -> throw new IllegalStateException();
       }
     }
   }

@@ -10,8 +10,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Every parameter tensor of a model, in storage order in one flat {@code float[]}: names, shapes,
- * offsets, groups (the backbone and each head) and tied tensors. Generated {@code <Model>Layout}
+ * Every parameter tensor of a model, in storage order in one flat {@code float[]}: names, roles,
+ * shapes, offsets, groups (the backbone and each head) and tied tensors. Generated {@code <Model>Layout}
  * classes build one; parameter buffers, gradients, optimizer moments and checkpoints all use it.
  */
 public final class ParameterLayout {
@@ -62,19 +62,20 @@ public final class ParameterLayout {
   }
 
   /**
-   * A readable table: name, shape, parameter count and group of every tensor, then each group's
-   * total and the total.
+   * A readable table: name, shape, parameter count, role and group of every tensor, then each
+   * group's total and the total.
    */
   public String describe() {
     int nameWidth = Math.max(4, slots.stream().mapToInt(s -> s.name().length()).max().orElse(0));
     int shapeWidth = Math.max(5, slots.stream().mapToInt(s -> s.shape().toString().length()).max().orElse(0));
-    String row = "%-" + nameWidth + "s  %-" + shapeWidth + "s  %13s  %s%n";
+    int roleWidth = Math.max(4, slots.stream().mapToInt(s -> s.role().label().length()).max().orElse(0));
+    String row = "%-" + nameWidth + "s  %-" + shapeWidth + "s  %13s  %-" + roleWidth + "s  %s%n";
     StringBuilder out = new StringBuilder();
-    out.append(String.format(Locale.ROOT, row, "name", "shape", "parameters", "group"));
+    out.append(String.format(Locale.ROOT, row, "name", "shape", "parameters", "role", "group"));
     for (TensorSlot slot : slots) {
       String count = slot.tiedTo().map(t -> "tied").orElse(String.format(Locale.ROOT, "%,d", slot.elements()));
       String group = slot.tiedTo().map(t -> slot.group() + " (= " + t + ")").orElse(slot.group());
-      out.append(String.format(Locale.ROOT, row, slot.name(), slot.shape(), count, group));
+      out.append(String.format(Locale.ROOT, row, slot.name(), slot.shape(), count, slot.role().label(), group));
     }
     out.append('\n');
     Map<String, Long> totals = new LinkedHashMap<>();
@@ -96,7 +97,7 @@ public final class ParameterLayout {
     private Builder() {}
 
     /** A tensor with storage of its own, placed after the previous one. */
-    public Builder add(String name, String group, int... shape) {
+    public Builder add(String name, ParameterRole role, String group, int... shape) {
       long elements = 1;
       for (int extent : shape) {
         if (extent <= 0) {
@@ -108,18 +109,18 @@ public final class ParameterLayout {
         throw new IllegalArgumentException(
             "tensor " + name + " ends at " + (next + elements) + ", past what one float[] holds");
       }
-      put(new TensorSlot(name, list(shape), (int) next, group, Optional.empty()));
+      put(new TensorSlot(name, role, list(shape), (int) next, group, Optional.empty()));
       next += elements;
       return this;
     }
 
     /** A tensor that is {@code target} (added before): listed under its own name, stored once. */
-    public Builder tied(String name, String group, String target, int... shape) {
+    public Builder tied(String name, ParameterRole role, String group, String target, int... shape) {
       TensorSlot to = byName.get(target);
       if (to == null) {
         throw new IllegalArgumentException("tensor " + name + " is tied to " + target + ", which is not in the layout (yet)");
       }
-      TensorSlot slot = new TensorSlot(name, list(shape), to.offset(), group, Optional.of(target));
+      TensorSlot slot = new TensorSlot(name, role, list(shape), to.offset(), group, Optional.of(target));
       if (slot.elements() != to.elements()) {
         throw new IllegalArgumentException(
             "tensor " + name + " " + slot.shape() + " is tied to " + target + " " + to.shape() + " of another size");

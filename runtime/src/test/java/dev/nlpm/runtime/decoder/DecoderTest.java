@@ -7,6 +7,7 @@ import dev.nlpm.runtime.encoder.EncoderParameters;
 import dev.nlpm.runtime.encoder.FeedForwardActivation;
 import dev.nlpm.runtime.encoder.Parallel;
 import dev.nlpm.runtime.layout.ParameterLayout;
+import dev.nlpm.runtime.layout.ParameterRole;
 import dev.nlpm.runtime.reference.Gpt2Reference;
 import java.util.HashMap;
 import java.util.Map;
@@ -21,26 +22,26 @@ class DecoderTest {
   static ParameterLayout layout(DecoderConfig c) {
     int h = c.hidden();
     ParameterLayout.Builder b = ParameterLayout.builder();
-    b.add("wte.weight", "backbone", c.vocab(), h);
-    b.add("wpe.weight", "backbone", c.maxPositions(), h);
+    b.add("wte.weight", ParameterRole.EMBEDDING_TABLE, "backbone", c.vocab(), h);
+    b.add("wpe.weight", ParameterRole.EMBEDDING_TABLE, "backbone", c.maxPositions(), h);
     for (int l = 0; l < c.layers(); l++) {
       String p = "h." + l + ".";
-      b.add(p + "ln_1.weight", "backbone", h);
-      b.add(p + "ln_1.bias", "backbone", h);
-      b.add(p + "attn.c_attn.weight", "backbone", h, 3 * h);
-      b.add(p + "attn.c_attn.bias", "backbone", 3 * h);
-      b.add(p + "attn.c_proj.weight", "backbone", h, h);
-      b.add(p + "attn.c_proj.bias", "backbone", h);
-      b.add(p + "ln_2.weight", "backbone", h);
-      b.add(p + "ln_2.bias", "backbone", h);
-      b.add(p + "mlp.c_fc.weight", "backbone", h, c.intermediate());
-      b.add(p + "mlp.c_fc.bias", "backbone", c.intermediate());
-      b.add(p + "mlp.c_proj.weight", "backbone", c.intermediate(), h);
-      b.add(p + "mlp.c_proj.bias", "backbone", h);
+      b.add(p + "ln_1.weight", ParameterRole.NORM_GAIN, "backbone", h);
+      b.add(p + "ln_1.bias", ParameterRole.NORM_BIAS, "backbone", h);
+      b.add(p + "attn.c_attn.weight", ParameterRole.WEIGHT, "backbone", h, 3 * h);
+      b.add(p + "attn.c_attn.bias", ParameterRole.BIAS, "backbone", 3 * h);
+      b.add(p + "attn.c_proj.weight", ParameterRole.WEIGHT, "backbone", h, h);
+      b.add(p + "attn.c_proj.bias", ParameterRole.BIAS, "backbone", h);
+      b.add(p + "ln_2.weight", ParameterRole.NORM_GAIN, "backbone", h);
+      b.add(p + "ln_2.bias", ParameterRole.NORM_BIAS, "backbone", h);
+      b.add(p + "mlp.c_fc.weight", ParameterRole.WEIGHT, "backbone", h, c.intermediate());
+      b.add(p + "mlp.c_fc.bias", ParameterRole.BIAS, "backbone", c.intermediate());
+      b.add(p + "mlp.c_proj.weight", ParameterRole.WEIGHT, "backbone", c.intermediate(), h);
+      b.add(p + "mlp.c_proj.bias", ParameterRole.BIAS, "backbone", h);
     }
-    b.add("ln_f.weight", "backbone", h);
-    b.add("ln_f.bias", "backbone", h);
-    b.tied("lm_head.weight", "lm_head", "wte.weight", c.vocab(), h);
+    b.add("ln_f.weight", ParameterRole.NORM_GAIN, "backbone", h);
+    b.add("ln_f.bias", ParameterRole.NORM_BIAS, "backbone", h);
+    b.tied("lm_head.weight", ParameterRole.EMBEDDING_TABLE, "lm_head", "wte.weight", c.vocab(), h);
     return b.build();
   }
 

@@ -9,6 +9,7 @@ import dev.nlpm.runtime.encoder.EncoderKernels;
 import dev.nlpm.runtime.encoder.EncoderParameters;
 import dev.nlpm.runtime.encoder.Parallel;
 import dev.nlpm.runtime.layout.ParameterLayout;
+import dev.nlpm.runtime.layout.ParameterRole;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -24,14 +25,14 @@ class ProposalHeadsTest {
     for (var slot : base.slots()) {
       int[] shape = slot.shape().stream().mapToInt(Integer::intValue).toArray();
       if (slot.tiedTo().isPresent()) {
-        b.tied(slot.name(), slot.group(), slot.tiedTo().get(), shape);
+        b.tied(slot.name(), slot.role(), slot.group(), slot.tiedTo().get(), shape);
       } else {
-        b.add(slot.name(), slot.group(), shape);
+        b.add(slot.name(), slot.role(), slot.group(), shape);
       }
     }
     for (int i = 0; i < k; i++) {
-      b.add(ProposalHeads.weight(i), "blockwise_heads", c.hidden(), c.hidden());
-      b.add(ProposalHeads.bias(i), "blockwise_heads", c.hidden());
+      b.add(ProposalHeads.weight(i), ParameterRole.WEIGHT, "blockwise_heads", c.hidden(), c.hidden());
+      b.add(ProposalHeads.bias(i), ParameterRole.BIAS, "blockwise_heads", c.hidden());
     }
     return b.build();
   }

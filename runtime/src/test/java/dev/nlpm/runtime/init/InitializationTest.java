@@ -6,39 +6,54 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nlpm.runtime.layout.ParameterLayout;
+import dev.nlpm.runtime.layout.ParameterRole;
 import dev.nlpm.runtime.layout.TensorSlot;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
-/** Roles from reference names, and BERT's initialization by role. */
+/** Weight decay by role, and BERT's initialization by role. */
 class InitializationTest {
 
   @Test
-  void rolesFollowTheReferenceNames() {
-    assertEquals(ParameterRole.NORM_SCALE, ParameterRole.of("embeddings.LayerNorm.weight"));
-    assertEquals(ParameterRole.NORM_SHIFT, ParameterRole.of("encoder.layer.3.attention.output.LayerNorm.bias"));
-    assertEquals(ParameterRole.NORM_SCALE, ParameterRole.of("h.0.ln_1.weight"));
-    assertEquals(ParameterRole.NORM_SHIFT, ParameterRole.of("ln_f.bias"));
-    assertEquals(ParameterRole.NORM_SCALE, ParameterRole.of("encoder.layers.0.self_attn_layer_norm.weight"));
-    assertEquals(ParameterRole.NORM_SCALE, ParameterRole.of("cls.predictions.transform.LayerNorm.weight"));
-    assertEquals(ParameterRole.BIAS, ParameterRole.of("cls.predictions.bias"));
-    assertEquals(ParameterRole.BIAS, ParameterRole.of("encoder.layer.0.attention.self.query.bias"));
-    assertEquals(ParameterRole.BIAS, ParameterRole.of("lstm.bias_ih_l0"));
-    assertEquals(ParameterRole.WEIGHT, ParameterRole.of("encoder.layer.0.attention.self.query.weight"));
-    assertEquals(ParameterRole.WEIGHT, ParameterRole.of("embeddings.word_embeddings.weight"));
-    assertEquals(ParameterRole.WEIGHT, ParameterRole.of("h.0.attn.c_attn.weight"));
-    assertTrue(ParameterRole.WEIGHT.decays());
-    assertFalse(ParameterRole.BIAS.decays() || ParameterRole.NORM_SCALE.decays() || ParameterRole.NORM_SHIFT.decays());
+  void matricesAndTablesDecayButBiasesAndNormsDoNot() {
+    for (ParameterRole role : ParameterRole.values()) {
+      boolean matrixOrTable = role == ParameterRole.WEIGHT || role == ParameterRole.EMBEDDING_TABLE
+          || role == ParameterRole.OUTPUT_TABLE;
+      assertEquals(matrixOrTable, role.decays(), role.toString());
+    }
+  }
+
+  @Test
+  void theSlotsRoleDecidesNotItsName() {
+    // each name suggests another role than the slot has: the role wins
+    ParameterLayout layout = ParameterLayout.builder()
+        .add("a.bias", ParameterRole.NORM_GAIN, ParameterLayout.BACKBONE, 3)
+        .add("b.LayerNorm.weight", ParameterRole.BIAS, ParameterLayout.BACKBONE, 3)
+        .add("c.weight", ParameterRole.NORM_BIAS, ParameterLayout.BACKBONE, 3)
+        .add("d.LayerNorm.bias", ParameterRole.WEIGHT, ParameterLayout.BACKBONE, 3)
+        .add("layers.0.dec_attn.r_w_bias", ParameterRole.POSITION_BIAS, ParameterLayout.BACKBONE, 3)
+        .add("syn1neg", ParameterRole.OUTPUT_TABLE, "output_layer", 3)
+        .build();
+    float[] p = new float[layout.size()];
+    TruncatedNormalInitializer.bert().initialize(layout, p, 3);
+    assertArrayEquals(new float[] {1, 1, 1}, slice(layout, p, "a.bias"));
+    assertArrayEquals(new float[3], slice(layout, p, "b.LayerNorm.weight"));
+    assertArrayEquals(new float[3], slice(layout, p, "c.weight"));
+    for (String drawn : new String[] {"d.LayerNorm.bias", "layers.0.dec_attn.r_w_bias", "syn1neg"}) {
+      for (float v : slice(layout, p, drawn)) {
+        assertTrue(v != 0 && Math.abs(v) <= 0.04f, drawn + " is drawn: " + v);
+      }
+    }
   }
 
   private static final ParameterLayout LAYOUT =
       ParameterLayout.builder()
-          .add("embeddings.word_embeddings.weight", ParameterLayout.BACKBONE, 500, 64)
-          .add("embeddings.LayerNorm.weight", ParameterLayout.BACKBONE, 64)
-          .add("embeddings.LayerNorm.bias", ParameterLayout.BACKBONE, 64)
-          .add("encoder.layer.0.attention.self.query.weight", ParameterLayout.BACKBONE, 64, 64)
-          .add("encoder.layer.0.attention.self.query.bias", ParameterLayout.BACKBONE, 64)
-          .tied("cls.predictions.decoder.weight", "mlm_head", "embeddings.word_embeddings.weight", 500, 64)
+          .add("embeddings.word_embeddings.weight", ParameterRole.EMBEDDING_TABLE, ParameterLayout.BACKBONE, 500, 64)
+          .add("embeddings.LayerNorm.weight", ParameterRole.NORM_GAIN, ParameterLayout.BACKBONE, 64)
+          .add("embeddings.LayerNorm.bias", ParameterRole.NORM_BIAS, ParameterLayout.BACKBONE, 64)
+          .add("encoder.layer.0.attention.self.query.weight", ParameterRole.WEIGHT, ParameterLayout.BACKBONE, 64, 64)
+          .add("encoder.layer.0.attention.self.query.bias", ParameterRole.BIAS, ParameterLayout.BACKBONE, 64)
+          .tied("cls.predictions.decoder.weight", ParameterRole.EMBEDDING_TABLE, "mlm_head", "embeddings.word_embeddings.weight", 500, 64)
           .build();
 
   private static float[] slice(ParameterLayout layout, float[] p, String name) {
@@ -85,8 +100,8 @@ class InitializationTest {
     assertFalse(Arrays.equals(a, c));
 
     ParameterLayout bigger = ParameterLayout.builder()
-        .add("extra.weight", ParameterLayout.BACKBONE, 7, 3)
-        .add("encoder.layer.0.attention.self.query.weight", ParameterLayout.BACKBONE, 64, 64)
+        .add("extra.weight", ParameterRole.WEIGHT, ParameterLayout.BACKBONE, 7, 3)
+        .add("encoder.layer.0.attention.self.query.weight", ParameterRole.WEIGHT, ParameterLayout.BACKBONE, 64, 64)
         .build();
     float[] d = new float[bigger.size()];
     TruncatedNormalInitializer.bert().initialize(bigger, d, 5);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.nlpm.runtime.encoder.EncoderKernels;
 import dev.nlpm.runtime.encoder.EncoderParameters;
 import dev.nlpm.runtime.layout.ParameterLayout;
+import dev.nlpm.runtime.layout.ParameterRole;
 import dev.nlpm.runtime.reference.CrossEntropy;
 import dev.nlpm.runtime.reference.Lstm;
 import dev.nlpm.runtime.testing.CentralDifference;
@@ -19,15 +20,15 @@ class LstmLanguageModelTest {
   static ParameterLayout layout(LstmConfig c) {
     ParameterLayout.Builder b = ParameterLayout.builder();
     int g = 4 * c.hidden();
-    b.add("embedding.weight", "backbone", c.vocab(), c.embedding());
+    b.add("embedding.weight", ParameterRole.EMBEDDING_TABLE, "backbone", c.vocab(), c.embedding());
     for (int l = 0; l < c.layers(); l++) {
-      b.add("lstm.weight_ih_l" + l, "backbone", g, l == 0 ? c.embedding() : c.hidden());
-      b.add("lstm.weight_hh_l" + l, "backbone", g, c.hidden());
-      b.add("lstm.bias_ih_l" + l, "backbone", g);
-      b.add("lstm.bias_hh_l" + l, "backbone", g);
+      b.add("lstm.weight_ih_l" + l, ParameterRole.WEIGHT, "backbone", g, l == 0 ? c.embedding() : c.hidden());
+      b.add("lstm.weight_hh_l" + l, ParameterRole.WEIGHT, "backbone", g, c.hidden());
+      b.add("lstm.bias_ih_l" + l, ParameterRole.BIAS, "backbone", g);
+      b.add("lstm.bias_hh_l" + l, ParameterRole.BIAS, "backbone", g);
     }
-    b.add("decoder.weight", "lm_head", c.vocab(), c.hidden());
-    b.add("decoder.bias", "lm_head", c.vocab());
+    b.add("decoder.weight", ParameterRole.WEIGHT, "lm_head", c.vocab(), c.hidden());
+    b.add("decoder.bias", ParameterRole.BIAS, "lm_head", c.vocab());
     return b.build();
   }
 
@@ -238,13 +239,13 @@ class LstmLanguageModelTest {
   void tiedOutputGradientsMatchCentralDifferences() {
     LstmConfig c = new LstmConfig(9, 6, 6, 1);
     ParameterLayout.Builder b = ParameterLayout.builder();
-    b.add("embedding.weight", "backbone", 9, 6);
-    b.add("lstm.weight_ih_l0", "backbone", 24, 6);
-    b.add("lstm.weight_hh_l0", "backbone", 24, 6);
-    b.add("lstm.bias_ih_l0", "backbone", 24);
-    b.add("lstm.bias_hh_l0", "backbone", 24);
-    b.tied("decoder.weight", "lm_head", "embedding.weight", 9, 6);
-    b.add("decoder.bias", "lm_head", 9);
+    b.add("embedding.weight", ParameterRole.EMBEDDING_TABLE, "backbone", 9, 6);
+    b.add("lstm.weight_ih_l0", ParameterRole.WEIGHT, "backbone", 24, 6);
+    b.add("lstm.weight_hh_l0", ParameterRole.WEIGHT, "backbone", 24, 6);
+    b.add("lstm.bias_ih_l0", ParameterRole.BIAS, "backbone", 24);
+    b.add("lstm.bias_hh_l0", ParameterRole.BIAS, "backbone", 24);
+    b.tied("decoder.weight", ParameterRole.EMBEDDING_TABLE, "lm_head", "embedding.weight", 9, 6);
+    b.add("decoder.bias", ParameterRole.BIAS, "lm_head", 9);
     EncoderParameters parameters = LstmParameters.rows(b.build());
     float[] flat = new float[parameters.size()];
     Random random = new Random(6);
