@@ -26,7 +26,7 @@ class FamilyWritersTest {
     expected.put("Bert", List.of("BertLayout", "BertKernels", "BertPasses", "BertModel"));
     expected.put("Gpt", List.of("GptLayout", "GptKernels", "GptModel"));
     expected.put("Words", List.of("WordsLayout", "WordsKernels", "WordsModel"));
-    expected.put("Lstm", List.of("LstmLayout", "LstmKernels", "LstmModel"));
+    expected.put("Lstm", List.of("LstmLayout", "LstmKernels", "LstmPasses", "LstmModel"));
     expected.put("Rnn", List.of("RnnLayout"));
     expected.put("Translator", List.of("TranslatorLayout"));
     expected.put("Nat", List.of("NatLayout"));
