@@ -35,7 +35,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * without NSP, RoBERTa's names and position rows, ALBERT's factorized embeddings under each kind
  * of cross-layer sharing with SOP, pre-LayerNorm layers with sinusoidal positions, no token types
  * and no pooler (with and without a pair head), DistilBERT's names, no positions, factorized
- * embeddings under BERT's names, and each activation. All are compiled in one go.
+ * embeddings under BERT's names, each activation, and the fine-tuning heads (BERT's sequence head
+ * alone, after NSP, without MLM, beside a token head; a token head; RoBERTa's and DistilBERT's
+ * sequence heads), whose training passes are also checked against central differences. All are
+ * compiled in one go.
  */
 class EncoderPassesGeneratedTest {
 
@@ -73,6 +76,7 @@ class EncoderPassesGeneratedTest {
       new Shape("BertPairSequence", "  objective mlm;\n  objective nsp;\n" + SEQUENCE_HEAD, true),
       new Shape("BertBothHeads", "  objective mlm;\n  objective nsp;\n" + SEQUENCE_HEAD + TOKEN_HEAD, true),
       new Shape("RobertaSequence", "  names = roberta;\n  embeddings { segments = 1; }\n  objective mlm;\n" + SEQUENCE_HEAD, false),
+      new Shape("PairSequence", "  objective nsp;\n" + SEQUENCE_HEAD, true),
       new Shape("DistilbertSequence", "  names = distilbert;\n  pooler = false;\n  embeddings { segments = 0; }\n  objective mlm;\n"
           + SEQUENCE_HEAD, false));
 
@@ -93,9 +97,6 @@ class EncoderPassesGeneratedTest {
   static void compileEveryShape() {
     Compilation compilation = compileShapes();
     for (Shape shape : SHAPES) {
-      if (shape.declaration().contains("head ")) {
-        continue; // until the generated passes compose fine-tuning heads
-      }
       assertTrue(compilation.files().stream().map(GeneratedFile::qualifiedName).anyMatch(("gen." + shape.name() + "Passes")::equals),
           "the compiler emits " + shape.name() + "'s passes");
     }
@@ -103,7 +104,7 @@ class EncoderPassesGeneratedTest {
   }
 
   static Stream<Shape> shapes() {
-    return SHAPES.stream().filter(shape -> !shape.declaration().contains("head "));
+    return SHAPES.stream();
   }
 
   /** Three padded sequences with MLM positions, NSP labels, and labels for the config's fine-tuning heads. */
@@ -136,7 +137,7 @@ class EncoderPassesGeneratedTest {
         tokenLabels[r] = r % t < lengths[r / t] ? random.nextInt(config.tokenLabels()) : EncoderBatch.IGNORED;
       }
     }
-    return new EncoderBatch(b, t, ids, segments, lengths, mlm, new int[] {0, 1, 1}, sequenceLabels, tokenLabels);
+    return new EncoderBatch(b, t, ids, segments, lengths, config.mlm() ? mlm : null, new int[] {0, 1, 1}, sequenceLabels, tokenLabels);
   }
 
   @ParameterizedTest
@@ -238,7 +239,7 @@ class EncoderPassesGeneratedTest {
     EncoderParameters actual = parameters.zerosLike();
     Encoder.Losses mine = train(generated, batch, actual, seed);
     assertEquals(losses, mine, "losses at seed " + seed);
-    assertTrue(Float.isFinite(mine.total()) && mine.mlm() > 0 && (mine.nsp() > 0) == nsp);
+    assertTrue(Float.isFinite(mine.total()) && (mine.mlm() > 0) == encoder.config().mlm() && (mine.nsp() > 0) == nsp);
     assertEquals(batch.sequenceLabels() != null, mine.sequence() > 0, "a sequence head's loss");
     assertEquals(batch.tokenLabels() != null, mine.token() > 0, "a token head's loss");
     float[] gradients = actual.toFlat();
@@ -262,7 +263,7 @@ class EncoderPassesGeneratedTest {
   }
 
   private static void sameInference(EncoderPasses<?> generated, Encoder encoder, EncoderBatch batch, boolean nsp) {
-    int[] rows = {1, 4, 12, 20, 21};
+    int[] rows = generated.config().mlm() ? new int[] {1, 4, 12, 20, 21} : new int[0];
     EncoderWorkspace expected = encoder.workspace(3, 10, rows.length);
     encoder.infer(batch, expected, rows);
     EncoderActivations actual = infer(generated, batch, rows);
