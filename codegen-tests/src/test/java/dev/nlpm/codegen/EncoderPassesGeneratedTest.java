@@ -235,9 +235,9 @@ class EncoderPassesGeneratedTest {
   private static float[] sameTraining(EncoderPasses<?> generated, Encoder encoder, EncoderBatch batch, long seed, EncoderParameters parameters,
       boolean nsp) {
     EncoderParameters expected = parameters.zerosLike();
-    Encoder.Losses losses = encoder.train(batch, encoder.workspace(3, 10, batch.mlmPositions().length), expected, seed);
+    EncoderPasses.Losses losses = encoder.train(batch, encoder.workspace(3, 10, batch.mlmPositions().length), expected, seed);
     EncoderParameters actual = parameters.zerosLike();
-    Encoder.Losses mine = train(generated, batch, actual, seed);
+    EncoderPasses.Losses mine = train(generated, batch, actual, seed);
     assertEquals(losses, mine, "losses at seed " + seed);
     assertTrue(Float.isFinite(mine.total()) && (mine.mlm() > 0) == encoder.config().mlm() && (mine.nsp() > 0) == nsp);
     assertEquals(batch.sequenceLabels() != null, mine.sequence() > 0, "a sequence head's loss");
@@ -248,7 +248,7 @@ class EncoderPassesGeneratedTest {
     return gradients;
   }
 
-  private static <W extends EncoderActivations> Encoder.Losses train(EncoderPasses<W> passes, EncoderBatch batch, EncoderParameters gradients,
+  private static <W extends EncoderActivations> EncoderPasses.Losses train(EncoderPasses<W> passes, EncoderBatch batch, EncoderParameters gradients,
       long seed) {
     return passes.train(batch, passes.workspace(3, 10, batch.mlmPositions().length), gradients, seed);
   }
@@ -258,7 +258,7 @@ class EncoderPassesGeneratedTest {
     assertEquals(encoder.evaluate(batch, encoder.workspace(3, longest, 16)), evaluate(generated, batch, longest));
   }
 
-  private static <W extends EncoderActivations> Encoder.Losses evaluate(EncoderPasses<W> passes, EncoderBatch batch, int longest) {
+  private static <W extends EncoderActivations> EncoderPasses.Losses evaluate(EncoderPasses<W> passes, EncoderBatch batch, int longest) {
     return passes.evaluate(batch, passes.workspace(3, longest, 16));
   }
 

@@ -40,8 +40,8 @@ import javax.lang.model.element.Modifier;
  * code is headed by its line of the graph's dump. Row-wise statements over the same rows that
  * follow one another run in one {@code Parallel.forRange}; a row's numbers never depend on the
  * range it was computed in, so the thread count changes no bit. The passes compute what the
- * runtime's {@code Encoder} computes, bit for bit: the same ops on the same rows, the dropout masks
- * drawn in the same order from the same seed.
+ * hand-written {@code Encoder} of the runtime's tests (their oracle) computes, bit for bit: the same
+ * ops on the same rows, the dropout masks drawn in the same order from the same seed.
  *
  * <p>The emitters read the ops and their fields, not the family: a LayerNorm's position says
  * whether it normalizes a sublayer's input (pre-LayerNorm) or its residual sum (post), a position
@@ -72,7 +72,7 @@ public final class PassesWriter extends SourceWriter {
   private static final ClassName PARALLEL = ClassName.get(ENCODER, "Parallel");
   private static final ClassName PASSES = ClassName.get(ENCODER, "EncoderPasses");
   private static final ClassName ACTIVATIONS = ClassName.get(ENCODER, "EncoderActivations");
-  private static final ClassName LOSSES = ClassName.get(ENCODER, "Encoder", "Losses");
+  private static final ClassName LOSSES = ClassName.get(ENCODER, "EncoderPasses", "Losses");
   private static final ClassName RANDOM = ClassName.get("java.util", "SplittableRandom");
   private static final ClassName ARRAYS = ClassName.get("java.util", "Arrays");
   private static final TypeName ROWS = ArrayTypeName.of(ArrayTypeName.of(TypeName.FLOAT));
@@ -430,7 +430,7 @@ public final class PassesWriter extends SourceWriter {
         .addSuperinterface(ParameterizedTypeName.get(PASSES, workspace))
         .addJavadoc("$L's passes, composed from its layer graph: embeddings$L, $L $L-LayerNorm layers of $L-head attention and\n"
             + "a $L-wide $L feed-forward block$L, $L, the $L head$L. Inference, evaluation and the\n"
-            + "training pass (forward, losses, backward), bit for bit what the runtime's {@code Encoder} computes.\n"
+            + "training pass (forward, losses, backward).\n"
             + "The parameters are only read; the activations live in a {@link Workspace} each caller brings.\n",
             model.name(), mapped ? " mapped to the hidden width" : "", layers, preNorm ? "pre" : "post", heads, intermediate,
             activation.toLowerCase(Locale.ROOT), shared.isEmpty() ? "" : " (shared across layers)",

@@ -14,9 +14,11 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
- * An encoder in float: embeddings, blocks of multi-head self-attention and a feed-forward block,
- * the pooler, and the heads (MLM with its decoder tied to the word embeddings, NSP or SOP,
- * sequence and token classification) — a composition of the {@code dev.nlpm.runtime.ops} ops
+ * The generated passes' oracle, in the tests only (a model runs on its generated {@code
+ * <Model>Passes}, which must compute these bits): an encoder in float, written by hand:
+ * embeddings, blocks of multi-head self-attention and a feed-forward block, the pooler, and the
+ * heads (MLM with its decoder tied to the word embeddings, NSP or SOP, sequence and token
+ * classification as each naming scheme's reference computes them, {@link ClassificationHead}) — a composition of the {@code dev.nlpm.runtime.ops} ops
  * (attention under the padding mask), its forward and backward side by side, the products through
  * {@link EncoderKernels}, the work split over {@link Parallel}'s threads. Its {@link EncoderShape}
  * picks the branches: post- ({@link #postNormBlockForward}) or pre-LayerNorm ({@link
@@ -116,9 +118,6 @@ public final class Encoder implements EncoderPasses<EncoderWorkspace> {
       tokenBias = tokenHead != null ? tokenHead.biases(p) : null;
     }
   }
-
-  /** The losses of one forward pass (0 for a head the batch has no labels for), and the MLM hits. */
-  public record Losses(float total, float mlm, float nsp, float sequence, float token, int mlmCorrect, int mlmCounted) {}
 
   private final EncoderConfig config;
   /** The fine-tuning heads as the shape's names compute them ({@link ClassificationHead}); null where none is declared. */
