@@ -2,7 +2,6 @@ package dev.nlpm.benchmarks;
 
 import dev.nlpm.models.BertMiniModel;
 import dev.nlpm.models.BertTinyModel;
-import dev.nlpm.runtime.encoder.Encoder;
 import dev.nlpm.runtime.encoder.EncoderActivations;
 import dev.nlpm.runtime.encoder.EncoderBatch;
 import dev.nlpm.runtime.encoder.EncoderOptimizer;
@@ -117,7 +116,7 @@ public final class NlpmBertLatency {
     long[] seed = {0};
     lines.add(LatencyTiming.line(impl, name, threads, "train-step", LatencyTiming.time(() -> {
       gradients.zero();
-      Encoder.Losses losses = encoder.train(train, trainWs, gradients, seed[0]++);
+      EncoderPasses.Losses losses = encoder.train(train, trainWs, gradients, seed[0]++);
       optimizer.step(parameters, gradients, 1e-4);
       sink[0] += losses.total();
     })));

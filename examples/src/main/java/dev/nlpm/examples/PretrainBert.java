@@ -1,9 +1,9 @@
 package dev.nlpm.examples;
 
-import dev.nlpm.runtime.encoder.Encoder;
 import dev.nlpm.runtime.encoder.EncoderBatch;
 import dev.nlpm.runtime.encoder.EncoderModel;
 import dev.nlpm.runtime.encoder.EncoderParameters;
+import dev.nlpm.runtime.encoder.EncoderPasses;
 import dev.nlpm.runtime.encoder.EncoderTrainer;
 import dev.nlpm.runtime.encoder.Parallel;
 import dev.nlpm.runtime.encoder.PretrainingData;
@@ -111,7 +111,7 @@ public final class PretrainBert {
       long counted = 0;
       for (int from = 0; from + NovelBertModel.BATCH <= order.length; from += NovelBertModel.BATCH) {
         EncoderBatch batch = heldOutData.batch(java.util.Arrays.copyOfRange(order, from, from + NovelBertModel.BATCH), 0);
-        Encoder.Losses losses = encoder.evaluate(batch, ws);
+        EncoderPasses.Losses losses = encoder.evaluate(batch, ws);
         correct += losses.mlmCorrect();
         counted += losses.mlmCounted();
         for (int label : batch.mlmLabels()) {

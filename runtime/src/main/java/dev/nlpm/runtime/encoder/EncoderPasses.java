@@ -6,14 +6,16 @@ package dev.nlpm.runtime.encoder;
  * brings. What {@link EncoderTrainer} and {@link EncoderModel} run, and what an encoder facade
  * hands out ({@code dev.nlpm.runtime.model.EncoderFacade}).
  *
- * <p>Implemented by a model's generated {@code <Model>Passes} (its composition written out by the
- * compiler, every size a literal) and by the hand-written {@link Encoder}, the generated passes'
- * oracle and the fallback for the shapes the compiler does not compose yet. The two compute the
- * same numbers, bit for bit.
+ * <p>Implemented by a model's generated {@code <Model>Passes}: its composition written out by the
+ * compiler from its layer graph, every size a literal. (The hand-written composition that computes
+ * the same bits, the generated passes' oracle, lives in the tests.)
  *
  * @param <W> the workspace type the passes fill
  */
 public interface EncoderPasses<W extends EncoderActivations> {
+
+  /** The losses of one forward pass (0 for a head the batch has no labels for), and the MLM hits. */
+  record Losses(float total, float mlm, float nsp, float sequence, float token, int mlmCorrect, int mlmCounted) {}
 
   /** The sizes and choices the passes run with (dropout 0 when built without it). */
   EncoderConfig config();
@@ -34,11 +36,11 @@ public interface EncoderPasses<W extends EncoderActivations> {
   void infer(EncoderBatch batch, W workspace, int[] predictionRows);
 
   /** The losses on a labelled batch, without dropout or gradients (held-out evaluation). */
-  Encoder.Losses evaluate(EncoderBatch batch, W workspace);
+  Losses evaluate(EncoderBatch batch, W workspace);
 
   /**
    * One training pass: forward with dropout drawn from {@code dropoutSeed}, the losses, and their
    * gradients added into {@code gradients}.
    */
-  Encoder.Losses train(EncoderBatch batch, W workspace, EncoderParameters gradients, long dropoutSeed);
+  Losses train(EncoderBatch batch, W workspace, EncoderParameters gradients, long dropoutSeed);
 }

@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * Pretrains (or fine-tunes) an encoder ({@link EncoderPasses}: generated, or the runtime {@link Encoder}): micro-batches from a {@link Batches} source,
+ * Pretrains (or fine-tunes) an encoder ({@link EncoderPasses}: a model's generated {@code <Model>Passes}): micro-batches from a {@link Batches} source,
  * gradients accumulated and averaged, global-norm clipping, AdamW (or Adam, or SGD) with linear
  * warmup then a linear (or cosine, or constant) decay, a checkpoint every so many steps and at the end, and a stop with a message naming the
  * step when the loss is not finite (before anything is changed; the last checkpoint stays).
@@ -59,7 +59,7 @@ public final class EncoderTrainer {
     Objects.requireNonNull(workspace, "workspace");
     return (k, gradients, seed) -> {
       EncoderBatch batch = batches.batch(k);
-      Encoder.Losses losses = passes.train(batch, workspace, gradients, seed);
+      EncoderPasses.Losses losses = passes.train(batch, workspace, gradients, seed);
       long tokens = 0;
       for (int length : batch.lengths()) {
         tokens += length;
@@ -141,7 +141,7 @@ public final class EncoderTrainer {
   private CarriedState carriedState;
 
   /**
-   * A trainer for an encoder's passes (generated or the runtime {@link Encoder}) running in {@code
+   * A trainer for an encoder's passes (its generated {@code <Model>Passes}) running in {@code
    * workspace}, whose micro-batches {@link #train(Batches, Path, Listener)} takes.
    */
   public <W extends EncoderActivations> EncoderTrainer(EncoderPasses<W> passes, W workspace, Options options, String model,

@@ -43,8 +43,7 @@ public interface EncoderFacade extends ModelFacade {
 
   /**
    * The encoder's passes over {@code parameters}, its work split by {@code parallel} ({@code
-   * encoder(…)}): the generated {@code <Model>Passes}, or the runtime {@code Encoder} for a shape
-   * the compiler does not compose yet (the facade's documentation says which).
+   * encoder(…)}): the generated {@code <Model>Passes}.
    */
   EncoderPasses<?> newEncoder(EncoderParameters parameters, Parallel parallel);
 

@@ -28,7 +28,7 @@ class EncoderModelTest {
   }
 
   static EncoderModel model(EncoderParameters parameters) {
-    return new EncoderModel("tiny", CONFIG, EncoderKernels.plain(), parameters, 2, tokenizer(), "bert.");
+    return new EncoderModel("tiny", parallel -> new Encoder(CONFIG, EncoderKernels.plain(), parameters, parallel), 2, tokenizer(), "bert.");
   }
 
   @Test
@@ -69,8 +69,9 @@ class EncoderModelTest {
       embedding = model.embed("the cat sat on the mat .");
       model.save(dir.resolve("model"));
     }
-    try (EncoderModel loaded = EncoderModel.load(dir.resolve("model"), "tiny", CONFIG, EncoderKernels.plain(),
-        new EncoderParameters(parameters.layout()), 1, "bert.", true)) {
+    EncoderParameters reloaded = new EncoderParameters(parameters.layout());
+    try (EncoderModel loaded = EncoderModel.load(dir.resolve("model"), "tiny", CONFIG, reloaded,
+        parallel -> new Encoder(CONFIG, EncoderKernels.plain(), reloaded, parallel), 1, "bert.", true)) {
       assertEquals(before, loaded.fillMask("a dog sat on [MASK] mat .", 4));
       assertArrayEquals(embedding, loaded.embed("the cat sat on the mat ."));
     }

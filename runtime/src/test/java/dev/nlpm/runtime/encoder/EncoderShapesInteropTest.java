@@ -89,7 +89,7 @@ class EncoderShapesInteropTest {
     try (Parallel parallel = new Parallel(2)) {
       Encoder encoder = new Encoder(config, EncoderKernels.plain(), parameters, parallel);
       EncoderWorkspace ws = encoder.workspace(b, t, rows.length);
-      Encoder.Losses losses = encoder.train(batch, ws, gradients, 0);
+      EncoderPasses.Losses losses = encoder.train(batch, ws, gradients, 0);
       int h = config.hidden();
       TorchFixture.assertClose(name + " embeddings", fixture.floats("embeddings"), flatten(ws.embeddingNorm, n, config.embeddingSize()));
       JsonArray hidden = fixture.json().getAsJsonArray("hidden_states");

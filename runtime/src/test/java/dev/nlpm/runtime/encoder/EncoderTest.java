@@ -47,7 +47,7 @@ class EncoderTest {
       Encoder encoder = new Encoder(CONFIG, EncoderKernels.plain(), parameters, parallel);
       EncoderWorkspace ws = encoder.workspace(B, T, 4);
       EncoderParameters gradients = new EncoderParameters(parameters.layout());
-      Encoder.Losses losses = encoder.train(batch(), ws, gradients, 1);
+      EncoderPasses.Losses losses = encoder.train(batch(), ws, gradients, 1);
 
       assertClose("loss", expected.loss(), losses.total());
       int h = CONFIG.hidden();

@@ -14,9 +14,11 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
- * An encoder in float: embeddings, blocks of multi-head self-attention and a feed-forward block,
- * the pooler, and the heads (MLM with its decoder tied to the word embeddings, NSP or SOP,
- * sequence and token classification) — a composition of the {@code dev.nlpm.runtime.ops} ops
+ * The generated passes' oracle, in the tests only (a model runs on its generated {@code
+ * <Model>Passes}, which must compute these bits): an encoder in float, written by hand:
+ * embeddings, blocks of multi-head self-attention and a feed-forward block, the pooler, and the
+ * heads (MLM with its decoder tied to the word embeddings, NSP or SOP, sequence and token
+ * classification as each naming scheme's reference computes them, {@link ClassificationHead}) — a composition of the {@code dev.nlpm.runtime.ops} ops
  * (attention under the padding mask), its forward and backward side by side, the products through
  * {@link EncoderKernels}, the work split over {@link Parallel}'s threads. Its {@link EncoderShape}
  * picks the branches: post- ({@link #postNormBlockForward}) or pre-LayerNorm ({@link
@@ -75,9 +77,12 @@ public final class Encoder implements EncoderPasses<EncoderWorkspace> {
    * the embedding mapping, the pooler, a head). Layers sharing a stored block get its arrays.
    */
   private static final class Tensors {
-    final float[][] word, position, type, mapping, pooler, transform, nsp, sequence, token;
+    final float[][] word, position, type, mapping, pooler, transform, nsp;
     final float[] embeddingNormGain, embeddingNormBias, mappingBias, poolerBias, transformBias, transformNormGain, transformNormBias;
-    final float[] decoderBias, nspBias, sequenceBias, tokenBias;
+    final float[] decoderBias, nspBias;
+    /** Each fine-tuning head's linear layers, by stage (null at a stage without weights); null without the head. */
+    final float[][][] sequence, token;
+    final float[][] sequenceBias, tokenBias;
     final BlockTensors[] blocks;
 
     Tensors(EncoderParameters p, EncoderConfig c) {
@@ -105,17 +110,18 @@ public final class Encoder implements EncoderPasses<EncoderWorkspace> {
       String pair = names.pairClassifier(shape.sentenceOrder());
       nsp = c.nsp() ? p.matrix(pair + ".weight") : null;
       nspBias = c.nsp() ? p.vector(pair + ".bias") : null;
-      sequence = c.sequenceHead() != null ? p.matrix(c.sequenceHead() + ".weight") : null;
-      sequenceBias = c.sequenceHead() != null ? p.vector(c.sequenceHead() + ".bias") : null;
-      token = c.tokenHead() != null ? p.matrix(c.tokenHead() + ".weight") : null;
-      tokenBias = c.tokenHead() != null ? p.vector(c.tokenHead() + ".bias") : null;
+      ClassificationHead sequenceHead = ClassificationHead.sequence(c);
+      ClassificationHead tokenHead = ClassificationHead.token(c);
+      sequence = sequenceHead != null ? sequenceHead.weights(p) : null;
+      sequenceBias = sequenceHead != null ? sequenceHead.biases(p) : null;
+      token = tokenHead != null ? tokenHead.weights(p) : null;
+      tokenBias = tokenHead != null ? tokenHead.biases(p) : null;
     }
   }
 
-  /** The losses of one forward pass (0 for a head the batch has no labels for), and the MLM hits. */
-  public record Losses(float total, float mlm, float nsp, float sequence, float token, int mlmCorrect, int mlmCounted) {}
-
   private final EncoderConfig config;
+  /** The fine-tuning heads as the shape's names compute them ({@link ClassificationHead}); null where none is declared. */
+  private final ClassificationHead sequenceHead, tokenHead;
   private final EncoderKernels kernels;
   private final EncoderParameters parameters;
   private final Tensors w;
@@ -133,6 +139,8 @@ public final class Encoder implements EncoderPasses<EncoderWorkspace> {
     this.parameters = Objects.requireNonNull(parameters, "parameters");
     this.parallel = Objects.requireNonNull(parallel, "parallel");
     this.w = new Tensors(parameters, config);
+    this.sequenceHead = ClassificationHead.sequence(config);
+    this.tokenHead = ClassificationHead.token(config);
     this.sinusoids = config.shape().positions() == EncoderShape.Positions.SINUSOIDAL
         ? Embedding.sinusoids(config.maxPositions(), config.embeddingSize()) : null;
   }
@@ -237,15 +245,12 @@ public final class Encoder implements EncoderPasses<EncoderWorkspace> {
     if (config.nsp()) {
       Linear.forward(kernels, ws.pooled, w.nsp, h, w.nspBias, ws.nspLogits, false, 0, b);
     }
-    // ---- sequence classification: dropout, then a linear layer over the pooled output ----    [b, labels]
-    if (config.sequenceHead() != null) {
-      float[][] in = dropout(ws.pooled, ws.pooledKeep, ws.pooledDropped, h, b, training, random);
-      Linear.forward(kernels, in, w.sequence, h, w.sequenceBias, ws.sequenceLogits, false, 0, b);
+    // ---- the fine-tuning heads, in the graph's order ----    [b, labels] and [n, labels]
+    if (sequenceHead != null) {
+      headForward(sequenceHead, w.sequence, w.sequenceBias, ws.sequence, hidden, ws, b, t, training, random);
     }
-    // ---- token classification: dropout, then a linear layer over every hidden state ----    [n, labels]
-    if (config.tokenHead() != null) {
-      float[][] in = dropout(hidden, ws.tokenKeep, ws.tokenDropped, h, n, training, random);
-      parallel.forRange(n, 4, (from, to) -> Linear.forward(kernels, in, w.token, h, w.tokenBias, ws.tokenLogits, false, from, to));
+    if (tokenHead != null) {
+      headForward(tokenHead, w.token, w.tokenBias, ws.token, hidden, ws, n, t, training, random);
     }
     // ---- MLM head at the predicted rows: dense (h → E), activation, LayerNorm, tied decoder ----    [m, vocab]
     int m = predictionRows.length;
@@ -441,6 +446,103 @@ public final class Encoder implements EncoderPasses<EncoderWorkspace> {
 
 
   // ================================================================================================
+  // Fine-tuning heads
+  // ================================================================================================
+
+  /**
+   * A head's forward over {@code rows} rows: its input (the pooled output, the first token's states
+   * copied out, or every state), then each stage — dropout (drawn here, in order), a linear layer,
+   * an activation — into the head's buffers; the last stage's output is the logits.
+   */
+  private void headForward(ClassificationHead head, float[][][] weights, float[][] biases, EncoderWorkspace.HeadBuffers buffers, float[][] hidden,
+      EncoderWorkspace ws, int rows, int t, boolean training, SplittableRandom random) {
+    float[][] x = headInput(head, buffers, hidden, ws, rows, t);
+    for (int k = 0; k < head.stages().size(); k++) {
+      ClassificationHead.Stage stage = head.stages().get(k);
+      float[][] in = x;
+      float[][] out = buffers.out[k];
+      switch (stage.kind()) {
+        case DROPOUT -> x = dropout(in, buffers.keep[k], out, stage.width(), rows, training, random);
+        case LINEAR -> {
+          float[][] weight = weights[k];
+          float[] bias = biases[k];
+          parallel.forRange(rows, 4, (from, to) -> Linear.forward(kernels, in, weight, stage.in(), bias, out, false, from, to));
+          x = out;
+        }
+        case ACTIVATION -> {
+          Activation.forward(stage.activation(), in, out, stage.width(), 0, rows);
+          x = out;
+        }
+      }
+      buffers.inputs[k] = in;
+    }
+  }
+
+  private static float[][] headInput(ClassificationHead head, EncoderWorkspace.HeadBuffers buffers, float[][] hidden, EncoderWorkspace ws, int rows, int t) {
+    return switch (head.input()) {
+      case POOLED -> ws.pooled;
+      case EVERY_TOKEN -> hidden;
+      case FIRST_TOKEN -> {
+        for (int s = 0; s < rows; s++) {
+          System.arraycopy(hidden[s * t], 0, buffers.input[s], 0, hidden[s * t].length);
+        }
+        yield buffers.input;
+      }
+    };
+  }
+
+  /**
+   * A head's backward from the logits' gradient, its stages last first; the gradient of its input
+   * is added into {@code ws.dPooled} (the pooled output), {@code ws.dx} (every state) or, through
+   * the head's own buffer, into the first rows of {@code ws.dx}.
+   */
+  private void headBackward(ClassificationHead head, float[][][] weights, float[][][] dWeights, float[][] dBiases, EncoderWorkspace.HeadBuffers buffers,
+      EncoderWorkspace ws, int rows, int t) {
+    boolean dropping = config.hiddenDropout() > 0;
+    int last = head.stages().size() - 1;
+    float[][] dy = buffers.dOut[last];
+    for (int k = last; k >= 0; k--) {
+      ClassificationHead.Stage stage = head.stages().get(k);
+      float[][] in = buffers.inputs[k];
+      float[][] dOut = dy;
+      boolean first = k == 0;
+      float[][] dIn = !first ? buffers.dOut[k - 1] : switch (head.input()) {
+        case POOLED -> ws.dPooled;
+        case EVERY_TOKEN -> ws.dx;
+        case FIRST_TOKEN -> buffers.dInput;
+      };
+      boolean accumulate = first && head.input() != ClassificationHead.Input.FIRST_TOKEN;
+      switch (stage.kind()) {
+        case DROPOUT -> {
+          float[][] keep = dropping ? buffers.keep[k] : null;
+          parallel.forRange(rows, 4, (from, to) -> Dropout.backward(dOut, keep, dIn, stage.width(), accumulate, from, to));
+        }
+        case LINEAR -> {
+          float[][] dWeight = dWeights[k];
+          parallel.forRange(stage.in(), 8, (from, to) -> Linear.backwardWeights(kernels, in, dOut, rows, dWeight, from, to));
+          Linear.backwardBias(dOut, rows, dBiases[k]);
+          float[][] weight = weights[k];
+          parallel.forRange(rows, 4, (from, to) -> Linear.backwardInput(kernels, dOut, weight, stage.in(), dIn, accumulate, from, to));
+        }
+        case ACTIVATION -> {
+          if (accumulate) {
+            throw new IllegalStateException("a head cannot start with an activation");
+          }
+          parallel.forRange(rows, 4, (from, to) -> Activation.backward(stage.activation(), in, dOut, dIn, stage.width(), from, to));
+        }
+      }
+      dy = dIn;
+    }
+    if (head.input() == ClassificationHead.Input.FIRST_TOKEN) {
+      for (int s = 0; s < rows; s++) {
+        for (int i = 0; i < config.hidden(); i++) {
+          ws.dx[s * t][i] += buffers.dInput[s][i];
+        }
+      }
+    }
+  }
+
+  // ================================================================================================
   // Losses
   // ================================================================================================
 
@@ -464,12 +566,14 @@ public final class Encoder implements EncoderPasses<EncoderWorkspace> {
       nsp = CrossEntropy.forwardBackward(ws.nspLogits, batch.nspLabels(), b, 2, gradients ? ws.dNsp : null);
     }
     float sequence = 0;
-    if (config.sequenceHead() != null && batch.sequenceLabels() != null) {
-      sequence = CrossEntropy.forwardBackward(ws.sequenceLogits, batch.sequenceLabels(), b, config.sequenceLabels(), gradients ? ws.dSequence : null);
+    if (sequenceHead != null && batch.sequenceLabels() != null) {
+      sequence = CrossEntropy.forwardBackward(ws.sequence.logits(), batch.sequenceLabels(), b, config.sequenceLabels(),
+          gradients ? ws.sequence.dLogits() : null);
     }
     float token = 0;
-    if (config.tokenHead() != null && batch.tokenLabels() != null) {
-      token = CrossEntropy.forwardBackward(ws.tokenLogits, batch.tokenLabels(), batch.rows(), config.tokenLabels(), gradients ? ws.dToken : null);
+    if (tokenHead != null && batch.tokenLabels() != null) {
+      token = CrossEntropy.forwardBackward(ws.token.logits(), batch.tokenLabels(), batch.rows(), config.tokenLabels(),
+          gradients ? ws.token.dLogits() : null);
     }
     return new Losses(mlm + nsp + sequence + token, mlm, nsp, sequence, token, correct, m);
   }
@@ -483,7 +587,6 @@ public final class Encoder implements EncoderPasses<EncoderWorkspace> {
     int t = batch.length();
     int n = b * t;
     int h = config.hidden();
-    float[][] hidden = ws.blocks[config.layers() - 1].out;
     float[][] dx = ws.dx;
     for (int r = 0; r < n; r++) {
       Arrays.fill(dx[r], 0);
@@ -492,32 +595,19 @@ public final class Encoder implements EncoderPasses<EncoderWorkspace> {
       Arrays.fill(ws.dPooled[s], 0);
     }
     boolean pooledUsed = false;
-    boolean dropping = config.hiddenDropout() > 0;
-    // ---- NSP head ----
+    // ---- the heads, last first (the graph's order reversed): token, sequence, the pair head ----
+    if (tokenHead != null && batch.tokenLabels() != null) {
+      headBackward(tokenHead, w.token, g.token, g.tokenBias, ws.token, ws, n, t);
+    }
+    if (sequenceHead != null && batch.sequenceLabels() != null) {
+      headBackward(sequenceHead, w.sequence, g.sequence, g.sequenceBias, ws.sequence, ws, b, t);
+      pooledUsed = sequenceHead.input() == ClassificationHead.Input.POOLED;
+    }
     if (config.nsp() && batch.nspLabels() != null) {
       Linear.backwardInput(kernels, ws.dNsp, w.nsp, h, ws.dPooled, true, 0, b);
       Linear.backwardWeights(kernels, ws.pooled, ws.dNsp, b, g.nsp, 0, h);
       Linear.backwardBias(ws.dNsp, b, g.nspBias);
       pooledUsed = true;
-    }
-    // ---- sequence classification ----
-    if (config.sequenceHead() != null && batch.sequenceLabels() != null) {
-      float[][] in = dropping ? ws.pooledDropped : ws.pooled;
-      Linear.backwardWeights(kernels, in, ws.dSequence, b, g.sequence, 0, h);
-      Linear.backwardBias(ws.dSequence, b, g.sequenceBias);
-      Linear.backwardInput(kernels, ws.dSequence, w.sequence, h, ws.dCls, false, 0, b);
-      Dropout.backward(ws.dCls, dropping ? ws.pooledKeep : null, ws.dPooled, h, true, 0, b);
-      pooledUsed = true;
-    }
-    // ---- token classification ----
-    if (config.tokenHead() != null && batch.tokenLabels() != null) {
-      float[][] in = dropping ? ws.tokenDropped : hidden;
-      parallel.forRange(h, 8, (from, to) -> Linear.backwardWeights(kernels, in, ws.dToken, n, g.token, from, to));
-      Linear.backwardBias(ws.dToken, n, g.tokenBias);
-      parallel.forRange(n, 4, (from, to) -> {
-        Linear.backwardInput(kernels, ws.dToken, w.token, h, ws.dTokenDropped, false, from, to);
-        Dropout.backward(ws.dTokenDropped, dropping ? ws.tokenKeep : null, dx, h, true, from, to);
-      });
     }
     // ---- MLM head (the decoder's gradient lands on the tied word embeddings) ----
     int m = ws.predictions;

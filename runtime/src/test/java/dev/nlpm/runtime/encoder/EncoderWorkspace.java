@@ -50,6 +50,43 @@ public final class EncoderWorkspace implements EncoderActivations {
     }
   }
 
+  /** A fine-tuning head's buffers over {@code rows} rows ({@link ClassificationHead}). */
+  static final class HeadBuffers {
+    /** The first tokens' states copied out, and their gradient (null unless the head reads them). */
+    final float[][] input, dInput;
+    /** Each stage's output (its dropout's, its linear layer's, its activation's) and its gradient; the last's are the logits. */
+    final float[][][] out, dOut;
+    /** Each dropout stage's keep factors (null at the other stages). */
+    final float[][][] keep;
+    /** Each stage's input in the last forward pass (what its backward reads). */
+    final float[][][] inputs;
+
+    HeadBuffers(ClassificationHead head, int rows, int hidden) {
+      boolean first = head.input() == ClassificationHead.Input.FIRST_TOKEN;
+      input = first ? new float[rows][hidden] : null;
+      dInput = first ? new float[rows][hidden] : null;
+      int stages = head.stages().size();
+      out = new float[stages][][];
+      dOut = new float[stages][][];
+      keep = new float[stages][][];
+      inputs = new float[stages][][];
+      for (int k = 0; k < stages; k++) {
+        ClassificationHead.Stage stage = head.stages().get(k);
+        out[k] = new float[rows][stage.width()];
+        dOut[k] = new float[rows][stage.width()];
+        keep[k] = stage.kind() == ClassificationHead.Kind.DROPOUT ? new float[rows][stage.width()] : null;
+      }
+    }
+
+    float[][] logits() {
+      return out[out.length - 1];
+    }
+
+    float[][] dLogits() {
+      return dOut[dOut.length - 1];
+    }
+  }
+
   final int maxBatch;
   final int maxLength;
   final int maxPredictions;
@@ -61,14 +98,15 @@ public final class EncoderWorkspace implements EncoderActivations {
   final int[] positionIds;
   final Block[] blocks;
   // pooler and heads
-  final float[][] cls, pooledPre, pooled, pooledKeep, pooledDropped, nspLogits, sequenceLogits;
-  final float[][] tokenKeep, tokenDropped, tokenLogits;
+  final float[][] cls, pooledPre, pooled, nspLogits;
+  /** The fine-tuning heads' buffers (null without the head). */
+  final HeadBuffers sequence, token;
   final int[] predictionRows;
   int predictions;
   final float[][] selected, transform, transformActivated, transformOut, mlmLogits;
   final float[] transformMean, transformRstd;
   // backward scratch
-  final float[][] dx, dSum, dDense, dContext, dq, dk, dv, dInner, dCls, dPooled, dPooledPre, dNsp, dSequence, dToken, dTokenDropped;
+  final float[][] dx, dSum, dDense, dContext, dq, dk, dv, dInner, dCls, dPooled, dPooledPre, dNsp;
   final float[][] dMlm, dTransformOut, dTransformActivated, dTransform, dSelected;
   final float[][][] dqh, dkh, dvh, dContextH, dProbabilities;
   // last step
@@ -111,13 +149,11 @@ public final class EncoderWorkspace implements EncoderActivations {
     cls = new float[maxBatch][h];
     pooledPre = new float[maxBatch][h];
     pooled = new float[maxBatch][h];
-    pooledKeep = new float[maxBatch][h];
-    pooledDropped = new float[maxBatch][h];
     nspLogits = new float[maxBatch][2];
-    sequenceLogits = new float[maxBatch][Math.max(1, config.sequenceLabels())];
-    tokenKeep = config.tokenLabels() > 0 ? new float[n][h] : null;
-    tokenDropped = config.tokenLabels() > 0 ? new float[n][h] : null;
-    tokenLogits = config.tokenLabels() > 0 ? new float[n][config.tokenLabels()] : null;
+    ClassificationHead sequenceHead = ClassificationHead.sequence(config);
+    ClassificationHead tokenHead = ClassificationHead.token(config);
+    sequence = sequenceHead != null ? new HeadBuffers(sequenceHead, maxBatch, h) : null;
+    token = tokenHead != null ? new HeadBuffers(tokenHead, n, h) : null;
     predictionRows = new int[maxPredictions];
     selected = new float[maxPredictions][h];
     transform = new float[maxPredictions][e];
@@ -138,9 +174,6 @@ public final class EncoderWorkspace implements EncoderActivations {
     dPooled = new float[maxBatch][h];
     dPooledPre = new float[maxBatch][h];
     dNsp = new float[maxBatch][2];
-    dSequence = new float[maxBatch][Math.max(1, config.sequenceLabels())];
-    dToken = config.tokenLabels() > 0 ? new float[n][config.tokenLabels()] : null;
-    dTokenDropped = config.tokenLabels() > 0 ? new float[n][h] : null;
     dMlm = new float[maxPredictions][v];
     dTransformOut = new float[maxPredictions][e];
     dTransformActivated = new float[maxPredictions][e];
@@ -199,10 +232,16 @@ public final class EncoderWorkspace implements EncoderActivations {
   }
 
   public float[] sequenceLogits(int b) {
-    return sequenceLogits[b];
+    if (sequence == null) {
+      throw new UnsupportedOperationException("the encoder has no sequence-classification head");
+    }
+    return sequence.logits()[b];
   }
 
   public float[] tokenLogits(int row) {
-    return tokenLogits[row];
+    if (token == null) {
+      throw new UnsupportedOperationException("the encoder has no token-classification head");
+    }
+    return token.logits()[row];
   }
 }
