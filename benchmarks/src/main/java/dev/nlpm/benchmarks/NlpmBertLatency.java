@@ -4,11 +4,11 @@ import dev.nlpm.models.BertMiniModel;
 import dev.nlpm.models.BertTinyModel;
 import dev.nlpm.runtime.encoder.EncoderActivations;
 import dev.nlpm.runtime.encoder.EncoderBatch;
-import dev.nlpm.runtime.encoder.EncoderOptimizer;
-import dev.nlpm.runtime.encoder.EncoderParameters;
 import dev.nlpm.runtime.encoder.EncoderPasses;
-import dev.nlpm.runtime.encoder.Parallel;
+import dev.nlpm.runtime.kernels.Parallel;
 import dev.nlpm.runtime.optim.AdamWSettings;
+import dev.nlpm.runtime.optim.RowOptimizer;
+import dev.nlpm.runtime.parameters.ParameterRows;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -110,9 +110,9 @@ public final class NlpmBertLatency {
     }
     EncoderBatch train = batch(TRAIN_BATCH, random, mlm, nsp);
     W trainWs = encoder.workspace(TRAIN_BATCH, SEQ, counted);
-    EncoderParameters parameters = encoder.parameters();
-    EncoderParameters gradients = new EncoderParameters(parameters.layout());
-    EncoderOptimizer optimizer = new EncoderOptimizer(parameters, AdamWSettings.withWeightDecay(0.01));
+    ParameterRows parameters = encoder.parameters();
+    ParameterRows gradients = new ParameterRows(parameters.layout());
+    RowOptimizer optimizer = new RowOptimizer(parameters, AdamWSettings.withWeightDecay(0.01));
     long[] seed = {0};
     lines.add(LatencyTiming.line(impl, name, threads, "train-step", LatencyTiming.time(() -> {
       gradients.zero();

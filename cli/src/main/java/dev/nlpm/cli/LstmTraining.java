@@ -1,13 +1,13 @@
 package dev.nlpm.cli;
 
 import dev.nlpm.runtime.checkpoint.TrainingProgress;
-import dev.nlpm.runtime.encoder.EncoderParameters;
-import dev.nlpm.runtime.encoder.EncoderTrainer;
-import dev.nlpm.runtime.encoder.Parallel;
+import dev.nlpm.runtime.kernels.Parallel;
 import dev.nlpm.runtime.lstm.LstmConfig;
 import dev.nlpm.runtime.lstm.LstmPasses;
 import dev.nlpm.runtime.lstm.LstmTrainer;
 import dev.nlpm.runtime.model.LstmFacade;
+import dev.nlpm.runtime.parameters.ParameterRows;
+import dev.nlpm.runtime.training.EncoderTrainer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -40,7 +40,7 @@ final class LstmTraining implements LanguageModelTraining {
   }
 
   @Override
-  public EncoderParameters parameters() {
+  public ParameterRows parameters() {
     return model.parameters();
   }
 

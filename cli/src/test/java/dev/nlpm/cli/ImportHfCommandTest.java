@@ -12,10 +12,10 @@ import dev.nlpm.runtime.checkpoint.ParameterCheckpoint;
 import dev.nlpm.runtime.checkpoint.SafetensorsFile;
 import dev.nlpm.runtime.checkpoint.SafetensorsWriter;
 import dev.nlpm.runtime.encoder.EncoderModel;
-import dev.nlpm.runtime.encoder.EncoderParameters;
 import dev.nlpm.runtime.encoder.EncoderTokenizerFiles;
-import dev.nlpm.runtime.layout.ParameterLayout;
-import dev.nlpm.runtime.layout.TensorSlot;
+import dev.nlpm.runtime.parameters.ParameterLayout;
+import dev.nlpm.runtime.parameters.ParameterRows;
+import dev.nlpm.runtime.parameters.TensorSlot;
 import dev.nlpm.runtime.text.wordpiece.WordPieceOptions;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -276,7 +276,7 @@ class ImportHfCommandTest {
     // The written declaration's layout takes the written weights, every tensor, heads included.
     ModelPlan plan = compile(nlpm);
     ParameterLayout layout = ImportHfCommand.layout(plan);
-    EncoderParameters parameters = new EncoderParameters(layout);
+    ParameterRows parameters = new ParameterRows(layout);
     EncoderModel.loadWeights(out.resolve("model"), parameters, plan.checkpointPrefix());
     assertEquals(V, EncoderTokenizerFiles.read(out.resolve("model"), WordPieceOptions.cased()).vocabulary().size());
     float[] flat = parameters.toFlat();

@@ -12,12 +12,12 @@ import dev.nlpm.runtime.encoder.Encoder;
 import dev.nlpm.runtime.encoder.EncoderActivations;
 import dev.nlpm.runtime.encoder.EncoderBatch;
 import dev.nlpm.runtime.encoder.EncoderConfig;
-import dev.nlpm.runtime.encoder.EncoderParameters;
 import dev.nlpm.runtime.encoder.EncoderPasses;
 import dev.nlpm.runtime.encoder.EncoderWorkspace;
-import dev.nlpm.runtime.encoder.Parallel;
-import dev.nlpm.runtime.layout.TensorSlot;
+import dev.nlpm.runtime.kernels.Parallel;
 import dev.nlpm.runtime.model.EncoderFacade;
+import dev.nlpm.runtime.parameters.ParameterRows;
+import dev.nlpm.runtime.parameters.TensorSlot;
 import dev.nlpm.runtime.testing.CentralDifference;
 import java.util.Arrays;
 import java.util.List;
@@ -145,7 +145,7 @@ class EncoderPassesGeneratedTest {
   void theGeneratedPassesComputeTheEncodersBits(Shape shape) throws Exception {
     EncoderFacade facade = loader.loadClass("gen." + shape.name() + "Model").asSubclass(EncoderFacade.class).getConstructor().newInstance();
     boolean nsp = shape.pair();
-    EncoderParameters parameters = facade.newParameters(11);
+    ParameterRows parameters = facade.newParameters(11);
     EncoderBatch batch = batch(facade.config());
     try (Parallel one = new Parallel(1); Parallel three = new Parallel(3)) {
       for (Parallel parallel : new Parallel[] {one, three}) {
@@ -186,11 +186,11 @@ class EncoderPassesGeneratedTest {
   @MethodSource("headShapes")
   void aHeadsGradientsMatchCentralDifferences(Shape shape) throws Exception {
     EncoderFacade facade = loader.loadClass("gen." + shape.name() + "Model").asSubclass(EncoderFacade.class).getConstructor().newInstance();
-    EncoderParameters parameters = spread(facade.newParameters(11));
+    ParameterRows parameters = spread(facade.newParameters(11));
     EncoderBatch batch = batch(facade.config());
     try (Parallel parallel = new Parallel(1)) {
       EncoderPasses<?> passes = facade.newEncoder(parameters, parallel);
-      EncoderParameters gradients = parameters.zerosLike();
+      ParameterRows gradients = parameters.zerosLike();
       train(passes, batch, gradients, 5);
       float[] analytic = gradients.toFlat();
       Random pick = new Random(7);
@@ -216,7 +216,7 @@ class EncoderPassesGeneratedTest {
   }
 
   /** The parameters redrawn normal with deviation 0.3 (LayerNorm gains around 1). */
-  private static EncoderParameters spread(EncoderParameters parameters) {
+  private static ParameterRows spread(ParameterRows parameters) {
     Random random = new Random(13);
     float[] flat = parameters.toFlat();
     for (TensorSlot slot : parameters.layout().slots()) {
@@ -232,11 +232,11 @@ class EncoderPassesGeneratedTest {
   }
 
   /** Trains both once from zeroed gradients; returns the (equal) gradients. */
-  private static float[] sameTraining(EncoderPasses<?> generated, Encoder encoder, EncoderBatch batch, long seed, EncoderParameters parameters,
+  private static float[] sameTraining(EncoderPasses<?> generated, Encoder encoder, EncoderBatch batch, long seed, ParameterRows parameters,
       boolean nsp) {
-    EncoderParameters expected = parameters.zerosLike();
+    ParameterRows expected = parameters.zerosLike();
     EncoderPasses.Losses losses = encoder.train(batch, encoder.workspace(3, 10, batch.mlmPositions().length), expected, seed);
-    EncoderParameters actual = parameters.zerosLike();
+    ParameterRows actual = parameters.zerosLike();
     EncoderPasses.Losses mine = train(generated, batch, actual, seed);
     assertEquals(losses, mine, "losses at seed " + seed);
     assertTrue(Float.isFinite(mine.total()) && (mine.mlm() > 0) == encoder.config().mlm() && (mine.nsp() > 0) == nsp);
@@ -248,7 +248,7 @@ class EncoderPassesGeneratedTest {
     return gradients;
   }
 
-  private static <W extends EncoderActivations> EncoderPasses.Losses train(EncoderPasses<W> passes, EncoderBatch batch, EncoderParameters gradients,
+  private static <W extends EncoderActivations> EncoderPasses.Losses train(EncoderPasses<W> passes, EncoderBatch batch, ParameterRows gradients,
       long seed) {
     return passes.train(batch, passes.workspace(3, 10, batch.mlmPositions().length), gradients, seed);
   }

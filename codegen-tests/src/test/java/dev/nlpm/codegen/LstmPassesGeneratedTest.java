@@ -9,13 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.nlpm.compiler.Compilation;
 import dev.nlpm.compiler.codegen.GeneratedFile;
 import dev.nlpm.compiler.codegen.InMemoryJavac;
-import dev.nlpm.runtime.decode.LanguageModelStep;
-import dev.nlpm.runtime.encoder.EncoderParameters;
-import dev.nlpm.runtime.encoder.Parallel;
+import dev.nlpm.runtime.decoding.LanguageModelStep;
+import dev.nlpm.runtime.kernels.Parallel;
 import dev.nlpm.runtime.lstm.LstmLanguageModel;
 import dev.nlpm.runtime.lstm.LstmPasses;
 import dev.nlpm.runtime.lstm.LstmState;
 import dev.nlpm.runtime.model.LstmFacade;
+import dev.nlpm.runtime.parameters.ParameterRows;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -58,7 +58,7 @@ class LstmPassesGeneratedTest {
     assertTrue(compilation.files().stream().map(GeneratedFile::qualifiedName).anyMatch("gen.MPasses"::equals), "the compiler emits the passes");
     ClassLoader loader = InMemoryJavac.compile(compilation.files()).loader();
     LstmFacade facade = loader.loadClass("gen.MModel").asSubclass(LstmFacade.class).getConstructor().newInstance();
-    EncoderParameters parameters = facade.newParameters(vocab, 7);
+    ParameterRows parameters = facade.newParameters(vocab, 7);
     try (Parallel one = new Parallel(1); Parallel three = new Parallel(3)) {
       for (Parallel parallel : new Parallel[] {one, three}) {
         LstmPasses generated = facade.newModel(parameters, parallel);
@@ -91,8 +91,8 @@ class LstmPassesGeneratedTest {
       int[] inputs = tokens(random, vocab);
       int[] targets = tokens(random, vocab);
       targets[4] = -100;
-      EncoderParameters expected = oracle.parameters().zerosLike();
-      EncoderParameters actual = oracle.parameters().zerosLike();
+      ParameterRows expected = oracle.parameters().zerosLike();
+      ParameterRows actual = oracle.parameters().zerosLike();
       float expectedLoss = oracle.train(inputs, targets, BATCH, LENGTH, theirs, expected, seed + block);
       float loss = generated.train(inputs, targets, BATCH, LENGTH, mine, actual, seed + block);
       assertEquals(Float.floatToIntBits(expectedLoss), Float.floatToIntBits(loss), "loss of block " + block + ": " + expectedLoss + ", " + loss);

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nlpm.compiler.plan.ModelPlan;
 import dev.nlpm.compiler.plan.TensorPlan;
-import dev.nlpm.runtime.init.TruncatedNormalInitializer;
-import dev.nlpm.runtime.layout.ParameterLayout;
-import dev.nlpm.runtime.layout.ParameterRole;
-import dev.nlpm.runtime.layout.TensorSlot;
 import dev.nlpm.runtime.optim.DecayRange;
+import dev.nlpm.runtime.parameters.ParameterLayout;
+import dev.nlpm.runtime.parameters.ParameterRole;
+import dev.nlpm.runtime.parameters.TensorSlot;
+import dev.nlpm.runtime.parameters.TruncatedNormalInitializer;
 import dev.nlpm.runtime.testing.ReferenceNameRoles;
 import java.io.IOException;
 import java.util.ArrayList;

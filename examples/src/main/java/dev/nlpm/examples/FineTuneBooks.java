@@ -1,14 +1,14 @@
 package dev.nlpm.examples;
 
 import dev.nlpm.runtime.encoder.EncoderBatch;
-import dev.nlpm.runtime.encoder.EncoderParameters;
-import dev.nlpm.runtime.encoder.EncoderTrainer;
-import dev.nlpm.runtime.encoder.Parallel;
 import dev.nlpm.runtime.io.Utf8Lines;
+import dev.nlpm.runtime.kernels.Parallel;
+import dev.nlpm.runtime.parameters.ParameterRows;
 import dev.nlpm.runtime.text.corpus.SentenceSplitter;
 import dev.nlpm.runtime.text.corpus.Shuffling;
 import dev.nlpm.runtime.text.wordpiece.WordPieceOptions;
 import dev.nlpm.runtime.text.wordpiece.WordPieceTokenizer;
+import dev.nlpm.runtime.training.EncoderTrainer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -65,7 +65,7 @@ public final class FineTuneBooks {
 
     double baseline = naiveBayes(train, heldOut, tokenizer.vocabulary().size());
 
-    EncoderParameters parameters = NovelBertBooksModel.loadPretrained(pretrained, 1);
+    ParameterRows parameters = NovelBertBooksModel.loadPretrained(pretrained, 1);
     int batchSize = NovelBertBooksModel.BATCH;
     try (Parallel parallel = new Parallel(threads)) {
       NovelBertBooksPasses encoder = NovelBertBooksModel.encoder(parameters, parallel);

@@ -1,14 +1,14 @@
 package dev.nlpm.examples;
 
-import dev.nlpm.runtime.decode.BeamSearch;
-import dev.nlpm.runtime.decode.DecodingOptions;
-import dev.nlpm.runtime.decode.Greedy;
-import dev.nlpm.runtime.decode.LanguageModelStep;
-import dev.nlpm.runtime.decode.Sampling;
-import dev.nlpm.runtime.encoder.EncoderTrainer;
-import dev.nlpm.runtime.encoder.Parallel;
+import dev.nlpm.runtime.decoding.BeamSearch;
+import dev.nlpm.runtime.decoding.DecodingOptions;
+import dev.nlpm.runtime.decoding.Greedy;
+import dev.nlpm.runtime.decoding.LanguageModelStep;
+import dev.nlpm.runtime.decoding.Sampling;
+import dev.nlpm.runtime.kernels.Parallel;
 import dev.nlpm.runtime.lstm.LstmPasses;
 import dev.nlpm.runtime.lstm.LstmTrainer;
+import dev.nlpm.runtime.training.EncoderTrainer;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.SplittableRandom;

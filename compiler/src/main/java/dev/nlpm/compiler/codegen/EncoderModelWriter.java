@@ -38,17 +38,17 @@ final class EncoderModelWriter extends SourceWriter {
   private static final ClassName SHAPE = ClassName.get(ENCODER, "EncoderShape");
   private static final ClassName NAMES = ClassName.get(ENCODER, "EncoderNames");
   private static final ClassName ACTIVATION = ClassName.get(ENCODER, "FeedForwardActivation");
-  private static final ClassName KERNELS = ClassName.get(ENCODER, "EncoderKernels");
-  private static final ClassName PARAMETERS = ClassName.get(ENCODER, "EncoderParameters");
+  private static final ClassName KERNELS = ClassName.get("dev.nlpm.runtime.kernels", "ProductKernels");
+  private static final ClassName PARAMETERS = ClassName.get("dev.nlpm.runtime.parameters", "ParameterRows");
   private static final TypeName ANY_PASSES = ParameterizedTypeName.get(ClassName.get(ENCODER, "EncoderPasses"), WildcardTypeName.subtypeOf(Object.class));
-  private static final ClassName PARALLEL = ClassName.get(ENCODER, "Parallel");
+  private static final ClassName PARALLEL = ClassName.get("dev.nlpm.runtime.kernels", "Parallel");
   private static final ClassName MODEL = ClassName.get(ENCODER, "EncoderModel");
-  private static final ClassName TRAINER = ClassName.get(ENCODER, "EncoderTrainer");
+  private static final ClassName TRAINER = ClassName.get("dev.nlpm.runtime.training", "EncoderTrainer");
   private static final ClassName OPTIONS = TRAINER.nestedClass("Options");
   private static final ClassName MASKING = ClassName.get("dev.nlpm.runtime.pretrain", "Masking");
   private static final ClassName MASKER = ClassName.get("dev.nlpm.runtime.pretrain", "MlmMasker");
   private static final ClassName MLM_SETTINGS = ClassName.get("dev.nlpm.runtime.pretrain", "MlmSettings");
-  private static final ClassName INITIALIZER = ClassName.get("dev.nlpm.runtime.init", "TruncatedNormalInitializer");
+  private static final ClassName INITIALIZER = ClassName.get("dev.nlpm.runtime.parameters", "TruncatedNormalInitializer");
   private static final ClassName TOKENIZER = ClassName.get("dev.nlpm.runtime.text", "EncoderTokenizer");
 
   private final Architecture.Encoder architecture;

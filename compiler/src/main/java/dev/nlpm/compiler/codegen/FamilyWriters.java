@@ -38,13 +38,13 @@ final class FamilyWriters {
     register(Family.WORD2VEC, FamilyWriters::word2vec);
     register(
         Family.ENCODER,
-        onEncoderKernels(
+        onProductKernels(
             plan -> PassesWriter.covers(plan.graph()) ? Optional.of(PassesWriter.generate(plan.graph())) : Optional.empty(),
             plan -> new EncoderModelWriter(plan.graph()).write()));
-    register(Family.DECODER, onEncoderKernels(plan -> Optional.empty(), plan -> new DecoderModelWriter(plan.model()).write()));
+    register(Family.DECODER, onProductKernels(plan -> Optional.empty(), plan -> new DecoderModelWriter(plan.model()).write()));
     register(
         Family.LSTM_LM,
-        onEncoderKernels(
+        onProductKernels(
             plan -> LstmPassesWriter.covers(plan.graph()) ? Optional.of(LstmPassesWriter.generate(plan.graph())) : Optional.empty(),
             plan -> new LstmModelWriter(plan).write()));
     register(Family.RNN_SEQ2SEQ, LAYOUT_ONLY);
@@ -74,16 +74,16 @@ final class FamilyWriters {
   }
 
   /**
-   * A family whose products run on {@code EncoderKernelsWriter}'s kernels: the kernels when they
+   * A family whose products run on {@code ProductKernelsWriter}'s kernels: the kernels when they
    * fit, and, when the runtime runs the model, its generated passes (where the family has them for
    * this shape) and its facade.
    */
-  private static Writers onEncoderKernels(
+  private static Writers onProductKernels(
       Function<ModelPlan, Optional<GeneratedFile>> passes, Function<ModelPlan, GeneratedFile> facade) {
     return (plan, runnability) -> {
       List<GeneratedFile> files = new ArrayList<>();
       if (runnability.kernels()) {
-        files.add(new EncoderKernelsWriter(plan.model()).write());
+        files.add(new ProductKernelsWriter(plan.model()).write());
       }
       if (runnability.facade()) {
         passes.apply(plan).ifPresent(files::add);

@@ -23,9 +23,9 @@ import javax.lang.model.element.Modifier;
  */
 final class LayoutWriter extends SourceWriter {
 
-  static final ClassName PARAMETER_LAYOUT = ClassName.get("dev.nlpm.runtime.layout", "ParameterLayout");
+  static final ClassName PARAMETER_LAYOUT = ClassName.get("dev.nlpm.runtime.parameters", "ParameterLayout");
   /** The runtime's twin of the graph's {@code ParameterRole}: the same constants, by name. */
-  static final ClassName PARAMETER_ROLE = ClassName.get("dev.nlpm.runtime.layout", "ParameterRole");
+  static final ClassName PARAMETER_ROLE = ClassName.get("dev.nlpm.runtime.parameters", "ParameterRole");
   private static final Modifier[] CONSTANT = {Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL};
 
   private final ModelPlan plan;

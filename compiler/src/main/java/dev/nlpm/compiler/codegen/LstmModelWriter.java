@@ -30,11 +30,11 @@ final class LstmModelWriter extends SourceWriter {
   private static final ClassName CONFIG = ClassName.get("dev.nlpm.runtime.lstm", "LstmConfig");
   private static final ClassName LSTM_PARAMETERS = ClassName.get("dev.nlpm.runtime.lstm", "LstmParameters");
   private static final ClassName TRAINER = ClassName.get("dev.nlpm.runtime.lstm", "LstmTrainer");
-  private static final ClassName KERNELS = ClassName.get("dev.nlpm.runtime.encoder", "EncoderKernels");
-  private static final ClassName PARAMETERS = ClassName.get("dev.nlpm.runtime.encoder", "EncoderParameters");
-  private static final ClassName PARALLEL = ClassName.get("dev.nlpm.runtime.encoder", "Parallel");
-  private static final ClassName OPTIONS = ClassName.get("dev.nlpm.runtime.encoder", "EncoderTrainer", "Options");
-  private static final ClassName LAYOUT_TYPE = ClassName.get("dev.nlpm.runtime.layout", "ParameterLayout");
+  private static final ClassName KERNELS = ClassName.get("dev.nlpm.runtime.kernels", "ProductKernels");
+  private static final ClassName PARAMETERS = ClassName.get("dev.nlpm.runtime.parameters", "ParameterRows");
+  private static final ClassName PARALLEL = ClassName.get("dev.nlpm.runtime.kernels", "Parallel");
+  private static final ClassName OPTIONS = ClassName.get("dev.nlpm.runtime.training", "EncoderTrainer", "Options");
+  private static final ClassName LAYOUT_TYPE = ClassName.get("dev.nlpm.runtime.parameters", "ParameterLayout");
   private static final ClassName CHECKPOINT = ClassName.get("dev.nlpm.runtime.checkpoint", "ParameterCheckpoint");
   private static final ClassName TRAINING_CHECKPOINT = ClassName.get("dev.nlpm.runtime.checkpoint", "TrainingCheckpoint");
   private static final ClassName SAFETENSORS = ClassName.get("dev.nlpm.runtime.checkpoint", "SafetensorsFile");

@@ -58,9 +58,9 @@ final class LstmPassesWriter extends SourceWriter {
   private static final ClassName PASSES = ClassName.get(LSTM, "LstmPasses");
   private static final ClassName CONFIG = ClassName.get(LSTM, "LstmConfig");
   private static final ClassName STATE = ClassName.get(LSTM, "LstmState");
-  private static final ClassName KERNELS = ClassName.get(ENCODER, "EncoderKernels");
-  private static final ClassName PARAMETERS = ClassName.get(ENCODER, "EncoderParameters");
-  private static final ClassName PARALLEL = ClassName.get(ENCODER, "Parallel");
+  private static final ClassName KERNELS = ClassName.get("dev.nlpm.runtime.kernels", "ProductKernels");
+  private static final ClassName PARAMETERS = ClassName.get("dev.nlpm.runtime.parameters", "ParameterRows");
+  private static final ClassName PARALLEL = ClassName.get("dev.nlpm.runtime.kernels", "Parallel");
   private static final ClassName RANDOM = ClassName.get("java.util", "SplittableRandom");
   private static final ClassName ARRAYS = ClassName.get("java.util", "Arrays");
   private static final TypeName STEPS = ArrayTypeName.of(ArrayTypeName.of(ArrayTypeName.of(TypeName.FLOAT)));

@@ -65,11 +65,11 @@ public final class PassesWriter extends SourceWriter {
   private static final ClassName ACTIVATION = ClassName.get(OPS, "Activation");
   private static final ClassName CROSS_ENTROPY = ClassName.get(OPS, "CrossEntropy");
   private static final ClassName FF_ACTIVATION = ClassName.get(ENCODER, "FeedForwardActivation");
-  private static final ClassName KERNELS = ClassName.get(ENCODER, "EncoderKernels");
-  private static final ClassName PARAMETERS = ClassName.get(ENCODER, "EncoderParameters");
+  private static final ClassName KERNELS = ClassName.get("dev.nlpm.runtime.kernels", "ProductKernels");
+  private static final ClassName PARAMETERS = ClassName.get("dev.nlpm.runtime.parameters", "ParameterRows");
   private static final ClassName BATCH = ClassName.get(ENCODER, "EncoderBatch");
   private static final ClassName CONFIG = ClassName.get(ENCODER, "EncoderConfig");
-  private static final ClassName PARALLEL = ClassName.get(ENCODER, "Parallel");
+  private static final ClassName PARALLEL = ClassName.get("dev.nlpm.runtime.kernels", "Parallel");
   private static final ClassName PASSES = ClassName.get(ENCODER, "EncoderPasses");
   private static final ClassName ACTIVATIONS = ClassName.get(ENCODER, "EncoderActivations");
   private static final ClassName LOSSES = ClassName.get(ENCODER, "EncoderPasses", "Losses");

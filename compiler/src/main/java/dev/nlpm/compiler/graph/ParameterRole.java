@@ -5,7 +5,7 @@ package dev.nlpm.compiler.graph;
  * decay depend on it (BERT, GPT-2 and the Transformer decay neither biases nor normalization
  * parameters), so it travels with the slot instead of being guessed back from the tensor's name.
  * The generated Layout gives each slot its role as the runtime's {@code
- * dev.nlpm.runtime.layout.ParameterRole} of the same name (the two enums list the same constants,
+ * dev.nlpm.runtime.parameters.ParameterRole} of the same name (the two enums list the same constants,
  * which codegen-tests' {@code ParameterRolesTest} pins); the runtime decides initialization and
  * decay from it.
  */

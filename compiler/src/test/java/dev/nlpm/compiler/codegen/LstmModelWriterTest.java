@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nlpm.compiler.plan.Planner;
 import dev.nlpm.compiler.plan.Specs;
-import dev.nlpm.runtime.encoder.EncoderParameters;
-import dev.nlpm.runtime.encoder.EncoderTrainer;
-import dev.nlpm.runtime.encoder.Parallel;
+import dev.nlpm.runtime.kernels.Parallel;
 import dev.nlpm.runtime.lstm.LstmConfig;
 import dev.nlpm.runtime.lstm.LstmPasses;
 import dev.nlpm.runtime.model.LstmFacade;
+import dev.nlpm.runtime.parameters.ParameterRows;
+import dev.nlpm.runtime.training.EncoderTrainer;
 import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.util.List;
@@ -40,13 +40,13 @@ class LstmModelWriterTest {
 
     ClassLoader loader = InMemoryJavac.compile(CodeGenerator.generate(Planner.plan(spec))).loader();
     Class<?> model = loader.loadClass("org.example.models.CharsModel");
-    EncoderParameters parameters = (EncoderParameters) model.getMethod("initialize", int.class, long.class).invoke(null, 37, 5L);
+    ParameterRows parameters = (ParameterRows) model.getMethod("initialize", int.class, long.class).invoke(null, 37, 5L);
     assertEquals(37, parameters.matrix("embedding.weight").length);
     // torch.nn.LSTM's bound: 1/sqrt(20)
     for (float w : parameters.matrix("lstm.weight_hh_l1")[3]) {
       assertTrue(Math.abs(w) <= 1 / Math.sqrt(20), "lstm weight " + w + " beyond 1/sqrt(hidden)");
     }
-    LstmPasses lstm = (LstmPasses) model.getMethod("model", EncoderParameters.class, Parallel.class).invoke(null, parameters, null);
+    LstmPasses lstm = (LstmPasses) model.getMethod("model", ParameterRows.class, Parallel.class).invoke(null, parameters, null);
     assertEquals(new LstmConfig(37, 12, 20, 2, 0.2f), lstm.config());
     LstmFacade facade = model.asSubclass(LstmFacade.class).getConstructor().newInstance();
     assertArrayEquals(parameters.toFlat(), facade.newParameters(37, 5L).toFlat(), "the interface builds at the text's vocabulary");
@@ -63,8 +63,8 @@ class LstmModelWriterTest {
     assertFalse(facade(spec).source().contains("MAX_VOCAB"));
     ClassLoader loader = InMemoryJavac.compile(CodeGenerator.generate(Planner.plan(spec))).loader();
     Class<?> model = loader.loadClass("org.example.models.WordsModel");
-    EncoderParameters parameters = (EncoderParameters) model.getMethod("initialize", long.class).invoke(null, 1L);
-    LstmPasses lstm = (LstmPasses) model.getMethod("model", EncoderParameters.class, Parallel.class).invoke(null, parameters, null);
+    ParameterRows parameters = (ParameterRows) model.getMethod("initialize", long.class).invoke(null, 1L);
+    LstmPasses lstm = (LstmPasses) model.getMethod("model", ParameterRows.class, Parallel.class).invoke(null, parameters, null);
     int[] tokens = new int[32 * 200];
     for (int i = 0; i < tokens.length; i++) {
       tokens[i] = i % 11;
@@ -78,7 +78,7 @@ class LstmModelWriterTest {
     LstmPasses loaded = (LstmPasses) model.getMethod("load", Path.class, Parallel.class).invoke(null, dir.resolve("run"), null);
     assertEquals(java.util.Arrays.toString(parameters.toFlat()), java.util.Arrays.toString(loaded.parameters().toFlat()));
     LstmFacade facade = model.asSubclass(LstmFacade.class).getConstructor().newInstance();
-    assertArrayEquals(facade.newParameters(1, 1L).toFlat(), ((EncoderParameters) model.getMethod("initialize", long.class).invoke(null, 1L))
+    assertArrayEquals(facade.newParameters(1, 1L).toFlat(), ((ParameterRows) model.getMethod("initialize", long.class).invoke(null, 1L))
         .toFlat(), "a declared vocabulary is built at its size, whatever the text's");
     assertArrayEquals(parameters.toFlat(), facade.loadModel(dir.resolve("run"), null).parameters().toFlat());
     assertEquals("Words", facade.name());

@@ -1,10 +1,11 @@
 package dev.nlpm.runtime.decoder;
 
-import dev.nlpm.runtime.encoder.EncoderKernels;
-import dev.nlpm.runtime.encoder.EncoderParameters;
 import dev.nlpm.runtime.encoder.FeedForwardActivation;
-import dev.nlpm.runtime.encoder.Parallel;
-import dev.nlpm.runtime.layout.ParameterLayout;
+import dev.nlpm.runtime.kernels.Parallel;
+import dev.nlpm.runtime.kernels.ProductKernels;
+import dev.nlpm.runtime.kernels.TiedEmbeddingGradient;
+import dev.nlpm.runtime.kernels.TiedInputGradient;
+import dev.nlpm.runtime.kernels.TransposedLogits;
 import dev.nlpm.runtime.ops.Activation;
 import dev.nlpm.runtime.ops.Attention;
 import dev.nlpm.runtime.ops.AttentionMask;
@@ -14,6 +15,8 @@ import dev.nlpm.runtime.ops.Embedding;
 import dev.nlpm.runtime.ops.LayerNorm;
 import dev.nlpm.runtime.ops.Linear;
 import dev.nlpm.runtime.ops.Residual;
+import dev.nlpm.runtime.parameters.ParameterLayout;
+import dev.nlpm.runtime.parameters.ParameterRows;
 import java.util.Objects;
 import java.util.SplittableRandom;
 
@@ -39,15 +42,15 @@ public final class Decoder {
    * stored {@code [out, in]} like PyTorch's {@code nn.Linear}, held transposed so that every weight
    * reads {@code [in][out]}.
    */
-  public static EncoderParameters parameters(ParameterLayout layout) {
-    return new EncoderParameters(layout, slot -> slot.name().startsWith(ProposalHeads.PREFIX));
+  public static ParameterRows parameters(ParameterLayout layout) {
+    return new ParameterRows(layout, slot -> slot.name().startsWith(ProposalHeads.PREFIX));
   }
 
   private static final class Block {
     final float[] ln1Gain, ln1Bias, attnBias, projBias, ln2Gain, ln2Bias, fcBias, mlpProjBias;
     final float[][] attn, proj, fc, mlpProj;
 
-    Block(EncoderParameters p, int l) {
+    Block(ParameterRows p, int l) {
       String n = "h." + l + ".";
       ln1Gain = p.vector(n + "ln_1.weight");
       ln1Bias = p.vector(n + "ln_1.bias");
@@ -70,7 +73,7 @@ public final class Decoder {
     final float[] lnfGain, lnfBias;
     final Block[] blocks;
 
-    Tensors(EncoderParameters p, int layers, boolean tied) {
+    Tensors(ParameterRows p, int layers, boolean tied) {
       wte = p.matrix("wte.weight");
       output = tied ? wte : p.matrix("lm_head.weight");
       wpe = p.matrix("wpe.weight");
@@ -169,8 +172,8 @@ public final class Decoder {
   }
 
   private final DecoderConfig config;
-  private final EncoderKernels kernels;
-  private final EncoderParameters parameters;
+  private final ProductKernels kernels;
+  private final ParameterRows parameters;
   private final Tensors w;
   private final Parallel parallel;
   /** The output's weight transposed for the logits, remade when the parameters change. */
@@ -178,9 +181,9 @@ public final class Decoder {
   /** The tensors of the gradient buffer last trained into, looked up once rather than every step. */
   private volatile GradientTensors gradientTensors;
 
-  private record GradientTensors(EncoderParameters buffer, Tensors tensors) {}
+  private record GradientTensors(ParameterRows buffer, Tensors tensors) {}
 
-  private Tensors gradientTensors(EncoderParameters gradients) {
+  private Tensors gradientTensors(ParameterRows gradients) {
     GradientTensors cached = gradientTensors;
     if (cached == null || cached.buffer() != gradients) {
       cached = new GradientTensors(gradients, new Tensors(gradients, config.layers(), config.tieEmbeddings()));
@@ -189,7 +192,7 @@ public final class Decoder {
     return cached.tensors();
   }
 
-  public Decoder(DecoderConfig config, EncoderKernels kernels, EncoderParameters parameters, Parallel parallel) {
+  public Decoder(DecoderConfig config, ProductKernels kernels, ParameterRows parameters, Parallel parallel) {
     this.config = Objects.requireNonNull(config, "config");
     this.kernels = Objects.requireNonNull(kernels, "kernels");
     this.parameters = Objects.requireNonNull(parameters, "parameters");
@@ -202,11 +205,11 @@ public final class Decoder {
     return config;
   }
 
-  public EncoderParameters parameters() {
+  public ParameterRows parameters() {
     return parameters;
   }
 
-  EncoderKernels kernels() {
+  ProductKernels kernels() {
     return kernels;
   }
 
@@ -327,12 +330,12 @@ public final class Decoder {
    * t + 1}; {@code labels}, when given, replace the ids as targets and may hold {@code -100}), with
    * its gradients added into {@code gradients}; returns the mean loss.
    */
-  public float train(int[] ids, int[] labels, int batch, int length, Workspace ws, EncoderParameters gradients) {
+  public float train(int[] ids, int[] labels, int batch, int length, Workspace ws, ParameterRows gradients) {
     return train(ids, labels, batch, length, ws, gradients, 0);
   }
 
-  /** As {@link #train(int[], int[], int, int, Workspace, EncoderParameters)}, with dropout drawn from {@code dropoutSeed}. */
-  public float train(int[] ids, int[] labels, int batch, int length, Workspace ws, EncoderParameters gradients, long dropoutSeed) {
+  /** As {@link #train(int[], int[], int, int, Workspace, ParameterRows)}, with dropout drawn from {@code dropoutSeed}. */
+  public float train(int[] ids, int[] labels, int batch, int length, Workspace ws, ParameterRows gradients, long dropoutSeed) {
     forward(ids, batch, length, ws, true, dropoutSeed);
     int n = batch * length;
     int[] targets = new int[n];
@@ -453,9 +456,9 @@ public final class Decoder {
   }
 
   /** This decoder as the decoding algorithms' step, each sequence with a cache of {@code capacity} positions. */
-  public dev.nlpm.runtime.decode.LanguageModelStep step(int capacity) {
+  public dev.nlpm.runtime.decoding.LanguageModelStep step(int capacity) {
     Decoder decoder = this;
-    return new dev.nlpm.runtime.decode.LanguageModelStep() {
+    return new dev.nlpm.runtime.decoding.LanguageModelStep() {
       @Override
       public int vocabularySize() {
         return config.vocab();

@@ -3,6 +3,8 @@ package dev.nlpm.runtime.encoder;
 import dev.nlpm.runtime.checkpoint.ParameterCheckpoint;
 import dev.nlpm.runtime.checkpoint.SafetensorsFile;
 import dev.nlpm.runtime.io.AtomicDirectories;
+import dev.nlpm.runtime.kernels.Parallel;
+import dev.nlpm.runtime.parameters.ParameterRows;
 import dev.nlpm.runtime.text.EncoderTokenizer;
 import dev.nlpm.runtime.text.wordpiece.WordPieceOptions;
 import java.io.IOException;
@@ -93,7 +95,7 @@ public final class EncoderModel implements AutoCloseable {
    * @param lowercase whether a directory's bare {@code vocab.txt} (no tokenizer record) is read
    *     as uncased WordPiece
    */
-  public static EncoderModel load(Path directory, String name, EncoderConfig config, EncoderParameters parameters, PassesFactory passes,
+  public static EncoderModel load(Path directory, String name, EncoderConfig config, ParameterRows parameters, PassesFactory passes,
       int threads, String backbonePrefix, boolean lowercase) throws IOException {
     directory = AtomicDirectories.readable(directory);
     loadWeights(directory, parameters, backbonePrefix);
@@ -114,7 +116,7 @@ public final class EncoderModel implements AutoCloseable {
    * @throws dev.nlpm.runtime.checkpoint.CheckpointMismatchException naming every backbone tensor
    *     that is missing and every tensor of another shape
    */
-  public static ParameterCheckpoint.LoadReport loadWeights(Path directory, EncoderParameters parameters, String backbonePrefix)
+  public static ParameterCheckpoint.LoadReport loadWeights(Path directory, ParameterRows parameters, String backbonePrefix)
       throws IOException {
     Path weights = AtomicDirectories.readable(directory).resolve(WEIGHTS);
     if (!Files.isRegularFile(weights)) {
@@ -131,7 +133,7 @@ public final class EncoderModel implements AutoCloseable {
 
   /** Writes {@value #WEIGHTS} and the tokenizer's files into {@code directory}, replacing it whole. */
   public void save(Path directory) throws IOException {
-    EncoderParameters parameters = runner.passes.parameters();
+    ParameterRows parameters = runner.passes.parameters();
     float[] flat = parameters.toFlat();
     AtomicDirectories.write(directory, dir -> {
       ParameterCheckpoint.save(parameters.layout(), flat, backbonePrefix, Map.of("format", "pt", "model", name), dir.resolve(WEIGHTS));

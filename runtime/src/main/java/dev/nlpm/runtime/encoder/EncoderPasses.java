@@ -1,5 +1,9 @@
 package dev.nlpm.runtime.encoder;
 
+import dev.nlpm.runtime.kernels.ProductKernels;
+import dev.nlpm.runtime.parameters.ParameterRows;
+import dev.nlpm.runtime.training.EncoderTrainer;
+
 /**
  * An encoder's passes: inference, held-out evaluation and the training pass (forward, losses,
  * backward), over parameters it only reads, the activations in a workspace {@code W} each caller
@@ -21,10 +25,10 @@ public interface EncoderPasses<W extends EncoderActivations> {
   EncoderConfig config();
 
   /** The parameters the passes read. */
-  EncoderParameters parameters();
+  ParameterRows parameters();
 
   /** The products' kernels. */
-  EncoderKernels kernels();
+  ProductKernels kernels();
 
   /** A workspace for {@code maxBatch} sequences of up to {@code maxLength} tokens and {@code maxPredictions} MLM positions in all. */
   W workspace(int maxBatch, int maxLength, int maxPredictions);
@@ -42,5 +46,5 @@ public interface EncoderPasses<W extends EncoderActivations> {
    * One training pass: forward with dropout drawn from {@code dropoutSeed}, the losses, and their
    * gradients added into {@code gradients}.
    */
-  Losses train(EncoderBatch batch, W workspace, EncoderParameters gradients, long dropoutSeed);
+  Losses train(EncoderBatch batch, W workspace, ParameterRows gradients, long dropoutSeed);
 }

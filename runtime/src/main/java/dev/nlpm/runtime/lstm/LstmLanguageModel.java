@@ -1,12 +1,12 @@
 package dev.nlpm.runtime.lstm;
 
-import dev.nlpm.runtime.encoder.EncoderKernels;
-import dev.nlpm.runtime.encoder.EncoderParameters;
-import dev.nlpm.runtime.encoder.Parallel;
+import dev.nlpm.runtime.kernels.Parallel;
+import dev.nlpm.runtime.kernels.ProductKernels;
 import dev.nlpm.runtime.ops.CrossEntropy;
 import dev.nlpm.runtime.ops.Dropout;
 import dev.nlpm.runtime.ops.Linear;
 import dev.nlpm.runtime.ops.LstmCell;
+import dev.nlpm.runtime.parameters.ParameterRows;
 
 /**
  * An LSTM language model in float, composed by hand: embedding, stacked LSTM layers as {@code
@@ -24,7 +24,7 @@ import dev.nlpm.runtime.ops.LstmCell;
 public final class LstmLanguageModel implements LstmPasses {
 
   private final LstmConfig config;
-  private final EncoderKernels kernels;
+  private final ProductKernels kernels;
   private final float[][] embedding;
   private final float[][][] inputWeights;
   private final float[][][] recurrentWeights;
@@ -32,11 +32,11 @@ public final class LstmLanguageModel implements LstmPasses {
   private final float[][] recurrentBias;
   private final float[][] decoder;
   private final float[] decoderBias;
-  private final EncoderParameters parameters;
+  private final ParameterRows parameters;
   private final Parallel parallel;
 
   /** A model computed on the calling thread. */
-  public LstmLanguageModel(LstmConfig config, EncoderKernels kernels, EncoderParameters parameters) {
+  public LstmLanguageModel(LstmConfig config, ProductKernels kernels, ParameterRows parameters) {
     this(config, kernels, parameters, null);
   }
 
@@ -45,7 +45,7 @@ public final class LstmLanguageModel implements LstmPasses {
    * every output element is computed by one thread in one order, so the thread count changes no
    * number.
    */
-  public LstmLanguageModel(LstmConfig config, EncoderKernels kernels, EncoderParameters parameters, Parallel parallel) {
+  public LstmLanguageModel(LstmConfig config, ProductKernels kernels, ParameterRows parameters, Parallel parallel) {
     this.config = config;
     this.kernels = kernels;
     this.parameters = parameters;
@@ -65,7 +65,7 @@ public final class LstmLanguageModel implements LstmPasses {
     final float[][][] inputWeights, recurrentWeights;
     final float[] decoderBias;
 
-    Tensors(EncoderParameters p, int layers) {
+    Tensors(ParameterRows p, int layers) {
       embedding = p.matrix("embedding.weight");
       // tied to the embeddings, the output layer has no tensor of its own, and its gradient adds into theirs
       decoder = p.has("decoder.weight") ? p.matrix("decoder.weight") : embedding;
@@ -89,12 +89,12 @@ public final class LstmLanguageModel implements LstmPasses {
   }
 
   @Override
-  public EncoderParameters parameters() {
+  public ParameterRows parameters() {
     return parameters;
   }
 
   @Override
-  public EncoderKernels kernels() {
+  public ProductKernels kernels() {
     return kernels;
   }
 
@@ -104,7 +104,7 @@ public final class LstmLanguageModel implements LstmPasses {
    * comes out as the block's final state. With {@code gradients} non-null, the backward through
    * time adds into them. Returns the mean loss.
    */
-  public float run(int[] ids, int batch, int length, LstmState state, EncoderParameters gradients) {
+  public float run(int[] ids, int batch, int length, LstmState state, ParameterRows gradients) {
     int[] targets = new int[ids.length];
     for (int b = 0; b < batch; b++) {
       for (int t = 0; t < length; t++) {
@@ -121,7 +121,7 @@ public final class LstmLanguageModel implements LstmPasses {
    * drops the same units). Gradients add into {@code gradients}; returns the mean loss.
    */
   @Override
-  public float train(int[] inputs, int[] targets, int batch, int length, LstmState state, EncoderParameters gradients, long seed) {
+  public float train(int[] inputs, int[] targets, int batch, int length, LstmState state, ParameterRows gradients, long seed) {
     return run(inputs, targets, batch, length, state, gradients, config.dropout(), seed);
   }
 
@@ -131,7 +131,7 @@ public final class LstmLanguageModel implements LstmPasses {
     return run(inputs, targets, batch, length, state, null, 0, 0);
   }
 
-  private float run(int[] ids, int[] targets, int batch, int length, LstmState state, EncoderParameters gradients, float dropout, long seed) {
+  private float run(int[] ids, int[] targets, int batch, int length, LstmState state, ParameterRows gradients, float dropout, long seed) {
     if (ids.length != batch * length || targets.length != batch * length) {
       throw new IllegalArgumentException(ids.length + " inputs and " + targets.length + " targets for " + batch + " sequences of " + length);
     }

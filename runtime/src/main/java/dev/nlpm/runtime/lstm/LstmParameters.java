@@ -1,7 +1,7 @@
 package dev.nlpm.runtime.lstm;
 
-import dev.nlpm.runtime.encoder.EncoderParameters;
-import dev.nlpm.runtime.layout.ParameterLayout;
+import dev.nlpm.runtime.parameters.ParameterLayout;
+import dev.nlpm.runtime.parameters.ParameterRows;
 import java.util.SplittableRandom;
 
 /**
@@ -14,8 +14,8 @@ public final class LstmParameters {
   private LstmParameters() {}
 
   /** The rows of an LSTM LM's parameters: the LSTM weights held transposed ({@code [in][4H]}). */
-  public static EncoderParameters rows(ParameterLayout layout) {
-    return new EncoderParameters(layout, slot -> slot.name().startsWith("lstm.weight"));
+  public static ParameterRows rows(ParameterLayout layout) {
+    return new ParameterRows(layout, slot -> slot.name().startsWith("lstm.weight"));
   }
 
   /**
@@ -24,8 +24,8 @@ public final class LstmParameters {
    * with k = 1/√hidden; {@code nn.Linear}'s weight and bias from U(−k, k) with k = 1/√in (its
    * default Kaiming-uniform bound). Tensors are drawn in layout order, each in its stored order.
    */
-  public static EncoderParameters initialize(ParameterLayout layout, long seed) {
-    EncoderParameters parameters = rows(layout);
+  public static ParameterRows initialize(ParameterLayout layout, long seed) {
+    ParameterRows parameters = rows(layout);
     float[] flat = new float[layout.size()];
     SplittableRandom random = new SplittableRandom(seed);
     for (var slot : layout.slots()) {

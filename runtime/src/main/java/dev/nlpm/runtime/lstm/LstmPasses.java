@@ -1,8 +1,8 @@
 package dev.nlpm.runtime.lstm;
 
-import dev.nlpm.runtime.decode.LanguageModelStep;
-import dev.nlpm.runtime.encoder.EncoderKernels;
-import dev.nlpm.runtime.encoder.EncoderParameters;
+import dev.nlpm.runtime.decoding.LanguageModelStep;
+import dev.nlpm.runtime.kernels.ProductKernels;
+import dev.nlpm.runtime.parameters.ParameterRows;
 
 /**
  * An LSTM language model's passes over parameters they only read: a training block of truncated
@@ -24,10 +24,10 @@ public interface LstmPasses {
   LstmConfig config();
 
   /** The parameters the passes read. */
-  EncoderParameters parameters();
+  ParameterRows parameters();
 
   /** The products' kernels. */
-  EncoderKernels kernels();
+  ProductKernels kernels();
 
   /**
    * A training block: position {@code t} of sequence {@code b} reads {@code inputs[b·length + t]}
@@ -35,7 +35,7 @@ public interface LstmPasses {
    * state}; dropout at the configured rate, drawn from {@code seed} (the same seed drops the same
    * units). Gradients add into {@code gradients}; returns the mean loss.
    */
-  float train(int[] inputs, int[] targets, int batch, int length, LstmState state, EncoderParameters gradients, long seed);
+  float train(int[] inputs, int[] targets, int batch, int length, LstmState state, ParameterRows gradients, long seed);
 
   /** The mean loss of a block as {@link #train} reads it, without dropout or gradients; the state carries. */
   float loss(int[] inputs, int[] targets, int batch, int length, LstmState state);

@@ -1,6 +1,6 @@
 package dev.nlpm.runtime.lstm;
 
-import dev.nlpm.runtime.decode.LanguageModelStep;
+import dev.nlpm.runtime.decoding.LanguageModelStep;
 
 /** An LSTM's passes as the decoding algorithms' step ({@link LstmPasses#step}): one sequence's state, a token at a time. */
 final class LstmStep implements LanguageModelStep {

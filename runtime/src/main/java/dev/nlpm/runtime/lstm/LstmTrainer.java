@@ -5,9 +5,9 @@ import dev.nlpm.runtime.checkpoint.SafetensorsFile;
 import dev.nlpm.runtime.checkpoint.SafetensorsWriter;
 import dev.nlpm.runtime.checkpoint.TensorInfo;
 import dev.nlpm.runtime.checkpoint.TrainingProgress;
-import dev.nlpm.runtime.encoder.EncoderOptimizer;
-import dev.nlpm.runtime.encoder.EncoderTrainer;
 import dev.nlpm.runtime.io.AtomicDirectories;
+import dev.nlpm.runtime.optim.RowOptimizer;
+import dev.nlpm.runtime.training.EncoderTrainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -72,7 +72,7 @@ public final class LstmTrainer {
     this.state = model.newState(batch);
   }
 
-  public EncoderOptimizer optimizer() {
+  public RowOptimizer optimizer() {
     return trainer.optimizer();
   }
 
@@ -92,7 +92,7 @@ public final class LstmTrainer {
   }
 
   /** Micro-batch {@code k}: block {@code k mod blocksPerEpoch} of every stream, its state carried (zero at an epoch's start). */
-  private EncoderTrainer.PassResult pass(long k, dev.nlpm.runtime.encoder.EncoderParameters gradients, long seed) {
+  private EncoderTrainer.PassResult pass(long k, dev.nlpm.runtime.parameters.ParameterRows gradients, long seed) {
     long block = k % blocksPerEpoch;
     if (block == 0) {
       state.reset();

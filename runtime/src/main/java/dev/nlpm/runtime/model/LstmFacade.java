@@ -1,8 +1,8 @@
 package dev.nlpm.runtime.model;
 
-import dev.nlpm.runtime.encoder.EncoderParameters;
-import dev.nlpm.runtime.encoder.Parallel;
+import dev.nlpm.runtime.kernels.Parallel;
 import dev.nlpm.runtime.lstm.LstmPasses;
+import dev.nlpm.runtime.parameters.ParameterRows;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -14,13 +14,13 @@ public interface LstmFacade extends LanguageModelFacade {
    * {@code max_vocab} is built at that size, another at its declared {@link #vocab} ({@code
    * initialize(…)}).
    */
-  EncoderParameters newParameters(int vocabulary, long seed);
+  ParameterRows newParameters(int vocabulary, long seed);
 
   /**
    * The model's generated passes over {@code parameters}, their products split over {@code
    * parallel} (null: the calling thread) ({@code model(…)}).
    */
-  LstmPasses newModel(EncoderParameters parameters, Parallel parallel);
+  LstmPasses newModel(ParameterRows parameters, Parallel parallel);
 
   /**
    * The model saved in {@code directory} ({@code load(…)}).

@@ -1,8 +1,8 @@
 package dev.nlpm.runtime.optim;
 
-import dev.nlpm.runtime.layout.ParameterLayout;
-import dev.nlpm.runtime.layout.ParameterRole;
-import dev.nlpm.runtime.layout.TensorSlot;
+import dev.nlpm.runtime.parameters.ParameterLayout;
+import dev.nlpm.runtime.parameters.ParameterRole;
+import dev.nlpm.runtime.parameters.TensorSlot;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.nlpm.runtime.layout.ParameterLayout;
-import dev.nlpm.runtime.layout.ParameterRole;
+import dev.nlpm.runtime.parameters.ParameterLayout;
+import dev.nlpm.runtime.parameters.ParameterRole;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

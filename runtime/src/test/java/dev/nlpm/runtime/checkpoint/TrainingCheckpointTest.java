@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.nlpm.runtime.init.TruncatedNormalInitializer;
 import dev.nlpm.runtime.io.MalformedInputFileException;
-import dev.nlpm.runtime.layout.ParameterLayout;
-import dev.nlpm.runtime.layout.ParameterRole;
 import dev.nlpm.runtime.optim.AdamW;
 import dev.nlpm.runtime.optim.AdamWSettings;
 import dev.nlpm.runtime.optim.DecayRange;
+import dev.nlpm.runtime.parameters.ParameterLayout;
+import dev.nlpm.runtime.parameters.ParameterRole;
+import dev.nlpm.runtime.parameters.TruncatedNormalInitializer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

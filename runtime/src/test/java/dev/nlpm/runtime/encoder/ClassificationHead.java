@@ -1,5 +1,6 @@
 package dev.nlpm.runtime.encoder;
 
+import dev.nlpm.runtime.parameters.ParameterRows;
 import java.util.List;
 import java.util.Objects;
 
@@ -91,7 +92,7 @@ record ClassificationHead(Input input, List<Stage> stages) {
   }
 
   /** Each stage's weight in {@code parameters} (null at a stage without one). */
-  float[][][] weights(EncoderParameters parameters) {
+  float[][][] weights(ParameterRows parameters) {
     float[][][] weights = new float[stages.size()][][];
     for (int k = 0; k < weights.length; k++) {
       weights[k] = stages.get(k).kind() == Kind.LINEAR ? parameters.matrix(stages.get(k).name() + ".weight") : null;
@@ -100,7 +101,7 @@ record ClassificationHead(Input input, List<Stage> stages) {
   }
 
   /** Each stage's bias in {@code parameters} (null at a stage without one). */
-  float[][] biases(EncoderParameters parameters) {
+  float[][] biases(ParameterRows parameters) {
     float[][] biases = new float[stages.size()][];
     for (int k = 0; k < biases.length; k++) {
       biases[k] = stages.get(k).kind() == Kind.LINEAR ? parameters.vector(stages.get(k).name() + ".bias") : null;

@@ -1,5 +1,7 @@
 package dev.nlpm.runtime.encoder;
 
+import dev.nlpm.runtime.kernels.Parallel;
+import dev.nlpm.runtime.kernels.ProductKernels;
 import dev.nlpm.runtime.ops.Activation;
 import dev.nlpm.runtime.ops.Attention;
 import dev.nlpm.runtime.ops.AttentionMask;
@@ -9,6 +11,7 @@ import dev.nlpm.runtime.ops.Embedding;
 import dev.nlpm.runtime.ops.LayerNorm;
 import dev.nlpm.runtime.ops.Linear;
 import dev.nlpm.runtime.ops.Residual;
+import dev.nlpm.runtime.parameters.ParameterRows;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.SplittableRandom;
@@ -20,7 +23,7 @@ import java.util.SplittableRandom;
  * heads (MLM with its decoder tied to the word embeddings, NSP or SOP, sequence and token
  * classification as each naming scheme's reference computes them, {@link ClassificationHead}) — a composition of the {@code dev.nlpm.runtime.ops} ops
  * (attention under the padding mask), its forward and backward side by side, the products through
- * {@link EncoderKernels}, the work split over {@link Parallel}'s threads. Its {@link EncoderShape}
+ * {@link ProductKernels}, the work split over {@link Parallel}'s threads. Its {@link EncoderShape}
  * picks the branches: post- ({@link #postNormBlockForward}) or pre-LayerNorm ({@link
  * #preNormBlockForward}) blocks, learned (RoBERTa's offset past the padding row), sinusoidal
  * or no positions, token types or none, a pooler or none (the pooled output is then the {@code [CLS]}
@@ -30,7 +33,7 @@ import java.util.SplittableRandom;
  * −10000 to a padded key's score) and is checked against the double-precision {@code
  * BertReference}; the other shapes against PyTorch fixtures.
  *
- * <p>Parameters are read-only here; gradients are added into an {@link EncoderParameters} of the
+ * <p>Parameters are read-only here; gradients are added into an {@link ParameterRows} of the
  * same layout. All activations live in an {@link EncoderWorkspace}, so a step allocates no arrays
  * and one encoder serves concurrent callers that each bring their own workspace.
  */
@@ -51,7 +54,7 @@ public final class Encoder implements EncoderPasses<EncoderWorkspace> {
      * attention half holds the first LayerNorm (after attention, or before it when pre-LN), the
      * feed-forward half the second.
      */
-    BlockTensors(EncoderParameters p, EncoderNames.Layer attention, EncoderNames.Layer ffn) {
+    BlockTensors(ParameterRows p, EncoderNames.Layer attention, EncoderNames.Layer ffn) {
       query = p.matrix(attention.query() + ".weight");
       queryBias = p.vector(attention.query() + ".bias");
       key = p.matrix(attention.key() + ".weight");
@@ -85,7 +88,7 @@ public final class Encoder implements EncoderPasses<EncoderWorkspace> {
     final float[][] sequenceBias, tokenBias;
     final BlockTensors[] blocks;
 
-    Tensors(EncoderParameters p, EncoderConfig c) {
+    Tensors(ParameterRows p, EncoderConfig c) {
       EncoderShape shape = c.shape();
       EncoderNames names = shape.names();
       word = p.matrix(names.wordEmbeddings());
@@ -122,8 +125,8 @@ public final class Encoder implements EncoderPasses<EncoderWorkspace> {
   private final EncoderConfig config;
   /** The fine-tuning heads as the shape's names compute them ({@link ClassificationHead}); null where none is declared. */
   private final ClassificationHead sequenceHead, tokenHead;
-  private final EncoderKernels kernels;
-  private final EncoderParameters parameters;
+  private final ProductKernels kernels;
+  private final ParameterRows parameters;
   private final Tensors w;
   private final Parallel parallel;
   /** The fixed sinusoidal position table {@code [maxPositions][E]} (null with learned positions or none). */
@@ -131,9 +134,9 @@ public final class Encoder implements EncoderPasses<EncoderWorkspace> {
   /** The tensors of the gradient buffer last trained into, looked up once rather than every step. */
   private volatile GradientTensors gradientTensors;
 
-  private record GradientTensors(EncoderParameters buffer, Tensors tensors) {}
+  private record GradientTensors(ParameterRows buffer, Tensors tensors) {}
 
-  public Encoder(EncoderConfig config, EncoderKernels kernels, EncoderParameters parameters, Parallel parallel) {
+  public Encoder(EncoderConfig config, ProductKernels kernels, ParameterRows parameters, Parallel parallel) {
     this.config = Objects.requireNonNull(config, "config");
     this.kernels = Objects.requireNonNull(kernels, "kernels");
     this.parameters = Objects.requireNonNull(parameters, "parameters");
@@ -149,11 +152,11 @@ public final class Encoder implements EncoderPasses<EncoderWorkspace> {
     return config;
   }
 
-  public EncoderParameters parameters() {
+  public ParameterRows parameters() {
     return parameters;
   }
 
-  public EncoderKernels kernels() {
+  public ProductKernels kernels() {
     return kernels;
   }
 
@@ -184,14 +187,14 @@ public final class Encoder implements EncoderPasses<EncoderWorkspace> {
    * One training pass: forward with dropout drawn from {@code dropoutSeed}, the losses, and their
    * gradients added into {@code gradients}.
    */
-  public Losses train(EncoderBatch batch, EncoderWorkspace ws, EncoderParameters gradients, long dropoutSeed) {
+  public Losses train(EncoderBatch batch, EncoderWorkspace ws, ParameterRows gradients, long dropoutSeed) {
     forward(batch, ws, batch.mlmPositions(), true, dropoutSeed);
     Losses losses = losses(batch, ws, true);
     backward(batch, ws, gradientTensors(gradients));
     return losses;
   }
 
-  private Tensors gradientTensors(EncoderParameters gradients) {
+  private Tensors gradientTensors(ParameterRows gradients) {
     GradientTensors cached = gradientTensors;
     if (cached == null || cached.buffer() != gradients) {
       cached = new GradientTensors(gradients, new Tensors(gradients, config));

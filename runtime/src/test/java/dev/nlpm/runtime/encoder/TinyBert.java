@@ -1,7 +1,8 @@
 package dev.nlpm.runtime.encoder;
 
-import dev.nlpm.runtime.layout.ParameterLayout;
-import dev.nlpm.runtime.layout.ParameterRole;
+import dev.nlpm.runtime.parameters.ParameterLayout;
+import dev.nlpm.runtime.parameters.ParameterRole;
+import dev.nlpm.runtime.parameters.ParameterRows;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
@@ -74,8 +75,8 @@ final class TinyBert {
   }
 
   /** Random parameters: normal with deviation {@code std}, LayerNorm gains around 1. */
-  static EncoderParameters random(EncoderConfig c, long seed, double std) {
-    EncoderParameters p = new EncoderParameters(layout(c));
+  static ParameterRows random(EncoderConfig c, long seed, double std) {
+    ParameterRows p = new ParameterRows(layout(c));
     Random random = new Random(seed);
     float[] flat = new float[p.size()];
     for (var slot : p.layout().slots()) {
@@ -92,7 +93,7 @@ final class TinyBert {
   }
 
   /** The parameters in the reference's names ({@code bert.}-prefixed backbone) and layout order, in double. */
-  static Map<String, double[]> referenceParameters(EncoderParameters p) {
+  static Map<String, double[]> referenceParameters(ParameterRows p) {
     float[] flat = p.toFlat();
     Map<String, double[]> map = new HashMap<>();
     for (var slot : p.layout().slots()) {

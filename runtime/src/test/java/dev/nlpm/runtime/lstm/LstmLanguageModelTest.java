@@ -3,10 +3,10 @@ package dev.nlpm.runtime.lstm;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.nlpm.runtime.encoder.EncoderKernels;
-import dev.nlpm.runtime.encoder.EncoderParameters;
-import dev.nlpm.runtime.layout.ParameterLayout;
-import dev.nlpm.runtime.layout.ParameterRole;
+import dev.nlpm.runtime.kernels.ProductKernels;
+import dev.nlpm.runtime.parameters.ParameterLayout;
+import dev.nlpm.runtime.parameters.ParameterRole;
+import dev.nlpm.runtime.parameters.ParameterRows;
 import dev.nlpm.runtime.reference.CrossEntropy;
 import dev.nlpm.runtime.reference.Lstm;
 import dev.nlpm.runtime.testing.CentralDifference;
@@ -32,8 +32,8 @@ class LstmLanguageModelTest {
     return b.build();
   }
 
-  static EncoderParameters random(LstmConfig c, long seed) {
-    EncoderParameters p = LstmParameters.rows(layout(c));
+  static ParameterRows random(LstmConfig c, long seed) {
+    ParameterRows p = LstmParameters.rows(layout(c));
     float[] flat = new float[p.size()];
     Random random = new Random(seed);
     for (int i = 0; i < flat.length; i++) {
@@ -59,13 +59,13 @@ class LstmLanguageModelTest {
   @Test
   void oneLayerLossAndGradientsMatchTheReference() {
     LstmConfig c = new LstmConfig(11, 5, 7, 1);
-    EncoderParameters parameters = random(c, 4);
+    ParameterRows parameters = random(c, 4);
     int batch = 2;
     int length = 6;
     int[] ids = {1, 4, 9, 2, 2, 10, 0, 3, 5, 7, 8, 6};
-    LstmLanguageModel model = new LstmLanguageModel(c, EncoderKernels.plain(), parameters);
+    LstmLanguageModel model = new LstmLanguageModel(c, ProductKernels.plain(), parameters);
     LstmState state = new LstmState(c, batch);
-    EncoderParameters gradients = parameters.zerosLike();
+    ParameterRows gradients = parameters.zerosLike();
     float loss = model.run(ids, batch, length, state, gradients);
 
     // the reference: embedding, Lstm (time-major), decoder, cross-entropy over rows b·length + t
@@ -161,10 +161,10 @@ class LstmLanguageModelTest {
   @Test
   void twoLayerGradientsMatchCentralDifferences() {
     LstmConfig c = new LstmConfig(9, 4, 6, 2);
-    EncoderParameters parameters = random(c, 8);
+    ParameterRows parameters = random(c, 8);
     int[] ids = {1, 4, 8, 2, 2, 0, 3, 5, 7, 6};
-    LstmLanguageModel model = new LstmLanguageModel(c, EncoderKernels.plain(), parameters);
-    EncoderParameters gradients = parameters.zerosLike();
+    LstmLanguageModel model = new LstmLanguageModel(c, ProductKernels.plain(), parameters);
+    ParameterRows gradients = parameters.zerosLike();
     model.run(ids, 2, 5, new LstmState(c, 2), gradients);
     assertCentralDifferences(parameters, gradients.toFlat(), new Random(2), () -> model.run(ids, 2, 5, new LstmState(c, 2), null));
   }
@@ -173,7 +173,7 @@ class LstmLanguageModelTest {
   @Test
   void theStateCarriesOverBlocks() {
     LstmConfig c = new LstmConfig(9, 4, 6, 2);
-    LstmLanguageModel model = new LstmLanguageModel(c, EncoderKernels.plain(), random(c, 3));
+    LstmLanguageModel model = new LstmLanguageModel(c, ProductKernels.plain(), random(c, 3));
     int[] whole = {1, 4, 8, 2, 2, 0, 3, 5};
     LstmState once = new LstmState(c, 1);
     model.run(whole, 1, 8, once, null);
@@ -188,7 +188,7 @@ class LstmLanguageModelTest {
   @Test
   void stepByStepLogitsEqualTheBlockPassAndBeamWidthOneIsGreedy() {
     LstmConfig c = new LstmConfig(9, 4, 6, 2);
-    LstmLanguageModel model = new LstmLanguageModel(c, EncoderKernels.plain(), random(c, 5));
+    LstmLanguageModel model = new LstmLanguageModel(c, ProductKernels.plain(), random(c, 5));
     int[] prompt = {1, 4, 8, 2};
     var step = model.step();
     var state = step.start(prompt);
@@ -211,9 +211,9 @@ class LstmLanguageModelTest {
       walk = walk.advance(block[t]);
     }
     assertClose("mean loss, step by step", blockLoss, stepLoss / (block.length - 1));
-    var options = dev.nlpm.runtime.decode.DecodingOptions.of(6);
-    assertArrayEquals(dev.nlpm.runtime.decode.Greedy.decode(step, prompt, options),
-        new dev.nlpm.runtime.decode.BeamSearch(1, 1.0, false, 1).decode(step, prompt, options).get(0).tokens());
+    var options = dev.nlpm.runtime.decoding.DecodingOptions.of(6);
+    assertArrayEquals(dev.nlpm.runtime.decoding.Greedy.decode(step, prompt, options),
+        new dev.nlpm.runtime.decoding.BeamSearch(1, 1.0, false, 1).decode(step, prompt, options).get(0).tokens());
     assertTrue(state.logits().length == c.vocab());
   }
 
@@ -221,11 +221,11 @@ class LstmLanguageModelTest {
   @Test
   void dropoutGradientsMatchCentralDifferencesAtAFixedSeed() {
     LstmConfig c = new LstmConfig(9, 4, 6, 2, 0.3f);
-    EncoderParameters parameters = random(c, 8);
+    ParameterRows parameters = random(c, 8);
     int[] inputs = {1, 4, 8, 2, 2, 0, 3, 5, 7, 6};
     int[] targets = {4, 8, 2, 2, 0, 3, 5, 7, 6, 1};
-    LstmLanguageModel model = new LstmLanguageModel(c, EncoderKernels.plain(), parameters);
-    EncoderParameters gradients = parameters.zerosLike();
+    LstmLanguageModel model = new LstmLanguageModel(c, ProductKernels.plain(), parameters);
+    ParameterRows gradients = parameters.zerosLike();
     float dropped = model.train(inputs, targets, 2, 5, new LstmState(c, 2), gradients, 17);
     float plain = model.loss(inputs, targets, 2, 5, new LstmState(c, 2));
     assertTrue(Math.abs(dropped - plain) > 1e-3, () -> "dropout changed nothing: " + dropped + " and " + plain);
@@ -246,16 +246,16 @@ class LstmLanguageModelTest {
     b.add("lstm.bias_hh_l0", ParameterRole.BIAS, "backbone", 24);
     b.tied("decoder.weight", ParameterRole.EMBEDDING_TABLE, "lm_head", "embedding.weight", 9, 6);
     b.add("decoder.bias", ParameterRole.BIAS, "lm_head", 9);
-    EncoderParameters parameters = LstmParameters.rows(b.build());
+    ParameterRows parameters = LstmParameters.rows(b.build());
     float[] flat = new float[parameters.size()];
     Random random = new Random(6);
     for (int i = 0; i < flat.length; i++) {
       flat[i] = (float) (0.3 * random.nextGaussian());
     }
     parameters.importFrom(flat);
-    LstmLanguageModel model = new LstmLanguageModel(c, EncoderKernels.plain(), parameters);
+    LstmLanguageModel model = new LstmLanguageModel(c, ProductKernels.plain(), parameters);
     int[] ids = {1, 4, 8, 2, 2, 0, 3, 5};
-    EncoderParameters gradients = parameters.zerosLike();
+    ParameterRows gradients = parameters.zerosLike();
     model.run(ids, 1, 8, new LstmState(c, 1), gradients);
     float[] analytic = gradients.toFlat();
     for (int index = 0; index < 54; index += 5) {
@@ -265,7 +265,7 @@ class LstmLanguageModelTest {
   }
 
   /** Central differences on three elements of every tensor, drawn from {@code pick}, against {@code analytic}. */
-  private static void assertCentralDifferences(EncoderParameters parameters, float[] analytic, Random pick, DoubleSupplier loss) {
+  private static void assertCentralDifferences(ParameterRows parameters, float[] analytic, Random pick, DoubleSupplier loss) {
     for (var slot : parameters.layout().slots()) {
       for (int sample = 0; sample < 3; sample++) {
         int index = slot.offset() + pick.nextInt(slot.elements());
@@ -278,7 +278,7 @@ class LstmLanguageModelTest {
    * {@code analytic[index]} against the central difference of {@code loss} with a step of 1e-2, at
    * 5e-4 + 2e-2·|difference| (float losses near 2 carry ~1e-7 of rounding, which the step magnifies).
    */
-  private static void assertCentralDifference(EncoderParameters parameters, float[] analytic, int index, String what, DoubleSupplier loss) {
+  private static void assertCentralDifference(ParameterRows parameters, float[] analytic, int index, String what, DoubleSupplier loss) {
     CentralDifference.assertMatches(what, analytic[index], CentralDifference.at(parameters, index), 1e-2f, 5e-4, 2e-2, loss);
   }
 }

@@ -3,8 +3,8 @@ package dev.nlpm.runtime.optim;
 import static dev.nlpm.runtime.optim.AdamWTest.assertMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.nlpm.runtime.layout.ParameterLayout;
-import dev.nlpm.runtime.layout.ParameterRole;
+import dev.nlpm.runtime.parameters.ParameterLayout;
+import dev.nlpm.runtime.parameters.ParameterRole;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,6 @@
 package dev.nlpm.runtime.testing;
 
-import dev.nlpm.runtime.layout.ParameterRole;
+import dev.nlpm.runtime.parameters.ParameterRole;
 import java.util.Locale;
 
 /**

@@ -9,7 +9,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.nlpm.runtime.checkpoint.SafetensorsFile;
 import dev.nlpm.runtime.checkpoint.TensorInfo;
-import dev.nlpm.runtime.layout.ParameterLayout;
+import dev.nlpm.runtime.parameters.ParameterLayout;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
