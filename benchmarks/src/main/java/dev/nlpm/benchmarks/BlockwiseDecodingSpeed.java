@@ -3,12 +3,12 @@ package dev.nlpm.benchmarks;
 import dev.nlpm.examples.ShakespeareGptLayout;
 import dev.nlpm.examples.ShakespeareGptModel;
 import dev.nlpm.runtime.checkpoint.TrainingCheckpoint;
-import dev.nlpm.runtime.decode.Blockwise;
-import dev.nlpm.runtime.decode.DecodingOptions;
-import dev.nlpm.runtime.decode.Greedy;
 import dev.nlpm.runtime.decoder.ProposalHeads;
-import dev.nlpm.runtime.encoder.EncoderParameters;
-import dev.nlpm.runtime.encoder.Parallel;
+import dev.nlpm.runtime.decoding.Blockwise;
+import dev.nlpm.runtime.decoding.DecodingOptions;
+import dev.nlpm.runtime.decoding.Greedy;
+import dev.nlpm.runtime.kernels.Parallel;
+import dev.nlpm.runtime.parameters.ParameterRows;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,10 +45,10 @@ public final class BlockwiseDecodingSpeed {
     int threads = args.length > 1 ? Integer.parseInt(args[1]) : 1;
     int newTokens = args.length > 2 ? Integer.parseInt(args[2]) : 128;
     String alphabet = Files.readString(dir.resolve("alphabet.txt"), StandardCharsets.UTF_8);
-    EncoderParameters base = ShakespeareGptModel.initialize(0);
+    ParameterRows base = ShakespeareGptModel.initialize(0);
     base.importFrom(TrainingCheckpoint.read(dir.resolve("base"), ShakespeareGptModel.NAME, ShakespeareGptLayout.LAYOUT,
         ShakespeareGptLayout.CHECKPOINT_PREFIX).parameters());
-    EncoderParameters heads = ShakespeareGptModel.initializeHeads(0);
+    ParameterRows heads = ShakespeareGptModel.initializeHeads(0);
     heads.importFrom(TrainingCheckpoint.read(dir.resolve("heads"), ShakespeareGptModel.HEADS_NAME, ProposalHeads.layout(ShakespeareGptLayout.LAYOUT),
         ShakespeareGptLayout.CHECKPOINT_PREFIX).parameters());
     int capacity = ShakespeareGptModel.CONFIG.maxPositions();

@@ -2,14 +2,13 @@ package dev.nlpm.benchmarks;
 
 import dev.nlpm.models.BertMiniModel;
 import dev.nlpm.models.BertTinyModel;
-import dev.nlpm.runtime.encoder.Encoder;
 import dev.nlpm.runtime.encoder.EncoderActivations;
 import dev.nlpm.runtime.encoder.EncoderBatch;
-import dev.nlpm.runtime.encoder.EncoderOptimizer;
-import dev.nlpm.runtime.encoder.EncoderParameters;
 import dev.nlpm.runtime.encoder.EncoderPasses;
-import dev.nlpm.runtime.encoder.Parallel;
+import dev.nlpm.runtime.kernels.Parallel;
 import dev.nlpm.runtime.optim.AdamWSettings;
+import dev.nlpm.runtime.optim.RowOptimizer;
+import dev.nlpm.runtime.parameters.ParameterRows;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -111,13 +110,13 @@ public final class NlpmBertLatency {
     }
     EncoderBatch train = batch(TRAIN_BATCH, random, mlm, nsp);
     W trainWs = encoder.workspace(TRAIN_BATCH, SEQ, counted);
-    EncoderParameters parameters = encoder.parameters();
-    EncoderParameters gradients = new EncoderParameters(parameters.layout());
-    EncoderOptimizer optimizer = new EncoderOptimizer(parameters, AdamWSettings.withWeightDecay(0.01));
+    ParameterRows parameters = encoder.parameters();
+    ParameterRows gradients = new ParameterRows(parameters.layout());
+    RowOptimizer optimizer = new RowOptimizer(parameters, AdamWSettings.withWeightDecay(0.01));
     long[] seed = {0};
     lines.add(LatencyTiming.line(impl, name, threads, "train-step", LatencyTiming.time(() -> {
       gradients.zero();
-      Encoder.Losses losses = encoder.train(train, trainWs, gradients, seed[0]++);
+      EncoderPasses.Losses losses = encoder.train(train, trainWs, gradients, seed[0]++);
       optimizer.step(parameters, gradients, 1e-4);
       sink[0] += losses.total();
     })));

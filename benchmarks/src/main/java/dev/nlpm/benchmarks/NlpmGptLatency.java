@@ -3,10 +3,10 @@ package dev.nlpm.benchmarks;
 import dev.nlpm.models.GptMiniModel;
 import dev.nlpm.runtime.decoder.Decoder;
 import dev.nlpm.runtime.decoder.KeyValueCache;
-import dev.nlpm.runtime.encoder.EncoderOptimizer;
-import dev.nlpm.runtime.encoder.EncoderParameters;
-import dev.nlpm.runtime.encoder.Parallel;
+import dev.nlpm.runtime.kernels.Parallel;
 import dev.nlpm.runtime.optim.AdamWSettings;
+import dev.nlpm.runtime.optim.RowOptimizer;
+import dev.nlpm.runtime.parameters.ParameterRows;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -48,7 +48,7 @@ public final class NlpmGptLatency {
     String impl = "nlpm";
     int vocab = GptMiniModel.CONFIG.vocab();
     try (Parallel parallel = new Parallel(threads)) {
-      EncoderParameters parameters = GptMiniModel.initialize(1);
+      ParameterRows parameters = GptMiniModel.initialize(1);
       // dropout off, as in torch_gpt.py
       var decoder = GptMiniModel.decoder(parameters, parallel).withoutDropout();
       Random random = new Random(1);
@@ -77,8 +77,8 @@ public final class NlpmGptLatency {
         ids[i] = random.nextInt(vocab);
       }
       var ws = decoder.workspace(TRAIN_BATCH, SEQ);
-      EncoderParameters gradients = Decoder.parameters(parameters.layout());
-      EncoderOptimizer optimizer = new EncoderOptimizer(parameters, AdamWSettings.withWeightDecay(0.01));
+      ParameterRows gradients = Decoder.parameters(parameters.layout());
+      RowOptimizer optimizer = new RowOptimizer(parameters, AdamWSettings.withWeightDecay(0.01));
       float[] loss = {0f};
       lines.add(LatencyTiming.line(impl, MODEL, threads, "train-step", LatencyTiming.time(() -> {
         gradients.zero();

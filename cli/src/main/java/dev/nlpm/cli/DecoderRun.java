@@ -12,19 +12,17 @@ import dev.nlpm.runtime.checkpoint.CheckpointMismatchException;
 import dev.nlpm.runtime.checkpoint.ParameterCheckpoint;
 import dev.nlpm.runtime.checkpoint.SafetensorsFile;
 import dev.nlpm.runtime.checkpoint.TrainingProgress;
-import dev.nlpm.runtime.encoder.EncoderParameters;
-import dev.nlpm.runtime.encoder.EncoderTrainer;
-import dev.nlpm.runtime.encoder.Parallel;
-import dev.nlpm.runtime.encoder.TrainingDivergedException;
 import dev.nlpm.runtime.io.AtomicFiles;
 import dev.nlpm.runtime.io.MalformedInputFileException;
 import dev.nlpm.runtime.io.StrictUtf8;
-import dev.nlpm.runtime.layout.ParameterLayout;
+import dev.nlpm.runtime.kernels.Parallel;
 import dev.nlpm.runtime.model.BlockwiseDecoderFacade;
 import dev.nlpm.runtime.model.DecoderFacade;
 import dev.nlpm.runtime.model.LanguageModelFacade;
 import dev.nlpm.runtime.model.LstmFacade;
 import dev.nlpm.runtime.model.ModelFacade;
+import dev.nlpm.runtime.parameters.ParameterLayout;
+import dev.nlpm.runtime.parameters.ParameterRows;
 import dev.nlpm.runtime.text.CharTokenizer;
 import dev.nlpm.runtime.text.Vocabulary;
 import dev.nlpm.runtime.text.VocabularyBuilder;
@@ -34,6 +32,8 @@ import dev.nlpm.runtime.text.train.BpeTrainer;
 import dev.nlpm.runtime.text.train.BpeTrainingOptions;
 import dev.nlpm.runtime.text.train.ProgressListener;
 import dev.nlpm.runtime.text.train.WordCounter;
+import dev.nlpm.runtime.training.EncoderTrainer;
+import dev.nlpm.runtime.training.TrainingDivergedException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -246,14 +246,14 @@ final class DecoderRun {
   }
 
   /** Writes the parameters under the reference's names (GPT-2's, PyTorch's) with the model's checkpoint prefix. */
-  static void save(ModelFacade facade, ModelSpec spec, EncoderParameters parameters, Path file) throws IOException {
+  static void save(ModelFacade facade, ModelSpec spec, ParameterRows parameters, Path file) throws IOException {
     ParameterCheckpoint.save(parameters.layout(), parameters.toFlat(), facade.checkpointPrefix(), Map.of("format", "pt", "nlpm.model",
         spec.name()), file);
   }
 
   /** Fresh parameters with the weights of {@code file}. */
-  static EncoderParameters loadWeights(DecoderFacade facade, Path file) throws IOException {
-    EncoderParameters parameters = facade.newParameters(0L);
+  static ParameterRows loadWeights(DecoderFacade facade, Path file) throws IOException {
+    ParameterRows parameters = facade.newParameters(0L);
     ParameterLayout layout = parameters.layout();
     float[] flat = new float[layout.size()];
     try (SafetensorsFile st = SafetensorsFile.open(file)) {

@@ -4,10 +4,10 @@ import dev.nlpm.runtime.checkpoint.TrainingProgress;
 import dev.nlpm.runtime.decoder.BoundDecoder;
 import dev.nlpm.runtime.decoder.DecoderConfig;
 import dev.nlpm.runtime.decoder.DecoderPasses;
-import dev.nlpm.runtime.encoder.EncoderParameters;
-import dev.nlpm.runtime.encoder.EncoderTrainer;
-import dev.nlpm.runtime.encoder.Parallel;
+import dev.nlpm.runtime.kernels.Parallel;
 import dev.nlpm.runtime.model.DecoderFacade;
+import dev.nlpm.runtime.parameters.ParameterRows;
+import dev.nlpm.runtime.training.EncoderTrainer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -21,7 +21,7 @@ import java.util.SplittableRandom;
 final class GptTraining implements LanguageModelTraining {
 
   private final DecoderConfig config;
-  private final EncoderParameters parameters;
+  private final ParameterRows parameters;
   private final DecoderPasses<?> decoder;
   private final BoundDecoder<?> bound;
   private final EncoderTrainer trainer;
@@ -60,7 +60,7 @@ final class GptTraining implements LanguageModelTraining {
   }
 
   @Override
-  public EncoderParameters parameters() {
+  public ParameterRows parameters() {
     return parameters;
   }
 

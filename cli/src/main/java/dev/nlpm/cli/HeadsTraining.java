@@ -5,10 +5,10 @@ import dev.nlpm.runtime.checkpoint.ParameterCheckpoint;
 import dev.nlpm.runtime.checkpoint.SafetensorsFile;
 import dev.nlpm.runtime.decoder.DecoderPasses;
 import dev.nlpm.runtime.decoder.ProposalHeads;
-import dev.nlpm.runtime.encoder.EncoderParameters;
-import dev.nlpm.runtime.encoder.EncoderTrainer;
-import dev.nlpm.runtime.layout.ParameterLayout;
 import dev.nlpm.runtime.model.BlockwiseDecoderFacade;
+import dev.nlpm.runtime.parameters.ParameterLayout;
+import dev.nlpm.runtime.parameters.ParameterRows;
+import dev.nlpm.runtime.training.EncoderTrainer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -37,7 +37,7 @@ final class HeadsTraining {
   static Result train(BlockwiseDecoderFacade facade, DecoderPasses<?> decoder, EncoderTrainer.Options options, int[] train, int batch, int length,
       Path output, boolean resume, StopRequest stop, PrintWriter err) throws IOException {
     int k = facade.blockwiseK();
-    EncoderParameters heads = facade.newHeads(options.seed());
+    ParameterRows heads = facade.newHeads(options.seed());
     ProposalHeads proposal = facade.newProposalHeads(decoder, heads);
     ProposalHeads.Workspace ws = proposal.workspace(batch, length);
     EncoderTrainer trainer = facade.newHeadsTrainer(heads, options);
@@ -82,7 +82,7 @@ final class HeadsTraining {
 
   /** The heads a model folder holds, for {@code decoder}. */
   static ProposalHeads load(BlockwiseDecoderFacade facade, DecoderPasses<?> decoder, Path directory) throws IOException {
-    EncoderParameters heads = facade.newHeads(0L);
+    ParameterRows heads = facade.newHeads(0L);
     ParameterLayout layout = heads.layout();
     float[] flat = new float[layout.size()];
     Path file = directory.resolve(WEIGHTS);

@@ -22,8 +22,9 @@ import dev.nlpm.runtime.checkpoint.SafetensorsWriter;
 import dev.nlpm.runtime.encoder.EncoderTokenizerFiles;
 import dev.nlpm.runtime.io.AtomicDirectories;
 import dev.nlpm.runtime.io.MalformedInputFileException;
-import dev.nlpm.runtime.layout.ParameterLayout;
-import dev.nlpm.runtime.layout.TensorSlot;
+import dev.nlpm.runtime.parameters.ParameterLayout;
+import dev.nlpm.runtime.parameters.ParameterRole;
+import dev.nlpm.runtime.parameters.TensorSlot;
 import dev.nlpm.runtime.text.EncoderTokenizer;
 import dev.nlpm.runtime.text.SpecialTokenTokenizer;
 import dev.nlpm.runtime.text.bpe.ByteLevelBpeTokenizer;
@@ -630,15 +631,19 @@ final class ImportHfCommand implements Callable<Integer> {
     return compilation.plans().get(0);
   }
 
-  /** The layout the generated {@code <Model>Layout} builds, from the plan. */
+  /**
+   * The layout the generated {@code <Model>Layout} builds, from the plan: each tensor with the
+   * graph's role under the runtime enum's same name, as the Layout writes it.
+   */
   static ParameterLayout layout(ModelPlan plan) {
     ParameterLayout.Builder b = ParameterLayout.builder();
     for (TensorPlan tensor : plan.tensors()) {
       int[] shape = tensor.shape().stream().mapToInt(Extent::size).toArray();
+      ParameterRole role = ParameterRole.valueOf(tensor.role().name());
       if (tensor.tiedTo().isPresent()) {
-        b.tied(tensor.name(), tensor.group(), tensor.tiedTo().get(), shape);
+        b.tied(tensor.name(), role, tensor.group(), tensor.tiedTo().get(), shape);
       } else {
-        b.add(tensor.name(), tensor.group(), shape);
+        b.add(tensor.name(), role, tensor.group(), shape);
       }
     }
     return b.build();

@@ -1,8 +1,8 @@
 package dev.nlpm.cli;
 
 import dev.nlpm.runtime.checkpoint.TrainingProgress;
-import dev.nlpm.runtime.encoder.EncoderParameters;
-import dev.nlpm.runtime.encoder.EncoderTrainer;
+import dev.nlpm.runtime.parameters.ParameterRows;
+import dev.nlpm.runtime.training.EncoderTrainer;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -18,7 +18,7 @@ interface LanguageModelTraining {
   String describe();
 
   /** The parameters being trained (the model folder's weights at the end). */
-  EncoderParameters parameters();
+  ParameterRows parameters();
 
   /** Restores parameters, optimizer moments, step (and any carried state) from a checkpoint. */
   TrainingProgress resume(Path checkpoint) throws IOException;

@@ -1,12 +1,13 @@
 package dev.nlpm.cli;
 
 import dev.nlpm.runtime.checkpoint.TrainingProgress;
-import dev.nlpm.runtime.encoder.EncoderParameters;
-import dev.nlpm.runtime.encoder.EncoderTrainer;
-import dev.nlpm.runtime.encoder.Parallel;
-import dev.nlpm.runtime.lstm.LstmLanguageModel;
+import dev.nlpm.runtime.kernels.Parallel;
+import dev.nlpm.runtime.lstm.LstmConfig;
+import dev.nlpm.runtime.lstm.LstmPasses;
 import dev.nlpm.runtime.lstm.LstmTrainer;
 import dev.nlpm.runtime.model.LstmFacade;
+import dev.nlpm.runtime.parameters.ParameterRows;
+import dev.nlpm.runtime.training.EncoderTrainer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -17,7 +18,7 @@ import java.util.Locale;
  */
 final class LstmTraining implements LanguageModelTraining {
 
-  private final LstmLanguageModel model;
+  private final LstmPasses model;
   private final LstmTrainer trainer;
 
   /** @param vocabulary the size of the text's vocabulary, which a model declaring max_vocab is built with */
@@ -33,13 +34,13 @@ final class LstmTraining implements LanguageModelTraining {
 
   @Override
   public String describe() {
-    LstmLanguageModel.Config c = model.config();
+    LstmConfig c = model.config();
     return String.format(Locale.ROOT, "LSTM, %d layer%s of %d over embeddings of %d, causal LM", c.layers(), c.layers() == 1 ? "" : "s",
         c.hidden(), c.embedding());
   }
 
   @Override
-  public EncoderParameters parameters() {
+  public ParameterRows parameters() {
     return model.parameters();
   }
 
@@ -72,6 +73,6 @@ final class LstmTraining implements LanguageModelTraining {
       System.arraycopy(blocks, b * length, inputs, b * (length - 1), length - 1);
       System.arraycopy(blocks, b * length + 1, targets, b * (length - 1), length - 1);
     }
-    return model.loss(inputs, targets, count, length - 1, new LstmLanguageModel.State(model.config(), count));
+    return model.loss(inputs, targets, count, length - 1, model.newState(count));
   }
 }

@@ -1,8 +1,8 @@
 package dev.nlpm.cli;
 
 import java.io.PrintWriter;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * The {@code nlpm} command line. Exit status: 0 success, 1 the input has errors (diagnostics were

@@ -1,8 +1,8 @@
 package dev.nlpm.cli;
 
-import dev.nlpm.runtime.encoder.EncoderTrainer;
 import dev.nlpm.runtime.optim.LearningRateSchedule;
 import dev.nlpm.runtime.optim.OptimizerKind;
+import dev.nlpm.runtime.training.EncoderTrainer;
 import java.util.Locale;
 
 /**

@@ -5,20 +5,20 @@ import dev.nlpm.compiler.ir.Decoding;
 import dev.nlpm.compiler.ir.Family;
 import dev.nlpm.compiler.ir.ModelSpec;
 import dev.nlpm.runtime.checkpoint.CheckpointMismatchException;
-import dev.nlpm.runtime.decode.BeamSearch;
-import dev.nlpm.runtime.decode.Blockwise;
-import dev.nlpm.runtime.decode.DecodingOptions;
-import dev.nlpm.runtime.decode.Greedy;
-import dev.nlpm.runtime.decode.LanguageModelStep;
-import dev.nlpm.runtime.decode.Sampling;
 import dev.nlpm.runtime.decoder.DecoderPasses;
-import dev.nlpm.runtime.encoder.EncoderParameters;
-import dev.nlpm.runtime.encoder.Parallel;
-import dev.nlpm.runtime.lstm.LstmLanguageModel;
+import dev.nlpm.runtime.decoding.BeamSearch;
+import dev.nlpm.runtime.decoding.Blockwise;
+import dev.nlpm.runtime.decoding.DecodingOptions;
+import dev.nlpm.runtime.decoding.Greedy;
+import dev.nlpm.runtime.decoding.LanguageModelStep;
+import dev.nlpm.runtime.decoding.Sampling;
+import dev.nlpm.runtime.kernels.Parallel;
+import dev.nlpm.runtime.lstm.LstmPasses;
 import dev.nlpm.runtime.model.BlockwiseDecoderFacade;
 import dev.nlpm.runtime.model.DecoderFacade;
 import dev.nlpm.runtime.model.LanguageModelFacade;
 import dev.nlpm.runtime.model.LstmFacade;
+import dev.nlpm.runtime.parameters.ParameterRows;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -131,7 +131,7 @@ final class SampleCommand implements Callable<Integer> {
     }
     // an LSTM reads its text a token at a time, with no positions to run out of
     DecoderFacade decoderFacade = facade instanceof DecoderFacade d ? d : null;
-    EncoderParameters parameters = decoderFacade == null ? null : DecoderRun.loadWeights(decoderFacade, directory.resolve(DecoderRun.WEIGHTS));
+    ParameterRows parameters = decoderFacade == null ? null : DecoderRun.loadWeights(decoderFacade, directory.resolve(DecoderRun.WEIGHTS));
 
     int[] promptIds = text.encode(prompt != null ? prompt : "\n");
     if (prompt == null && (promptIds.length == 0 || promptIds[0] == text.unknown())) {
@@ -220,7 +220,7 @@ final class SampleCommand implements Callable<Integer> {
 
   /** The LSTM saved in {@code directory}, refused with its tensor's name when it is not this model's, as a decoding step. */
   private static LanguageModelStep lstm(LstmFacade facade, Path directory, Parallel parallel, int vocabulary) throws IOException {
-    LstmLanguageModel model;
+    LstmPasses model;
     try {
       model = facade.loadModel(directory, parallel);
     } catch (CheckpointMismatchException e) {

@@ -14,9 +14,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import javax.imageio.ImageIO;
 
 /** {@code nlpm train}, {@code similar} and {@code analogy} in process on a tiny word2vec model. */
 class TrainCommandTest {

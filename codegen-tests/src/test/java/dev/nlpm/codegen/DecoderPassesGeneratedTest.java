@@ -8,17 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.nlpm.compiler.Compilation;
 import dev.nlpm.compiler.codegen.GeneratedFile;
 import dev.nlpm.compiler.codegen.InMemoryJavac;
-import dev.nlpm.runtime.decode.DecodingOptions;
-import dev.nlpm.runtime.decode.Greedy;
 import dev.nlpm.runtime.decoder.BoundDecoder;
 import dev.nlpm.runtime.decoder.Decoder;
 import dev.nlpm.runtime.decoder.DecoderActivations;
 import dev.nlpm.runtime.decoder.DecoderPasses;
 import dev.nlpm.runtime.decoder.FedTokens;
 import dev.nlpm.runtime.decoder.KeyValueCache;
-import dev.nlpm.runtime.encoder.EncoderParameters;
-import dev.nlpm.runtime.encoder.Parallel;
+import dev.nlpm.runtime.decoding.DecodingOptions;
+import dev.nlpm.runtime.decoding.Greedy;
+import dev.nlpm.runtime.kernels.Parallel;
 import dev.nlpm.runtime.model.DecoderFacade;
+import dev.nlpm.runtime.parameters.ParameterRows;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -71,7 +71,7 @@ class DecoderPassesGeneratedTest {
         "the compiler emits the passes");
     ClassLoader loader = InMemoryJavac.compile(compilation.files()).loader();
     DecoderFacade facade = loader.loadClass("gen.MModel").asSubclass(DecoderFacade.class).getConstructor().newInstance();
-    EncoderParameters parameters = facade.newParameters(11);
+    ParameterRows parameters = facade.newParameters(11);
     int[] ids = ids(3, BATCH * LENGTH);
     try (Parallel one = new Parallel(1); Parallel three = new Parallel(3)) {
       for (Parallel parallel : new Parallel[] {one, three}) {
@@ -116,10 +116,10 @@ class DecoderPassesGeneratedTest {
 
   /** Trains both once from zeroed gradients; returns the (equal) gradients. */
   private static float[] sameTraining(DecoderPasses<?> generated, Decoder decoder, int[] ids, int[] labels, long seed,
-      EncoderParameters parameters) {
-    EncoderParameters expected = parameters.zerosLike();
+      ParameterRows parameters) {
+    ParameterRows expected = parameters.zerosLike();
     float loss = decoder.train(ids, labels, BATCH, LENGTH, decoder.workspace(BATCH, LENGTH), expected, seed);
-    EncoderParameters actual = parameters.zerosLike();
+    ParameterRows actual = parameters.zerosLike();
     float mine = BoundDecoder.of(generated, BATCH, LENGTH).train(ids, labels, BATCH, LENGTH, actual, seed);
     assertEquals(loss, mine, "loss at seed " + seed);
     assertTrue(Float.isFinite(mine) && mine > 0);

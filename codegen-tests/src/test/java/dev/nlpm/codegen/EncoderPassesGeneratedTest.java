@@ -11,11 +11,14 @@ import dev.nlpm.compiler.codegen.InMemoryJavac;
 import dev.nlpm.runtime.encoder.Encoder;
 import dev.nlpm.runtime.encoder.EncoderActivations;
 import dev.nlpm.runtime.encoder.EncoderBatch;
-import dev.nlpm.runtime.encoder.EncoderParameters;
+import dev.nlpm.runtime.encoder.EncoderConfig;
 import dev.nlpm.runtime.encoder.EncoderPasses;
 import dev.nlpm.runtime.encoder.EncoderWorkspace;
-import dev.nlpm.runtime.encoder.Parallel;
+import dev.nlpm.runtime.kernels.Parallel;
 import dev.nlpm.runtime.model.EncoderFacade;
+import dev.nlpm.runtime.parameters.ParameterRows;
+import dev.nlpm.runtime.parameters.TensorSlot;
+import dev.nlpm.runtime.testing.CentralDifference;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -32,7 +35,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * without NSP, RoBERTa's names and position rows, ALBERT's factorized embeddings under each kind
  * of cross-layer sharing with SOP, pre-LayerNorm layers with sinusoidal positions, no token types
  * and no pooler (with and without a pair head), DistilBERT's names, no positions, factorized
- * embeddings under BERT's names, and each activation. All are compiled in one go.
+ * embeddings under BERT's names, each activation, and the fine-tuning heads (BERT's sequence head
+ * alone, after NSP, without MLM, beside a token head; a token head; RoBERTa's and DistilBERT's
+ * sequence heads), whose training passes are also checked against central differences. All are
+ * compiled in one go.
  */
 class EncoderPassesGeneratedTest {
 
@@ -43,6 +49,9 @@ class EncoderPassesGeneratedTest {
       return name;
     }
   }
+
+  private static final String SEQUENCE_HEAD = "  head sequence_classification { labels = 3; }\n";
+  private static final String TOKEN_HEAD = "  head token_classification { labels = 4; }\n";
 
   static final List<Shape> SHAPES = List.of(
       new Shape("Bert", "  objective mlm;\n  objective nsp;\n", true),
@@ -61,7 +70,15 @@ class EncoderPassesGeneratedTest {
       new Shape("GeluTanh", "  activation = gelu_tanh;\n  objective mlm;\n", false),
       new Shape("Relu", "  activation = relu;\n  objective mlm;\n", false),
       new Shape("Tanh", "  activation = tanh;\n  objective mlm;\n", false),
-      new Shape("Silu", "  activation = silu;\n  objective mlm;\n", false));
+      new Shape("Silu", "  activation = silu;\n  objective mlm;\n", false),
+      new Shape("BertSequence", "  objective mlm;\n" + SEQUENCE_HEAD, false),
+      new Shape("BertToken", "  objective mlm;\n" + TOKEN_HEAD, false),
+      new Shape("BertPairSequence", "  objective mlm;\n  objective nsp;\n" + SEQUENCE_HEAD, true),
+      new Shape("BertBothHeads", "  objective mlm;\n  objective nsp;\n" + SEQUENCE_HEAD + TOKEN_HEAD, true),
+      new Shape("RobertaSequence", "  names = roberta;\n  embeddings { segments = 1; }\n  objective mlm;\n" + SEQUENCE_HEAD, false),
+      new Shape("PairSequence", "  objective nsp;\n" + SEQUENCE_HEAD, true),
+      new Shape("DistilbertSequence", "  names = distilbert;\n  pooler = false;\n  embeddings { segments = 0; }\n  objective mlm;\n"
+          + SEQUENCE_HEAD, false));
 
   private static ClassLoader loader;
 
@@ -90,7 +107,9 @@ class EncoderPassesGeneratedTest {
     return SHAPES.stream();
   }
 
-  private static EncoderBatch batch(boolean segmented) {
+  /** Three padded sequences with MLM positions, NSP labels, and labels for the config's fine-tuning heads. */
+  private static EncoderBatch batch(EncoderConfig config) {
+    boolean segmented = config.segments() > 1;
     Random random = new Random(3);
     int b = 3;
     int t = 10;
@@ -110,7 +129,15 @@ class EncoderPassesGeneratedTest {
         }
       }
     }
-    return new EncoderBatch(b, t, ids, segments, lengths, mlm, new int[] {0, 1, 1}, null, null);
+    int[] sequenceLabels = config.sequenceLabels() > 0 ? new int[] {2, 0, 1} : null;
+    int[] tokenLabels = null;
+    if (config.tokenLabels() > 0) {
+      tokenLabels = new int[b * t];
+      for (int r = 0; r < b * t; r++) {
+        tokenLabels[r] = r % t < lengths[r / t] ? random.nextInt(config.tokenLabels()) : EncoderBatch.IGNORED;
+      }
+    }
+    return new EncoderBatch(b, t, ids, segments, lengths, config.mlm() ? mlm : null, new int[] {0, 1, 1}, sequenceLabels, tokenLabels);
   }
 
   @ParameterizedTest
@@ -118,8 +145,8 @@ class EncoderPassesGeneratedTest {
   void theGeneratedPassesComputeTheEncodersBits(Shape shape) throws Exception {
     EncoderFacade facade = loader.loadClass("gen." + shape.name() + "Model").asSubclass(EncoderFacade.class).getConstructor().newInstance();
     boolean nsp = shape.pair();
-    EncoderParameters parameters = facade.newParameters(11);
-    EncoderBatch batch = batch(facade.config().segments() > 1);
+    ParameterRows parameters = facade.newParameters(11);
+    EncoderBatch batch = batch(facade.config());
     try (Parallel one = new Parallel(1); Parallel three = new Parallel(3)) {
       for (Parallel parallel : new Parallel[] {one, three}) {
         EncoderPasses<?> generated = facade.newEncoder(parameters, parallel);
@@ -144,22 +171,84 @@ class EncoderPassesGeneratedTest {
     }
   }
 
+  static Stream<Shape> headShapes() {
+    return SHAPES.stream().filter(shape -> shape.declaration().contains("head "));
+  }
+
+  /**
+   * Each fine-tuning head's training pass (dropout on, one seed) against central differences: every
+   * element of the head's tensors, and samples of the tensors its gradient reaches first (the
+   * pooler, the last layer's output, the word embeddings). The parameters are spread wider than
+   * the initialization's 0.02 and the step is 1e-3, so that DistilBERT's ReLU rarely has a unit
+   * within a step of its kink (where a difference would bend).
+   */
+  @ParameterizedTest
+  @MethodSource("headShapes")
+  void aHeadsGradientsMatchCentralDifferences(Shape shape) throws Exception {
+    EncoderFacade facade = loader.loadClass("gen." + shape.name() + "Model").asSubclass(EncoderFacade.class).getConstructor().newInstance();
+    ParameterRows parameters = spread(facade.newParameters(11));
+    EncoderBatch batch = batch(facade.config());
+    try (Parallel parallel = new Parallel(1)) {
+      EncoderPasses<?> passes = facade.newEncoder(parameters, parallel);
+      ParameterRows gradients = parameters.zerosLike();
+      train(passes, batch, gradients, 5);
+      float[] analytic = gradients.toFlat();
+      Random pick = new Random(7);
+      int heads = 0;
+      for (TensorSlot slot : parameters.layout().slots()) {
+        boolean head = slot.group().endsWith("classification_head");
+        boolean reached = slot.name().startsWith("pooler") || slot.name().contains("layer.1.output") || slot.name().contains("layer.1.ffn.lin2")
+            || slot.name().startsWith("embeddings.word");
+        if (slot.tiedTo().isPresent() || !(head || reached)) {
+          continue;
+        }
+        int elements = slot.shape().stream().reduce(1, (a, b) -> a * b);
+        for (int k = 0; k < (head ? elements : 4); k++) {
+          int index = slot.offset() + (head ? k : slot.name().startsWith("embeddings.word")
+              ? batch.ids()[1 + k] * facade.config().hidden() + pick.nextInt(facade.config().hidden()) : pick.nextInt(elements));
+          CentralDifference.assertMatches(slot.name() + " element " + (index - slot.offset()), analytic[index],
+              CentralDifference.at(parameters, index), 1e-3f, 5e-4, 2e-2, () -> train(passes, batch, parameters.zerosLike(), 5).total());
+        }
+        heads += head ? 1 : 0;
+      }
+      assertTrue(heads >= 2, "the head's tensors were checked");
+    }
+  }
+
+  /** The parameters redrawn normal with deviation 0.3 (LayerNorm gains around 1). */
+  private static ParameterRows spread(ParameterRows parameters) {
+    Random random = new Random(13);
+    float[] flat = parameters.toFlat();
+    for (TensorSlot slot : parameters.layout().slots()) {
+      String name = slot.name().toLowerCase(java.util.Locale.ROOT);
+      boolean gain = (name.contains("layernorm") || name.contains("layer_norm")) && name.endsWith(".weight");
+      int elements = slot.shape().stream().reduce(1, (a, b) -> a * b);
+      for (int i = 0; i < elements && slot.tiedTo().isEmpty(); i++) {
+        flat[slot.offset() + i] = (float) ((gain ? 1 : 0) + 0.3 * random.nextGaussian());
+      }
+    }
+    parameters.importFrom(flat);
+    return parameters;
+  }
+
   /** Trains both once from zeroed gradients; returns the (equal) gradients. */
-  private static float[] sameTraining(EncoderPasses<?> generated, Encoder encoder, EncoderBatch batch, long seed, EncoderParameters parameters,
+  private static float[] sameTraining(EncoderPasses<?> generated, Encoder encoder, EncoderBatch batch, long seed, ParameterRows parameters,
       boolean nsp) {
-    EncoderParameters expected = parameters.zerosLike();
-    Encoder.Losses losses = encoder.train(batch, encoder.workspace(3, 10, batch.mlmPositions().length), expected, seed);
-    EncoderParameters actual = parameters.zerosLike();
-    Encoder.Losses mine = train(generated, batch, actual, seed);
+    ParameterRows expected = parameters.zerosLike();
+    EncoderPasses.Losses losses = encoder.train(batch, encoder.workspace(3, 10, batch.mlmPositions().length), expected, seed);
+    ParameterRows actual = parameters.zerosLike();
+    EncoderPasses.Losses mine = train(generated, batch, actual, seed);
     assertEquals(losses, mine, "losses at seed " + seed);
-    assertTrue(Float.isFinite(mine.total()) && mine.mlm() > 0 && (mine.nsp() > 0) == nsp);
+    assertTrue(Float.isFinite(mine.total()) && (mine.mlm() > 0) == encoder.config().mlm() && (mine.nsp() > 0) == nsp);
+    assertEquals(batch.sequenceLabels() != null, mine.sequence() > 0, "a sequence head's loss");
+    assertEquals(batch.tokenLabels() != null, mine.token() > 0, "a token head's loss");
     float[] gradients = actual.toFlat();
     assertArrayEquals(expected.toFlat(), gradients, "gradients at seed " + seed);
     assertTrue(norm(gradients) > 0);
     return gradients;
   }
 
-  private static <W extends EncoderActivations> Encoder.Losses train(EncoderPasses<W> passes, EncoderBatch batch, EncoderParameters gradients,
+  private static <W extends EncoderActivations> EncoderPasses.Losses train(EncoderPasses<W> passes, EncoderBatch batch, ParameterRows gradients,
       long seed) {
     return passes.train(batch, passes.workspace(3, 10, batch.mlmPositions().length), gradients, seed);
   }
@@ -169,12 +258,12 @@ class EncoderPassesGeneratedTest {
     assertEquals(encoder.evaluate(batch, encoder.workspace(3, longest, 16)), evaluate(generated, batch, longest));
   }
 
-  private static <W extends EncoderActivations> Encoder.Losses evaluate(EncoderPasses<W> passes, EncoderBatch batch, int longest) {
+  private static <W extends EncoderActivations> EncoderPasses.Losses evaluate(EncoderPasses<W> passes, EncoderBatch batch, int longest) {
     return passes.evaluate(batch, passes.workspace(3, longest, 16));
   }
 
   private static void sameInference(EncoderPasses<?> generated, Encoder encoder, EncoderBatch batch, boolean nsp) {
-    int[] rows = {1, 4, 12, 20, 21};
+    int[] rows = generated.config().mlm() ? new int[] {1, 4, 12, 20, 21} : new int[0];
     EncoderWorkspace expected = encoder.workspace(3, 10, rows.length);
     encoder.infer(batch, expected, rows);
     EncoderActivations actual = infer(generated, batch, rows);
@@ -186,6 +275,12 @@ class EncoderPassesGeneratedTest {
       if (nsp) {
         assertArrayEquals(expected.nspLogits(s), actual.nspLogits(s), "NSP logits of sequence " + s);
       }
+    }
+    for (int s = 0; s < batch.batch() && batch.sequenceLabels() != null; s++) {
+      assertArrayEquals(expected.sequenceLogits(s), actual.sequenceLogits(s), "sequence logits of sequence " + s);
+    }
+    for (int r = 0; r < batch.rows() && batch.tokenLabels() != null; r++) {
+      assertArrayEquals(expected.tokenLogits(r), actual.tokenLogits(r), "token logits of row " + r);
     }
     assertEquals(rows.length, actual.predictions());
     for (int i = 0; i < rows.length; i++) {

@@ -10,7 +10,6 @@ import dev.nlpm.compiler.Compilation;
 import dev.nlpm.compiler.codegen.InMemoryJavac;
 import dev.nlpm.compiler.ir.Decoding;
 import dev.nlpm.compiler.ir.ModelSpec;
-import dev.nlpm.runtime.encoder.EncoderParameters;
 import dev.nlpm.runtime.model.BlockwiseDecoderFacade;
 import dev.nlpm.runtime.model.DecoderFacade;
 import dev.nlpm.runtime.model.EncoderFacade;
@@ -18,6 +17,7 @@ import dev.nlpm.runtime.model.LanguageModelFacade;
 import dev.nlpm.runtime.model.LstmFacade;
 import dev.nlpm.runtime.model.ModelFacade;
 import dev.nlpm.runtime.model.Word2VecFacade;
+import dev.nlpm.runtime.parameters.ParameterRows;
 import dev.nlpm.runtime.pretrain.MlmSettings;
 import java.nio.file.Files;
 import java.util.Arrays;
@@ -91,7 +91,7 @@ class FacadeInterfacesTest {
         (double) type.getField("MLM_RANDOM").get(null), (double) type.getField("MLM_KEEP").get(null),
         (dev.nlpm.runtime.pretrain.Masking) type.getField("MASKING").get(null)), encoder.mlm());
     assertEquals("bert.", encoder.checkpointPrefix());
-    EncoderParameters statics = (EncoderParameters) type.getMethod("initialize", long.class).invoke(null, 3L);
+    ParameterRows statics = (ParameterRows) type.getMethod("initialize", long.class).invoke(null, 3L);
     assertArrayEquals(statics.toFlat(), encoder.newParameters(3).toFlat());
     Class<?> words = loader.loadClass("golden.TinyWordsModel");
     Word2VecFacade word2vec = words.asSubclass(Word2VecFacade.class).getConstructor().newInstance();

@@ -89,4 +89,11 @@ class GeneratedCodeTest {
       assertTrue(!source.matches("(?s).*\\b20\\d\\d-\\d\\d-\\d\\d.*"), "no date in generated code");
     }
   }
+
+  /** An LSTM's passes loop over the steps and the layers: a deep, wide one's methods stay as small as a tiny one's. */
+  @Test
+  void aDeepLstmsPassesCompileCleanlyWithSmallMethods() throws IOException {
+    assertCompilesSmallAndClean(Models.compile("deep.nlpm", "package gen;\nmodel Deep : lstm_lm {\n  max_vocab = 50000;\n"
+        + "  embedding = 1024;\n  hidden = 2048;\n  layers = 24;\n  dropout = 0.5;\n  objective clm;\n}\n"));
+  }
 }

@@ -6,11 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.nlpm.compiler.codegen.InMemoryJavac;
 import dev.nlpm.models.CharLstmLayout;
 import dev.nlpm.models.CharLstmModel;
-import dev.nlpm.runtime.encoder.EncoderParameters;
-import dev.nlpm.runtime.encoder.EncoderTrainer;
-import dev.nlpm.runtime.encoder.Parallel;
-import dev.nlpm.runtime.lstm.LstmLanguageModel;
+import dev.nlpm.runtime.kernels.Parallel;
+import dev.nlpm.runtime.lstm.LstmConfig;
+import dev.nlpm.runtime.lstm.LstmPasses;
 import dev.nlpm.runtime.lstm.LstmTrainer;
+import dev.nlpm.runtime.parameters.ParameterRows;
+import dev.nlpm.runtime.training.EncoderTrainer;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,7 @@ class LstmGeneratedTest {
 
   @Test
   void charLstmCarriesItsDeclaration() {
-    assertEquals(new LstmLanguageModel.Config(256, 128, 512, 2, 0.2f), CharLstmModel.CONFIG);
+    assertEquals(new LstmConfig(256, 128, 512, 2, 0.2f), CharLstmModel.CONFIG);
     assertEquals(256, CharLstmModel.MAX_VOCAB);
     assertEquals(64, CharLstmModel.BATCH);
     assertEquals(128, CharLstmModel.SEQUENCE);
@@ -31,7 +32,7 @@ class LstmGeneratedTest {
     assertEquals(5.0, options.clip());
     assertEquals(dev.nlpm.runtime.optim.OptimizerKind.ADAM, options.optimizer(), "adam: torch.optim.Adam, the decay in the gradient");
     assertEquals(0.01, options.weightDecay(), "the language's default weight decay");
-    assertEquals(new LstmLanguageModel.Config(70, 128, 512, 2, 0.2f), CharLstmModel.config(70));
+    assertEquals(new LstmConfig(70, 128, 512, 2, 0.2f), CharLstmModel.config(70));
     assertEquals(CharLstmLayout.layout(70).size(), CharLstmModel.initialize(70, 1).size());
   }
 
@@ -43,17 +44,17 @@ class LstmGeneratedTest {
         + "    clip = 5.0;\n    seed = 3;\n  }\n}\n";
     ClassLoader loader = InMemoryJavac.compile(Models.compile("tiny.nlpm", source).files()).loader();
     Class<?> facade = loader.loadClass("gen.TinyLstmModel");
-    EncoderParameters parameters = (EncoderParameters) facade.getMethod("initialize", int.class, long.class).invoke(null, 10, 1L);
+    ParameterRows parameters = (ParameterRows) facade.getMethod("initialize", int.class, long.class).invoke(null, 10, 1L);
     int[] tokens = new int[400];
     for (int i = 0; i < tokens.length; i++) {
       tokens[i] = (i * 7 + i / 10) % 10;
     }
     List<Double> losses = new ArrayList<>();
     try (Parallel parallel = new Parallel(2)) {
-      LstmLanguageModel model = (LstmLanguageModel) facade.getMethod("model", EncoderParameters.class, Parallel.class).invoke(null, parameters, parallel);
-      assertEquals(new LstmLanguageModel.Config(10, 8, 12, 2, 0.1f), model.config());
+      LstmPasses model = (LstmPasses) facade.getMethod("model", ParameterRows.class, Parallel.class).invoke(null, parameters, parallel);
+      assertEquals(new LstmConfig(10, 8, 12, 2, 0.1f), model.config());
       EncoderTrainer.Options options = (EncoderTrainer.Options) facade.getMethod("trainingOptions").invoke(null);
-      LstmTrainer trainer = (LstmTrainer) facade.getMethod("trainer", LstmLanguageModel.class, int[].class, EncoderTrainer.Options.class)
+      LstmTrainer trainer = (LstmTrainer) facade.getMethod("trainer", LstmPasses.class, int[].class, EncoderTrainer.Options.class)
           .invoke(null, model, tokens, options);
       trainer.train(null, report -> losses.add(report.loss()));
       assertEquals(3, trainer.optimizer().steps());

@@ -10,20 +10,20 @@ import dev.nlpm.compiler.ir.Family;
 import dev.nlpm.compiler.ir.ModelSpec;
 import dev.nlpm.runtime.decoder.BoundDecoder;
 import dev.nlpm.runtime.encoder.Encoder;
-import dev.nlpm.runtime.encoder.EncoderParameters;
 import dev.nlpm.runtime.encoder.EncoderPasses;
-import dev.nlpm.runtime.encoder.EncoderTrainer;
-import dev.nlpm.runtime.encoder.Parallel;
 import dev.nlpm.runtime.encoder.PretrainingData;
-import dev.nlpm.runtime.lstm.LstmLanguageModel;
+import dev.nlpm.runtime.kernels.Parallel;
+import dev.nlpm.runtime.lstm.LstmPasses;
 import dev.nlpm.runtime.lstm.LstmTrainer;
 import dev.nlpm.runtime.model.DecoderFacade;
 import dev.nlpm.runtime.model.EncoderFacade;
 import dev.nlpm.runtime.model.LstmFacade;
 import dev.nlpm.runtime.model.ModelFacade;
+import dev.nlpm.runtime.parameters.ParameterRows;
 import dev.nlpm.runtime.pretrain.MlmMasker;
 import dev.nlpm.runtime.pretrain.MlmSettings;
 import dev.nlpm.runtime.text.EncoderTokenizer;
+import dev.nlpm.runtime.training.EncoderTrainer;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -176,7 +176,7 @@ class StandardModelsTrainTest {
     int[] stream = repeatingStream();
     int batch = facade.batch();
     int length = facade.sequence();
-    EncoderParameters parameters = facade.newParameters(SEED);
+    ParameterRows parameters = facade.newParameters(SEED);
     List<Double> losses = new ArrayList<>();
     try (Parallel parallel = new Parallel(1)) {
       BoundDecoder<?> decoder = BoundDecoder.of(facade.newDecoder(parameters, parallel), batch, length);
@@ -199,7 +199,7 @@ class StandardModelsTrainTest {
   private static List<Double> trainLstm(LstmFacade facade) throws IOException {
     List<Double> losses = new ArrayList<>();
     try (Parallel parallel = new Parallel(1)) {
-      LstmLanguageModel model = facade.newModel(facade.newParameters(STREAM_VOCAB, SEED), parallel);
+      LstmPasses model = facade.newModel(facade.newParameters(STREAM_VOCAB, SEED), parallel);
       LstmTrainer trainer = new LstmTrainer(model, repeatingStream(), facade.batch(), facade.sequence(),
           facade.declaredOptions(facade.steps()), facade.name(), facade.checkpointPrefix());
       trainer.train(null, report -> losses.add(report.loss()));

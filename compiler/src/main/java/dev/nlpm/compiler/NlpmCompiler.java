@@ -15,9 +15,9 @@ import dev.nlpm.compiler.plan.Planner;
 import dev.nlpm.compiler.validate.Validator;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Set;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The one compiler behind every way in (the CLI, the annotation processor, the Maven plugin):

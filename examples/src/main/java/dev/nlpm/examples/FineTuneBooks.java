@@ -1,16 +1,14 @@
 package dev.nlpm.examples;
 
-import dev.nlpm.runtime.encoder.Encoder;
 import dev.nlpm.runtime.encoder.EncoderBatch;
-import dev.nlpm.runtime.encoder.EncoderParameters;
-import dev.nlpm.runtime.encoder.EncoderTrainer;
-import dev.nlpm.runtime.encoder.EncoderWorkspace;
-import dev.nlpm.runtime.encoder.Parallel;
 import dev.nlpm.runtime.io.Utf8Lines;
+import dev.nlpm.runtime.kernels.Parallel;
+import dev.nlpm.runtime.parameters.ParameterRows;
 import dev.nlpm.runtime.text.corpus.SentenceSplitter;
 import dev.nlpm.runtime.text.corpus.Shuffling;
 import dev.nlpm.runtime.text.wordpiece.WordPieceOptions;
 import dev.nlpm.runtime.text.wordpiece.WordPieceTokenizer;
+import dev.nlpm.runtime.training.EncoderTrainer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,10 +65,10 @@ public final class FineTuneBooks {
 
     double baseline = naiveBayes(train, heldOut, tokenizer.vocabulary().size());
 
-    EncoderParameters parameters = NovelBertBooksModel.loadPretrained(pretrained, 1);
+    ParameterRows parameters = NovelBertBooksModel.loadPretrained(pretrained, 1);
     int batchSize = NovelBertBooksModel.BATCH;
     try (Parallel parallel = new Parallel(threads)) {
-      Encoder encoder = NovelBertBooksModel.encoder(parameters, parallel);
+      NovelBertBooksPasses encoder = NovelBertBooksModel.encoder(parameters, parallel);
       EncoderTrainer.Options options = NovelBertBooksModel.trainingOptions();
       EncoderTrainer trainer = NovelBertBooksModel.trainer(encoder, options, batchSize);
       int perEpoch = train.size() / batchSize;
@@ -89,7 +87,7 @@ public final class FineTuneBooks {
       });
       System.out.printf(Locale.ROOT, "fine-tuned %d steps (%.1f epochs) in %.1f min%n", options.steps(),
           (double) options.steps() / perEpoch, (System.nanoTime() - start) / 60e9);
-      EncoderWorkspace ws = encoder.workspace(batchSize, NovelBertBooksModel.SEQUENCE, 0);
+      NovelBertBooksPasses.Workspace ws = encoder.workspace(batchSize, NovelBertBooksModel.SEQUENCE, 0);
       int correct = 0;
       int[][] confusion = new int[BOOKS.length][BOOKS.length];
       for (int from = 0; from < heldOut.size(); from += batchSize) {

@@ -1,13 +1,12 @@
 package dev.nlpm.examples;
 
-import dev.nlpm.runtime.encoder.Encoder;
 import dev.nlpm.runtime.encoder.EncoderBatch;
 import dev.nlpm.runtime.encoder.EncoderModel;
-import dev.nlpm.runtime.encoder.EncoderParameters;
-import dev.nlpm.runtime.encoder.EncoderTrainer;
-import dev.nlpm.runtime.encoder.Parallel;
+import dev.nlpm.runtime.encoder.EncoderPasses;
 import dev.nlpm.runtime.encoder.PretrainingData;
 import dev.nlpm.runtime.encoder.TextDocuments;
+import dev.nlpm.runtime.kernels.Parallel;
+import dev.nlpm.runtime.parameters.ParameterRows;
 import dev.nlpm.runtime.pretrain.Masking;
 import dev.nlpm.runtime.text.Vocabulary;
 import dev.nlpm.runtime.text.train.WordCounter;
@@ -16,6 +15,7 @@ import dev.nlpm.runtime.text.train.WordPieceTrainingOptions;
 import dev.nlpm.runtime.text.wordpiece.BertBasicTokenizer;
 import dev.nlpm.runtime.text.wordpiece.WordPieceOptions;
 import dev.nlpm.runtime.text.wordpiece.WordPieceTokenizer;
+import dev.nlpm.runtime.training.EncoderTrainer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -78,7 +78,7 @@ public final class PretrainBert {
     int mostFrequent = mostFrequentToken(training, tokenizer);
 
     // ---- pretraining ----
-    EncoderParameters parameters = NovelBertModel.initialize(1);
+    ParameterRows parameters = NovelBertModel.initialize(1);
     try (Parallel parallel = new Parallel(threads)) {
       NovelBertPasses encoder = NovelBertModel.encoder(parameters, parallel);
       EncoderTrainer.Options declared = NovelBertModel.trainingOptions();
@@ -111,7 +111,7 @@ public final class PretrainBert {
       long counted = 0;
       for (int from = 0; from + NovelBertModel.BATCH <= order.length; from += NovelBertModel.BATCH) {
         EncoderBatch batch = heldOutData.batch(java.util.Arrays.copyOfRange(order, from, from + NovelBertModel.BATCH), 0);
-        Encoder.Losses losses = encoder.evaluate(batch, ws);
+        EncoderPasses.Losses losses = encoder.evaluate(batch, ws);
         correct += losses.mlmCorrect();
         counted += losses.mlmCounted();
         for (int label : batch.mlmLabels()) {

@@ -1,16 +1,16 @@
 package dev.nlpm.examples;
 
-import dev.nlpm.runtime.decode.BeamSearch;
-import dev.nlpm.runtime.decode.Blockwise;
-import dev.nlpm.runtime.decode.DecodingOptions;
-import dev.nlpm.runtime.decode.Greedy;
-import dev.nlpm.runtime.decode.LanguageModelStep;
-import dev.nlpm.runtime.decode.Sampling;
 import dev.nlpm.runtime.decoder.DecoderConfig;
 import dev.nlpm.runtime.decoder.ProposalHeads;
-import dev.nlpm.runtime.encoder.EncoderParameters;
-import dev.nlpm.runtime.encoder.EncoderTrainer;
-import dev.nlpm.runtime.encoder.Parallel;
+import dev.nlpm.runtime.decoding.BeamSearch;
+import dev.nlpm.runtime.decoding.Blockwise;
+import dev.nlpm.runtime.decoding.DecodingOptions;
+import dev.nlpm.runtime.decoding.Greedy;
+import dev.nlpm.runtime.decoding.LanguageModelStep;
+import dev.nlpm.runtime.decoding.Sampling;
+import dev.nlpm.runtime.kernels.Parallel;
+import dev.nlpm.runtime.parameters.ParameterRows;
+import dev.nlpm.runtime.training.EncoderTrainer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +50,7 @@ public final class TrainCharGpt {
     }
 
     DecoderConfig config = ShakespeareGptModel.CONFIG;
-    EncoderParameters parameters = ShakespeareGptModel.initialize(1);
+    ParameterRows parameters = ShakespeareGptModel.initialize(1);
     int batch = ShakespeareGptModel.BATCH;
     int length = ShakespeareGptModel.SEQUENCE;
     try (Parallel parallel = new Parallel(threads)) {
@@ -88,7 +88,7 @@ public final class TrainCharGpt {
       System.out.printf(Locale.ROOT, "held-out perplexity per character: ShakespeareGpt %.2f (loss %.3f), unigram %.2f (loss %.3f)%n",
           Math.exp(lossSum / blocks), lossSum / blocks, Math.exp(unigramLoss), unigramLoss);
       // ---- the proposal heads on the frozen model, on the same kind of blocks; the declared optimizer settings ----
-      EncoderParameters heads = ShakespeareGptModel.initializeHeads(2);
+      ParameterRows heads = ShakespeareGptModel.initializeHeads(2);
       ProposalHeads proposal = ShakespeareGptModel.proposalHeads(decoder, heads);
       ProposalHeads.Workspace headsWs = proposal.workspace(batch, length);
       EncoderTrainer headsTrainer = ShakespeareGptModel.headsTrainer(heads, options);

@@ -1,14 +1,14 @@
 package dev.nlpm.examples;
 
-import dev.nlpm.runtime.decode.BeamSearch;
-import dev.nlpm.runtime.decode.DecodingOptions;
-import dev.nlpm.runtime.decode.Greedy;
-import dev.nlpm.runtime.decode.LanguageModelStep;
-import dev.nlpm.runtime.decode.Sampling;
-import dev.nlpm.runtime.encoder.EncoderTrainer;
-import dev.nlpm.runtime.encoder.Parallel;
-import dev.nlpm.runtime.lstm.LstmLanguageModel;
+import dev.nlpm.runtime.decoding.BeamSearch;
+import dev.nlpm.runtime.decoding.DecodingOptions;
+import dev.nlpm.runtime.decoding.Greedy;
+import dev.nlpm.runtime.decoding.LanguageModelStep;
+import dev.nlpm.runtime.decoding.Sampling;
+import dev.nlpm.runtime.kernels.Parallel;
+import dev.nlpm.runtime.lstm.LstmPasses;
 import dev.nlpm.runtime.lstm.LstmTrainer;
+import dev.nlpm.runtime.training.EncoderTrainer;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -37,7 +37,7 @@ public final class TrainCharLstm {
     int[] heldOut = text.heldOut();
 
     try (Parallel parallel = new Parallel(threads)) {
-      LstmLanguageModel model = ShakespeareLstmModel.model(ShakespeareLstmModel.initialize(alphabet.length, 1), parallel);
+      LstmPasses model = ShakespeareLstmModel.model(ShakespeareLstmModel.initialize(alphabet.length, 1), parallel);
       EncoderTrainer.Options options = ShakespeareLstmModel.trainingOptions();
       // BATCH streams over the training text, blocks of SEQUENCE characters, the state carried from block to block
       LstmTrainer trainer = ShakespeareLstmModel.trainer(model, train, options);

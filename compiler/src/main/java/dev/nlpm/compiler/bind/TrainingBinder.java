@@ -1,9 +1,9 @@
 package dev.nlpm.compiler.bind;
 
 import dev.nlpm.compiler.ir.Family;
-import dev.nlpm.compiler.ir.TrainingDefaults;
 import dev.nlpm.compiler.ir.TrainingDefaults.Optimizer;
 import dev.nlpm.compiler.ir.TrainingDefaults.Schedule;
+import dev.nlpm.compiler.ir.TrainingDefaults;
 
 /** Binds the {@code train { ... }} section with the family's defaults. */
 final class TrainingBinder {

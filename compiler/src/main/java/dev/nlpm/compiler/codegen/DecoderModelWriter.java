@@ -30,12 +30,12 @@ final class DecoderModelWriter extends SourceWriter {
   private static final TypeName PASSES = ParameterizedTypeName.get(ClassName.get("dev.nlpm.runtime.decoder", "DecoderPasses"),
       WildcardTypeName.subtypeOf(Object.class));
   private static final ClassName ACTIVATION = ClassName.get("dev.nlpm.runtime.encoder", "FeedForwardActivation");
-  private static final ClassName KERNELS = ClassName.get("dev.nlpm.runtime.encoder", "EncoderKernels");
-  private static final ClassName PARAMETERS = ClassName.get("dev.nlpm.runtime.encoder", "EncoderParameters");
-  private static final ClassName PARALLEL = ClassName.get("dev.nlpm.runtime.encoder", "Parallel");
-  private static final ClassName TRAINER = ClassName.get("dev.nlpm.runtime.encoder", "EncoderTrainer");
+  private static final ClassName KERNELS = ClassName.get("dev.nlpm.runtime.kernels", "ProductKernels");
+  private static final ClassName PARAMETERS = ClassName.get("dev.nlpm.runtime.parameters", "ParameterRows");
+  private static final ClassName PARALLEL = ClassName.get("dev.nlpm.runtime.kernels", "Parallel");
+  private static final ClassName TRAINER = ClassName.get("dev.nlpm.runtime.training", "EncoderTrainer");
   private static final ClassName OPTIONS = TRAINER.nestedClass("Options");
-  private static final ClassName INITIALIZER = ClassName.get("dev.nlpm.runtime.init", "TruncatedNormalInitializer");
+  private static final ClassName INITIALIZER = ClassName.get("dev.nlpm.runtime.parameters", "TruncatedNormalInitializer");
   private static final ClassName HEADS = ClassName.get("dev.nlpm.runtime.decoder", "ProposalHeads");
 
   private final Architecture.Decoder architecture;

@@ -47,8 +47,8 @@ public final class DecoderPassesWriter extends StackPassesWriter {
   private static final ClassName ACTIVATIONS = ClassName.get(DECODER, "DecoderActivations");
   private static final ClassName CONFIG = ClassName.get(DECODER, "DecoderConfig");
   private static final ClassName DECODING = ClassName.get(DECODER, "CachedDecoding");
-  private static final ClassName INPUT_GRADIENT = ClassName.get(DECODER, "TiedInputGradient");
-  private static final ClassName WEIGHT_GRADIENT = ClassName.get(DECODER, "TiedEmbeddingGradient");
+  private static final ClassName INPUT_GRADIENT = ClassName.get("dev.nlpm.runtime.kernels", "TiedInputGradient");
+  private static final ClassName WEIGHT_GRADIENT = ClassName.get("dev.nlpm.runtime.kernels", "TiedEmbeddingGradient");
   private static final TypeName IDS = ArrayTypeName.of(TypeName.INT);
 
   private DecoderPassesWriter(LayerGraph graph) {

@@ -38,41 +38,34 @@ final class EncoderModelWriter extends SourceWriter {
   private static final ClassName SHAPE = ClassName.get(ENCODER, "EncoderShape");
   private static final ClassName NAMES = ClassName.get(ENCODER, "EncoderNames");
   private static final ClassName ACTIVATION = ClassName.get(ENCODER, "FeedForwardActivation");
-  private static final ClassName KERNELS = ClassName.get(ENCODER, "EncoderKernels");
-  private static final ClassName PARAMETERS = ClassName.get(ENCODER, "EncoderParameters");
-  private static final ClassName ENCODER_CLASS = ClassName.get(ENCODER, "Encoder");
+  private static final ClassName KERNELS = ClassName.get("dev.nlpm.runtime.kernels", "ProductKernels");
+  private static final ClassName PARAMETERS = ClassName.get("dev.nlpm.runtime.parameters", "ParameterRows");
   private static final TypeName ANY_PASSES = ParameterizedTypeName.get(ClassName.get(ENCODER, "EncoderPasses"), WildcardTypeName.subtypeOf(Object.class));
-  private static final ClassName PARALLEL = ClassName.get(ENCODER, "Parallel");
+  private static final ClassName PARALLEL = ClassName.get("dev.nlpm.runtime.kernels", "Parallel");
   private static final ClassName MODEL = ClassName.get(ENCODER, "EncoderModel");
-  private static final ClassName TRAINER = ClassName.get(ENCODER, "EncoderTrainer");
+  private static final ClassName TRAINER = ClassName.get("dev.nlpm.runtime.training", "EncoderTrainer");
   private static final ClassName OPTIONS = TRAINER.nestedClass("Options");
   private static final ClassName MASKING = ClassName.get("dev.nlpm.runtime.pretrain", "Masking");
   private static final ClassName MASKER = ClassName.get("dev.nlpm.runtime.pretrain", "MlmMasker");
   private static final ClassName MLM_SETTINGS = ClassName.get("dev.nlpm.runtime.pretrain", "MlmSettings");
-  private static final ClassName INITIALIZER = ClassName.get("dev.nlpm.runtime.init", "TruncatedNormalInitializer");
+  private static final ClassName INITIALIZER = ClassName.get("dev.nlpm.runtime.parameters", "TruncatedNormalInitializer");
   private static final ClassName TOKENIZER = ClassName.get("dev.nlpm.runtime.text", "EncoderTokenizer");
 
   private final Architecture.Encoder architecture;
-  /** What keeps the compiler from composing the model's passes: empty when {@code <Model>Passes} is generated. */
-  private final List<String> passesGaps;
 
-  /** For an encoder the runtime runs whole ({@link Runnability#facade}), whose kernels are generated too. */
+  /** For an encoder the runtime runs whole ({@link Runnability#facade}), whose kernels and passes are generated too. */
   EncoderModelWriter(LayerGraph graph) {
     super(graph.model());
     this.architecture = (Architecture.Encoder) model.architecture();
-    this.passesGaps = PassesWriter.gaps(graph);
+    List<String> gaps = PassesWriter.gaps(graph);
+    if (!gaps.isEmpty()) {
+      throw new IllegalStateException(model.name() + ": a facade needs the generated passes, which are missing (" + String.join(", ", gaps) + ")");
+    }
   }
 
-  /** Whether the facade runs on the generated {@code <Model>Passes} (else on the runtime's {@code Encoder}). */
-  private boolean generatedPasses() {
-    return passesGaps.isEmpty();
-  }
-
-  /** The passes over {@code parameters} and {@code parallel}: the generated ones, or the runtime's {@code Encoder}. */
+  /** The model's generated passes over {@code parameters} and {@code parallel}. */
   private CodeBlock newPasses(String parameters, String parallel) {
-    return generatedPasses()
-        ? CodeBlock.of("new $T(kernels(), $L, $L)", sibling("Passes"), parameters, parallel)
-        : CodeBlock.of("new $T(CONFIG, kernels(), $L, $L)", ENCODER_CLASS, parameters, parallel);
+    return CodeBlock.of("new $T(kernels(), $L, $L)", sibling("Passes"), parameters, parallel);
   }
 
   @Override
@@ -88,12 +81,7 @@ final class EncoderModelWriter extends SourceWriter {
         .addJavadoc("$L: a BERT-style encoder of $L layers, width $L, $L heads, as declared. {@link #initialize} and\n"
             + "{@link #trainer} pretrain it with its declared objectives and settings; {@link #load} reads a trained\n"
             + "model directory for hidden states, fill-mask and embeddings.\n", model.name(), stack.layers(), stack.hidden(), stack.heads());
-    if (generatedPasses()) {
-      type.addJavadoc("\n<p>It runs on {@link $T}, its passes as the compiler composed them.\n", sibling("Passes"));
-    } else {
-      type.addJavadoc("\n<p>It runs on the runtime's {@link $T}: the compiler does not compose this model's passes yet ($L).\n",
-          ENCODER_CLASS, String.join(", ", passesGaps));
-    }
+    type.addJavadoc("\n<p>It runs on {@link $T}, its passes as the compiler composed them.\n", sibling("Passes"));
     type.addField(constant(TypeName.get(String.class), "NAME", CodeBlock.of("$S", model.name()), "The model's name, recorded in its checkpoints."));
     type.addField(constant(CONFIG, "CONFIG", config(), "The sizes and choices the runtime encoder runs with."));
     addPretrainingConstants(type);
@@ -210,7 +198,7 @@ final class EncoderModelWriter extends SourceWriter {
   }
 
   private void addEncoder(TypeSpec.Builder type) {
-    type.addMethod(method("encoder", generatedPasses() ? sibling("Passes") : ENCODER_CLASS,
+    type.addMethod(method("encoder", sibling("Passes"),
             "The encoder's passes over {@code parameters}, their work split by {@code parallel}.\n")
         .addParameter(PARAMETERS, "parameters")
         .addParameter(PARALLEL, "parallel")

@@ -23,7 +23,9 @@ import javax.lang.model.element.Modifier;
  */
 final class LayoutWriter extends SourceWriter {
 
-  static final ClassName PARAMETER_LAYOUT = ClassName.get("dev.nlpm.runtime.layout", "ParameterLayout");
+  static final ClassName PARAMETER_LAYOUT = ClassName.get("dev.nlpm.runtime.parameters", "ParameterLayout");
+  /** The runtime's twin of the graph's {@code ParameterRole}: the same constants, by name. */
+  static final ClassName PARAMETER_ROLE = ClassName.get("dev.nlpm.runtime.parameters", "ParameterRole");
   private static final Modifier[] CONSTANT = {Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL};
 
   private final ModelPlan plan;
@@ -191,14 +193,17 @@ final class LayoutWriter extends SourceWriter {
     if (!runtime) {
       type.addField(
           FieldSpec.builder(PARAMETER_LAYOUT, "LAYOUT", CONSTANT)
-              .addJavadoc("Every parameter tensor: name, shape, offset and group.\n")
+              .addJavadoc("Every parameter tensor: name, role, shape, offset and group.\n")
               .initializer("build()")
               .build());
     }
     type.addMethod(build.build());
   }
 
-  /** {@code b.add(name, group, shape...)} or {@code b.tied(name, group, target, shape...)}. */
+  /**
+   * {@code b.add(name, role, group, shape...)} or {@code b.tied(name, role, group, target,
+   * shape...)}, the role the graph's slot has, under the runtime enum's same name.
+   */
   private CodeBlock add(TensorPlan tensor, CodeBlock name) {
     CodeBlock shape =
         tensor.shape().stream()
@@ -207,9 +212,9 @@ final class LayoutWriter extends SourceWriter {
     if (tensor.tiedTo().isPresent()) {
       String target = tensor.tiedTo().get();
       CodeBlock targetName = target.contains("{}") ? layerName(target) : CodeBlock.of("$S", target);
-      return CodeBlock.of("b.tied($L, $S, $L, $L)", name, tensor.group(), targetName, shape);
+      return CodeBlock.of("b.tied($L, $T.$L, $S, $L, $L)", name, PARAMETER_ROLE, tensor.role().name(), tensor.group(), targetName, shape);
     }
-    return CodeBlock.of("b.add($L, $S, $L)", name, tensor.group(), shape);
+    return CodeBlock.of("b.add($L, $T.$L, $S, $L)", name, PARAMETER_ROLE, tensor.role().name(), tensor.group(), shape);
   }
 
   /** The name of a layer's tensor: {@code "encoder.layer." + layer + ".output.dense.weight"}. */

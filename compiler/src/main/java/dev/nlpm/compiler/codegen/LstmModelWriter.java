@@ -15,9 +15,10 @@ import java.nio.file.Path;
 import javax.lang.model.element.Modifier;
 
 /**
- * Writes {@code <Model>Model} for an {@code lstm_lm} declaration the runtime's {@code
- * LstmLanguageModel} runs: its sizes and dropout as a {@code Config}, its declared training,
- * PyTorch's initialization, the model, its truncated-BPTT trainer, and loading a saved model. A
+ * Writes {@code <Model>Model} for an {@code lstm_lm} declaration: its sizes and dropout as an
+ * {@code LstmConfig}, its declared training, PyTorch's initialization, the model (its generated
+ * {@code <Model>Passes}, an {@code LstmPasses}), its truncated-BPTT trainer, and loading a saved
+ * model. A
  * vocabulary built at run time ({@code max_vocab}) makes every method that needs the vocabulary
  * take its actual size. The facade implements the runtime's {@code LstmFacade} ({@link
  * FacadeInterfaces}).
@@ -25,13 +26,15 @@ import javax.lang.model.element.Modifier;
 final class LstmModelWriter extends SourceWriter {
 
   private static final ClassName MODEL = ClassName.get("dev.nlpm.runtime.lstm", "LstmLanguageModel");
-  private static final ClassName CONFIG = MODEL.nestedClass("Config");
+  private static final ClassName PASSES = ClassName.get("dev.nlpm.runtime.lstm", "LstmPasses");
+  private static final ClassName CONFIG = ClassName.get("dev.nlpm.runtime.lstm", "LstmConfig");
+  private static final ClassName LSTM_PARAMETERS = ClassName.get("dev.nlpm.runtime.lstm", "LstmParameters");
   private static final ClassName TRAINER = ClassName.get("dev.nlpm.runtime.lstm", "LstmTrainer");
-  private static final ClassName KERNELS = ClassName.get("dev.nlpm.runtime.encoder", "EncoderKernels");
-  private static final ClassName PARAMETERS = ClassName.get("dev.nlpm.runtime.encoder", "EncoderParameters");
-  private static final ClassName PARALLEL = ClassName.get("dev.nlpm.runtime.encoder", "Parallel");
-  private static final ClassName OPTIONS = ClassName.get("dev.nlpm.runtime.encoder", "EncoderTrainer", "Options");
-  private static final ClassName LAYOUT_TYPE = ClassName.get("dev.nlpm.runtime.layout", "ParameterLayout");
+  private static final ClassName KERNELS = ClassName.get("dev.nlpm.runtime.kernels", "ProductKernels");
+  private static final ClassName PARAMETERS = ClassName.get("dev.nlpm.runtime.parameters", "ParameterRows");
+  private static final ClassName PARALLEL = ClassName.get("dev.nlpm.runtime.kernels", "Parallel");
+  private static final ClassName OPTIONS = ClassName.get("dev.nlpm.runtime.training", "EncoderTrainer", "Options");
+  private static final ClassName LAYOUT_TYPE = ClassName.get("dev.nlpm.runtime.parameters", "ParameterLayout");
   private static final ClassName CHECKPOINT = ClassName.get("dev.nlpm.runtime.checkpoint", "ParameterCheckpoint");
   private static final ClassName TRAINING_CHECKPOINT = ClassName.get("dev.nlpm.runtime.checkpoint", "TrainingCheckpoint");
   private static final ClassName SAFETENSORS = ClassName.get("dev.nlpm.runtime.checkpoint", "SafetensorsFile");
@@ -41,9 +44,12 @@ final class LstmModelWriter extends SourceWriter {
   private final Architecture.LstmLm architecture;
   private final boolean runtimeVocabulary;
   private final String checkpointPrefix;
+  /** Whether the model runs on its generated {@code <Model>Passes} ({@link LstmPassesWriter}), else on the runtime's {@code LstmLanguageModel}. */
+  private final boolean passes;
 
   LstmModelWriter(ModelPlan plan) {
     super(plan.model());
+    this.passes = LstmPassesWriter.covers(plan.graph());
     this.architecture = (Architecture.LstmLm) plan.model().architecture();
     this.runtimeVocabulary = plan.runtimeVocabulary();
     this.checkpointPrefix = plan.checkpointPrefix();
@@ -66,7 +72,7 @@ final class LstmModelWriter extends SourceWriter {
     TypeSpec.Builder type = TypeSpec.classBuilder(simpleName())
         .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
         .addJavadoc("$L: an LSTM language model (embedding $L, $L LSTM layers of $L, dropout $L), as declared. {@link #initialize}\n"
-            + "and {@link #trainer} train it by truncated backpropagation through time; {@link #model} runs it, and its\n"
+            + "and {@link #trainer} train it by truncated backpropagation through time; {@link #model} gives its passes, whose\n"
             + "{@code step()} feeds the runtime's decoding schemes.\n", model.name(), architecture.embedding(), architecture.layers(),
             architecture.hidden(), architecture.dropout());
     if (runtimeVocabulary) {
@@ -105,25 +111,30 @@ final class LstmModelWriter extends SourceWriter {
       initialize.addParameter(TypeName.INT, "vocab");
     }
     type.addMethod(initialize.addParameter(TypeName.LONG, "seed")
-        .addStatement("return $T.initialize($L, seed)", MODEL, runtimeVocabulary ? CodeBlock.of("$T.layout(vocab)", sibling("Layout")) : CodeBlock.of("$T.LAYOUT", sibling("Layout")))
+        .addStatement("return $T.initialize($L, seed)", LSTM_PARAMETERS, runtimeVocabulary ? CodeBlock.of("$T.layout(vocab)", sibling("Layout")) : CodeBlock.of("$T.LAYOUT", sibling("Layout")))
         .build());
-    type.addMethod(method("model", MODEL,
-            "The model over {@code parameters} (their vocabulary's), its products split over {@code parallel} (null: the calling thread).\n")
+    MethodSpec.Builder modelMethod = method("model", PASSES,
+            "The model's passes over {@code parameters} (their vocabulary's), the products split over {@code parallel} (null: the\n"
+                + "calling thread)$L.\n", passes ? ": the generated {@link " + model.name() + "Passes}" : "")
         .addParameter(PARAMETERS, "parameters")
-        .addParameter(PARALLEL, "parallel")
-        .addStatement(runtimeVocabulary ? CodeBlock.of("$T config = config(parameters.matrix($S).length)", CONFIG, "embedding.weight")
-            : CodeBlock.of("$T config = CONFIG", CONFIG))
-        .addStatement("return new $T(config, kernels(), parameters, parallel)", MODEL)
-        .build());
+        .addParameter(PARALLEL, "parallel");
+    if (passes) {
+      modelMethod.addStatement("return new $T(kernels(), parameters, parallel)", sibling("Passes"));
+    } else {
+      modelMethod.addStatement(runtimeVocabulary ? CodeBlock.of("$T config = config(parameters.matrix($S).length)", CONFIG, "embedding.weight")
+              : CodeBlock.of("$T config = CONFIG", CONFIG))
+          .addStatement("return new $T(config, kernels(), parameters, parallel)", MODEL);
+    }
+    type.addMethod(modelMethod.build());
     TrainingOptionsMethods.add(type, t, model.name());
     type.addMethod(method("trainer", TRAINER,
             "A truncated-BPTT trainer of {@code model} on {@code tokens}: {@link #BATCH} streams, blocks of {@link #SEQUENCE}, {@code options}.\n")
-        .addParameter(MODEL, "model")
+        .addParameter(PASSES, "model")
         .addParameter(ArrayTypeName.of(TypeName.INT), "tokens")
         .addParameter(OPTIONS, "options")
         .addStatement("return new $T(model, tokens, BATCH, SEQUENCE, options, NAME, $S)", TRAINER, checkpointPrefix)
         .build());
-    MethodSpec.Builder load = method("load", MODEL,
+    MethodSpec.Builder load = method("load", PASSES,
             "The model saved in {@code directory} (its {@code model.safetensors}, under PyTorch's names: a training checkpoint or\n"
                 + "a model directory)$L, split over {@code parallel}.\n",
             runtimeVocabulary ? ", the vocabulary's size read from its embedding table" : "")
@@ -141,7 +152,7 @@ final class LstmModelWriter extends SourceWriter {
     }
     load.addStatement("float[] flat = new float[layout.size()]")
         .addStatement("$T.load(weights, layout, flat, $S, true)", CHECKPOINT, checkpointPrefix)
-        .addStatement("$T parameters = $T.parameters(layout)", PARAMETERS, MODEL)
+        .addStatement("$T parameters = $T.rows(layout)", PARAMETERS, LSTM_PARAMETERS)
         .addStatement("parameters.importFrom(flat)")
         .addStatement("return model(parameters, parallel)")
         .endControlFlow();
@@ -168,12 +179,12 @@ final class LstmModelWriter extends SourceWriter {
         .addParameter(TypeName.LONG, "seed")
         .addStatement(runtimeVocabulary ? "return initialize(vocabulary, seed)" : "return initialize(seed)")
         .build());
-    type.addMethod(FacadeInterfaces.override("newModel", MODEL)
+    type.addMethod(FacadeInterfaces.override("newModel", PASSES)
         .addParameter(PARAMETERS, "parameters")
         .addParameter(PARALLEL, "parallel")
         .addStatement("return model(parameters, parallel)")
         .build());
-    type.addMethod(FacadeInterfaces.override("loadModel", MODEL)
+    type.addMethod(FacadeInterfaces.override("loadModel", PASSES)
         .addException(IOException.class)
         .addParameter(Path.class, "directory")
         .addParameter(PARALLEL, "parallel")

@@ -34,12 +34,13 @@ import javax.lang.model.element.Modifier;
  * evaluation, and the training pass: forward, losses, backward), with its own workspace class,
  * composed from the layer graph by the stack's emitters ({@link StackPassesWriter}); this writer
  * adds the encoder's batch ({@code EncoderBatch}), its heads (the pooler or the pooled first token,
- * MLM, NSP or SOP) and their losses. The passes compute what the runtime's {@code Encoder} computes,
- * bit for bit: the same ops on the same rows, the dropout masks drawn in the same order from the
- * same seed.
+ * MLM, NSP or SOP, the fine-tuning heads) and their losses. The passes compute what the
+ * hand-written {@code Encoder} of the runtime's tests (their oracle) computes, bit for bit: the
+ * same ops on the same rows, the dropout masks drawn in the same order from the same seed.
  *
  * <p>{@link #gaps} is the one place that says which encoders it composes: every encoder the
- * runtime runs, with full attention, MLM and optionally NSP or SOP, and no fine-tuning heads.
+ * runtime runs, with full attention, MLM, NSP or SOP, and fine-tuning heads (a head reads the
+ * pooled output, the first tokens' states or every state, then runs its body's ops).
  */
 public final class PassesWriter extends StackPassesWriter {
 
@@ -47,7 +48,7 @@ public final class PassesWriter extends StackPassesWriter {
   private static final ClassName CONFIG = ClassName.get(ENCODER, "EncoderConfig");
   private static final ClassName PASSES = ClassName.get(ENCODER, "EncoderPasses");
   private static final ClassName ACTIVATIONS = ClassName.get(ENCODER, "EncoderActivations");
-  private static final ClassName LOSSES = ClassName.get(ENCODER, "Encoder", "Losses");
+  private static final ClassName LOSSES = ClassName.get(ENCODER, "EncoderPasses", "Losses");
 
   /** The longest sequence: the position rows less RoBERTa's offset rows. */
   private final int longest;
@@ -56,6 +57,10 @@ public final class PassesWriter extends StackPassesWriter {
   private final boolean pooler;
   /** Whether the pooled output has been emitted (by the pooler, or as the first token's state). */
   private boolean pooled;
+  /** Whether a head reads the pooled output (the pair head, a sequence head over it): its gradient then reaches the pooler. */
+  private final boolean pooledRead;
+  /** The fine-tuning heads' buffer prefixes ({@code sequence}, {@code token}), as emitted. */
+  private final Set<String> taskHeads = new HashSet<>();
 
   private PassesWriter(LayerGraph graph) {
     super(graph, encoder(graph).embeddings(), encoder(graph).stack());
@@ -66,6 +71,7 @@ public final class PassesWriter extends StackPassesWriter {
     this.longest = maxLength - graph.ops(Op.PositionEncoding.class).stream().mapToInt(Op.PositionEncoding::offset).sum();
     this.nsp = graph.ops(Op.ObjectiveHead.class).stream().anyMatch(h -> h.loss().kind() == Loss.Kind.SENTENCE_PAIR);
     this.pooler = !graph.ops(Op.Pooler.class).isEmpty();
+    this.pooledRead = nsp || graph.ops(Op.TaskHead.class).stream().anyMatch(head -> head.input() == Op.TaskHead.Input.POOLED);
   }
 
   private static Architecture.Encoder encoder(LayerGraph graph) {
@@ -105,14 +111,6 @@ public final class PassesWriter extends StackPassesWriter {
     }
     if (e.embeddings().positions() == Positions.RELATIVE) {
       gaps.add("relative positions");
-    }
-    // The runtime's Encoder runs these (dropout and one linear layer over the pooled output or every
-    // state, trained by the facade's trainer); their emitters are not written yet.
-    if (!model.heads().isEmpty()) {
-      gaps.add("fine-tuning heads");
-    }
-    if (model.objective(Objective.MaskedLm.class).isEmpty()) {
-      gaps.add("no mlm objective");
     }
     for (Objective objective : model.objectives()) {
       if (!(objective instanceof Objective.MaskedLm) && !(objective instanceof Objective.NextSentence)
@@ -164,18 +162,25 @@ public final class PassesWriter extends StackPassesWriter {
     if (!pooled) {
       addFirstToken(top);
     }
-    String pair = graph.ops(Op.ObjectiveHead.class).stream().filter(h -> h.loss().kind() == Loss.Kind.SENTENCE_PAIR)
-        .map(h -> h.objective().toUpperCase(Locale.ROOT)).findFirst().orElse(null);
+    if (graph.ops(Op.ObjectiveHead.class).stream().noneMatch(h -> h.loss().kind() == Loss.Kind.MASKED_TOKENS)) {
+      addNoMaskedLm(top);
+    }
+    addPooledGradient(top);
+    List<String> headNames = new ArrayList<>();
+    graph.ops(Op.ObjectiveHead.class).forEach(h -> headNames.add(h.objective().toUpperCase(Locale.ROOT)));
+    graph.ops(Op.TaskHead.class).forEach(h -> headNames.add(h.task().replace('_', ' ')));
     TypeSpec.Builder type = TypeSpec.classBuilder(simpleName())
         .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
         .addSuperinterface(ParameterizedTypeName.get(PASSES, workspace))
         .addJavadoc("$L's passes, composed from its layer graph: embeddings$L, $L $L-LayerNorm layers of $L-head attention and\n"
             + "a $L-wide $L feed-forward block$L, $L, the $L head$L. Inference, evaluation and the\n"
-            + "training pass (forward, losses, backward), bit for bit what the runtime's {@code Encoder} computes.\n"
+            + "training pass (forward, losses, backward).\n"
             + "The parameters are only read; the activations live in a {@link Workspace} each caller brings.\n",
             model.name(), mapped ? " mapped to the hidden width" : "", layers, preNorm ? "pre" : "post", heads, intermediate,
             activation.toLowerCase(Locale.ROOT), shared.isEmpty() ? "" : " (shared across layers)",
-            pooler ? "the pooler" : "no pooler", pair == null ? "MLM" : "MLM and " + pair, pair == null ? "" : "s");
+            pooler ? "the pooler" : "no pooler", headNames.size() == 1 ? headNames.get(0)
+                : String.join(", ", headNames.subList(0, headNames.size() - 1)) + " and " + headNames.get(headNames.size() - 1),
+            headNames.size() == 1 ? "" : "s");
     type.addField(KERNELS, "kernels", Modifier.PRIVATE, Modifier.FINAL);
     type.addField(PARAMETERS, "parameters", Modifier.PRIVATE, Modifier.FINAL);
     type.addField(PARALLEL, "parallel", Modifier.PRIVATE, Modifier.FINAL);
@@ -260,9 +265,9 @@ public final class PassesWriter extends StackPassesWriter {
         .addJavadoc("The heads' losses of the last forward pass (and, with {@code gradients}, their gradients on the logits).\n")
         .addParameter(BATCH, "batch").addParameter(workspace, "ws").addParameter(TypeName.BOOLEAN, "gradients")
         .addStatement("float mlm = 0").addStatement("int correct = 0").addStatement("int m = ws.predictions")
-        .addStatement("float nsp = 0")
+        .addStatement("float nsp = 0").addStatement("float sequence = 0").addStatement("float token = 0")
         .addCode(heads)
-        .addStatement("return new $T(mlm + nsp, mlm, nsp, 0, 0, correct, m)", LOSSES)
+        .addStatement("return new $T(mlm + nsp + sequence + token, mlm, nsp, sequence, token, correct, m)", LOSSES)
         .build();
   }
 
@@ -299,6 +304,8 @@ public final class PassesWriter extends StackPassesWriter {
       addMaskedLmHead(head, model, losses);
     } else if (op instanceof Op.ObjectiveHead head && head.loss().kind() == Loss.Kind.SENTENCE_PAIR) {
       addSentencePairHead(head, model, losses);
+    } else if (op instanceof Op.TaskHead head) {
+      addTaskHead(head, model, losses);
     } else {
       throw new IllegalStateException("no emitter for " + op.line());
     }
@@ -326,7 +333,7 @@ public final class PassesWriter extends StackPassesWriter {
         .endControlFlow()
         .build());
     pass.backward(body -> {
-      if (!nsp) {
+      if (!pooledRead) {
         body.comment("$L: no head reads the pooled output, so no gradient reaches it", op.line());
         return;
       }
@@ -366,7 +373,7 @@ public final class PassesWriter extends StackPassesWriter {
         .endControlFlow()
         .build());
     pass.backward(body -> {
-      if (!nsp) {
+      if (!pooledRead) {
         body.comment("the pooled first token: no head reads it, so no gradient reaches it");
         return;
       }
@@ -460,10 +467,6 @@ public final class PassesWriter extends StackPassesWriter {
         .endControlFlow();
     pass.backward(body -> body.serial(CodeBlock.builder()
         .add("// $L: its gradient reaches the pooled output\n", op.line())
-        .beginControlFlow("for (int s = 0; s < b; s++)")
-        .addStatement("$T.fill(ws.dPooled[s], 0)", ARRAYS)
-        .endControlFlow()
-        .addStatement("boolean pooledUsed = false")
         .beginControlFlow("if (batch.nspLabels() != null)")
         .addStatement("$T.backwardInput(kernels, ws.dNsp, $L, $L, ws.dPooled, true, 0, b)", LINEAR, body.matrix("p", classifier.weight()), h)
         .addStatement("$T.backwardWeights(kernels, ws.pooled, ws.dNsp, b, $L, 0, $L)", LINEAR, body.matrix("g", classifier.weight()), h)
@@ -471,6 +474,191 @@ public final class PassesWriter extends StackPassesWriter {
         .addStatement("pooledUsed = true")
         .endControlFlow()
         .build()));
+  }
+
+  /**
+   * The pooled output's gradient starts at zero, before the heads that read it add theirs (the
+   * backward's first step: registered after every op).
+   */
+  private void addPooledGradient(Pass pass) {
+    if (!pooledRead) {
+      return;
+    }
+    pass.backward(body -> body.serial(CodeBlock.builder()
+        .add("// the pooled output's gradient, which the heads reading it add into\n")
+        .beginControlFlow("for (int s = 0; s < b; s++)")
+        .addStatement("$T.fill(ws.dPooled[s], 0)", ARRAYS)
+        .endControlFlow()
+        .addStatement("boolean pooledUsed = false")
+        .build()));
+  }
+
+  /** Without an MLM head, a forward pass predicts no positions. */
+  private void addNoMaskedLm(Pass pass) {
+    pass.forward.serial(CodeBlock.builder()
+        .add("// no MLM head: no positions are predicted\n")
+        .beginControlFlow("if (predictionRows.length > 0)")
+        .addStatement("throw new $T($S)", IllegalStateException.class, model.name() + " has no MLM head")
+        .endControlFlow()
+        .addStatement("ws.predictions = 0")
+        .build());
+  }
+
+  /**
+   * A fine-tuning head: its input (the pooled output, the first tokens' states copied out, or every
+   * state), its body's ops in order (dropout, linear, activation) into buffers of its own, the last
+   * one's output the logits, then cross-entropy; its backward the body's ops last first, the
+   * input's gradient added where the input came from.
+   */
+  private void addTaskHead(Op.TaskHead op, Pass pass, CodeBlock.Builder losses) {
+    String prefix = op.task().startsWith("sequence") ? "sequence" : "token";
+    String capital = Character.toUpperCase(prefix.charAt(0)) + prefix.substring(1);
+    taskHeads.add(prefix);
+    boolean everyToken = op.input() == Op.TaskHead.Input.EVERY_TOKEN;
+    String rows = everyToken ? "n" : "b";
+    String capacity = everyToken ? "n" : "maxBatch";
+    String doc = "the " + prefix + "-classification head";
+    int h = hidden;
+    Body fw = pass.forward;
+    String input;
+    String inputInBackward;
+    switch (op.input()) {
+      case POOLED -> {
+        input = "ws.pooled";
+        inputInBackward = "ws.pooled";
+      }
+      case EVERY_TOKEN -> {
+        input = pass.stream;
+        inputInBackward = pass.streamInBackward;
+      }
+      case FIRST_TOKEN -> {
+        buffer(prefix + "Input", doc, capacity, String.valueOf(h));
+        buffer("d" + capital + "Input", doc, capacity, String.valueOf(h));
+        input = "ws." + prefix + "Input";
+        inputInBackward = input;
+      }
+      default -> throw new IllegalStateException("no emitter for " + op.line());
+    }
+    fw.comment("$L    [$L, $L]", op.line(), rows, op.labels());
+    if (op.input() == Op.TaskHead.Input.FIRST_TOKEN) {
+      fw.serial(CodeBlock.builder()
+          .beginControlFlow("for (int s = 0; s < b; s++)")
+          .addStatement("$T.arraycopy($L[s * t], 0, $L[s], 0, $L)", System.class, pass.stream, input, h)
+          .endControlFlow()
+          .build());
+    }
+    // each op's input and output, as the forward and the backward name them; the gradient of each output
+    List<Op> ops = op.body();
+    String[] ins = new String[ops.size()];
+    String[] insInBackward = new String[ops.size()];
+    String[] dOuts = new String[ops.size()];
+    String x = input;
+    String xInBackward = inputInBackward;
+    for (int k = 0; k < ops.size(); k++) {
+      Op stage = ops.get(k);
+      ins[k] = x;
+      insInBackward[k] = xInBackward;
+      boolean last = k == ops.size() - 1;
+      if (stage instanceof Op.Dropout dropout) {
+        String out = prefix + "Dropped" + k;
+        dOuts[k] = "d" + capital + "Dropped" + k;
+        buffer(dOuts[k], doc, capacity, String.valueOf(h));
+        if (dropout.probability() > 0) {
+          buffer(prefix + "Keep" + k, doc, capacity, String.valueOf(h));
+          buffer(out, doc, capacity, String.valueOf(h));
+          fw.serial(CodeBlock.builder()
+              .add("// $L\n", stage.line())
+              .addStatement("float[][] $L = random != null ? ws.$L : $L", out, out, x)
+              .beginControlFlow("if (random != null)")
+              .addStatement("$T.forward($L, ws.$LKeep$L, ws.$L, $L, $L, random, 0, $L)", DROPOUT, x, prefix, k, out, h, f(hiddenDropout), rows)
+              .endControlFlow()
+              .build());
+          xInBackward = "(dropout ? ws." + out + " : " + xInBackward + ")";
+          x = out;
+        } else {
+          fw.comment("$L: none", stage.line());
+        }
+      } else if (stage instanceof Op.Linear linear) {
+        String out = last ? prefix + "Logits" : prefix + "Dense" + k;
+        dOuts[k] = "d" + Character.toUpperCase(out.charAt(0)) + out.substring(1);
+        buffer(out, doc, capacity, String.valueOf(linear.out()));
+        buffer(dOuts[k], doc, capacity, String.valueOf(linear.out()));
+        fw.ranged(rows, 4, CodeBlock.builder()
+            .add("// $L    [$L, $L]\n", stage.line(), rows, linear.out())
+            .addStatement("$T.forward(kernels, $L, $L, $L, $L, ws.$L, false, from, to)", LINEAR, x, fw.matrix("p", linear.weight()), linear.in(),
+                fw.vector("p", linear.bias().orElseThrow()), out)
+            .build());
+        x = "ws." + out;
+        xInBackward = x;
+      } else if (stage instanceof Op.Activate activate) {
+        String out = prefix + "Activated" + k;
+        dOuts[k] = "d" + capital + "Activated" + k;
+        buffer(out, doc, capacity, String.valueOf(h));
+        buffer(dOuts[k], doc, capacity, String.valueOf(h));
+        fw.ranged(rows, 4, CodeBlock.builder()
+            .add("// $L\n", stage.line())
+            .addStatement("$T.forward($T.$L, $L, ws.$L, $L, from, to)", ACTIVATION, FF_ACTIVATION, activate.function().name(), x, out,
+                activate.width())
+            .build());
+        x = "ws." + out;
+        xInBackward = x;
+      } else {
+        throw new IllegalStateException("no emitter for " + stage.line() + " in a fine-tuning head");
+      }
+    }
+    if (!x.equals("ws." + prefix + "Logits")) {
+      throw new IllegalStateException(op.line() + ": a fine-tuning head ends in its linear classifier");
+    }
+    losses.add("// $L\n", op.line())
+        .beginControlFlow("if (batch.$LLabels() != null)", prefix)
+        .addStatement("$L = $T.forwardBackward(ws.$LLogits, batch.$LLabels(), $L, $L, gradients ? ws.d$LLogits : null)", prefix, CROSS_ENTROPY,
+            prefix, prefix, everyToken ? "batch.rows()" : "batch.batch()", op.labels(), capital)
+        .endControlFlow();
+    pass.backward(body -> {
+      body.serial(CodeBlock.builder()
+          .add("// $L, its ops last first\n", op.line())
+          .beginControlFlow("if (batch.$LLabels() != null)", prefix)
+          .build());
+      for (int k = ops.size() - 1; k >= 0; k--) {
+        Op stage = ops.get(k);
+        String dOut = "ws." + dOuts[k];
+        boolean first = k == 0;
+        String dIn = !first ? "ws." + dOuts[k - 1] : switch (op.input()) {
+          case POOLED -> "ws.dPooled";
+          case EVERY_TOKEN -> "ws.dx";
+          case FIRST_TOKEN -> "ws.d" + capital + "Input";
+        };
+        boolean accumulate = first && op.input() != Op.TaskHead.Input.FIRST_TOKEN;
+        if (stage instanceof Op.Dropout dropout) {
+          body.ranged(rows, 4, "$T.backward($L, $L, $L, $L, $L, from, to)", DROPOUT, dOut,
+              dropout.probability() > 0 ? "dropout ? ws." + prefix + "Keep" + k + " : null" : "null", dIn, h, accumulate);
+        } else if (stage instanceof Op.Linear linear) {
+          body.ranged(String.valueOf(linear.in()), 8, "$T.backwardWeights(kernels, $L, $L, $L, $L, from, to)", LINEAR, insInBackward[k], dOut,
+              rows, body.matrix("g", linear.weight()));
+          body.serial("$T.backwardBias($L, $L, $L)", LINEAR, dOut, rows, body.vector("g", linear.bias().orElseThrow()));
+          body.ranged(rows, 4, "$T.backwardInput(kernels, $L, $L, $L, $L, $L, from, to)", LINEAR, dOut, body.matrix("p", linear.weight()),
+              linear.in(), dIn, accumulate);
+        } else if (stage instanceof Op.Activate activate) {
+          if (accumulate) {
+            throw new IllegalStateException(op.line() + ": a fine-tuning head cannot start with an activation");
+          }
+          body.ranged(rows, 4, "$T.backward($T.$L, $L, $L, $L, $L, from, to)", ACTIVATION, FF_ACTIVATION, activate.function().name(),
+              insInBackward[k], dOut, dIn, activate.width());
+        }
+      }
+      CodeBlock.Builder end = CodeBlock.builder();
+      if (op.input() == Op.TaskHead.Input.FIRST_TOKEN) {
+        end.add("// the first tokens' states were copied out: their gradient goes back to those rows\n")
+            .beginControlFlow("for (int s = 0; s < b; s++)")
+            .beginControlFlow("for (int i = 0; i < $L; i++)", h)
+            .addStatement("ws.dx[s * t][i] += ws.d$LInput[s][i]", capital)
+            .endControlFlow()
+            .endControlFlow();
+      } else if (op.input() == Op.TaskHead.Input.POOLED) {
+        end.addStatement("pooledUsed = true");
+      }
+      body.serial(end.endControlFlow().build());
+    });
   }
 
   // ================================================================================================
@@ -548,8 +736,12 @@ public final class PassesWriter extends StackPassesWriter {
     type.addMethod(nsp
         ? override("nspLogits", VECTOR).addParameter(TypeName.INT, "b").addStatement("return nspLogits[b]").build()
         : absent("nspLogits", "b", "an NSP head"));
-    type.addMethod(absent("sequenceLogits", "b", "a sequence-classification head"));
-    type.addMethod(absent("tokenLogits", "row", "a token-classification head"));
+    type.addMethod(taskHeads.contains("sequence")
+        ? override("sequenceLogits", VECTOR).addParameter(TypeName.INT, "b").addStatement("return sequenceLogits[b]").build()
+        : absent("sequenceLogits", "b", "a sequence-classification head"));
+    type.addMethod(taskHeads.contains("token")
+        ? override("tokenLogits", VECTOR).addParameter(TypeName.INT, "row").addStatement("return tokenLogits[row]").build()
+        : absent("tokenLogits", "row", "a token-classification head"));
     return type.build();
   }
 

@@ -103,8 +103,6 @@ public final class Runnability {
 
   /** Judges a valid model against every gap. */
   public static Runnability of(ModelSpec model) {
-    Family family = model.family();
-    boolean generated = family == Family.WORD2VEC || family == Family.ENCODER || family == Family.DECODER || family == Family.LSTM_LM;
     List<Gap> hit = new ArrayList<>();
     List<Found> found = new ArrayList<>();
     for (Gap gap : GAPS) {
@@ -113,8 +111,9 @@ public final class Runnability {
         found.add(f);
       });
     }
-    boolean kernels = generated && hit.stream().noneMatch(g -> g.keeps() == Keeps.KERNELS);
-    boolean facade = generated && hit.isEmpty();
+    // a family the runtime does not run has its own gap, which keeps the kernels and the facade
+    boolean kernels = hit.stream().noneMatch(g -> g.keeps() == Keeps.KERNELS);
+    boolean facade = hit.isEmpty();
     String outcome = model.name() + " gets its layout" + (kernels ? " and kernels" : "") + ", no facade";
     List<Diagnostic> warnings = new ArrayList<>();
     for (int i = 0; i < hit.size(); i++) {

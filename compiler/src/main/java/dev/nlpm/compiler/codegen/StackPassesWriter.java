@@ -61,9 +61,9 @@ abstract class StackPassesWriter extends SourceWriter {
   static final ClassName ACTIVATION = ClassName.get(OPS, "Activation");
   static final ClassName CROSS_ENTROPY = ClassName.get(OPS, "CrossEntropy");
   static final ClassName FF_ACTIVATION = ClassName.get(ENCODER, "FeedForwardActivation");
-  static final ClassName KERNELS = ClassName.get(ENCODER, "EncoderKernels");
-  static final ClassName PARAMETERS = ClassName.get(ENCODER, "EncoderParameters");
-  static final ClassName PARALLEL = ClassName.get(ENCODER, "Parallel");
+  static final ClassName KERNELS = ClassName.get("dev.nlpm.runtime.kernels", "ProductKernels");
+  static final ClassName PARAMETERS = ClassName.get("dev.nlpm.runtime.parameters", "ParameterRows");
+  static final ClassName PARALLEL = ClassName.get("dev.nlpm.runtime.kernels", "Parallel");
   static final ClassName RANDOM = ClassName.get("java.util", "SplittableRandom");
   static final ClassName ARRAYS = ClassName.get("java.util", "Arrays");
   static final TypeName ROWS = ArrayTypeName.of(ArrayTypeName.of(TypeName.FLOAT));

@@ -15,7 +15,7 @@ import java.util.Locale;
  */
 final class TrainingOptionsMethods {
 
-  static final ClassName TRAINER = ClassName.get("dev.nlpm.runtime.encoder", "EncoderTrainer");
+  static final ClassName TRAINER = ClassName.get("dev.nlpm.runtime.training", "EncoderTrainer");
   static final ClassName OPTIONS = TRAINER.nestedClass("Options");
   private static final ClassName SHAPE = ClassName.get("dev.nlpm.runtime.optim", "LearningRateSchedule").nestedClass("Shape");
   private static final ClassName OPTIMIZER = ClassName.get("dev.nlpm.runtime.optim", "OptimizerKind");

@@ -67,6 +67,6 @@ final class EncoderLowering {
     }
     HeadContext heads = HeadContext.of(graph, h, stack.norm().eps(), stack.activation()).withEmbeddings(emb, word.table());
     graph.ops(ObjectiveHeads.lower(heads));
-    graph.ops(TaskHeads.fineTuning(graph, h));
+    graph.ops(TaskHeads.fineTuning(graph, h, stack.dropout().hidden()));
   }
 }

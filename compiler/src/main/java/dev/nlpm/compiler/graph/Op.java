@@ -329,10 +329,35 @@ public sealed interface Op {
     }
   }
 
-  /** A fine-tuning head over the sequence (pooled) or each token. */
-  record TaskHead(String task, int labels, List<Op> body) implements Op {
+  /**
+   * A fine-tuning head: its body (dropout, linear layers and activations, in running order) over
+   * what it reads, then cross-entropy over its labels.
+   */
+  record TaskHead(String task, int labels, Input input, List<Op> body) implements Op {
+
+    /** What a fine-tuning head reads. */
+    public enum Input {
+      /** The pooled output (the pooler's, or the first token's state without a pooler): BERT's, ALBERT's sequence heads. */
+      POOLED("the pooled output"),
+      /** The first token's last hidden state, whatever the pooler: RoBERTa's and DistilBERT's sequence heads. */
+      FIRST_TOKEN("the first token's state"),
+      /** Every token's last hidden state: the token heads. */
+      EVERY_TOKEN("every token's state");
+
+      private final String words;
+
+      Input(String words) {
+        this.words = words;
+      }
+
+      public String words() {
+        return words;
+      }
+    }
+
     public TaskHead {
       Objects.requireNonNull(task, "task");
+      Objects.requireNonNull(input, "input");
       body = List.copyOf(body);
     }
 
@@ -345,7 +370,7 @@ public sealed interface Op {
 
     @Override
     public String line() {
-      return "fine-tuning " + task + ", " + labels + " labels, cross-entropy";
+      return "fine-tuning " + task + " over " + input.words() + ", " + labels + " labels, cross-entropy";
     }
   }
 

@@ -27,7 +27,7 @@ public record Parameter(
 
   /** The layout's view of this slot. */
   public TensorPlan tensor() {
-    return new TensorPlan(name, shape, group, tiedTo);
+    return new TensorPlan(name, role, shape, group, tiedTo);
   }
 
   /** {@code name [vocab, 768]}, with {@code = target} for a tied slot. */

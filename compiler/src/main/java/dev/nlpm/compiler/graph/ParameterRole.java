@@ -4,6 +4,10 @@ package dev.nlpm.compiler.graph;
  * What a parameter slot is, as the lowering that declares it knows: initialization and weight
  * decay depend on it (BERT, GPT-2 and the Transformer decay neither biases nor normalization
  * parameters), so it travels with the slot instead of being guessed back from the tensor's name.
+ * The generated Layout gives each slot its role as the runtime's {@code
+ * dev.nlpm.runtime.parameters.ParameterRole} of the same name (the two enums list the same constants,
+ * which codegen-tests' {@code ParameterRolesTest} pins); the runtime decides initialization and
+ * decay from it.
  */
 public enum ParameterRole {
   /** A table of vectors looked up by index: token, position, token-type and length embeddings. */
@@ -30,10 +34,5 @@ public enum ParameterRole {
   /** How the graph's dump names the role. */
   public String label() {
     return label;
-  }
-
-  /** Whether decoupled weight decay applies: to matrices and tables, not to biases and norms. */
-  public boolean decays() {
-    return this == EMBEDDING_TABLE || this == WEIGHT || this == OUTPUT_TABLE;
   }
 }

@@ -14,12 +14,16 @@ final class TaskHeads {
 
   /**
    * Fine-tuning heads as HuggingFace's {@code ...ForSequenceClassification} and {@code
-   * ...ForTokenClassification} name them: {@code classifier} (RoBERTa's sequence head is {@code
-   * classifier.dense} then {@code classifier.out_proj}; DistilBERT's has {@code pre_classifier}
-   * before it). With both kinds declared, the heads are {@code sequence_classifier} and {@code
+   * ...ForTokenClassification} compute and name them, each classifier after a dropout at the hidden
+   * rate: a token head over every state, {@code classifier}; a sequence head over the pooled output
+   * (BERT's, ALBERT's), {@code classifier}; RoBERTa's over the first token's state (its pooler
+   * unused), {@code RobertaClassificationHead}'s {@code classifier.dense}, tanh, then {@code
+   * classifier.out_proj}, a dropout before each; DistilBERT's over the first token's state, {@code
+   * pre_classifier}, ReLU, then {@code classifier} (its {@code seq_classif_dropout} is the hidden
+   * rate here). With both kinds declared, the heads are {@code sequence_classifier} and {@code
    * token_classifier}.
    */
-  static List<Op.TaskHead> fineTuning(GraphBuilder graph, int hidden) {
+  static List<Op.TaskHead> fineTuning(GraphBuilder graph, int hidden, double dropout) {
     List<FineTuningHead> heads = graph.model().heads();
     CheckpointNames names = graph.model().names();
     List<Op.TaskHead> ops = new ArrayList<>();
@@ -28,19 +32,26 @@ final class TaskHeads {
       Slots slots = new Slots(head.keyword() + "_head");
       List<Op> body = new ArrayList<>();
       boolean sequence = head instanceof FineTuningHead.SequenceClassification;
+      Op.TaskHead.Input input = !sequence ? Op.TaskHead.Input.EVERY_TOKEN : Op.TaskHead.Input.POOLED;
       if (sequence && names == CheckpointNames.ROBERTA) {
+        input = Op.TaskHead.Input.FIRST_TOKEN;
+        body.add(new Op.Dropout(name + " input", dropout));
         body.add(slots.linear("dense", name + ".dense", hidden, hidden));
         body.add(new Op.Activate(dev.nlpm.compiler.ir.Activation.TANH, hidden));
+        body.add(new Op.Dropout(name + " dense", dropout));
         body.add(slots.linear("out", name + ".out_proj", hidden, head.labels()));
       } else if (sequence && names == CheckpointNames.DISTILBERT) {
+        input = Op.TaskHead.Input.FIRST_TOKEN;
         body.add(slots.linear("pre-classifier", "pre_" + name, hidden, hidden));
         body.add(new Op.Activate(dev.nlpm.compiler.ir.Activation.RELU, hidden));
+        body.add(new Op.Dropout(name + " input", dropout));
         body.add(slots.linear("classifier", name, hidden, head.labels()));
       } else {
+        body.add(new Op.Dropout(name + " input", dropout));
         body.add(slots.linear("classifier", name, hidden, head.labels()));
       }
       graph.store(slots);
-      ops.add(new Op.TaskHead(head.keyword(), head.labels(), body));
+      ops.add(new Op.TaskHead(head.keyword(), head.labels(), input, body));
     }
     return ops;
   }

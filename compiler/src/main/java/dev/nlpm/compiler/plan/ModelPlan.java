@@ -121,20 +121,21 @@ public record ModelPlan(
   }
 
   /**
-   * A readable table: every tensor's name, shape, parameter count and group, then the total of
-   * each group and the total.
+   * A readable table: every tensor's name, shape, parameter count, role and group, then the
+   * total of each group and the total (the generated Layout's {@code describe()} prints the same).
    */
   public String describe() {
     List<TensorPlan> tensors = tensors();
     int nameWidth = Math.max(4, tensors.stream().mapToInt(t -> t.name().length()).max().orElse(0));
     int shapeWidth = Math.max(5, tensors.stream().mapToInt(t -> shape(t).length()).max().orElse(0));
+    int roleWidth = Math.max(4, tensors.stream().mapToInt(t -> t.role().label().length()).max().orElse(0));
     StringBuilder out = new StringBuilder();
-    String row = "%-" + nameWidth + "s  %-" + shapeWidth + "s  %13s  %s%n";
-    out.append(String.format(Locale.ROOT, row, "name", "shape", "parameters", "group"));
+    String row = "%-" + nameWidth + "s  %-" + shapeWidth + "s  %13s  %-" + roleWidth + "s  %s%n";
+    out.append(String.format(Locale.ROOT, row, "name", "shape", "parameters", "role", "group"));
     for (TensorPlan tensor : tensors) {
       String count = tensor.tiedTo().map(t -> "tied").orElse(String.format(Locale.ROOT, "%,d", tensor.size()));
       String group = tensor.tiedTo().map(t -> tensor.group() + " (= " + t + ")").orElse(tensor.group());
-      out.append(String.format(Locale.ROOT, row, tensor.name(), shape(tensor), count, group));
+      out.append(String.format(Locale.ROOT, row, tensor.name(), shape(tensor), count, tensor.role().label(), group));
     }
     out.append('\n');
     Map<String, Long> totals = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package dev.nlpm.compiler.validate;
 
+import dev.nlpm.compiler.bind.BoundModels;
 import dev.nlpm.compiler.diag.DiagnosticCode;
 import dev.nlpm.compiler.diag.Diagnostics;
 import dev.nlpm.compiler.ir.Architecture;
@@ -13,7 +14,6 @@ import dev.nlpm.compiler.ir.TrainingDefaults;
 import dev.nlpm.compiler.ir.TransformerStack;
 import dev.nlpm.compiler.ir.Vocabulary;
 import dev.nlpm.compiler.source.Origin;
-import dev.nlpm.compiler.bind.BoundModels;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

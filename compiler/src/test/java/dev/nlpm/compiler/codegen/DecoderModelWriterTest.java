@@ -11,16 +11,16 @@ import dev.nlpm.compiler.ir.CheckpointNames;
 import dev.nlpm.compiler.ir.ModelSpec;
 import dev.nlpm.compiler.plan.Planner;
 import dev.nlpm.compiler.plan.Specs;
-import dev.nlpm.runtime.decode.Blockwise;
-import dev.nlpm.runtime.decode.DecodingOptions;
-import dev.nlpm.runtime.decode.Greedy;
 import dev.nlpm.runtime.decoder.DecoderPasses;
 import dev.nlpm.runtime.decoder.ProposalHeads;
-import dev.nlpm.runtime.encoder.EncoderParameters;
-import dev.nlpm.runtime.encoder.EncoderTrainer;
-import dev.nlpm.runtime.encoder.Parallel;
+import dev.nlpm.runtime.decoding.Blockwise;
+import dev.nlpm.runtime.decoding.DecodingOptions;
+import dev.nlpm.runtime.decoding.Greedy;
+import dev.nlpm.runtime.kernels.Parallel;
 import dev.nlpm.runtime.model.BlockwiseDecoderFacade;
 import dev.nlpm.runtime.model.DecoderFacade;
+import dev.nlpm.runtime.parameters.ParameterRows;
+import dev.nlpm.runtime.training.EncoderTrainer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -44,17 +44,17 @@ class DecoderModelWriterTest {
     Class<?> model = loader.loadClass("org.example.models.DraftingModel");
     assertEquals(3, model.getField("BLOCKWISE_K").getInt(null));
     assertEquals("Drafting-blockwise-heads", model.getField("HEADS_NAME").get(null));
-    EncoderParameters base = (EncoderParameters) model.getMethod("initialize", long.class).invoke(null, 1L);
-    EncoderParameters heads = (EncoderParameters) model.getMethod("initializeHeads", long.class).invoke(null, 2L);
+    ParameterRows base = (ParameterRows) model.getMethod("initialize", long.class).invoke(null, 1L);
+    ParameterRows heads = (ParameterRows) model.getMethod("initializeHeads", long.class).invoke(null, 2L);
     assertEquals(6, heads.layout().slots().size());
     assertEquals(ProposalHeads.weight(0), heads.layout().slots().get(0).name());
     try (Parallel parallel = new Parallel(1)) {
-      DecoderPasses<?> decoder = (DecoderPasses<?>) model.getMethod("decoder", EncoderParameters.class, Parallel.class).invoke(null, base, parallel);
-      ProposalHeads proposal = (ProposalHeads) model.getMethod("proposalHeads", DecoderPasses.class, EncoderParameters.class)
+      DecoderPasses<?> decoder = (DecoderPasses<?>) model.getMethod("decoder", ParameterRows.class, Parallel.class).invoke(null, base, parallel);
+      ProposalHeads proposal = (ProposalHeads) model.getMethod("proposalHeads", DecoderPasses.class, ParameterRows.class)
           .invoke(null, decoder, heads);
       assertEquals(3, proposal.count());
       EncoderTrainer.Options options = new EncoderTrainer.Options(1e-3, 0, 2, 1, 1.0, 0.0, 1, 0);
-      EncoderTrainer trainer = (EncoderTrainer) model.getMethod("headsTrainer", EncoderParameters.class, EncoderTrainer.Options.class)
+      EncoderTrainer trainer = (EncoderTrainer) model.getMethod("headsTrainer", ParameterRows.class, EncoderTrainer.Options.class)
           .invoke(null, heads, options);
       float[] baseBefore = base.toFlat();
       float[] headsBefore = heads.toFlat();
@@ -70,8 +70,8 @@ class DecoderModelWriterTest {
     BlockwiseDecoderFacade drafting = model.asSubclass(BlockwiseDecoderFacade.class).getConstructor().newInstance();
     assertEquals(3, drafting.blockwiseK());
     assertEquals("Drafting-blockwise-heads", drafting.headsName());
-    assertArrayEquals(((EncoderParameters) model.getMethod("initializeHeads", long.class).invoke(null, 2L)).toFlat(), drafting.newHeads(2).toFlat());
-    assertArrayEquals(((EncoderParameters) model.getMethod("initialize", long.class).invoke(null, 1L)).toFlat(),
+    assertArrayEquals(((ParameterRows) model.getMethod("initializeHeads", long.class).invoke(null, 2L)).toFlat(), drafting.newHeads(2).toFlat());
+    assertArrayEquals(((ParameterRows) model.getMethod("initialize", long.class).invoke(null, 1L)).toFlat(),
         drafting.newParameters(1).toFlat());
     assertEquals("transformer.", drafting.checkpointPrefix());
     Class<?> plain = loader.loadClass("org.example.models.PlainModel");

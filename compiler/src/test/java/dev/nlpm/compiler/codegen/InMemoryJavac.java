@@ -1,6 +1,6 @@
 package dev.nlpm.compiler.codegen;
 
-import dev.nlpm.runtime.layout.ParameterLayout;
+import dev.nlpm.runtime.parameters.ParameterLayout;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.List;

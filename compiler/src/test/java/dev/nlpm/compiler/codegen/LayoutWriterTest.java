@@ -23,8 +23,8 @@ import dev.nlpm.compiler.plan.Planner;
 import dev.nlpm.compiler.plan.Segment;
 import dev.nlpm.compiler.plan.Specs;
 import dev.nlpm.compiler.plan.TensorPlan;
-import dev.nlpm.runtime.layout.ParameterLayout;
-import dev.nlpm.runtime.layout.TensorSlot;
+import dev.nlpm.runtime.parameters.ParameterLayout;
+import dev.nlpm.runtime.parameters.TensorSlot;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -266,15 +266,19 @@ class LayoutWriterTest {
     long facades = deep.stream().filter(p -> p.model().family() != dev.nlpm.compiler.ir.Family.WORD2VEC && Runnability.of(p.model()).facade()).count();
     // and the encoders and decoders whose passes the compiler composes their Passes, with its nested Workspace
     long passes = deep.stream().filter(p -> PassesWriter.covers(p.graph()) || DecoderPassesWriter.covers(p.graph())).count();
+    // and the LSTM LMs their Passes, with its nested Tensors and Activations
+    long lstmPasses = deep.stream().filter(p -> LstmPassesWriter.covers(p.graph())).count();
     assertTrue(kernels > 0, "no encoder among the deep models");
     assertTrue(passes > 0, "no generated passes among the deep models");
     assertTrue(deep.stream().anyMatch(p -> DecoderPassesWriter.covers(p.graph())), "no generated decoder passes among the deep models");
-    assertEquals(deep.size() + 2 * word2vec + kernels + facades + 2 * passes, classes.size());
+    assertTrue(lstmPasses > 0, "no generated LSTM passes among the deep models");
+    assertEquals(deep.size() + 2 * word2vec + kernels + facades + 2 * passes + 3 * lstmPasses, classes.size());
     int methods = 0;
     int largest = 0;
     for (Map.Entry<String, byte[]> file : classes.entrySet()) {
       Map<String, Integer> lengths = ClassFileMethods.codeLengths(file.getValue());
-      boolean passesClass = file.getKey().endsWith("Passes") || file.getKey().endsWith("Passes$Workspace");
+      // the passes and their nested classes (a Workspace; an LSTM's Tensors and Activations) are built with arguments
+      boolean passesClass = file.getKey().endsWith("Passes") || file.getKey().contains("Passes$");
       assertTrue(passesClass || lengths.containsKey("<init>()V"), file.getKey() + " " + lengths);
       for (Map.Entry<String, Integer> method : lengths.entrySet()) {
         assertTrue(method.getValue() < HUGE_METHOD_LIMIT, file.getKey() + "." + method.getKey() + " has " + method.getValue() + " bytes of bytecode");
@@ -304,7 +308,7 @@ class LayoutWriterTest {
     ModelPlan deepBert = Planner.plan(everyFamily(48).get(0));
     String source = CodeGenerator.generate(deepBert).get(0).source();
     assertTrue(source.contains("for (int layer = 0; layer < 48; layer++) {"), source);
-    assertTrue(source.contains("b.add(\"encoder.layer.\" + layer + \".attention.self.query.weight\", \"backbone\", 64, 64);"), source);
+    assertTrue(source.contains("b.add(\"encoder.layer.\" + layer + \".attention.self.query.weight\", ParameterRole.WEIGHT, \"backbone\", 64, 64);"), source);
     assertFalse(source.contains("ENCODER_LAYER_47"), source);
     assertFalse(source.contains("\"encoder.layer.47."), source);
     long constants = source.lines().filter(l -> l.contains("public static final int ")).count();

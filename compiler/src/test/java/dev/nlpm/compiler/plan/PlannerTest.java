@@ -451,15 +451,15 @@ class PlannerTest {
   }
 
   @Test
-  void describeListsEveryTensorAndTheGroupTotals() {
+  void describeListsEveryTensorWithItsRoleAndTheGroupTotals() {
     ModelPlan plan = Planner.plan(Specs.bertBase());
     String table = plan.describe();
     List<String> lines = table.lines().collect(Collectors.toList());
     assertTrue(lines.get(0).startsWith("name"), table);
     assertEquals(1 + plan.tensors().size() + 1 + plan.groups().size() + 1, lines.size(), table);
-    assertTrue(table.contains("encoder.layer.11.output.LayerNorm.bias"), table);
+    assertTrue(lines.stream().anyMatch(l -> l.matches("encoder\\.layer\\.11\\.output\\.LayerNorm\\.bias\\s+\\[768]\\s+768\\s+norm bias\\s+backbone")), table);
     assertTrue(lines.stream().anyMatch(l -> l.matches("backbone\\s+109,482,240")), table);
-    assertTrue(lines.stream().anyMatch(l -> l.matches("cls\\.predictions\\.decoder\\.weight\\s+\\[30522, 768]\\s+tied\\s+mlm_head \\(= embeddings\\.word_embeddings\\.weight\\)")), table);
+    assertTrue(lines.stream().anyMatch(l -> l.matches("cls\\.predictions\\.decoder\\.weight\\s+\\[30522, 768]\\s+tied\\s+embedding\\s+mlm_head \\(= embeddings\\.word_embeddings\\.weight\\)")), table);
     assertTrue(lines.get(lines.size() - 1).matches("total\\s+" + String.format(java.util.Locale.ROOT, "%,d", plan.maxParameterCount())), table);
   }
 

@@ -1,7 +1,7 @@
 package dev.nlpm.runtime.checkpoint;
 
-import dev.nlpm.runtime.layout.ParameterLayout;
-import dev.nlpm.runtime.layout.TensorSlot;
+import dev.nlpm.runtime.parameters.ParameterLayout;
+import dev.nlpm.runtime.parameters.TensorSlot;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -7,7 +7,7 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import dev.nlpm.runtime.io.AtomicDirectories;
 import dev.nlpm.runtime.io.MalformedInputFileException;
-import dev.nlpm.runtime.layout.ParameterLayout;
+import dev.nlpm.runtime.parameters.ParameterLayout;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.nlpm.runtime.decoder;
 
-import dev.nlpm.runtime.encoder.EncoderParameters;
+import dev.nlpm.runtime.parameters.ParameterRows;
 import java.util.Objects;
 
 /**
@@ -27,8 +27,8 @@ public record BoundDecoder<W extends DecoderActivations>(DecoderPasses<W> passes
     return workspace;
   }
 
-  /** {@link DecoderPasses#train(int[], int[], int, int, DecoderActivations, EncoderParameters, long)} in the workspace. */
-  public float train(int[] ids, int[] labels, int batch, int length, EncoderParameters gradients, long dropoutSeed) {
+  /** {@link DecoderPasses#train(int[], int[], int, int, DecoderActivations, ParameterRows, long)} in the workspace. */
+  public float train(int[] ids, int[] labels, int batch, int length, ParameterRows gradients, long dropoutSeed) {
     return passes.train(ids, labels, batch, length, workspace, gradients, dropoutSeed);
   }
 

@@ -1,16 +1,17 @@
 package dev.nlpm.runtime.decoder;
 
-import dev.nlpm.runtime.decode.LanguageModelStep;
-import dev.nlpm.runtime.encoder.EncoderKernels;
-import dev.nlpm.runtime.encoder.EncoderParameters;
+import dev.nlpm.runtime.decoding.LanguageModelStep;
 import dev.nlpm.runtime.encoder.FeedForwardActivation;
-import dev.nlpm.runtime.encoder.Parallel;
+import dev.nlpm.runtime.kernels.Parallel;
+import dev.nlpm.runtime.kernels.ProductKernels;
+import dev.nlpm.runtime.kernels.TransposedLogits;
 import dev.nlpm.runtime.ops.Activation;
 import dev.nlpm.runtime.ops.Attention;
 import dev.nlpm.runtime.ops.Embedding;
 import dev.nlpm.runtime.ops.LayerNorm;
 import dev.nlpm.runtime.ops.Linear;
 import dev.nlpm.runtime.ops.Residual;
+import dev.nlpm.runtime.parameters.ParameterRows;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -31,14 +32,14 @@ import java.util.function.Function;
 public final class CachedDecoding {
 
   private final DecoderConfig config;
-  private final EncoderKernels kernels;
+  private final ProductKernels kernels;
   private final Parallel parallel;
   private final DecoderTensors w;
   /** The output's weight transposed for the logits, remade when the parameters change. */
   private final TransposedLogits transposedLogits;
 
   /** Decoding with {@code config}'s model over {@code parameters} (a GPT-2 layout, see {@link Decoder#parameters}). */
-  public CachedDecoding(DecoderConfig config, EncoderKernels kernels, EncoderParameters parameters, Parallel parallel) {
+  public CachedDecoding(DecoderConfig config, ProductKernels kernels, ParameterRows parameters, Parallel parallel) {
     this.config = Objects.requireNonNull(config, "config");
     this.kernels = Objects.requireNonNull(kernels, "kernels");
     this.parallel = Objects.requireNonNull(parallel, "parallel");
@@ -50,7 +51,7 @@ public final class CachedDecoding {
     return config;
   }
 
-  public EncoderKernels kernels() {
+  public ProductKernels kernels() {
     return kernels;
   }
 

@@ -1,10 +1,11 @@
 package dev.nlpm.runtime.decoder;
 
-import dev.nlpm.runtime.encoder.EncoderKernels;
-import dev.nlpm.runtime.encoder.EncoderParameters;
 import dev.nlpm.runtime.encoder.FeedForwardActivation;
-import dev.nlpm.runtime.encoder.Parallel;
-import dev.nlpm.runtime.layout.ParameterLayout;
+import dev.nlpm.runtime.kernels.Parallel;
+import dev.nlpm.runtime.kernels.ProductKernels;
+import dev.nlpm.runtime.kernels.TiedEmbeddingGradient;
+import dev.nlpm.runtime.kernels.TiedInputGradient;
+import dev.nlpm.runtime.kernels.TransposedLogits;
 import dev.nlpm.runtime.ops.Activation;
 import dev.nlpm.runtime.ops.Attention;
 import dev.nlpm.runtime.ops.AttentionMask;
@@ -14,6 +15,8 @@ import dev.nlpm.runtime.ops.Embedding;
 import dev.nlpm.runtime.ops.LayerNorm;
 import dev.nlpm.runtime.ops.Linear;
 import dev.nlpm.runtime.ops.Residual;
+import dev.nlpm.runtime.parameters.ParameterLayout;
+import dev.nlpm.runtime.parameters.ParameterRows;
 import java.util.Objects;
 import java.util.SplittableRandom;
 
@@ -43,8 +46,8 @@ public final class Decoder implements DecoderPasses<Decoder.Workspace> {
    * stored {@code [out, in]} like PyTorch's {@code nn.Linear}, held transposed so that every weight
    * reads {@code [in][out]}.
    */
-  public static EncoderParameters parameters(ParameterLayout layout) {
-    return new EncoderParameters(layout, slot -> slot.name().startsWith(ProposalHeads.PREFIX));
+  public static ParameterRows parameters(ParameterLayout layout) {
+    return new ParameterRows(layout, slot -> slot.name().startsWith(ProposalHeads.PREFIX));
   }
 
   /** Activations of a training pass, allocated once for {@code maxBatch × maxLength}. */
@@ -143,8 +146,8 @@ public final class Decoder implements DecoderPasses<Decoder.Workspace> {
   }
 
   private final DecoderConfig config;
-  private final EncoderKernels kernels;
-  private final EncoderParameters parameters;
+  private final ProductKernels kernels;
+  private final ParameterRows parameters;
   private final DecoderTensors w;
   private final Parallel parallel;
   /** Cached decoding over the same parameters; its output logits (the output's weight held transposed) serve the training pass too. */
@@ -152,9 +155,9 @@ public final class Decoder implements DecoderPasses<Decoder.Workspace> {
   /** The tensors of the gradient buffer last trained into, looked up once rather than every step. */
   private volatile GradientTensors gradientTensors;
 
-  private record GradientTensors(EncoderParameters buffer, DecoderTensors tensors) {}
+  private record GradientTensors(ParameterRows buffer, DecoderTensors tensors) {}
 
-  private DecoderTensors gradientTensors(EncoderParameters gradients) {
+  private DecoderTensors gradientTensors(ParameterRows gradients) {
     GradientTensors cached = gradientTensors;
     if (cached == null || cached.buffer() != gradients) {
       cached = new GradientTensors(gradients, new DecoderTensors(gradients, config.layers(), config.tieEmbeddings()));
@@ -163,7 +166,7 @@ public final class Decoder implements DecoderPasses<Decoder.Workspace> {
     return cached.tensors();
   }
 
-  public Decoder(DecoderConfig config, EncoderKernels kernels, EncoderParameters parameters, Parallel parallel) {
+  public Decoder(DecoderConfig config, ProductKernels kernels, ParameterRows parameters, Parallel parallel) {
     this.config = Objects.requireNonNull(config, "config");
     this.kernels = Objects.requireNonNull(kernels, "kernels");
     this.parameters = Objects.requireNonNull(parameters, "parameters");
@@ -178,12 +181,12 @@ public final class Decoder implements DecoderPasses<Decoder.Workspace> {
   }
 
   @Override
-  public EncoderParameters parameters() {
+  public ParameterRows parameters() {
     return parameters;
   }
 
   @Override
-  public EncoderKernels kernels() {
+  public ProductKernels kernels() {
     return kernels;
   }
 
@@ -297,7 +300,7 @@ public final class Decoder implements DecoderPasses<Decoder.Workspace> {
   }
 
   @Override
-  public float train(int[] ids, int[] labels, int batch, int length, Workspace ws, EncoderParameters gradients, long dropoutSeed) {
+  public float train(int[] ids, int[] labels, int batch, int length, Workspace ws, ParameterRows gradients, long dropoutSeed) {
     forward(ids, batch, length, ws, true, dropoutSeed);
     int n = batch * length;
     int[] targets = new int[n];

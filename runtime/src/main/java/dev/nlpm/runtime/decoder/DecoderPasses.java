@@ -1,8 +1,8 @@
 package dev.nlpm.runtime.decoder;
 
-import dev.nlpm.runtime.decode.LanguageModelStep;
-import dev.nlpm.runtime.encoder.EncoderKernels;
-import dev.nlpm.runtime.encoder.EncoderParameters;
+import dev.nlpm.runtime.decoding.LanguageModelStep;
+import dev.nlpm.runtime.kernels.ProductKernels;
+import dev.nlpm.runtime.parameters.ParameterRows;
 
 /**
  * A causal decoder's passes: the forward pass to the logits, the causal-LM loss, the training pass
@@ -24,10 +24,10 @@ public interface DecoderPasses<W extends DecoderActivations> {
   DecoderConfig config();
 
   /** The parameters the passes read. */
-  EncoderParameters parameters();
+  ParameterRows parameters();
 
   /** The products' kernels. */
-  EncoderKernels kernels();
+  ProductKernels kernels();
 
   /** A workspace for {@code maxBatch} sequences of up to {@code maxLength} tokens. */
   W workspace(int maxBatch, int maxLength);
@@ -41,10 +41,10 @@ public interface DecoderPasses<W extends DecoderActivations> {
    * dropout drawn from {@code dropoutSeed} and its gradients added into {@code gradients}; returns
    * the mean loss.
    */
-  float train(int[] ids, int[] labels, int batch, int length, W workspace, EncoderParameters gradients, long dropoutSeed);
+  float train(int[] ids, int[] labels, int batch, int length, W workspace, ParameterRows gradients, long dropoutSeed);
 
-  /** As {@link #train(int[], int[], int, int, DecoderActivations, EncoderParameters, long)} with dropout seed 0. */
-  default float train(int[] ids, int[] labels, int batch, int length, W workspace, EncoderParameters gradients) {
+  /** As {@link #train(int[], int[], int, int, DecoderActivations, ParameterRows, long)} with dropout seed 0. */
+  default float train(int[] ids, int[] labels, int batch, int length, W workspace, ParameterRows gradients) {
     return train(ids, labels, batch, length, workspace, gradients, 0);
   }
 

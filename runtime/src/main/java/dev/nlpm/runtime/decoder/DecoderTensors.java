@@ -1,6 +1,6 @@
 package dev.nlpm.runtime.decoder;
 
-import dev.nlpm.runtime.encoder.EncoderParameters;
+import dev.nlpm.runtime.parameters.ParameterRows;
 
 /**
  * A GPT-2-shaped decoder's tensors in a parameter buffer (the parameters, or a gradient buffer of
@@ -13,7 +13,7 @@ final class DecoderTensors {
     final float[] ln1Gain, ln1Bias, attnBias, projBias, ln2Gain, ln2Bias, fcBias, mlpProjBias;
     final float[][] attn, proj, fc, mlpProj;
 
-    Block(EncoderParameters p, int l) {
+    Block(ParameterRows p, int l) {
       String n = "h." + l + ".";
       ln1Gain = p.vector(n + "ln_1.weight");
       ln1Bias = p.vector(n + "ln_1.bias");
@@ -35,7 +35,7 @@ final class DecoderTensors {
   final float[] lnfGain, lnfBias;
   final Block[] blocks;
 
-  DecoderTensors(EncoderParameters p, int layers, boolean tied) {
+  DecoderTensors(ParameterRows p, int layers, boolean tied) {
     wte = p.matrix("wte.weight");
     output = tied ? wte : p.matrix("lm_head.weight");
     wpe = p.matrix("wpe.weight");

@@ -1,6 +1,6 @@
 package dev.nlpm.runtime.decoder;
 
-import dev.nlpm.runtime.decode.LanguageModelStep;
+import dev.nlpm.runtime.decoding.LanguageModelStep;
 
 /**
  * One sequence's past keys and values in every layer and head, with room for a fixed number of

@@ -1,15 +1,15 @@
 package dev.nlpm.runtime.decoder;
 
-import dev.nlpm.runtime.decode.BlockwiseLanguageModel;
+import dev.nlpm.runtime.decoding.BlockwiseLanguageModel;
 import dev.nlpm.runtime.encoder.EncoderBatch;
-import dev.nlpm.runtime.encoder.EncoderKernels;
-import dev.nlpm.runtime.encoder.EncoderParameters;
-import dev.nlpm.runtime.encoder.Parallel;
-import dev.nlpm.runtime.init.TruncatedNormalInitializer;
-import dev.nlpm.runtime.layout.ParameterLayout;
-import dev.nlpm.runtime.layout.TensorSlot;
+import dev.nlpm.runtime.kernels.Parallel;
+import dev.nlpm.runtime.kernels.ProductKernels;
 import dev.nlpm.runtime.ops.CrossEntropy;
 import dev.nlpm.runtime.ops.Linear;
+import dev.nlpm.runtime.parameters.ParameterLayout;
+import dev.nlpm.runtime.parameters.ParameterRows;
+import dev.nlpm.runtime.parameters.TensorSlot;
+import dev.nlpm.runtime.parameters.TruncatedNormalInitializer;
 import java.util.Objects;
 
 /**
@@ -24,7 +24,7 @@ import java.util.Objects;
  * <p>The heads train on a frozen base model, as the paper trains them first: {@link #train} runs
  * the base forward and adds gradients only into the heads' parameters, whose own layout {@link
  * #layout} gives, so that a trainer over them cannot move the base (not even by weight decay).
- * {@link #step} is the decoder with its heads as {@link dev.nlpm.runtime.decode.Blockwise}'s model.
+ * {@link #step} is the decoder with its heads as {@link dev.nlpm.runtime.decoding.Blockwise}'s model.
  */
 public final class ProposalHeads {
 
@@ -52,7 +52,7 @@ public final class ProposalHeads {
     int found = 0;
     for (TensorSlot slot : model.slots()) {
       if (slot.name().startsWith(PREFIX)) {
-        builder.add(slot.name(), slot.group(), slot.shape().stream().mapToInt(Integer::intValue).toArray());
+        builder.add(slot.name(), slot.role(), slot.group(), slot.shape().stream().mapToInt(Integer::intValue).toArray());
         found++;
       }
     }
@@ -66,8 +66,8 @@ public final class ProposalHeads {
    * Fresh heads over {@code layout} (a model's, or {@link #layout}'s): weights truncated normal
    * with standard deviation 0.02, biases 0, from {@code seed}; held as {@link Decoder#parameters}.
    */
-  public static EncoderParameters initialize(ParameterLayout layout, long seed) {
-    EncoderParameters heads = Decoder.parameters(layout);
+  public static ParameterRows initialize(ParameterLayout layout, long seed) {
+    ParameterRows heads = Decoder.parameters(layout);
     float[] flat = new float[layout.size()];
     TruncatedNormalInitializer.bert().initialize(layout, flat, seed);
     heads.importFrom(flat);
@@ -95,7 +95,7 @@ public final class ProposalHeads {
 
   private final DecoderPasses<?> decoder;
   private final CachedDecoding decoding;
-  private final EncoderParameters parameters;
+  private final ParameterRows parameters;
   private final float[][][] weights;
   private final float[][] biases;
 
@@ -103,7 +103,7 @@ public final class ProposalHeads {
    * The heads in {@code parameters} (a model's parameters or {@link #layout}'s, built by {@link
    * Decoder#parameters} so that each weight is held {@code [in][out]}) on {@code decoder}.
    */
-  public ProposalHeads(DecoderPasses<?> decoder, EncoderParameters parameters) {
+  public ProposalHeads(DecoderPasses<?> decoder, ParameterRows parameters) {
     this.decoder = Objects.requireNonNull(decoder, "decoder");
     this.decoding = decoder.decoding();
     this.parameters = Objects.requireNonNull(parameters, "parameters");
@@ -136,7 +136,7 @@ public final class ProposalHeads {
     return decoder;
   }
 
-  public EncoderParameters parameters() {
+  public ParameterRows parameters() {
     return parameters;
   }
 
@@ -189,7 +189,7 @@ public final class ProposalHeads {
    * a target of the cross-entropy of head {@code i} at position {@code t} against token {@code t +
    * i + 2} of the same block. The base model is only run forward.
    */
-  public float train(int[] ids, int batch, int length, Workspace ws, EncoderParameters gradients) {
+  public float train(int[] ids, int batch, int length, Workspace ws, ParameterRows gradients) {
     return pass(ids, batch, length, ws, Objects.requireNonNull(gradients, "gradients"));
   }
 
@@ -198,7 +198,7 @@ public final class ProposalHeads {
     return pass(ids, batch, length, ws, null);
   }
 
-  private float pass(int[] ids, int batch, int length, Workspace ws, EncoderParameters gradients) {
+  private float pass(int[] ids, int batch, int length, Workspace ws, ParameterRows gradients) {
     int k = count();
     if (length < 3) {
       throw new IllegalArgumentException("blocks of " + length + " tokens give no head a target: the first head predicts 2 ahead");
@@ -213,7 +213,7 @@ public final class ProposalHeads {
     int h = c.hidden();
     int vocab = c.vocab();
     float[][] hidden = ws.hidden;
-    EncoderKernels kernels = decoder.kernels();
+    ProductKernels kernels = decoder.kernels();
     Parallel parallel = decoding.parallel();
     float[][] wte = decoding.outputWeights();
     int[][] targets = new int[k][n];

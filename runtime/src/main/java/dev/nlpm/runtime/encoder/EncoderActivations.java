@@ -2,9 +2,9 @@ package dev.nlpm.runtime.encoder;
 
 /**
  * What a caller reads from an encoder's workspace after a forward pass: the last layer's hidden
- * states, the pooled outputs and the heads' logits, and the capacity it was allocated for. The
- * runtime's {@link EncoderWorkspace} and a generated {@code <Model>Passes.Workspace} both provide
- * it; everything else in a workspace belongs to the passes that fill it.
+ * states, the pooled outputs and the heads' logits, and the capacity it was allocated for. A
+ * generated {@code <Model>Passes.Workspace} provides it; everything else in a workspace belongs to
+ * the passes that fill it.
  */
 public interface EncoderActivations {
 

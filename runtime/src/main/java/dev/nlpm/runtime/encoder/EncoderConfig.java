@@ -11,8 +11,9 @@ import java.util.Objects;
  * @param segments the token types (0: none, no {@code token_type_embeddings})
  * @param nsp whether the pooled output feeds the two-way pair classifier (NSP, or SOP when the
  *     shape says {@link EncoderShape#sentenceOrder})
- * @param sequenceHead the layout name of the sequence-classification head ({@code classifier}),
- *     or null when none is declared
+ * @param sequenceHead the layout name of the sequence-classification head ({@code classifier}; the
+ *     prefix of RoBERTa's {@code classifier.dense} and {@code classifier.out_proj}; after DistilBERT's
+ *     {@code pre_classifier}), or null when none is declared
  * @param tokenHead the layout name of the token-classification head, or null
  */
 public record EncoderConfig(

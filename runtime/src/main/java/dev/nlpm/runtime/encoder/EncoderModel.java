@@ -3,6 +3,8 @@ package dev.nlpm.runtime.encoder;
 import dev.nlpm.runtime.checkpoint.ParameterCheckpoint;
 import dev.nlpm.runtime.checkpoint.SafetensorsFile;
 import dev.nlpm.runtime.io.AtomicDirectories;
+import dev.nlpm.runtime.kernels.Parallel;
+import dev.nlpm.runtime.parameters.ParameterRows;
 import dev.nlpm.runtime.text.EncoderTokenizer;
 import dev.nlpm.runtime.text.wordpiece.WordPieceOptions;
 import java.io.IOException;
@@ -36,7 +38,7 @@ public final class EncoderModel implements AutoCloseable {
   /** The candidates for one {@code [MASK]}, best first. */
   public record MaskPrediction(int position, List<Candidate> candidates) {}
 
-  /** Builds a model's passes (generated, or the runtime {@link Encoder}) over the threads the model owns. */
+  /** Builds a model's passes (its generated {@code <Model>Passes}) over the threads the model owns. */
   @FunctionalInterface
   public interface PassesFactory {
     EncoderPasses<?> build(Parallel parallel);
@@ -72,12 +74,6 @@ public final class EncoderModel implements AutoCloseable {
   private final EncoderTokenizer tokenizer;
   private final String backbonePrefix;
 
-  /** A model over the runtime {@link Encoder} of {@code config}. */
-  public EncoderModel(String name, EncoderConfig config, EncoderKernels kernels, EncoderParameters parameters, int threads,
-      EncoderTokenizer tokenizer, String backbonePrefix) {
-    this(name, parallel -> new Encoder(config, kernels, parameters, parallel), threads, tokenizer, backbonePrefix);
-  }
-
   /** A model over the passes {@code passes} builds over its {@code threads} threads. */
   public EncoderModel(String name, PassesFactory passes, int threads, EncoderTokenizer tokenizer, String backbonePrefix) {
     this.name = Objects.requireNonNull(name, "name");
@@ -93,22 +89,13 @@ public final class EncoderModel implements AutoCloseable {
 
   /**
    * Reads a model directory written by {@link #save} (or any checkpoint with the reference's
-   * names plus a {@code vocab.txt}).
+   * names plus a {@code vocab.txt}) into {@code parameters}, for the passes {@code passes} builds
+   * over them.
    *
    * @param lowercase whether a directory's bare {@code vocab.txt} (no tokenizer record) is read
    *     as uncased WordPiece
    */
-  public static EncoderModel load(Path directory, String name, EncoderConfig config, EncoderKernels kernels, EncoderParameters parameters,
-      int threads, String backbonePrefix, boolean lowercase) throws IOException {
-    return load(directory, name, config, parameters, parallel -> new Encoder(config, kernels, parameters, parallel), threads,
-        backbonePrefix, lowercase);
-  }
-
-  /**
-   * As {@link #load(Path, String, EncoderConfig, EncoderKernels, EncoderParameters, int, String,
-   * boolean)}, over the passes {@code passes} builds (reading {@code parameters}, which this fills).
-   */
-  public static EncoderModel load(Path directory, String name, EncoderConfig config, EncoderParameters parameters, PassesFactory passes,
+  public static EncoderModel load(Path directory, String name, EncoderConfig config, ParameterRows parameters, PassesFactory passes,
       int threads, String backbonePrefix, boolean lowercase) throws IOException {
     directory = AtomicDirectories.readable(directory);
     loadWeights(directory, parameters, backbonePrefix);
@@ -129,7 +116,7 @@ public final class EncoderModel implements AutoCloseable {
    * @throws dev.nlpm.runtime.checkpoint.CheckpointMismatchException naming every backbone tensor
    *     that is missing and every tensor of another shape
    */
-  public static ParameterCheckpoint.LoadReport loadWeights(Path directory, EncoderParameters parameters, String backbonePrefix)
+  public static ParameterCheckpoint.LoadReport loadWeights(Path directory, ParameterRows parameters, String backbonePrefix)
       throws IOException {
     Path weights = AtomicDirectories.readable(directory).resolve(WEIGHTS);
     if (!Files.isRegularFile(weights)) {
@@ -146,7 +133,7 @@ public final class EncoderModel implements AutoCloseable {
 
   /** Writes {@value #WEIGHTS} and the tokenizer's files into {@code directory}, replacing it whole. */
   public void save(Path directory) throws IOException {
-    EncoderParameters parameters = runner.passes.parameters();
+    ParameterRows parameters = runner.passes.parameters();
     float[] flat = parameters.toFlat();
     AtomicDirectories.write(directory, dir -> {
       ParameterCheckpoint.save(parameters.layout(), flat, backbonePrefix, Map.of("format", "pt", "model", name), dir.resolve(WEIGHTS));
@@ -156,7 +143,7 @@ public final class EncoderModel implements AutoCloseable {
     });
   }
 
-  /** The passes the model runs (generated, or the runtime {@link Encoder}). */
+  /** The passes the model runs (its generated {@code <Model>Passes}). */
   public EncoderPasses<?> passes() {
     return runner.passes;
   }

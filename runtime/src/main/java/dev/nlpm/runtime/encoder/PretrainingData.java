@@ -8,6 +8,7 @@ import dev.nlpm.runtime.pretrain.NextSentencePairs;
 import dev.nlpm.runtime.pretrain.SentenceOrderPairs;
 import dev.nlpm.runtime.pretrain.SentencePair;
 import dev.nlpm.runtime.text.corpus.Shuffling;
+import dev.nlpm.runtime.training.EncoderTrainer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

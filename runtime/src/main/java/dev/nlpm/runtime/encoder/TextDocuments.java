@@ -1,8 +1,8 @@
 package dev.nlpm.runtime.encoder;
 
 import dev.nlpm.runtime.io.Utf8Lines;
-import dev.nlpm.runtime.text.corpus.SentenceSplitter;
 import dev.nlpm.runtime.text.Tokenizer;
+import dev.nlpm.runtime.text.corpus.SentenceSplitter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,125 +1,30 @@
 package dev.nlpm.runtime.lstm;
 
-import dev.nlpm.runtime.encoder.EncoderKernels;
-import dev.nlpm.runtime.encoder.EncoderParameters;
-import dev.nlpm.runtime.encoder.Parallel;
-import dev.nlpm.runtime.layout.ParameterLayout;
+import dev.nlpm.runtime.kernels.Parallel;
+import dev.nlpm.runtime.kernels.ProductKernels;
 import dev.nlpm.runtime.ops.CrossEntropy;
 import dev.nlpm.runtime.ops.Dropout;
 import dev.nlpm.runtime.ops.Linear;
 import dev.nlpm.runtime.ops.LstmCell;
-import java.util.Arrays;
+import dev.nlpm.runtime.parameters.ParameterRows;
 
 /**
- * An LSTM language model in float: embedding, stacked LSTM layers as {@code torch.nn.LSTM}
- * computes them (gates {@code [i, f, g, o]}, weights under PyTorch's names {@code
+ * An LSTM language model in float, composed by hand: embedding, stacked LSTM layers as {@code
+ * torch.nn.LSTM} computes them (gates {@code [i, f, g, o]}, weights under PyTorch's names {@code
  * lstm.weight_ih_lK}, {@code lstm.weight_hh_lK}, both biases), and an output layer ({@code
  * decoder}); the causal-LM objective, forward and backward through time over a block, with the
  * state carried from one block to the next (truncated BPTT: the carried state is an input, not
  * differentiated through).
+ *
+ * <p>The oracle of the passes the compiler generates for an {@code lstm_lm} ({@code <Model>Passes},
+ * pinned to this class's bits by codegen-tests' {@code LstmPassesGeneratedTest}), and itself checked
+ * against the double-precision reference LSTM and central differences. Models run on their
+ * generated passes; this class serves any sizes, for those tests and the runtime's own.
  */
-public final class LstmLanguageModel {
+public final class LstmLanguageModel implements LstmPasses {
 
-  /**
-   * The sizes of an LSTM language model, and its dropout rate in training: applied to the input of
-   * every LSTM layer (the embeddings, and between layers as {@code torch.nn.LSTM}'s {@code dropout})
-   * and to the last layer's output before the output layer, as PyTorch's {@code
-   * word_language_model} does.
-   */
-  public record Config(int vocab, int embedding, int hidden, int layers, float dropout) {
-    public Config {
-      if (vocab <= 0 || embedding <= 0 || hidden <= 0 || layers <= 0) {
-        throw new IllegalArgumentException("LSTM sizes must be positive: " + vocab + ", " + embedding + ", " + hidden + ", " + layers);
-      }
-      if (!(dropout >= 0 && dropout < 1)) {
-        throw new IllegalArgumentException("the LSTM's dropout must be in [0, 1): " + dropout);
-      }
-    }
-
-    /** Sizes without dropout. */
-    public Config(int vocab, int embedding, int hidden, int layers) {
-      this(vocab, embedding, hidden, layers, 0f);
-    }
-  }
-
-  /** The rows of an LSTM LM's parameters: the LSTM weights held transposed ({@code [in][4H]}). */
-  public static EncoderParameters parameters(ParameterLayout layout) {
-    return new EncoderParameters(layout, slot -> slot.name().startsWith("lstm.weight"));
-  }
-
-  /**
-   * Fresh parameters for {@code layout} from {@code seed}, as PyTorch initializes the modules:
-   * {@code nn.Embedding} from N(0, 1); every {@code torch.nn.LSTM} weight and bias from U(−k, k)
-   * with k = 1/√hidden; {@code nn.Linear}'s weight and bias from U(−k, k) with k = 1/√in (its
-   * default Kaiming-uniform bound). Tensors are drawn in layout order, each in its stored order.
-   */
-  public static EncoderParameters initialize(ParameterLayout layout, long seed) {
-    EncoderParameters parameters = parameters(layout);
-    float[] flat = new float[layout.size()];
-    java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
-    for (var slot : layout.slots()) {
-      if (slot.tiedTo().isPresent()) {
-        continue;
-      }
-      String name = slot.name();
-      boolean normal = name.equals("embedding.weight");
-      double bound;
-      if (name.startsWith("lstm.")) {
-        bound = 1 / Math.sqrt(slot.shape().get(0) / 4.0);
-      } else if (name.startsWith("decoder.")) {
-        // the output layer reads the last LSTM layer's state: its width is the LSTM's hidden
-        bound = 1 / Math.sqrt(layout.slot("lstm.weight_hh_l0").orElseThrow().shape().get(1));
-      } else if (normal) {
-        bound = 0;
-      } else {
-        throw new IllegalArgumentException("an LSTM language model has no tensor named " + name);
-      }
-      for (int i = slot.offset(); i < slot.offset() + slot.elements(); i++) {
-        flat[i] = normal ? (float) gaussian(random) : (float) ((2 * random.nextDouble() - 1) * bound);
-      }
-    }
-    parameters.importFrom(flat);
-    return parameters;
-  }
-
-  /** A standard normal draw (Box–Muller; SplittableRandom has no nextGaussian on Java 17). */
-  private static double gaussian(java.util.SplittableRandom random) {
-    double u = 1 - random.nextDouble();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random.nextDouble());
-  }
-
-  /** The recurrent state of {@code batch} sequences, carried from block to block. */
-  public static final class State {
-    final float[][][] h;
-    final float[][][] c;
-
-    public State(Config config, int batch) {
-      h = new float[config.layers()][batch][config.hidden()];
-      c = new float[config.layers()][batch][config.hidden()];
-    }
-
-    /** Replaces this state with {@code other}'s (same sizes). */
-    public void copyFrom(State other) {
-      for (int l = 0; l < h.length; l++) {
-        for (int b = 0; b < h[l].length; b++) {
-          h[l][b] = other.h[l][b].clone();
-          c[l][b] = other.c[l][b].clone();
-        }
-      }
-    }
-
-    public void reset() {
-      for (int l = 0; l < h.length; l++) {
-        for (int b = 0; b < h[l].length; b++) {
-          Arrays.fill(h[l][b], 0);
-          Arrays.fill(c[l][b], 0);
-        }
-      }
-    }
-  }
-
-  private final Config config;
-  private final EncoderKernels kernels;
+  private final LstmConfig config;
+  private final ProductKernels kernels;
   private final float[][] embedding;
   private final float[][][] inputWeights;
   private final float[][][] recurrentWeights;
@@ -127,11 +32,11 @@ public final class LstmLanguageModel {
   private final float[][] recurrentBias;
   private final float[][] decoder;
   private final float[] decoderBias;
-  private final EncoderParameters parameters;
+  private final ParameterRows parameters;
   private final Parallel parallel;
 
   /** A model computed on the calling thread. */
-  public LstmLanguageModel(Config config, EncoderKernels kernels, EncoderParameters parameters) {
+  public LstmLanguageModel(LstmConfig config, ProductKernels kernels, ParameterRows parameters) {
     this(config, kernels, parameters, null);
   }
 
@@ -140,7 +45,7 @@ public final class LstmLanguageModel {
    * every output element is computed by one thread in one order, so the thread count changes no
    * number.
    */
-  public LstmLanguageModel(Config config, EncoderKernels kernels, EncoderParameters parameters, Parallel parallel) {
+  public LstmLanguageModel(LstmConfig config, ProductKernels kernels, ParameterRows parameters, Parallel parallel) {
     this.config = config;
     this.kernels = kernels;
     this.parameters = parameters;
@@ -160,7 +65,7 @@ public final class LstmLanguageModel {
     final float[][][] inputWeights, recurrentWeights;
     final float[] decoderBias;
 
-    Tensors(EncoderParameters p, int layers) {
+    Tensors(ParameterRows p, int layers) {
       embedding = p.matrix("embedding.weight");
       // tied to the embeddings, the output layer has no tensor of its own, and its gradient adds into theirs
       decoder = p.has("decoder.weight") ? p.matrix("decoder.weight") : embedding;
@@ -178,12 +83,19 @@ public final class LstmLanguageModel {
     }
   }
 
-  public Config config() {
+  @Override
+  public LstmConfig config() {
     return config;
   }
 
-  public EncoderParameters parameters() {
+  @Override
+  public ParameterRows parameters() {
     return parameters;
+  }
+
+  @Override
+  public ProductKernels kernels() {
+    return kernels;
   }
 
   /**
@@ -192,7 +104,7 @@ public final class LstmLanguageModel {
    * comes out as the block's final state. With {@code gradients} non-null, the backward through
    * time adds into them. Returns the mean loss.
    */
-  public float run(int[] ids, int batch, int length, State state, EncoderParameters gradients) {
+  public float run(int[] ids, int batch, int length, LstmState state, ParameterRows gradients) {
     int[] targets = new int[ids.length];
     for (int b = 0; b < batch; b++) {
       for (int t = 0; t < length; t++) {
@@ -208,16 +120,18 @@ public final class LstmLanguageModel {
    * carried in {@code state}; dropout at the configured rate, drawn from {@code seed} (the same seed
    * drops the same units). Gradients add into {@code gradients}; returns the mean loss.
    */
-  public float train(int[] inputs, int[] targets, int batch, int length, State state, EncoderParameters gradients, long seed) {
+  @Override
+  public float train(int[] inputs, int[] targets, int batch, int length, LstmState state, ParameterRows gradients, long seed) {
     return run(inputs, targets, batch, length, state, gradients, config.dropout(), seed);
   }
 
   /** The mean loss of a block as {@link #train} reads it, without dropout or gradients; the state carries. */
-  public float loss(int[] inputs, int[] targets, int batch, int length, State state) {
+  @Override
+  public float loss(int[] inputs, int[] targets, int batch, int length, LstmState state) {
     return run(inputs, targets, batch, length, state, null, 0, 0);
   }
 
-  private float run(int[] ids, int[] targets, int batch, int length, State state, EncoderParameters gradients, float dropout, long seed) {
+  private float run(int[] ids, int[] targets, int batch, int length, LstmState state, ParameterRows gradients, float dropout, long seed) {
     if (ids.length != batch * length || targets.length != batch * length) {
       throw new IllegalArgumentException(ids.length + " inputs and " + targets.length + " targets for " + batch + " sequences of " + length);
     }
@@ -244,8 +158,8 @@ public final class LstmLanguageModel {
     }
     for (int l = 0; l < layers; l++) {
       for (int b = 0; b < batch; b++) {
-        cells[l][0][b] = state.c[l][b].clone();
-        hiddens[l][0][b] = state.h[l][b].clone();
+        cells[l][0][b] = state.c(l, b).clone();
+        hiddens[l][0][b] = state.h(l, b).clone();
       }
       int in = l == 0 ? config.embedding() : hdim;
       int layer = l;
@@ -265,8 +179,8 @@ public final class LstmLanguageModel {
         }
       }
       for (int b = 0; b < batch; b++) {
-        state.c[l][b] = cells[l][length][b].clone();
-        state.h[l][b] = hiddens[l][length][b].clone();
+        System.arraycopy(cells[l][length][b], 0, state.c(l, b), 0, hdim);
+        System.arraycopy(hiddens[l][length][b], 0, state.h(l, b), 0, hdim);
       }
     }
     // logits and loss, position t predicting t + 1
@@ -393,65 +307,8 @@ public final class LstmLanguageModel {
   }
 
 
-  /** This model as the decoding algorithms' step: the state after the prompt, one token at a time. */
-  public dev.nlpm.runtime.decode.LanguageModelStep step() {
-    LstmLanguageModel model = this;
-    return new dev.nlpm.runtime.decode.LanguageModelStep() {
-      @Override
-      public int vocabularySize() {
-        return config.vocab();
-      }
-
-      @Override
-      public Decoding start(int[] prompt) {
-        if (prompt.length == 0) {
-          throw new IllegalArgumentException("the prompt must hold at least one token");
-        }
-        Decoding state = new Decoding(model, new LstmLanguageModel.State(config, 1), new float[config.vocab()]);
-        for (int token : prompt) {
-          state.advance(token);
-        }
-        return state;
-      }
-    };
-  }
-
-  /** One sequence's recurrent state and its next-token logits, advanced one token at a time. */
-  private static final class Decoding implements dev.nlpm.runtime.decode.LanguageModelStep.State {
-    private final LstmLanguageModel model;
-    private final LstmLanguageModel.State state;
-    private final float[] logits;
-
-    Decoding(LstmLanguageModel model, LstmLanguageModel.State state, float[] logits) {
-      this.model = model;
-      this.state = state;
-      this.logits = logits;
-    }
-
-    @Override
-    public float[] logits() {
-      return logits;
-    }
-
-    @Override
-    public Decoding advance(int token) {
-      model.next(token, state, logits);
-      return this;
-    }
-
-    @Override
-    public Decoding fork() {
-      LstmLanguageModel.State copy = new LstmLanguageModel.State(model.config, 1);
-      for (int l = 0; l < copy.h.length; l++) {
-        copy.h[l][0] = state.h[l][0].clone();
-        copy.c[l][0] = state.c[l][0].clone();
-      }
-      return new Decoding(model, copy, logits.clone());
-    }
-  }
-
-  /** Feeds one token to a single sequence's state and writes the next token's logits. */
-  void next(int token, State state, float[] logits) {
+  @Override
+  public void next(int token, LstmState state, float[] logits) {
     if (token < 0 || token >= config.vocab()) {
       throw new IllegalArgumentException("token id " + token + " is outside the vocabulary 0.." + (config.vocab() - 1));
     }
@@ -461,11 +318,11 @@ public final class LstmLanguageModel {
     for (int l = 0; l < config.layers(); l++) {
       int in = l == 0 ? config.embedding() : hdim;
       kernels.linear(new float[][] {x}, inputWeights[l], in, inputBias[l], z, false, 0, 1);
-      kernels.linear(new float[][] {state.h[l][0]}, recurrentWeights[l], hdim, recurrentBias[l], z, true, 0, 1);
-      float[] c = state.c[l][0];
+      kernels.linear(new float[][] {state.h(l, 0)}, recurrentWeights[l], hdim, recurrentBias[l], z, true, 0, 1);
+      float[] c = state.c(l, 0);
       float[] h = new float[hdim];
       LstmCell.forward(z[0], c, c, h, hdim);
-      state.h[l][0] = h;
+      System.arraycopy(h, 0, state.h(l, 0), 0, hdim);
       x = h;
     }
     kernels.dotRows(new float[][] {x}, 1, decoder, decoderBias, new float[][] {logits}, false, 0, config.vocab());

@@ -5,9 +5,9 @@ import dev.nlpm.runtime.checkpoint.SafetensorsFile;
 import dev.nlpm.runtime.checkpoint.SafetensorsWriter;
 import dev.nlpm.runtime.checkpoint.TensorInfo;
 import dev.nlpm.runtime.checkpoint.TrainingProgress;
-import dev.nlpm.runtime.encoder.EncoderOptimizer;
-import dev.nlpm.runtime.encoder.EncoderTrainer;
 import dev.nlpm.runtime.io.AtomicDirectories;
+import dev.nlpm.runtime.optim.RowOptimizer;
+import dev.nlpm.runtime.training.EncoderTrainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Trains an {@link LstmLanguageModel} by truncated backpropagation through time, as PyTorch's
+ * Trains an LSTM language model's {@link LstmPasses} (a model's generated passes) by truncated backpropagation through time, as PyTorch's
  * {@code word_language_model} does: the token sequence is cut into {@code batch} contiguous
  * streams; micro-batch {@code k} is the {@code k}-th block of {@code length} tokens of every stream
  * (each position predicting the next token, the last one included), started from the state the
@@ -33,21 +33,21 @@ public final class LstmTrainer {
   /** The file of a checkpoint that holds the carried recurrent state. */
   public static final String RECURRENT_STATE = "recurrent_state.safetensors";
 
-  private final LstmLanguageModel model;
+  private final LstmPasses model;
   private final int[] tokens;
   private final int batch;
   private final int length;
   private final int streamLength;
   private final long blocksPerEpoch;
   private final EncoderTrainer trainer;
-  private final LstmLanguageModel.State state;
+  private final LstmState state;
 
   /**
    * @param tokens the training text as token ids
    * @param batch parallel streams
    * @param length tokens per block (the truncation length of BPTT)
    */
-  public LstmTrainer(LstmLanguageModel model, int[] tokens, int batch, int length, EncoderTrainer.Options options, String name,
+  public LstmTrainer(LstmPasses model, int[] tokens, int batch, int length, EncoderTrainer.Options options, String name,
       String backbonePrefix) {
     this.model = Objects.requireNonNull(model, "model");
     this.tokens = Objects.requireNonNull(tokens, "tokens");
@@ -69,10 +69,10 @@ public final class LstmTrainer {
     }
     this.trainer = new EncoderTrainer(model.parameters(), options, name, backbonePrefix);
     trainer.alsoCheckpoint(this::writeState);
-    this.state = new LstmLanguageModel.State(model.config(), batch);
+    this.state = model.newState(batch);
   }
 
-  public EncoderOptimizer optimizer() {
+  public RowOptimizer optimizer() {
     return trainer.optimizer();
   }
 
@@ -82,7 +82,7 @@ public final class LstmTrainer {
   }
 
   /** The state carried into the next block: {@code h} and {@code c} of every layer and stream. */
-  public LstmLanguageModel.State state() {
+  public LstmState state() {
     return state;
   }
 
@@ -92,7 +92,7 @@ public final class LstmTrainer {
   }
 
   /** Micro-batch {@code k}: block {@code k mod blocksPerEpoch} of every stream, its state carried (zero at an epoch's start). */
-  private EncoderTrainer.PassResult pass(long k, dev.nlpm.runtime.encoder.EncoderParameters gradients, long seed) {
+  private EncoderTrainer.PassResult pass(long k, dev.nlpm.runtime.parameters.ParameterRows gradients, long seed) {
     long block = k % blocksPerEpoch;
     if (block == 0) {
       state.reset();
@@ -131,8 +131,8 @@ public final class LstmTrainer {
     float[] c = new float[h.length];
     for (int l = 0; l < layers; l++) {
       for (int b = 0; b < batch; b++) {
-        System.arraycopy(state.h[l][b], 0, h, (l * batch + b) * hidden, hidden);
-        System.arraycopy(state.c[l][b], 0, c, (l * batch + b) * hidden, hidden);
+        System.arraycopy(state.h(l, b), 0, h, (l * batch + b) * hidden, hidden);
+        System.arraycopy(state.c(l, b), 0, c, (l * batch + b) * hidden, hidden);
       }
     }
     new SafetensorsWriter().add("h_n", h, 0, layers, batch, hidden).add("c_n", c, 0, layers, batch, hidden)
@@ -160,10 +160,10 @@ public final class LstmTrainer {
               + layers + ", " + batch + ", " + hidden + "] (layers, streams, hidden) in this run"));
         }
         float[] flat = saved.readFloats(tensor);
-        float[][][] into = tensor.equals("h_n") ? state.h : state.c;
+        boolean h = tensor.equals("h_n");
         for (int l = 0; l < layers; l++) {
           for (int b = 0; b < batch; b++) {
-            System.arraycopy(flat, (l * batch + b) * hidden, into[l][b], 0, hidden);
+            System.arraycopy(flat, (l * batch + b) * hidden, h ? state.h(l, b) : state.c(l, b), 0, hidden);
           }
         }
       }
@@ -176,12 +176,12 @@ public final class LstmTrainer {
    * in blocks of {@code length} with the state carried (no dropout): every token after a stream's
    * first is predicted once.
    */
-  public static double evaluate(LstmLanguageModel model, int[] tokens, int streams, int length) {
+  public static double evaluate(LstmPasses model, int[] tokens, int streams, int length) {
     int streamLength = tokens.length / streams;
     if (streamLength < 2) {
       throw new IllegalArgumentException(tokens.length + " tokens are too few for " + streams + " streams");
     }
-    LstmLanguageModel.State state = new LstmLanguageModel.State(model.config(), streams);
+    LstmState state = model.newState(streams);
     double sum = 0;
     long count = 0;
     for (int from = 0; from < streamLength - 1; from += length) {

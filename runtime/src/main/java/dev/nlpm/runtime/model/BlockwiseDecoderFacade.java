@@ -2,8 +2,8 @@ package dev.nlpm.runtime.model;
 
 import dev.nlpm.runtime.decoder.DecoderPasses;
 import dev.nlpm.runtime.decoder.ProposalHeads;
-import dev.nlpm.runtime.encoder.EncoderParameters;
-import dev.nlpm.runtime.encoder.EncoderTrainer;
+import dev.nlpm.runtime.parameters.ParameterRows;
+import dev.nlpm.runtime.training.EncoderTrainer;
 
 /**
  * The facade of a decoder declaring {@code decoding blockwise}: its proposal heads, in parameters of
@@ -18,11 +18,11 @@ public interface BlockwiseDecoderFacade extends DecoderFacade {
   String headsName();
 
   /** Fresh proposal heads from {@code seed} ({@code initializeHeads(seed)}). */
-  EncoderParameters newHeads(long seed);
+  ParameterRows newHeads(long seed);
 
   /** The heads in {@code heads} on {@code decoder}: their {@code train} is the heads' pass, their {@code step} blockwise decoding's model. */
-  ProposalHeads newProposalHeads(DecoderPasses<?> decoder, EncoderParameters heads);
+  ProposalHeads newProposalHeads(DecoderPasses<?> decoder, ParameterRows heads);
 
   /** A trainer for the heads' parameters alone with {@code options} ({@code headsTrainer(…)}). */
-  EncoderTrainer newHeadsTrainer(EncoderParameters heads, EncoderTrainer.Options options);
+  EncoderTrainer newHeadsTrainer(ParameterRows heads, EncoderTrainer.Options options);
 }

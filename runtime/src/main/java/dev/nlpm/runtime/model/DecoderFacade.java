@@ -2,9 +2,9 @@ package dev.nlpm.runtime.model;
 
 import dev.nlpm.runtime.decoder.DecoderConfig;
 import dev.nlpm.runtime.decoder.DecoderPasses;
-import dev.nlpm.runtime.encoder.EncoderParameters;
-import dev.nlpm.runtime.encoder.EncoderTrainer;
-import dev.nlpm.runtime.encoder.Parallel;
+import dev.nlpm.runtime.kernels.Parallel;
+import dev.nlpm.runtime.parameters.ParameterRows;
+import dev.nlpm.runtime.training.EncoderTrainer;
 
 /**
  * A generated GPT-style decoder facade: its parameters, the decoder's passes (whose {@code train} is
@@ -17,14 +17,14 @@ public interface DecoderFacade extends LanguageModelFacade {
   DecoderConfig config();
 
   /** Fresh parameters, initialized as the model declares from {@code seed} ({@code initialize(seed)}). */
-  EncoderParameters newParameters(long seed);
+  ParameterRows newParameters(long seed);
 
   /**
    * The decoder's passes over {@code parameters}, its work split by {@code parallel} ({@code
    * decoder(…)}): the generated {@code <Model>Passes}.
    */
-  DecoderPasses<?> newDecoder(EncoderParameters parameters, Parallel parallel);
+  DecoderPasses<?> newDecoder(ParameterRows parameters, Parallel parallel);
 
   /** A trainer for {@code parameters} with {@code options}; give its {@code train} the decoder's pass ({@code trainer(…)}). */
-  EncoderTrainer newTrainer(EncoderParameters parameters, EncoderTrainer.Options options);
+  EncoderTrainer newTrainer(ParameterRows parameters, EncoderTrainer.Options options);
 }

@@ -2,13 +2,13 @@ package dev.nlpm.runtime.model;
 
 import dev.nlpm.runtime.encoder.EncoderConfig;
 import dev.nlpm.runtime.encoder.EncoderModel;
-import dev.nlpm.runtime.encoder.EncoderParameters;
 import dev.nlpm.runtime.encoder.EncoderPasses;
-import dev.nlpm.runtime.encoder.EncoderTrainer;
-import dev.nlpm.runtime.encoder.Parallel;
+import dev.nlpm.runtime.kernels.Parallel;
+import dev.nlpm.runtime.parameters.ParameterRows;
 import dev.nlpm.runtime.pretrain.MlmMasker;
 import dev.nlpm.runtime.pretrain.MlmSettings;
 import dev.nlpm.runtime.text.EncoderTokenizer;
+import dev.nlpm.runtime.training.EncoderTrainer;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -32,7 +32,7 @@ public interface EncoderFacade extends ModelFacade {
   int declaredThreads();
 
   /** Fresh parameters, initialized as the model declares from {@code seed} ({@code initialize(seed)}). */
-  EncoderParameters newParameters(long seed);
+  ParameterRows newParameters(long seed);
 
   /**
    * Masking of sequences of up to {@code sequence} tokens with {@code mlm}'s rate and split, over
@@ -43,10 +43,9 @@ public interface EncoderFacade extends ModelFacade {
 
   /**
    * The encoder's passes over {@code parameters}, its work split by {@code parallel} ({@code
-   * encoder(…)}): the generated {@code <Model>Passes}, or the runtime {@code Encoder} for a shape
-   * the compiler does not compose yet (the facade's documentation says which).
+   * encoder(…)}): the generated {@code <Model>Passes}.
    */
-  EncoderPasses<?> newEncoder(EncoderParameters parameters, Parallel parallel);
+  EncoderPasses<?> newEncoder(ParameterRows parameters, Parallel parallel);
 
   /**
    * A trainer whose workspace holds {@code batch} sequences of up to {@code sequence} tokens and
@@ -55,7 +54,7 @@ public interface EncoderFacade extends ModelFacade {
   EncoderTrainer newTrainer(EncoderPasses<?> encoder, EncoderTrainer.Options options, int batch, int sequence, int maxPredictions);
 
   /** A model for inference over {@code parameters} and {@code tokenizer} ({@code model(…)}). */
-  EncoderModel newModel(EncoderParameters parameters, EncoderTokenizer tokenizer, int threads);
+  EncoderModel newModel(ParameterRows parameters, EncoderTokenizer tokenizer, int threads);
 
   /**
    * Reads a model directory: its weights under the reference's names and its vocabulary ({@code

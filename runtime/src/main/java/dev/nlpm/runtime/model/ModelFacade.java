@@ -1,6 +1,6 @@
 package dev.nlpm.runtime.model;
 
-import dev.nlpm.runtime.encoder.EncoderTrainer;
+import dev.nlpm.runtime.training.EncoderTrainer;
 
 /**
  * What the facades of the models {@link EncoderTrainer} trains (encoders, decoders, LSTM language

@@ -6,7 +6,7 @@
  * <pre>{@code
  * EncoderFacade model = loader.loadClass("demo.TinyBertModel").asSubclass(EncoderFacade.class)
  *     .getConstructor().newInstance();
- * EncoderParameters parameters = model.newParameters(42);
+ * ParameterRows parameters = model.newParameters(42);
  * }</pre>
  *
  * <p>Code compiled against the generated class calls its static methods instead ({@code

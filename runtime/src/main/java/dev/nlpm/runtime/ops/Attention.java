@@ -1,6 +1,6 @@
 package dev.nlpm.runtime.ops;
 
-import dev.nlpm.runtime.encoder.EncoderKernels;
+import dev.nlpm.runtime.kernels.ProductKernels;
 import java.util.Arrays;
 
 /**
@@ -17,7 +17,7 @@ import java.util.Arrays;
  * </pre>
  *
  * The items are independent: split {@code [0, b·heads)} over threads freely. The products run
- * through {@link EncoderKernels}; the per-item buffers ({@code [b·heads][≥ t][…]}) hold the head's
+ * through {@link ProductKernels}; the per-item buffers ({@code [b·heads][≥ t][…]}) hold the head's
  * rows contiguously, as the kernels want them. {@link #cachedStep} is the decoding step: new
  * positions attend to a key/value cache.
  */
@@ -45,7 +45,7 @@ public final class Attention {
    * @param contextH {@code [b·heads][≥ t][d]} scratch
    * @param context {@code [b·t][heads·d]} out: every head's context at its columns
    */
-  public static void forward(EncoderKernels kernels, float[][] q, int qColumn, float[][] k, int kColumn, float[][] v, int vColumn,
+  public static void forward(ProductKernels kernels, float[][] q, int qColumn, float[][] k, int kColumn, float[][] v, int vColumn,
       int t, int heads, int d, AttentionMask mask,
       float[][][] qh, float[][][] kh, float[][][] vh, float[][][] probabilities, float[][][] keep, float[][][] dropped,
       float[][][] contextH, float[][] context, int from, int to) {
@@ -108,7 +108,7 @@ public final class Attention {
    * @param dvh {@code [b·heads][≥ t][d]} scratch
    * @param dProbabilities {@code [b·heads][≥ t][≥ t]} scratch
    */
-  public static void backward(EncoderKernels kernels, float[][] dContext, int t, int heads, int d, AttentionMask mask,
+  public static void backward(ProductKernels kernels, float[][] dContext, int t, int heads, int d, AttentionMask mask,
       float[][][] qh, float[][][] kh, float[][][] vh, float[][][] probabilities, float[][][] keep, float[][][] dropped,
       float[][][] dContextH, float[][][] dProbabilities, float[][][] dqh, float[][][] dkh, float[][][] dvh,
       float[][] dq, int dqColumn, float[][] dk, int dkColumn, float[][] dv, int dvColumn, int from, int to) {
@@ -196,7 +196,7 @@ public final class Attention {
    * @param headContext {@code [1][d]} scratch
    * @param context {@code [heads·d]} out
    */
-  public static void cachedStep(EncoderKernels kernels, float[] q, int qColumn, float[][][] keys, float[][][] values, int position,
+  public static void cachedStep(ProductKernels kernels, float[] q, int qColumn, float[][][] keys, float[][][] values, int position,
       int heads, int d, float[][] query, float[][] scores, float[][] headContext, float[] context) {
     float scale = scale(d);
     AttentionMask causal = AttentionMask.causal();

@@ -1,10 +1,10 @@
 package dev.nlpm.runtime.ops;
 
-import dev.nlpm.runtime.encoder.EncoderKernels;
+import dev.nlpm.runtime.kernels.ProductKernels;
 import java.util.Arrays;
 
 /**
- * A linear layer {@code y = x · W + b}, its products through the {@link EncoderKernels} seam (a
+ * A linear layer {@code y = x · W + b}, its products through the {@link ProductKernels} seam (a
  * model's generated kernels, or their plain twin). A weight is held {@code [in][out]} (GPT-2's
  * Conv1D layout, and BERT's held transposed); the {@code …OutIn} variants serve a weight held
  * {@code [out][in]} as PyTorch's {@code nn.Linear} stores it (the tied output through the word
@@ -24,7 +24,7 @@ public final class Linear {
    * @param b {@code [out]}, or null for none
    * @param y {@code [rows][out]}
    */
-  public static void forward(EncoderKernels kernels, float[][] x, float[][] w, int in, float[] b, float[][] y, boolean accumulate, int from, int to) {
+  public static void forward(ProductKernels kernels, float[][] x, float[][] w, int in, float[] b, float[][] y, boolean accumulate, int from, int to) {
     kernels.linear(x, w, in, b, y, accumulate, from, to);
   }
 
@@ -36,7 +36,7 @@ public final class Linear {
    * @param dy {@code [rows][out]}
    * @param dw {@code [in][out]}
    */
-  public static void backwardWeights(EncoderKernels kernels, float[][] x, float[][] dy, int rows, float[][] dw, int from, int to) {
+  public static void backwardWeights(ProductKernels kernels, float[][] x, float[][] dy, int rows, float[][] dw, int from, int to) {
     kernels.outerAccumulate(x, dy, rows, dw, from, to);
   }
 
@@ -58,8 +58,21 @@ public final class Linear {
    * @param w  {@code [in][out]}
    * @param dx {@code [rows][in]}
    */
-  public static void backwardInput(EncoderKernels kernels, float[][] dy, float[][] w, int in, float[][] dx, boolean accumulate, int from, int to) {
+  public static void backwardInput(ProductKernels kernels, float[][] dy, float[][] w, int in, float[][] dx, boolean accumulate, int from, int to) {
     kernels.dotRows(rowsFrom(dy, from), to - from, w, null, rowsFrom(dx, from), accumulate, 0, in);
+  }
+
+  /**
+   * {@code dx[r] = dy[r] · Wᵀ} for every row {@code r < rows} and the input units {@code i} in
+   * {@code [from, to)}: {@link #backwardInput} split over the input units rather than the rows, for
+   * a product of few rows (one step of a recurrent layer).
+   *
+   * @param dy {@code [rows][out]}
+   * @param w  {@code [in][out]}
+   * @param dx {@code [rows][in]}
+   */
+  public static void backwardInputUnits(ProductKernels kernels, float[][] dy, int rows, float[][] w, float[][] dx, int from, int to) {
+    kernels.dotRows(dy, rows, w, null, dx, false, from, to);
   }
 
   // ---- weight held [out][in] ----
@@ -73,17 +86,17 @@ public final class Linear {
    * @param b {@code [out]}, or null
    * @param y {@code [rows][out]}
    */
-  public static void forwardOutIn(EncoderKernels kernels, float[][] x, int rows, float[][] w, float[] b, float[][] y, int from, int to) {
+  public static void forwardOutIn(ProductKernels kernels, float[][] x, int rows, float[][] w, float[] b, float[][] y, int from, int to) {
     kernels.dotRows(x, rows, w, b, y, false, from, to);
   }
 
   /** {@code dW[j] += Σ_{r < rows} dy[r][j] · x[r]} for the output units {@code j} in {@code [from, to)}; {@code dw} is {@code [out][in]}. */
-  public static void backwardWeightsOutIn(EncoderKernels kernels, float[][] dy, float[][] x, int rows, float[][] dw, int from, int to) {
+  public static void backwardWeightsOutIn(ProductKernels kernels, float[][] dy, float[][] x, int rows, float[][] dw, int from, int to) {
     kernels.outerAccumulate(dy, x, rows, dw, from, to);
   }
 
   /** {@code dx[r] = dy[r] · W} for rows {@code [from, to)}: {@code dy} {@code [rows][out]}, {@code w} {@code [out][in]}, {@code dx} {@code [rows][in]}. */
-  public static void backwardInputOutIn(EncoderKernels kernels, float[][] dy, float[][] w, int out, float[][] dx, int from, int to) {
+  public static void backwardInputOutIn(ProductKernels kernels, float[][] dy, float[][] w, int out, float[][] dx, int from, int to) {
     kernels.linear(dy, w, out, null, dx, false, from, to);
   }
 

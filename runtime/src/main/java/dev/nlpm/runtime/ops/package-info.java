@@ -1,7 +1,7 @@
 /**
  * The op library a model's forward and backward passes are composed of, each op's forward and
  * backward side by side with their shapes, laid out as llm.c lays out its layers: embedding
- * gathers, LayerNorm, linear layers (through the {@code EncoderKernels} product seam), the
+ * gathers, LayerNorm, linear layers (through the {@code ProductKernels} product seam), the
  * feed-forward activation, dropout, residual sums, cross-entropy, and multi-head attention with
  * pluggable masks and its cached decoding step.
  *

@@ -1,8 +1,8 @@
 package dev.nlpm.runtime.optim;
 
-import dev.nlpm.runtime.init.ParameterRole;
-import dev.nlpm.runtime.layout.ParameterLayout;
-import dev.nlpm.runtime.layout.TensorSlot;
+import dev.nlpm.runtime.parameters.ParameterLayout;
+import dev.nlpm.runtime.parameters.ParameterRole;
+import dev.nlpm.runtime.parameters.TensorSlot;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -47,14 +47,14 @@ public record DecayRange(int start, int end, boolean decayed) {
   }
 
   /**
-   * The ranges of a model's layout: a tensor decays when its {@link ParameterRole} does (weights
-   * only), neighbours with the same flag merged. Tied tensors have no storage of their own and
+   * The ranges of a model's layout: a tensor decays when its slot's {@link ParameterRole} does
+   * (weights and tables, not biases and norms), neighbours with the same flag merged. Tied tensors have no storage of their own and
    * follow the tensor they are tied to.
    */
   public static List<DecayRange> fromLayout(ParameterLayout layout) {
     boolean[] decayed = new boolean[layout.size()];
     for (TensorSlot slot : layout.slots()) {
-      if (slot.tiedTo().isEmpty() && ParameterRole.of(slot.name()).decays()) {
+      if (slot.tiedTo().isEmpty() && slot.role().decays()) {
         Arrays.fill(decayed, slot.offset(), slot.offset() + slot.elements(), true);
       }
     }

@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.nlpm.runtime.layout.ParameterLayout;
+import dev.nlpm.runtime.parameters.ParameterLayout;
+import dev.nlpm.runtime.parameters.ParameterRole;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,10 +20,10 @@ class ParameterCheckpointTest {
 
   private static final ParameterLayout LAYOUT =
       ParameterLayout.builder()
-          .add("embeddings.word_embeddings.weight", ParameterLayout.BACKBONE, 10, 4)
-          .add("encoder.layer.0.output.dense.weight", ParameterLayout.BACKBONE, 4, 4)
-          .add("cls.predictions.bias", "mlm_head", 10)
-          .tied("cls.predictions.decoder.weight", "mlm_head", "embeddings.word_embeddings.weight", 10, 4)
+          .add("embeddings.word_embeddings.weight", ParameterRole.EMBEDDING_TABLE, ParameterLayout.BACKBONE, 10, 4)
+          .add("encoder.layer.0.output.dense.weight", ParameterRole.WEIGHT, ParameterLayout.BACKBONE, 4, 4)
+          .add("cls.predictions.bias", ParameterRole.BIAS, "mlm_head", 10)
+          .tied("cls.predictions.decoder.weight", ParameterRole.EMBEDDING_TABLE, "mlm_head", "embeddings.word_embeddings.weight", 10, 4)
           .build();
 
   private static float[] parameters(float base) {
@@ -98,7 +99,7 @@ class ParameterCheckpointTest {
     try (java.io.InputStream in = getClass().getResourceAsStream("reference.safetensors")) {
       java.nio.file.Files.copy(in, dir.resolve("reference.safetensors"));
     }
-    ParameterLayout ids = ParameterLayout.builder().add("embeddings.position_ids", ParameterLayout.BACKBONE, 1, 6).build();
+    ParameterLayout ids = ParameterLayout.builder().add("embeddings.position_ids", ParameterRole.WEIGHT, ParameterLayout.BACKBONE, 1, 6).build();
     try (SafetensorsFile read = SafetensorsFile.open(dir.resolve("reference.safetensors"))) {
       CheckpointMismatchException e = assertThrows(CheckpointMismatchException.class,
           () -> ParameterCheckpoint.load(read, ids, new float[6], "bert.", true));

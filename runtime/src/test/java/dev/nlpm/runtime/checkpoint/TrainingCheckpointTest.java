@@ -5,12 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.nlpm.runtime.init.TruncatedNormalInitializer;
 import dev.nlpm.runtime.io.MalformedInputFileException;
-import dev.nlpm.runtime.layout.ParameterLayout;
 import dev.nlpm.runtime.optim.AdamW;
 import dev.nlpm.runtime.optim.AdamWSettings;
 import dev.nlpm.runtime.optim.DecayRange;
+import dev.nlpm.runtime.parameters.ParameterLayout;
+import dev.nlpm.runtime.parameters.ParameterRole;
+import dev.nlpm.runtime.parameters.TruncatedNormalInitializer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -26,10 +27,10 @@ class TrainingCheckpointTest {
 
   private static final ParameterLayout LAYOUT =
       ParameterLayout.builder()
-          .add("embeddings.word_embeddings.weight", ParameterLayout.BACKBONE, 12, 4)
-          .add("embeddings.LayerNorm.weight", ParameterLayout.BACKBONE, 4)
-          .add("embeddings.LayerNorm.bias", ParameterLayout.BACKBONE, 4)
-          .add("cls.predictions.bias", "mlm_head", 12)
+          .add("embeddings.word_embeddings.weight", ParameterRole.EMBEDDING_TABLE, ParameterLayout.BACKBONE, 12, 4)
+          .add("embeddings.LayerNorm.weight", ParameterRole.NORM_GAIN, ParameterLayout.BACKBONE, 4)
+          .add("embeddings.LayerNorm.bias", ParameterRole.NORM_BIAS, ParameterLayout.BACKBONE, 4)
+          .add("cls.predictions.bias", ParameterRole.BIAS, "mlm_head", 12)
           .build();
 
   /** A gradient that depends on the parameters and the step, so a resume must restore both. */

@@ -5,15 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.nlpm.runtime.decode.Blockwise;
-import dev.nlpm.runtime.decode.DecodingOptions;
-import dev.nlpm.runtime.decode.Greedy;
-import dev.nlpm.runtime.encoder.EncoderKernels;
-import dev.nlpm.runtime.encoder.EncoderParameters;
-import dev.nlpm.runtime.encoder.EncoderTrainer;
+import dev.nlpm.runtime.decoding.Blockwise;
+import dev.nlpm.runtime.decoding.DecodingOptions;
+import dev.nlpm.runtime.decoding.Greedy;
 import dev.nlpm.runtime.encoder.FeedForwardActivation;
-import dev.nlpm.runtime.encoder.Parallel;
-import dev.nlpm.runtime.layout.ParameterLayout;
+import dev.nlpm.runtime.kernels.Parallel;
+import dev.nlpm.runtime.kernels.ProductKernels;
+import dev.nlpm.runtime.parameters.ParameterLayout;
+import dev.nlpm.runtime.parameters.ParameterRows;
+import dev.nlpm.runtime.training.EncoderTrainer;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -63,11 +63,11 @@ class BlockwiseDecodingTest {
   static void train() throws IOException {
     parallel = new Parallel(2);
     ParameterLayout layout = ProposalHeadsTest.layoutWithHeads(CONFIG, K);
-    EncoderParameters base = Decoder.parameters(layout);
+    ParameterRows base = Decoder.parameters(layout);
     float[] flat = new float[layout.size()];
-    dev.nlpm.runtime.init.TruncatedNormalInitializer.bert().initialize(layout, flat, 1);
+    dev.nlpm.runtime.parameters.TruncatedNormalInitializer.bert().initialize(layout, flat, 1);
     base.importFrom(flat);
-    decoder = new Decoder(CONFIG, EncoderKernels.plain(), base, parallel);
+    decoder = new Decoder(CONFIG, ProductKernels.plain(), base, parallel);
     Decoder.Workspace ws = decoder.workspace(BATCH, LENGTH);
     EncoderTrainer.Options options = new EncoderTrainer.Options(1e-2, 20, 120, 1, 1.0, 0.0, 1, 0);
     new EncoderTrainer(base, options, "periodic", "transformer").train(
@@ -75,7 +75,7 @@ class BlockwiseDecodingTest {
         null, null);
     // the heads on the frozen base, in parameters of their own
     ParameterLayout headsLayout = ProposalHeads.layout(layout);
-    EncoderParameters heads = ProposalHeads.initialize(headsLayout, 2);
+    ParameterRows heads = ProposalHeads.initialize(headsLayout, 2);
     trained = new ProposalHeads(decoder, heads);
     ProposalHeads.Workspace headsWs = trained.workspace(BATCH, LENGTH);
     new EncoderTrainer(heads, new EncoderTrainer.Options(1e-2, 20, 120, 1, 1.0, 0.0, 2, 0), "periodic", "transformer").train(

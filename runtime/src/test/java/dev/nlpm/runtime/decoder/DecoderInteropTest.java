@@ -9,11 +9,11 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.nlpm.runtime.checkpoint.ParameterCheckpoint;
 import dev.nlpm.runtime.checkpoint.SafetensorsFile;
-import dev.nlpm.runtime.encoder.EncoderKernels;
-import dev.nlpm.runtime.encoder.EncoderParameters;
 import dev.nlpm.runtime.encoder.FeedForwardActivation;
-import dev.nlpm.runtime.encoder.Parallel;
-import dev.nlpm.runtime.layout.ParameterLayout;
+import dev.nlpm.runtime.kernels.Parallel;
+import dev.nlpm.runtime.kernels.ProductKernels;
+import dev.nlpm.runtime.parameters.ParameterLayout;
+import dev.nlpm.runtime.parameters.ParameterRows;
 import dev.nlpm.runtime.testing.TorchFixture;
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,7 +47,7 @@ class DecoderInteropTest {
     DecoderConfig config = new DecoderConfig(c.get("vocab").getAsInt(), c.get("hidden").getAsInt(), c.get("layers").getAsInt(),
         c.get("heads").getAsInt(), c.get("intermediate").getAsInt(), c.get("max_positions").getAsInt(), c.get("eps").getAsDouble(),
         FeedForwardActivation.GELU_TANH);
-    EncoderParameters parameters = Decoder.parameters(DecoderTest.layout(config));
+    ParameterRows parameters = Decoder.parameters(DecoderTest.layout(config));
     float[] flat = new float[parameters.size()];
     try (SafetensorsFile file = SafetensorsFile.open(weights)) {
       ParameterCheckpoint.LoadReport report = ParameterCheckpoint.load(file, parameters.layout(), flat, "transformer.", true);
@@ -60,7 +60,7 @@ class DecoderInteropTest {
     int[] labels = ints(fixture.getAsJsonArray("labels"));
     JsonArray logits = fixture.getAsJsonArray("logits");
     try (Parallel parallel = new Parallel(2)) {
-      Decoder decoder = new Decoder(config, EncoderKernels.plain(), parameters, parallel);
+      Decoder decoder = new Decoder(config, ProductKernels.plain(), parameters, parallel);
       Decoder.Workspace ws = decoder.workspace(b, t);
       decoder.forward(ids, b, t, ws);
       for (int r = 0; r < b * t; r++) {
@@ -84,7 +84,7 @@ class DecoderInteropTest {
     String prefix = c.get("prefix").getAsString();
     ParameterLayout layout = fixture.layout(prefix);
     assertTrue(layout.slot("lm_head.weight").isPresent(), "the untied output is stored");
-    EncoderParameters parameters = Decoder.parameters(layout);
+    ParameterRows parameters = Decoder.parameters(layout);
     float[] flat = new float[parameters.size()];
     try (SafetensorsFile file = SafetensorsFile.open(fixture.weights())) {
       ParameterCheckpoint.LoadReport report = ParameterCheckpoint.load(file, layout, flat, prefix, true);
@@ -96,9 +96,9 @@ class DecoderInteropTest {
     int n = b * t;
     int h = config.hidden();
     int[] ids = fixture.ints("ids");
-    EncoderParameters gradients = parameters.zerosLike();
+    ParameterRows gradients = parameters.zerosLike();
     try (Parallel parallel = new Parallel(2)) {
-      Decoder decoder = new Decoder(config, EncoderKernels.plain(), parameters, parallel);
+      Decoder decoder = new Decoder(config, ProductKernels.plain(), parameters, parallel);
       Decoder.Workspace ws = decoder.workspace(b, t);
       decoder.forward(ids, b, t, ws);
       TorchFixture.assertClose("embeddings", fixture.floats("embeddings"), flatten(ws.input[0], n, h));

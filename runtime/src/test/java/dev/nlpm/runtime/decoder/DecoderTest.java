@@ -2,11 +2,12 @@ package dev.nlpm.runtime.decoder;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.nlpm.runtime.encoder.EncoderKernels;
-import dev.nlpm.runtime.encoder.EncoderParameters;
 import dev.nlpm.runtime.encoder.FeedForwardActivation;
-import dev.nlpm.runtime.encoder.Parallel;
-import dev.nlpm.runtime.layout.ParameterLayout;
+import dev.nlpm.runtime.kernels.Parallel;
+import dev.nlpm.runtime.kernels.ProductKernels;
+import dev.nlpm.runtime.parameters.ParameterLayout;
+import dev.nlpm.runtime.parameters.ParameterRole;
+import dev.nlpm.runtime.parameters.ParameterRows;
 import dev.nlpm.runtime.reference.Gpt2Reference;
 import java.util.HashMap;
 import java.util.Map;
@@ -21,31 +22,31 @@ class DecoderTest {
   static ParameterLayout layout(DecoderConfig c) {
     int h = c.hidden();
     ParameterLayout.Builder b = ParameterLayout.builder();
-    b.add("wte.weight", "backbone", c.vocab(), h);
-    b.add("wpe.weight", "backbone", c.maxPositions(), h);
+    b.add("wte.weight", ParameterRole.EMBEDDING_TABLE, "backbone", c.vocab(), h);
+    b.add("wpe.weight", ParameterRole.EMBEDDING_TABLE, "backbone", c.maxPositions(), h);
     for (int l = 0; l < c.layers(); l++) {
       String p = "h." + l + ".";
-      b.add(p + "ln_1.weight", "backbone", h);
-      b.add(p + "ln_1.bias", "backbone", h);
-      b.add(p + "attn.c_attn.weight", "backbone", h, 3 * h);
-      b.add(p + "attn.c_attn.bias", "backbone", 3 * h);
-      b.add(p + "attn.c_proj.weight", "backbone", h, h);
-      b.add(p + "attn.c_proj.bias", "backbone", h);
-      b.add(p + "ln_2.weight", "backbone", h);
-      b.add(p + "ln_2.bias", "backbone", h);
-      b.add(p + "mlp.c_fc.weight", "backbone", h, c.intermediate());
-      b.add(p + "mlp.c_fc.bias", "backbone", c.intermediate());
-      b.add(p + "mlp.c_proj.weight", "backbone", c.intermediate(), h);
-      b.add(p + "mlp.c_proj.bias", "backbone", h);
+      b.add(p + "ln_1.weight", ParameterRole.NORM_GAIN, "backbone", h);
+      b.add(p + "ln_1.bias", ParameterRole.NORM_BIAS, "backbone", h);
+      b.add(p + "attn.c_attn.weight", ParameterRole.WEIGHT, "backbone", h, 3 * h);
+      b.add(p + "attn.c_attn.bias", ParameterRole.BIAS, "backbone", 3 * h);
+      b.add(p + "attn.c_proj.weight", ParameterRole.WEIGHT, "backbone", h, h);
+      b.add(p + "attn.c_proj.bias", ParameterRole.BIAS, "backbone", h);
+      b.add(p + "ln_2.weight", ParameterRole.NORM_GAIN, "backbone", h);
+      b.add(p + "ln_2.bias", ParameterRole.NORM_BIAS, "backbone", h);
+      b.add(p + "mlp.c_fc.weight", ParameterRole.WEIGHT, "backbone", h, c.intermediate());
+      b.add(p + "mlp.c_fc.bias", ParameterRole.BIAS, "backbone", c.intermediate());
+      b.add(p + "mlp.c_proj.weight", ParameterRole.WEIGHT, "backbone", c.intermediate(), h);
+      b.add(p + "mlp.c_proj.bias", ParameterRole.BIAS, "backbone", h);
     }
-    b.add("ln_f.weight", "backbone", h);
-    b.add("ln_f.bias", "backbone", h);
-    b.tied("lm_head.weight", "lm_head", "wte.weight", c.vocab(), h);
+    b.add("ln_f.weight", ParameterRole.NORM_GAIN, "backbone", h);
+    b.add("ln_f.bias", ParameterRole.NORM_BIAS, "backbone", h);
+    b.tied("lm_head.weight", ParameterRole.EMBEDDING_TABLE, "lm_head", "wte.weight", c.vocab(), h);
     return b.build();
   }
 
-  static EncoderParameters random(DecoderConfig c, long seed) {
-    EncoderParameters p = Decoder.parameters(layout(c));
+  static ParameterRows random(DecoderConfig c, long seed) {
+    ParameterRows p = Decoder.parameters(layout(c));
     float[] flat = new float[p.size()];
     Random random = new Random(seed);
     for (var slot : p.layout().slots()) {
@@ -61,7 +62,7 @@ class DecoderTest {
     return p;
   }
 
-  static Map<String, double[]> reference(EncoderParameters p) {
+  static Map<String, double[]> reference(ParameterRows p) {
     float[] flat = p.toFlat();
     Map<String, double[]> map = new HashMap<>();
     for (var slot : p.layout().slots()) {
@@ -88,13 +89,13 @@ class DecoderTest {
 
   @Test
   void logitsLossAndGradientsMatchTheReference() {
-    EncoderParameters parameters = random(CONFIG, 3);
+    ParameterRows parameters = random(CONFIG, 3);
     Map<String, double[]> referenceGradients = new HashMap<>();
     Gpt2Reference.Output expected = new Gpt2Reference(new Gpt2Reference.Config(CONFIG.vocab(), CONFIG.hidden(), CONFIG.layers(), CONFIG.heads(),
         CONFIG.intermediate(), CONFIG.maxPositions(), CONFIG.eps(), Gpt2Reference.Activation.GELU_TANH), reference(parameters))
         .run(IDS, B, T, IDS, referenceGradients);
     try (Parallel parallel = new Parallel(2)) {
-      Decoder decoder = new Decoder(CONFIG, EncoderKernels.plain(), parameters, parallel);
+      Decoder decoder = new Decoder(CONFIG, ProductKernels.plain(), parameters, parallel);
       Decoder.Workspace ws = decoder.workspace(B, T);
       decoder.forward(IDS, B, T, ws);
       for (int r = 0; r < B * T; r++) {
@@ -102,7 +103,7 @@ class DecoderTest {
           assertClose("logits[" + r + "][" + v + "]", expected.logits()[r * CONFIG.vocab() + v], ws.logits(r)[v]);
         }
       }
-      EncoderParameters gradients = parameters.zerosLike();
+      ParameterRows gradients = parameters.zerosLike();
       float loss = decoder.train(IDS, null, B, T, ws, gradients);
       assertClose("loss", expected.loss(), loss);
       Map<String, double[]> actual = reference(gradients);
@@ -120,11 +121,11 @@ class DecoderTest {
   @Test
   void gradientsWithDropoutMatchCentralDifferences() {
     DecoderConfig config = new DecoderConfig(29, 16, 2, 2, 40, 12, 1e-5, FeedForwardActivation.GELU_TANH, 0.2f);
-    EncoderParameters parameters = random(config, 4);
+    ParameterRows parameters = random(config, 4);
     try (Parallel parallel = new Parallel(1)) {
-      Decoder decoder = new Decoder(config, EncoderKernels.plain(), parameters, parallel);
+      Decoder decoder = new Decoder(config, ProductKernels.plain(), parameters, parallel);
       Decoder.Workspace ws = decoder.workspace(B, T);
-      EncoderParameters gradients = parameters.zerosLike();
+      ParameterRows gradients = parameters.zerosLike();
       float withDropout = decoder.train(IDS, null, B, T, ws, gradients, 7);
       float[] analytic = gradients.toFlat();
       float[] flat = parameters.toFlat();

@@ -3,10 +3,11 @@ package dev.nlpm.runtime.decoder;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.nlpm.runtime.encoder.EncoderKernels;
-import dev.nlpm.runtime.encoder.EncoderParameters;
 import dev.nlpm.runtime.encoder.FeedForwardActivation;
-import dev.nlpm.runtime.encoder.Parallel;
+import dev.nlpm.runtime.kernels.Parallel;
+import dev.nlpm.runtime.kernels.ProductKernels;
+import dev.nlpm.runtime.kernels.TiedEmbeddingGradient;
+import dev.nlpm.runtime.parameters.ParameterRows;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -17,10 +18,10 @@ class DecoderThreadsTest {
   static final DecoderConfig CONFIG = new DecoderConfig(2 * TiedEmbeddingGradient.TILE + 37, 16, 1, 2, 24, 8, 1e-5, FeedForwardActivation.GELU_TANH);
 
   private static float[] train(int threads, int[] ids) {
-    EncoderParameters parameters = DecoderTest.random(CONFIG, 11);
-    EncoderParameters gradients = Decoder.parameters(parameters.layout());
+    ParameterRows parameters = DecoderTest.random(CONFIG, 11);
+    ParameterRows gradients = Decoder.parameters(parameters.layout());
     try (Parallel parallel = new Parallel(threads)) {
-      Decoder decoder = new Decoder(CONFIG, EncoderKernels.plain(), parameters, parallel);
+      Decoder decoder = new Decoder(CONFIG, ProductKernels.plain(), parameters, parallel);
       float loss = decoder.train(ids, null, 2, 8, decoder.workspace(2, 8), gradients);
       float[] flat = gradients.toFlat();
       float[] out = new float[flat.length + 1];

@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.nlpm.runtime.decode.BeamSearch;
-import dev.nlpm.runtime.decode.DecodingOptions;
-import dev.nlpm.runtime.decode.Greedy;
-import dev.nlpm.runtime.decode.LanguageModelStep;
-import dev.nlpm.runtime.decode.Sampling;
-import dev.nlpm.runtime.encoder.EncoderKernels;
-import dev.nlpm.runtime.encoder.Parallel;
+import dev.nlpm.runtime.decoding.BeamSearch;
+import dev.nlpm.runtime.decoding.DecodingOptions;
+import dev.nlpm.runtime.decoding.Greedy;
+import dev.nlpm.runtime.decoding.LanguageModelStep;
+import dev.nlpm.runtime.decoding.Sampling;
+import dev.nlpm.runtime.kernels.Parallel;
+import dev.nlpm.runtime.kernels.ProductKernels;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class KeyValueCacheTest {
 
   static final Parallel PARALLEL = new Parallel(1);
-  static final Decoder DECODER = new Decoder(DecoderTest.CONFIG, EncoderKernels.plain(), DecoderTest.random(DecoderTest.CONFIG, 9), PARALLEL);
+  static final Decoder DECODER = new Decoder(DecoderTest.CONFIG, ProductKernels.plain(), DecoderTest.random(DecoderTest.CONFIG, 9), PARALLEL);
 
   @AfterAll
   static void close() {
@@ -43,7 +43,7 @@ class KeyValueCacheTest {
 
   @Test
   void aCacheOfAnotherDecodersDecodingIsRefusedBeforeAnythingChanges() {
-    Decoder other = new Decoder(DecoderTest.CONFIG, EncoderKernels.plain(), DecoderTest.random(DecoderTest.CONFIG, 10), PARALLEL);
+    Decoder other = new Decoder(DecoderTest.CONFIG, ProductKernels.plain(), DecoderTest.random(DecoderTest.CONFIG, 10), PARALLEL);
     KeyValueCache theirs = other.cache(4);
     KeyValueCache mine = DECODER.cache(4);
     assertThrows(IllegalArgumentException.class, () -> DECODER.advance(new KeyValueCache[] {mine, theirs}, new int[] {1, 2}));

@@ -5,10 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.nlpm.runtime.encoder.EncoderKernels;
-import dev.nlpm.runtime.encoder.EncoderParameters;
-import dev.nlpm.runtime.encoder.Parallel;
-import dev.nlpm.runtime.layout.ParameterLayout;
+import dev.nlpm.runtime.kernels.Parallel;
+import dev.nlpm.runtime.kernels.ProductKernels;
+import dev.nlpm.runtime.parameters.ParameterLayout;
+import dev.nlpm.runtime.parameters.ParameterRole;
+import dev.nlpm.runtime.parameters.ParameterRows;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -24,21 +25,21 @@ class ProposalHeadsTest {
     for (var slot : base.slots()) {
       int[] shape = slot.shape().stream().mapToInt(Integer::intValue).toArray();
       if (slot.tiedTo().isPresent()) {
-        b.tied(slot.name(), slot.group(), slot.tiedTo().get(), shape);
+        b.tied(slot.name(), slot.role(), slot.group(), slot.tiedTo().get(), shape);
       } else {
-        b.add(slot.name(), slot.group(), shape);
+        b.add(slot.name(), slot.role(), slot.group(), shape);
       }
     }
     for (int i = 0; i < k; i++) {
-      b.add(ProposalHeads.weight(i), "blockwise_heads", c.hidden(), c.hidden());
-      b.add(ProposalHeads.bias(i), "blockwise_heads", c.hidden());
+      b.add(ProposalHeads.weight(i), ParameterRole.WEIGHT, "blockwise_heads", c.hidden(), c.hidden());
+      b.add(ProposalHeads.bias(i), ParameterRole.BIAS, "blockwise_heads", c.hidden());
     }
     return b.build();
   }
 
   /** Heads with weights and biases of standard deviation 0.3, so that every ReLU has units on both sides. */
-  static EncoderParameters randomHeads(ParameterLayout layout, long seed) {
-    EncoderParameters heads = Decoder.parameters(layout);
+  static ParameterRows randomHeads(ParameterLayout layout, long seed) {
+    ParameterRows heads = Decoder.parameters(layout);
     float[] flat = new float[layout.size()];
     Random random = new Random(seed);
     for (int i = 0; i < flat.length; i++) {
@@ -57,7 +58,7 @@ class ProposalHeadsTest {
     IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> ProposalHeads.layout(DecoderTest.layout(DecoderTest.CONFIG)));
     assertTrue(none.getMessage().contains("decoding blockwise"), none.getMessage());
     // stored [out, in] as nn.Linear: element (o, i) of the flat tensor is row i, column o of the held matrix
-    EncoderParameters p = Decoder.parameters(heads);
+    ParameterRows p = Decoder.parameters(heads);
     float[] flat = new float[heads.size()];
     flat[1 * 16 + 2] = 5f; // out 1, in 2 of head 0
     p.importFrom(flat);
@@ -67,10 +68,10 @@ class ProposalHeadsTest {
   @Test
   void aHeadIsTheResidualReluOfItsLinearLayerThroughTheTiedOutput() {
     DecoderConfig c = DecoderTest.CONFIG;
-    EncoderParameters base = DecoderTest.random(c, 5);
-    EncoderParameters heads = randomHeads(ProposalHeads.layout(layoutWithHeads(c, K)), 6);
+    ParameterRows base = DecoderTest.random(c, 5);
+    ParameterRows heads = randomHeads(ProposalHeads.layout(layoutWithHeads(c, K)), 6);
     try (Parallel parallel = new Parallel(1)) {
-      ProposalHeads proposal = new ProposalHeads(new Decoder(c, EncoderKernels.plain(), base, parallel), heads);
+      ProposalHeads proposal = new ProposalHeads(new Decoder(c, ProductKernels.plain(), base, parallel), heads);
       float[] hidden = new float[c.hidden()];
       Random random = new Random(2);
       for (int j = 0; j < hidden.length; j++) {
@@ -106,16 +107,16 @@ class ProposalHeadsTest {
   @Test
   void headGradientsMatchCentralDifferencesAndTheBaseIsNotTouched() {
     DecoderConfig c = DecoderTest.CONFIG;
-    EncoderParameters base = DecoderTest.random(c, 3);
+    ParameterRows base = DecoderTest.random(c, 3);
     float[] baseBefore = base.toFlat();
-    EncoderParameters heads = randomHeads(ProposalHeads.layout(layoutWithHeads(c, K)), 4);
+    ParameterRows heads = randomHeads(ProposalHeads.layout(layoutWithHeads(c, K)), 4);
     int batch = DecoderTest.B;
     int length = DecoderTest.T;
     int[] ids = DecoderTest.IDS;
     try (Parallel parallel = new Parallel(2)) {
-      ProposalHeads proposal = new ProposalHeads(new Decoder(c, EncoderKernels.plain(), base, parallel), heads);
+      ProposalHeads proposal = new ProposalHeads(new Decoder(c, ProductKernels.plain(), base, parallel), heads);
       ProposalHeads.Workspace ws = proposal.workspace(batch, length);
-      EncoderParameters gradients = heads.zerosLike();
+      ParameterRows gradients = heads.zerosLike();
       float loss = proposal.train(ids, batch, length, ws, gradients);
       assertEquals(loss, proposal.loss(ids, batch, length, ws));
       assertEquals(expectedLoss(proposal, base, ids, batch, length), loss, 1e-5 + 1e-5 * loss);
@@ -154,7 +155,7 @@ class ProposalHeadsTest {
   }
 
   /** The mean over heads and positions with a target, recomputed from the heads' logits one position at a time. */
-  private static double expectedLoss(ProposalHeads proposal, EncoderParameters base, int[] ids, int batch, int length) {
+  private static double expectedLoss(ProposalHeads proposal, ParameterRows base, int[] ids, int batch, int length) {
     DecoderConfig c = proposal.decoder().config();
     DecoderActivations ws = forward(proposal.decoder(), ids, batch, length);
     double sum = 0;

@@ -3,6 +3,7 @@ package dev.nlpm.runtime.decoder;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.nlpm.runtime.kernels.TiedInputGradient;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 

@@ -6,11 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.nlpm.runtime.encoder.EncoderKernels;
-import dev.nlpm.runtime.encoder.EncoderOptimizer;
-import dev.nlpm.runtime.encoder.EncoderParameters;
-import dev.nlpm.runtime.encoder.Parallel;
+import dev.nlpm.runtime.kernels.Parallel;
+import dev.nlpm.runtime.kernels.ProductKernels;
+import dev.nlpm.runtime.kernels.TransposedLogits;
 import dev.nlpm.runtime.optim.AdamWSettings;
+import dev.nlpm.runtime.optim.RowOptimizer;
+import dev.nlpm.runtime.parameters.ParameterRows;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +36,7 @@ class TransposedLogitsTest {
     int hidden = 24;
     float[][] wte = random(random, vocab, hidden);
     float[][] x = random(random, 3, hidden);
-    EncoderParameters unused = Decoder.parameters(DecoderTest.layout(DecoderTest.CONFIG));
+    ParameterRows unused = Decoder.parameters(DecoderTest.layout(DecoderTest.CONFIG));
     float[][] transposed = new TransposedLogits(unused, wte).rows(new Parallel(1));
     float[][] all = new float[3][vocab];
     TransposedLogits.logits(x, 3, transposed, all, 0, vocab);
@@ -59,7 +60,7 @@ class TransposedLogitsTest {
 
   @Test
   void theCopyIsKeptWhileTheParametersStayAndRemadeWhenTheyChange() {
-    EncoderParameters parameters = DecoderTest.random(DecoderTest.CONFIG, 4);
+    ParameterRows parameters = DecoderTest.random(DecoderTest.CONFIG, 4);
     float[][] wte = parameters.matrix("wte.weight");
     TransposedLogits logits = new TransposedLogits(parameters, wte);
     try (Parallel parallel = new Parallel(2)) {
@@ -80,18 +81,18 @@ class TransposedLogitsTest {
   /** The bug this guards against: generating after a training step with the logits of the weights before it. */
   @Test
   void aDecoderDecodesWithTheWeightsOfItsLastOptimizerStep() {
-    EncoderParameters parameters = DecoderTest.random(DecoderTest.CONFIG, 6);
+    ParameterRows parameters = DecoderTest.random(DecoderTest.CONFIG, 6);
     try (Parallel parallel = new Parallel(1)) {
-      Decoder decoder = new Decoder(DecoderTest.CONFIG, EncoderKernels.plain(), parameters, parallel);
+      Decoder decoder = new Decoder(DecoderTest.CONFIG, ProductKernels.plain(), parameters, parallel);
       int[] ids = {3, 7, 1, 12, 9, 2};
       KeyValueCache before = decoder.cache(4);
       before.advance(3);
-      EncoderParameters gradients = Decoder.parameters(parameters.layout());
+      ParameterRows gradients = Decoder.parameters(parameters.layout());
       decoder.train(ids, null, 1, ids.length, decoder.workspace(1, ids.length), gradients);
-      new EncoderOptimizer(parameters, AdamWSettings.withWeightDecay(0.01)).step(parameters, gradients, 0.1);
+      new RowOptimizer(parameters, AdamWSettings.withWeightDecay(0.01)).step(parameters, gradients, 0.1);
       KeyValueCache after = decoder.cache(4);
       after.advance(3);
-      Decoder fresh = new Decoder(DecoderTest.CONFIG, EncoderKernels.plain(), parameters, parallel);
+      Decoder fresh = new Decoder(DecoderTest.CONFIG, ProductKernels.plain(), parameters, parallel);
       KeyValueCache expected = fresh.cache(4);
       expected.advance(3);
       assertArrayEquals(expected.logits(), after.logits());

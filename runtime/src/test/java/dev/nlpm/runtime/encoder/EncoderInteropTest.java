@@ -13,8 +13,11 @@ import dev.nlpm.runtime.checkpoint.ParameterCheckpoint;
 import dev.nlpm.runtime.checkpoint.SafetensorsFile;
 import dev.nlpm.runtime.checkpoint.SafetensorsWriter;
 import dev.nlpm.runtime.checkpoint.TensorInfo;
-import dev.nlpm.runtime.layout.ParameterLayout;
-import dev.nlpm.runtime.layout.TensorSlot;
+import dev.nlpm.runtime.kernels.Parallel;
+import dev.nlpm.runtime.kernels.ProductKernels;
+import dev.nlpm.runtime.parameters.ParameterLayout;
+import dev.nlpm.runtime.parameters.ParameterRows;
+import dev.nlpm.runtime.parameters.TensorSlot;
 import dev.nlpm.runtime.testing.TorchFixture;
 import java.io.IOException;
 import java.io.InputStream;
@@ -108,7 +111,7 @@ class EncoderInteropTest {
   record Outputs(float[] hidden, float[] pooled, float[] mlm, float[] nsp, float loss) {}
 
   static Outputs run(float[] flat) {
-    EncoderParameters parameters = new EncoderParameters(layout);
+    ParameterRows parameters = new ParameterRows(layout);
     parameters.importFrom(flat);
     EncoderBatch labelled = inputs();
     int[] rows = ints("mlm_rows");
@@ -116,7 +119,7 @@ class EncoderInteropTest {
     int h = config.hidden();
     int v = config.vocab();
     try (Parallel parallel = new Parallel(1)) {
-      Encoder encoder = new Encoder(config, EncoderKernels.plain(), parameters, parallel);
+      Encoder encoder = new Encoder(config, ProductKernels.plain(), parameters, parallel);
       EncoderWorkspace ws = encoder.workspace(batch, length, rows.length);
       float loss = encoder.evaluate(labelled, ws).total();
       Outputs out = read(ws, rows, h, v, loss);

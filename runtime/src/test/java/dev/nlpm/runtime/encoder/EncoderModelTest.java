@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nlpm.runtime.kernels.ProductKernels;
+import dev.nlpm.runtime.parameters.ParameterRows;
 import dev.nlpm.runtime.text.Vocabulary;
 import dev.nlpm.runtime.text.wordpiece.WordPieceOptions;
 import dev.nlpm.runtime.text.wordpiece.WordPieceTokenizer;
@@ -27,13 +29,13 @@ class EncoderModelTest {
     return WordPieceTokenizer.of(Vocabulary.of(TOKENS), WordPieceOptions.uncased());
   }
 
-  static EncoderModel model(EncoderParameters parameters) {
-    return new EncoderModel("tiny", CONFIG, EncoderKernels.plain(), parameters, 2, tokenizer(), "bert.");
+  static EncoderModel model(ParameterRows parameters) {
+    return new EncoderModel("tiny", parallel -> new Encoder(CONFIG, ProductKernels.plain(), parameters, parallel), 2, tokenizer(), "bert.");
   }
 
   @Test
   void fillMaskRanksTheSoftmaxOfTheMlmLogitsAtTheMask() {
-    EncoderParameters parameters = TinyBert.random(CONFIG, 5, 0.3);
+    ParameterRows parameters = TinyBert.random(CONFIG, 5, 0.3);
     try (EncoderModel model = model(parameters)) {
       List<EncoderModel.MaskPrediction> predictions = model.fillMask("the cat sat on the [MASK] .", 3);
       assertEquals(1, predictions.size());
@@ -61,7 +63,7 @@ class EncoderModelTest {
 
   @Test
   void aSavedModelLoadsBackWithTheSameAnswers(@TempDir Path dir) throws Exception {
-    EncoderParameters parameters = TinyBert.random(CONFIG, 6, 0.3);
+    ParameterRows parameters = TinyBert.random(CONFIG, 6, 0.3);
     List<EncoderModel.MaskPrediction> before;
     float[] embedding;
     try (EncoderModel model = model(parameters)) {
@@ -69,8 +71,9 @@ class EncoderModelTest {
       embedding = model.embed("the cat sat on the mat .");
       model.save(dir.resolve("model"));
     }
-    try (EncoderModel loaded = EncoderModel.load(dir.resolve("model"), "tiny", CONFIG, EncoderKernels.plain(),
-        new EncoderParameters(parameters.layout()), 1, "bert.", true)) {
+    ParameterRows reloaded = new ParameterRows(parameters.layout());
+    try (EncoderModel loaded = EncoderModel.load(dir.resolve("model"), "tiny", CONFIG, reloaded,
+        parallel -> new Encoder(CONFIG, ProductKernels.plain(), reloaded, parallel), 1, "bert.", true)) {
       assertEquals(before, loaded.fillMask("a dog sat on [MASK] mat .", 4));
       assertArrayEquals(embedding, loaded.embed("the cat sat on the mat ."));
     }
@@ -78,7 +81,7 @@ class EncoderModelTest {
 
   @Test
   void concurrentCallersGetTheAnswersOfSerialOnes() throws Exception {
-    EncoderParameters parameters = TinyBert.random(CONFIG, 7, 0.3);
+    ParameterRows parameters = TinyBert.random(CONFIG, 7, 0.3);
     String[] texts = {"the cat sat on the mat .", "a dog .", "the dog sat on a cat on the mat ."};
     try (EncoderModel model = model(parameters)) {
       List<float[]> serial = new ArrayList<>();

@@ -9,7 +9,10 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.nlpm.runtime.checkpoint.ParameterCheckpoint;
 import dev.nlpm.runtime.checkpoint.SafetensorsFile;
-import dev.nlpm.runtime.layout.ParameterLayout;
+import dev.nlpm.runtime.kernels.Parallel;
+import dev.nlpm.runtime.kernels.ProductKernels;
+import dev.nlpm.runtime.parameters.ParameterLayout;
+import dev.nlpm.runtime.parameters.ParameterRows;
 import dev.nlpm.runtime.testing.TorchFixture;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -74,7 +77,7 @@ class EncoderShapesInteropTest {
       ParameterCheckpoint.LoadReport report = ParameterCheckpoint.load(file, layout, flat, prefix, true);
       assertTrue(report.unused().isEmpty(), () -> "unused: " + report.unused());
     }
-    EncoderParameters parameters = new EncoderParameters(layout);
+    ParameterRows parameters = new ParameterRows(layout);
     parameters.importFrom(flat);
     int b = fixture.integer("batch");
     int t = fixture.integer("seq");
@@ -85,11 +88,11 @@ class EncoderShapesInteropTest {
     EncoderBatch batch = new EncoderBatch(b, t, fixture.ints("ids"), types, lengths, fixture.ints("mlm_labels"), pairLabels, null, null);
     int[] rows = fixture.ints("mlm_rows");
     assertArrayEquals(rows, batch.mlmPositions());
-    EncoderParameters gradients = parameters.zerosLike();
+    ParameterRows gradients = parameters.zerosLike();
     try (Parallel parallel = new Parallel(2)) {
-      Encoder encoder = new Encoder(config, EncoderKernels.plain(), parameters, parallel);
+      Encoder encoder = new Encoder(config, ProductKernels.plain(), parameters, parallel);
       EncoderWorkspace ws = encoder.workspace(b, t, rows.length);
-      Encoder.Losses losses = encoder.train(batch, ws, gradients, 0);
+      EncoderPasses.Losses losses = encoder.train(batch, ws, gradients, 0);
       int h = config.hidden();
       TorchFixture.assertClose(name + " embeddings", fixture.floats("embeddings"), flatten(ws.embeddingNorm, n, config.embeddingSize()));
       JsonArray hidden = fixture.json().getAsJsonArray("hidden_states");

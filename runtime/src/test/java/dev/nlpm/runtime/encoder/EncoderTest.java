@@ -3,6 +3,9 @@ package dev.nlpm.runtime.encoder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nlpm.runtime.kernels.Parallel;
+import dev.nlpm.runtime.kernels.ProductKernels;
+import dev.nlpm.runtime.parameters.ParameterRows;
 import dev.nlpm.runtime.reference.BertReference;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -32,7 +35,7 @@ class EncoderTest {
 
   @Test
   void forwardAndGradientsMatchTheReference() {
-    EncoderParameters parameters = TinyBert.random(CONFIG, 7, 0.2);
+    ParameterRows parameters = TinyBert.random(CONFIG, 7, 0.2);
     Map<String, double[]> reference = TinyBert.referenceParameters(parameters);
     int[] padding = new int[B * T];
     for (int r = 0; r < B * T; r++) {
@@ -44,10 +47,10 @@ class EncoderTest {
         reference).run(IDS, SEGMENTS, padding, MLM, NSP, B, T, referenceGradients);
 
     try (Parallel parallel = new Parallel(1)) {
-      Encoder encoder = new Encoder(CONFIG, EncoderKernels.plain(), parameters, parallel);
+      Encoder encoder = new Encoder(CONFIG, ProductKernels.plain(), parameters, parallel);
       EncoderWorkspace ws = encoder.workspace(B, T, 4);
-      EncoderParameters gradients = new EncoderParameters(parameters.layout());
-      Encoder.Losses losses = encoder.train(batch(), ws, gradients, 1);
+      ParameterRows gradients = new ParameterRows(parameters.layout());
+      EncoderPasses.Losses losses = encoder.train(batch(), ws, gradients, 1);
 
       assertClose("loss", expected.loss(), losses.total());
       int h = CONFIG.hidden();
@@ -86,13 +89,13 @@ class EncoderTest {
   @Test
   void gradientsWithDropoutMatchCentralDifferences() {
     EncoderConfig config = TinyBert.withHeads(TinyBert.config(37, 16, 2, 2, 24, 12), 3, 4);
-    EncoderParameters parameters = TinyBert.random(config, 11, 0.2);
+    ParameterRows parameters = TinyBert.random(config, 11, 0.2);
     EncoderBatch batch = new EncoderBatch(B, T, IDS, SEGMENTS, LENGTHS, MLM, NSP, new int[] {2, 0},
         new int[] {1, 3, 0, -100, 2, 1, 0, 0, 1, 2, -100, -100});
     try (Parallel parallel = new Parallel(1)) {
-      Encoder encoder = new Encoder(config, EncoderKernels.plain(), parameters, parallel);
+      Encoder encoder = new Encoder(config, ProductKernels.plain(), parameters, parallel);
       EncoderWorkspace ws = encoder.workspace(B, T, 4);
-      EncoderParameters gradients = new EncoderParameters(parameters.layout());
+      ParameterRows gradients = new ParameterRows(parameters.layout());
       encoder.train(batch, ws, gradients, 5);
       float[] flat = parameters.toFlat();
       float[] analytic = gradients.toFlat();
@@ -111,10 +114,10 @@ class EncoderTest {
           float step = 1e-2f;
           flat[index] = original + step;
           parameters.importFrom(flat);
-          double plus = encoder.train(batch, ws, new EncoderParameters(parameters.layout()), 5).total();
+          double plus = encoder.train(batch, ws, new ParameterRows(parameters.layout()), 5).total();
           flat[index] = original - step;
           parameters.importFrom(flat);
-          double minus = encoder.train(batch, ws, new EncoderParameters(parameters.layout()), 5).total();
+          double minus = encoder.train(batch, ws, new ParameterRows(parameters.layout()), 5).total();
           flat[index] = original;
           parameters.importFrom(flat);
           double numeric = (plus - minus) / (2 * step);
@@ -134,12 +137,12 @@ class EncoderTest {
   @Test
   void twoThreadsGiveTheSameBitsAsOne() {
     EncoderConfig config = TinyBert.config(37, 16, 2, 2, 24, 12);
-    EncoderParameters parameters = TinyBert.random(config, 7, 0.2);
+    ParameterRows parameters = TinyBert.random(config, 7, 0.2);
     float[][] results = new float[2][];
     for (int threads = 1; threads <= 2; threads++) {
       try (Parallel parallel = new Parallel(threads)) {
-        Encoder encoder = new Encoder(config, EncoderKernels.plain(), parameters, parallel);
-        EncoderParameters gradients = new EncoderParameters(parameters.layout());
+        Encoder encoder = new Encoder(config, ProductKernels.plain(), parameters, parallel);
+        ParameterRows gradients = new ParameterRows(parameters.layout());
         float loss = encoder.train(batch(), encoder.workspace(B, T, 4), gradients, 9).total();
         float[] flat = gradients.toFlat();
         results[threads - 1] = java.util.Arrays.copyOf(flat, flat.length + 1);

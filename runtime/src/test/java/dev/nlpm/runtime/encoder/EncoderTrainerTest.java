@@ -6,8 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nlpm.runtime.checkpoint.TrainingCheckpoint;
+import dev.nlpm.runtime.kernels.Parallel;
+import dev.nlpm.runtime.kernels.ProductKernels;
 import dev.nlpm.runtime.pretrain.Masking;
 import dev.nlpm.runtime.pretrain.MlmMasker;
+import dev.nlpm.runtime.training.EncoderTrainer;
+import dev.nlpm.runtime.training.TrainingDivergedException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -72,7 +76,7 @@ class EncoderTrainerTest {
   }
 
   static Encoder encoder(EncoderConfig config, Parallel parallel) {
-    return new Encoder(config, EncoderKernels.plain(), TinyBert.random(config, 3, 0.02), parallel);
+    return new Encoder(config, ProductKernels.plain(), TinyBert.random(config, 3, 0.02), parallel);
   }
 
   @Test
@@ -120,7 +124,7 @@ class EncoderTrainerTest {
       assertEquals(5, trainer.optimizer().steps());
     }
     try (Parallel parallel = new Parallel(2)) {
-      Encoder encoder = new Encoder(config, EncoderKernels.plain(), TinyBert.random(config, 99, 0.02), parallel);
+      Encoder encoder = new Encoder(config, ProductKernels.plain(), TinyBert.random(config, 99, 0.02), parallel);
       EncoderTrainer trainer = new EncoderTrainer(encoder, encoder.workspace(8, 48, 80), options(12), "tiny", "bert.");
       assertEquals(5, trainer.resume(checkpoint).step());
       trainer.train(batches, checkpoint, null);

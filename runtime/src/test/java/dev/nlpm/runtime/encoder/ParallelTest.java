@@ -3,6 +3,7 @@ package dev.nlpm.runtime.encoder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.nlpm.runtime.kernels.Parallel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;

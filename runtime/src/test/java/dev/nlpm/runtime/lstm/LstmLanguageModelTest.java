@@ -3,9 +3,10 @@ package dev.nlpm.runtime.lstm;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.nlpm.runtime.encoder.EncoderKernels;
-import dev.nlpm.runtime.encoder.EncoderParameters;
-import dev.nlpm.runtime.layout.ParameterLayout;
+import dev.nlpm.runtime.kernels.ProductKernels;
+import dev.nlpm.runtime.parameters.ParameterLayout;
+import dev.nlpm.runtime.parameters.ParameterRole;
+import dev.nlpm.runtime.parameters.ParameterRows;
 import dev.nlpm.runtime.reference.CrossEntropy;
 import dev.nlpm.runtime.reference.Lstm;
 import dev.nlpm.runtime.testing.CentralDifference;
@@ -16,23 +17,23 @@ import org.junit.jupiter.api.Test;
 /** The float LSTM language model against the double-precision reference LSTM (which matches torch.nn.LSTM). */
 class LstmLanguageModelTest {
 
-  static ParameterLayout layout(LstmLanguageModel.Config c) {
+  static ParameterLayout layout(LstmConfig c) {
     ParameterLayout.Builder b = ParameterLayout.builder();
     int g = 4 * c.hidden();
-    b.add("embedding.weight", "backbone", c.vocab(), c.embedding());
+    b.add("embedding.weight", ParameterRole.EMBEDDING_TABLE, "backbone", c.vocab(), c.embedding());
     for (int l = 0; l < c.layers(); l++) {
-      b.add("lstm.weight_ih_l" + l, "backbone", g, l == 0 ? c.embedding() : c.hidden());
-      b.add("lstm.weight_hh_l" + l, "backbone", g, c.hidden());
-      b.add("lstm.bias_ih_l" + l, "backbone", g);
-      b.add("lstm.bias_hh_l" + l, "backbone", g);
+      b.add("lstm.weight_ih_l" + l, ParameterRole.WEIGHT, "backbone", g, l == 0 ? c.embedding() : c.hidden());
+      b.add("lstm.weight_hh_l" + l, ParameterRole.WEIGHT, "backbone", g, c.hidden());
+      b.add("lstm.bias_ih_l" + l, ParameterRole.BIAS, "backbone", g);
+      b.add("lstm.bias_hh_l" + l, ParameterRole.BIAS, "backbone", g);
     }
-    b.add("decoder.weight", "lm_head", c.vocab(), c.hidden());
-    b.add("decoder.bias", "lm_head", c.vocab());
+    b.add("decoder.weight", ParameterRole.WEIGHT, "lm_head", c.vocab(), c.hidden());
+    b.add("decoder.bias", ParameterRole.BIAS, "lm_head", c.vocab());
     return b.build();
   }
 
-  static EncoderParameters random(LstmLanguageModel.Config c, long seed) {
-    EncoderParameters p = LstmLanguageModel.parameters(layout(c));
+  static ParameterRows random(LstmConfig c, long seed) {
+    ParameterRows p = LstmParameters.rows(layout(c));
     float[] flat = new float[p.size()];
     Random random = new Random(seed);
     for (int i = 0; i < flat.length; i++) {
@@ -57,14 +58,14 @@ class LstmLanguageModelTest {
 
   @Test
   void oneLayerLossAndGradientsMatchTheReference() {
-    LstmLanguageModel.Config c = new LstmLanguageModel.Config(11, 5, 7, 1);
-    EncoderParameters parameters = random(c, 4);
+    LstmConfig c = new LstmConfig(11, 5, 7, 1);
+    ParameterRows parameters = random(c, 4);
     int batch = 2;
     int length = 6;
     int[] ids = {1, 4, 9, 2, 2, 10, 0, 3, 5, 7, 8, 6};
-    LstmLanguageModel model = new LstmLanguageModel(c, EncoderKernels.plain(), parameters);
-    LstmLanguageModel.State state = new LstmLanguageModel.State(c, batch);
-    EncoderParameters gradients = parameters.zerosLike();
+    LstmLanguageModel model = new LstmLanguageModel(c, ProductKernels.plain(), parameters);
+    LstmState state = new LstmState(c, batch);
+    ParameterRows gradients = parameters.zerosLike();
     float loss = model.run(ids, batch, length, state, gradients);
 
     // the reference: embedding, Lstm (time-major), decoder, cross-entropy over rows b·length + t
@@ -159,41 +160,41 @@ class LstmLanguageModelTest {
   /** Two layers: central differences on a few elements of every tensor. */
   @Test
   void twoLayerGradientsMatchCentralDifferences() {
-    LstmLanguageModel.Config c = new LstmLanguageModel.Config(9, 4, 6, 2);
-    EncoderParameters parameters = random(c, 8);
+    LstmConfig c = new LstmConfig(9, 4, 6, 2);
+    ParameterRows parameters = random(c, 8);
     int[] ids = {1, 4, 8, 2, 2, 0, 3, 5, 7, 6};
-    LstmLanguageModel model = new LstmLanguageModel(c, EncoderKernels.plain(), parameters);
-    EncoderParameters gradients = parameters.zerosLike();
-    model.run(ids, 2, 5, new LstmLanguageModel.State(c, 2), gradients);
-    assertCentralDifferences(parameters, gradients.toFlat(), new Random(2), () -> model.run(ids, 2, 5, new LstmLanguageModel.State(c, 2), null));
+    LstmLanguageModel model = new LstmLanguageModel(c, ProductKernels.plain(), parameters);
+    ParameterRows gradients = parameters.zerosLike();
+    model.run(ids, 2, 5, new LstmState(c, 2), gradients);
+    assertCentralDifferences(parameters, gradients.toFlat(), new Random(2), () -> model.run(ids, 2, 5, new LstmState(c, 2), null));
   }
 
   /** The state a block ends with is the state the next block starts from. */
   @Test
   void theStateCarriesOverBlocks() {
-    LstmLanguageModel.Config c = new LstmLanguageModel.Config(9, 4, 6, 2);
-    LstmLanguageModel model = new LstmLanguageModel(c, EncoderKernels.plain(), random(c, 3));
+    LstmConfig c = new LstmConfig(9, 4, 6, 2);
+    LstmLanguageModel model = new LstmLanguageModel(c, ProductKernels.plain(), random(c, 3));
     int[] whole = {1, 4, 8, 2, 2, 0, 3, 5};
-    LstmLanguageModel.State once = new LstmLanguageModel.State(c, 1);
+    LstmState once = new LstmState(c, 1);
     model.run(whole, 1, 8, once, null);
-    LstmLanguageModel.State twice = new LstmLanguageModel.State(c, 1);
+    LstmState twice = new LstmState(c, 1);
     model.run(new int[] {1, 4, 8, 2}, 1, 4, twice, null);
     model.run(new int[] {2, 0, 3, 5}, 1, 4, twice, null);
-    assertArrayEquals(once.h[1][0], twice.h[1][0], 1e-6f);
-    assertArrayEquals(once.c[0][0], twice.c[0][0], 1e-6f);
+    assertArrayEquals(once.h(1, 0), twice.h(1, 0), 1e-6f);
+    assertArrayEquals(once.c(0, 0), twice.c(0, 0), 1e-6f);
   }
 
   /** One token at a time gives the logits of the block pass, and the decoding schemes run on it. */
   @Test
   void stepByStepLogitsEqualTheBlockPassAndBeamWidthOneIsGreedy() {
-    LstmLanguageModel.Config c = new LstmLanguageModel.Config(9, 4, 6, 2);
-    LstmLanguageModel model = new LstmLanguageModel(c, EncoderKernels.plain(), random(c, 5));
+    LstmConfig c = new LstmConfig(9, 4, 6, 2);
+    LstmLanguageModel model = new LstmLanguageModel(c, ProductKernels.plain(), random(c, 5));
     int[] prompt = {1, 4, 8, 2};
     var step = model.step();
     var state = step.start(prompt);
     // the block pass's loss at the last position is -log softmax(logits)[target]
     int[] block = {1, 4, 8, 2, 7};
-    float blockLoss = model.run(block, 1, 5, new LstmLanguageModel.State(c, 1), null);
+    float blockLoss = model.run(block, 1, 5, new LstmState(c, 1), null);
     double stepLoss = 0;
     var walk = step.start(new int[] {block[0]});
     for (int t = 1; t < block.length; t++) {
@@ -210,61 +211,61 @@ class LstmLanguageModelTest {
       walk = walk.advance(block[t]);
     }
     assertClose("mean loss, step by step", blockLoss, stepLoss / (block.length - 1));
-    var options = dev.nlpm.runtime.decode.DecodingOptions.of(6);
-    assertArrayEquals(dev.nlpm.runtime.decode.Greedy.decode(step, prompt, options),
-        new dev.nlpm.runtime.decode.BeamSearch(1, 1.0, false, 1).decode(step, prompt, options).get(0).tokens());
+    var options = dev.nlpm.runtime.decoding.DecodingOptions.of(6);
+    assertArrayEquals(dev.nlpm.runtime.decoding.Greedy.decode(step, prompt, options),
+        new dev.nlpm.runtime.decoding.BeamSearch(1, 1.0, false, 1).decode(step, prompt, options).get(0).tokens());
     assertTrue(state.logits().length == c.vocab());
   }
 
   /** With dropout at a fixed seed (the same masks in every pass), backward agrees with central differences. */
   @Test
   void dropoutGradientsMatchCentralDifferencesAtAFixedSeed() {
-    LstmLanguageModel.Config c = new LstmLanguageModel.Config(9, 4, 6, 2, 0.3f);
-    EncoderParameters parameters = random(c, 8);
+    LstmConfig c = new LstmConfig(9, 4, 6, 2, 0.3f);
+    ParameterRows parameters = random(c, 8);
     int[] inputs = {1, 4, 8, 2, 2, 0, 3, 5, 7, 6};
     int[] targets = {4, 8, 2, 2, 0, 3, 5, 7, 6, 1};
-    LstmLanguageModel model = new LstmLanguageModel(c, EncoderKernels.plain(), parameters);
-    EncoderParameters gradients = parameters.zerosLike();
-    float dropped = model.train(inputs, targets, 2, 5, new LstmLanguageModel.State(c, 2), gradients, 17);
-    float plain = model.loss(inputs, targets, 2, 5, new LstmLanguageModel.State(c, 2));
+    LstmLanguageModel model = new LstmLanguageModel(c, ProductKernels.plain(), parameters);
+    ParameterRows gradients = parameters.zerosLike();
+    float dropped = model.train(inputs, targets, 2, 5, new LstmState(c, 2), gradients, 17);
+    float plain = model.loss(inputs, targets, 2, 5, new LstmState(c, 2));
     assertTrue(Math.abs(dropped - plain) > 1e-3, () -> "dropout changed nothing: " + dropped + " and " + plain);
-    assertTrue(dropped == model.train(inputs, targets, 2, 5, new LstmLanguageModel.State(c, 2), parameters.zerosLike(), 17),
+    assertTrue(dropped == model.train(inputs, targets, 2, 5, new LstmState(c, 2), parameters.zerosLike(), 17),
         "the same seed drops the same units");
-    assertCentralDifferences(parameters, gradients.toFlat(), new Random(3), () -> model.train(inputs, targets, 2, 5, new LstmLanguageModel.State(c, 2), null, 17));
+    assertCentralDifferences(parameters, gradients.toFlat(), new Random(3), () -> model.train(inputs, targets, 2, 5, new LstmState(c, 2), null, 17));
   }
 
   /** Tied to the embeddings (embedding = hidden), the output layer's gradient adds into the embedding table's. */
   @Test
   void tiedOutputGradientsMatchCentralDifferences() {
-    LstmLanguageModel.Config c = new LstmLanguageModel.Config(9, 6, 6, 1);
+    LstmConfig c = new LstmConfig(9, 6, 6, 1);
     ParameterLayout.Builder b = ParameterLayout.builder();
-    b.add("embedding.weight", "backbone", 9, 6);
-    b.add("lstm.weight_ih_l0", "backbone", 24, 6);
-    b.add("lstm.weight_hh_l0", "backbone", 24, 6);
-    b.add("lstm.bias_ih_l0", "backbone", 24);
-    b.add("lstm.bias_hh_l0", "backbone", 24);
-    b.tied("decoder.weight", "lm_head", "embedding.weight", 9, 6);
-    b.add("decoder.bias", "lm_head", 9);
-    EncoderParameters parameters = LstmLanguageModel.parameters(b.build());
+    b.add("embedding.weight", ParameterRole.EMBEDDING_TABLE, "backbone", 9, 6);
+    b.add("lstm.weight_ih_l0", ParameterRole.WEIGHT, "backbone", 24, 6);
+    b.add("lstm.weight_hh_l0", ParameterRole.WEIGHT, "backbone", 24, 6);
+    b.add("lstm.bias_ih_l0", ParameterRole.BIAS, "backbone", 24);
+    b.add("lstm.bias_hh_l0", ParameterRole.BIAS, "backbone", 24);
+    b.tied("decoder.weight", ParameterRole.EMBEDDING_TABLE, "lm_head", "embedding.weight", 9, 6);
+    b.add("decoder.bias", ParameterRole.BIAS, "lm_head", 9);
+    ParameterRows parameters = LstmParameters.rows(b.build());
     float[] flat = new float[parameters.size()];
     Random random = new Random(6);
     for (int i = 0; i < flat.length; i++) {
       flat[i] = (float) (0.3 * random.nextGaussian());
     }
     parameters.importFrom(flat);
-    LstmLanguageModel model = new LstmLanguageModel(c, EncoderKernels.plain(), parameters);
+    LstmLanguageModel model = new LstmLanguageModel(c, ProductKernels.plain(), parameters);
     int[] ids = {1, 4, 8, 2, 2, 0, 3, 5};
-    EncoderParameters gradients = parameters.zerosLike();
-    model.run(ids, 1, 8, new LstmLanguageModel.State(c, 1), gradients);
+    ParameterRows gradients = parameters.zerosLike();
+    model.run(ids, 1, 8, new LstmState(c, 1), gradients);
     float[] analytic = gradients.toFlat();
     for (int index = 0; index < 54; index += 5) {
       assertCentralDifference(parameters, analytic, index, "embedding.weight element " + index,
-          () -> model.run(ids, 1, 8, new LstmLanguageModel.State(c, 1), null));
+          () -> model.run(ids, 1, 8, new LstmState(c, 1), null));
     }
   }
 
   /** Central differences on three elements of every tensor, drawn from {@code pick}, against {@code analytic}. */
-  private static void assertCentralDifferences(EncoderParameters parameters, float[] analytic, Random pick, DoubleSupplier loss) {
+  private static void assertCentralDifferences(ParameterRows parameters, float[] analytic, Random pick, DoubleSupplier loss) {
     for (var slot : parameters.layout().slots()) {
       for (int sample = 0; sample < 3; sample++) {
         int index = slot.offset() + pick.nextInt(slot.elements());
@@ -277,7 +278,7 @@ class LstmLanguageModelTest {
    * {@code analytic[index]} against the central difference of {@code loss} with a step of 1e-2, at
    * 5e-4 + 2e-2·|difference| (float losses near 2 carry ~1e-7 of rounding, which the step magnifies).
    */
-  private static void assertCentralDifference(EncoderParameters parameters, float[] analytic, int index, String what, DoubleSupplier loss) {
+  private static void assertCentralDifference(ParameterRows parameters, float[] analytic, int index, String what, DoubleSupplier loss) {
     CentralDifference.assertMatches(what, analytic[index], CentralDifference.at(parameters, index), 1e-2f, 5e-4, 2e-2, loss);
   }
 }

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nlpm.runtime.checkpoint.SafetensorsFile;
-import dev.nlpm.runtime.encoder.EncoderKernels;
-import dev.nlpm.runtime.encoder.EncoderParameters;
-import dev.nlpm.runtime.encoder.EncoderTrainer;
+import dev.nlpm.runtime.kernels.ProductKernels;
+import dev.nlpm.runtime.parameters.ParameterRows;
+import dev.nlpm.runtime.training.EncoderTrainer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Truncated BPTT over parallel streams: it learns, and a resumed run continues the same losses. */
 class LstmTrainerTest {
 
-  private static final LstmLanguageModel.Config CONFIG = new LstmLanguageModel.Config(12, 8, 16, 2, 0.1f);
+  private static final LstmConfig CONFIG = new LstmConfig(12, 8, 16, 2, 0.1f);
 
   /** A small text with structure to learn: a repeated phrase, as character ids. */
   private static int[] text() {
@@ -32,7 +32,7 @@ class LstmTrainerTest {
   }
 
   private static LstmLanguageModel model(long seed) {
-    return new LstmLanguageModel(CONFIG, EncoderKernels.plain(), LstmLanguageModelTest.random(CONFIG, seed));
+    return new LstmLanguageModel(CONFIG, ProductKernels.plain(), LstmLanguageModelTest.random(CONFIG, seed));
   }
 
   private static EncoderTrainer.Options options(long steps, long checkpointEvery) {
@@ -70,7 +70,7 @@ class LstmTrainerTest {
     LstmLanguageModel other = model(99);
     LstmTrainer second = new LstmTrainer(other, ids, 3, 10, options(12, 5), "Tiny", "");
     assertEquals(5, second.resume(checkpoint).step());
-    assertArrayEquals(first.state().h[1][2], second.state().h[1][2], "the carried state comes back");
+    assertArrayEquals(first.state().h(1, 2), second.state().h(1, 2), "the carried state comes back");
     second.train(checkpoint, report -> resumed.add(report.loss()));
     assertEquals(straight, resumed);
     try (SafetensorsFile state = SafetensorsFile.open(checkpoint.resolve(LstmTrainer.RECURRENT_STATE))) {
@@ -84,9 +84,9 @@ class LstmTrainerTest {
 
   @Test
   void aTextTooShortForOneBlockIsRefusedWithItsSizes() {
-    EncoderParameters p = LstmLanguageModelTest.random(CONFIG, 1);
+    ParameterRows p = LstmLanguageModelTest.random(CONFIG, 1);
     var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-        () -> new LstmTrainer(new LstmLanguageModel(CONFIG, EncoderKernels.plain(), p), new int[40], 4, 10, options(1, 0), "Tiny", ""));
+        () -> new LstmTrainer(new LstmLanguageModel(CONFIG, ProductKernels.plain(), p), new int[40], 4, 10, options(1, 0), "Tiny", ""));
     assertTrue(e.getMessage().contains("4 streams of 10"), e.getMessage());
   }
 
@@ -96,8 +96,8 @@ class LstmTrainerTest {
     List<Double> one = new ArrayList<>();
     new LstmTrainer(model(4), ids, 3, 10, options(4, 0), "Tiny", "").train(null, report -> one.add(report.loss()));
     List<Double> two = new ArrayList<>();
-    try (dev.nlpm.runtime.encoder.Parallel parallel = new dev.nlpm.runtime.encoder.Parallel(2)) {
-      LstmLanguageModel model = new LstmLanguageModel(CONFIG, EncoderKernels.plain(), LstmLanguageModelTest.random(CONFIG, 4), parallel);
+    try (dev.nlpm.runtime.kernels.Parallel parallel = new dev.nlpm.runtime.kernels.Parallel(2)) {
+      LstmLanguageModel model = new LstmLanguageModel(CONFIG, ProductKernels.plain(), LstmLanguageModelTest.random(CONFIG, 4), parallel);
       new LstmTrainer(model, ids, 3, 10, options(4, 0), "Tiny", "").train(null, report -> two.add(report.loss()));
     }
     assertEquals(one, two);

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.nlpm.runtime.encoder.EncoderKernels;
+import dev.nlpm.runtime.kernels.ProductKernels;
 import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.function.DoubleSupplier;
@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class AttentionTest {
 
-  static final EncoderKernels KERNELS = EncoderKernels.plain();
+  static final ProductKernels KERNELS = ProductKernels.plain();
   // two sequences of four positions, three heads of size two; the second sequence has two real tokens
   static final int B = 2, T = 4, HEADS = 3, D = 2, H = HEADS * D, SH = B * HEADS;
   static final int[] LENGTHS = {4, 2};

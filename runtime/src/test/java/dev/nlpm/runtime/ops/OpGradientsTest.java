@@ -3,8 +3,8 @@ package dev.nlpm.runtime.ops;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.nlpm.runtime.encoder.EncoderKernels;
 import dev.nlpm.runtime.encoder.FeedForwardActivation;
+import dev.nlpm.runtime.kernels.ProductKernels;
 import dev.nlpm.runtime.testing.CentralDifference;
 import java.util.Random;
 import java.util.SplittableRandom;
@@ -23,7 +23,7 @@ class OpGradientsTest {
   static final float STEP = 1e-2f;
   static final double ABSOLUTE = 5e-4;
   static final double RELATIVE = 2e-2;
-  static final EncoderKernels KERNELS = EncoderKernels.plain();
+  static final ProductKernels KERNELS = ProductKernels.plain();
 
   private final Random random = new Random(29);
 
@@ -118,6 +118,11 @@ class OpGradientsTest {
     check("dx", x, dx, loss);
     check("dW", w, dw, loss);
     check("db", b, db, loss);
+    // the same input gradient split over the input units
+    float[][] byUnits = new float[n][in];
+    Linear.backwardInputUnits(KERNELS, r, n, w, byUnits, 0, 1);
+    Linear.backwardInputUnits(KERNELS, r, n, w, byUnits, 1, in);
+    check("dx by input units", x, byUnits, loss);
   }
 
   @Test

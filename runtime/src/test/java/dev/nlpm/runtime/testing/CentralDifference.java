@@ -2,7 +2,7 @@ package dev.nlpm.runtime.testing;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.nlpm.runtime.encoder.EncoderParameters;
+import dev.nlpm.runtime.parameters.ParameterRows;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -54,7 +54,7 @@ public final class CentralDifference {
   }
 
   /** Element {@code index} of the parameters' flat array (through {@code toFlat} and {@code importFrom}). */
-  public static Element at(EncoderParameters parameters, int index) {
+  public static Element at(ParameterRows parameters, int index) {
     return new Element() {
       @Override
       public float get() {

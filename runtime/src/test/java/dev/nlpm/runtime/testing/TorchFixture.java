@@ -9,7 +9,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.nlpm.runtime.checkpoint.SafetensorsFile;
 import dev.nlpm.runtime.checkpoint.TensorInfo;
-import dev.nlpm.runtime.layout.ParameterLayout;
+import dev.nlpm.runtime.parameters.ParameterLayout;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -111,7 +111,9 @@ public final class TorchFixture {
    * The layout of exactly the tensors in the weights file, as the planner plans them (the README:
    * {@code nlpm describe} lists exactly these): a name under {@code prefix} is a backbone tensor
    * (stored without the prefix), any other a head's; the tied tensors the file leaves out are not
-   * stored, so they need no slot.
+   * stored, so they need no slot. The file names its tensors and nothing more, so each slot's role
+   * is the one its name suggests ({@link ReferenceNameRoles}); the fixtures' tests neither
+   * initialize nor decay, so no number depends on it.
    */
   public ParameterLayout layout(String prefix) throws IOException {
     ParameterLayout.Builder layout = ParameterLayout.builder();
@@ -124,9 +126,10 @@ public final class TorchFixture {
           extents[i] = Math.toIntExact(shape[i]);
         }
         if (name.startsWith(prefix)) {
-          layout.add(name.substring(prefix.length()), ParameterLayout.BACKBONE, extents);
+          String local = name.substring(prefix.length());
+          layout.add(local, ReferenceNameRoles.of(local), ParameterLayout.BACKBONE, extents);
         } else {
-          layout.add(name, name.substring(0, name.indexOf('.')), extents);
+          layout.add(name, ReferenceNameRoles.of(name), name.substring(0, name.indexOf('.')), extents);
         }
       }
     }

@@ -3,7 +3,6 @@ package dev.nlpm.runtime.text.bpe;
 import dev.nlpm.runtime.text.Encoding;
 import dev.nlpm.runtime.text.Tokenizer;
 import dev.nlpm.runtime.text.Vocabulary;
-import dev.nlpm.runtime.text.bpe.ByteLevelAlphabet;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

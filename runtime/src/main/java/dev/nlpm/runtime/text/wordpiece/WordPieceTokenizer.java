@@ -1,8 +1,8 @@
 package dev.nlpm.runtime.text.wordpiece;
 
 import dev.nlpm.runtime.io.MalformedInputFileException;
-import dev.nlpm.runtime.text.Encoding;
 import dev.nlpm.runtime.text.EncoderTokenizer;
+import dev.nlpm.runtime.text.Encoding;
 import dev.nlpm.runtime.text.Vocabulary;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nlpm.runtime.text.Encoding;
 import dev.nlpm.runtime.text.Vocabulary;
-import dev.nlpm.runtime.text.bpe.ByteLevelAlphabet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

@@ -1,12 +1,12 @@
 package dev.nlpm.runtime.text.train;
 
-import dev.nlpm.runtime.text.bpe.ByteLevelAlphabet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.Gson;
 import com.google.gson.reflect.TypeToken;
 import dev.nlpm.runtime.text.Vocabulary;
+import dev.nlpm.runtime.text.bpe.ByteLevelAlphabet;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

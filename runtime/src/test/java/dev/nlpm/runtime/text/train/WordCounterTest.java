@@ -1,12 +1,12 @@
 package dev.nlpm.runtime.text.train;
 
-import dev.nlpm.runtime.text.wordpiece.BertBasicTokenizer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nlpm.runtime.io.MalformedInputFileException;
+import dev.nlpm.runtime.text.wordpiece.BertBasicTokenizer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.Charset;
