@@ -157,7 +157,7 @@ public final class Decoder implements DecoderPasses<Decoder.Workspace> {
   private DecoderTensors gradientTensors(EncoderParameters gradients) {
     GradientTensors cached = gradientTensors;
     if (cached == null || cached.buffer() != gradients) {
-      cached = new GradientTensors(gradients, new DecoderTensors(gradients, config.layers(), config.tieEmbeddings()));
+      cached = new GradientTensors(gradients, new DecoderTensors(gradients, config, DecoderShape.GPT2));
       gradientTensors = cached;
     }
     return cached.tensors();
@@ -168,7 +168,7 @@ public final class Decoder implements DecoderPasses<Decoder.Workspace> {
     this.kernels = Objects.requireNonNull(kernels, "kernels");
     this.parameters = Objects.requireNonNull(parameters, "parameters");
     this.parallel = Objects.requireNonNull(parallel, "parallel");
-    this.w = new DecoderTensors(parameters, config.layers(), config.tieEmbeddings());
+    this.w = new DecoderTensors(parameters, config, DecoderShape.GPT2);
     this.decoding = new CachedDecoding(config, kernels, parameters, parallel);
   }
 
@@ -229,7 +229,7 @@ public final class Decoder implements DecoderPasses<Decoder.Workspace> {
     }
     // x = wte[ids] + wpe[positions], dropped out    [n, h]
     Embedding.forward(w.wte, ids, ws.embedded, h, false, 0, n);
-    Embedding.forwardPositions(w.wpe, length, 0, ws.embedded, h, true, 0, n);
+    Embedding.forwardPositions(w.positions, length, 0, ws.embedded, h, true, 0, n);
     float rate = config.dropout();
     if (ws.dropping) {
       Dropout.draw(ws.embeddingKeep, h, rate, random, 0, n);
@@ -348,7 +348,7 @@ public final class Decoder implements DecoderPasses<Decoder.Workspace> {
       Dropout.backward(ws.dx, ws.embeddingKeep, ws.dx, h, false, 0, n);
     }
     Embedding.backward(ws.dx, ids, g.wte, h, 0, n);
-    Embedding.backwardPositions(ws.dx, t, 0, g.wpe, h, 0, n);
+    Embedding.backwardPositions(ws.dx, t, 0, g.positions, h, 0, n);
   }
 
   /** On entry {@code ws.dx} holds d(block output); on exit d(block input). */
