@@ -26,8 +26,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The decoder shapes beyond GPT-2's, each a tiny model generated and compiled together in one
- * javac run: post-LayerNorm blocks (no final LayerNorm), sinusoidal and no positions, and each kind
- * of cross-layer sharing. For each, the generated training pass's gradient of every tensor matches
+ * javac run: post-LayerNorm blocks (no final LayerNorm), sinusoidal and no positions, each kind of
+ * cross-layer sharing, and factorized embeddings (mapped to the hidden width, the output untied). For each, the generated training pass's gradient of every tensor matches
  * central differences of its loss (a shared tensor's gradient summed over the layers that use it),
  * and the cached decoding step ({@code CachedDecoding} of the shape the passes hand it) gives the
  * full forward pass's logits at every position, over a prompt fed in one pass and greedily decoded
@@ -49,26 +49,35 @@ class DecoderShapesGeneratedTest {
     SharingAll("pre", "learned", "all", true),
     SharingAttention("pre", "learned", "attention", false),
     SharingFfn("pre", "learned", "ffn", true),
-    PostSinusoidalSharingAll("post", "sinusoidal", "all", true);
+    PostSinusoidalSharingAll("post", "sinusoidal", "all", true),
+    FactorizedUntied("pre", "learned", "none", false, 8),
+    FactorizedSinusoidalSharingAll("post", "sinusoidal", "all", false, 6);
 
     final String placement;
     final String positions;
     final String sharing;
     final boolean tied;
+    /** The embeddings' width: hidden's 12 unless factorized. */
+    final int embeddingSize;
 
     Shape(String placement, String positions, String sharing, boolean tied) {
+      this(placement, positions, sharing, tied, 12);
+    }
+
+    Shape(String placement, String positions, String sharing, boolean tied, int embeddingSize) {
       this.placement = placement;
       this.positions = positions;
       this.sharing = sharing;
       this.tied = tied;
+      this.embeddingSize = embeddingSize;
     }
 
     String declaration() {
       return "model " + name() + " : decoder {\n  vocab = " + VOCAB + "; hidden = 12; layers = 2; heads = 3; intermediate = 20; max_length = "
           + MAX_LENGTH + ";\n  activation = gelu_tanh;\n  tie_embeddings = " + tied + ";\n  sharing = " + sharing + ";\n"
-          // GPT-2's names have no sharing; a decoder's nlpm names are GPT-2's otherwise
-          + (sharing.equals("none") ? "" : "  names = nlpm;\n")
-          + "  embeddings { positions = " + positions + "; }\n  norm { placement = " + placement + "; eps = 1e-5; }\n"
+          // GPT-2's names have neither sharing nor factorized embeddings; a decoder's nlpm names are GPT-2's otherwise
+          + (sharing.equals("none") && embeddingSize == 12 ? "" : "  names = nlpm;\n")
+          + "  embeddings { positions = " + positions + "; size = " + embeddingSize + "; }\n  norm { placement = " + placement + "; eps = 1e-5; }\n"
           + "  dropout { hidden = 0.1; attention = 0.1; }\n  attention causal;\n  tokenizer bpe;\n  objective clm;\n  decoding greedy;\n}\n";
     }
   }

@@ -37,7 +37,7 @@ import javax.lang.model.element.Modifier;
  * before it runs, attention's rows over the workspace's capacity, as the {@code Decoder} draws
  * them). {@link #gaps} is the one place that says which decoders it composes: GPT-2's (or nlpm's) names,
  * causal attention, pre- or post-LayerNorm, learned, sinusoidal or no positions, any cross-layer
- * sharing, no token types or factorized embeddings, the causal-LM objective; the generated passes
+ * sharing, factorized embeddings with an untied output, no token types, the causal-LM objective; the generated passes
  * hand {@code CachedDecoding} the {@code DecoderShape} it decodes them with.
  */
 public final class DecoderPassesWriter extends StackPassesWriter {
@@ -105,8 +105,9 @@ public final class DecoderPassesWriter extends StackPassesWriter {
     if (embeddings.segments() > 0) {
       gaps.add("token types");
     }
-    if (embeddings.size() != stack.hidden()) {
-      gaps.add("factorized embeddings");
+    // factorized embeddings are mapped to the hidden width; a tied output has no projection back to theirs
+    if (embeddings.size() != stack.hidden() && d.tieEmbeddings()) {
+      gaps.add("factorized embeddings with a tied output");
     }
     for (Objective objective : model.objectives()) {
       if (!(objective instanceof Objective.CausalLm)) {
@@ -171,7 +172,7 @@ public final class DecoderPassesWriter extends StackPassesWriter {
             + "the logits through $L. The forward pass, the causal-LM loss and the training pass (forward, loss,\n"
             + "$L; cached decoding through the runtime's\n"
             + "{@code CachedDecoding}. The parameters are only read; the activations live in a {@link Workspace} each caller brings.\n",
-            model.name(), positionsPhrase(), layers, preNorm ? "pre" : "post", sharingPhrase(), heads, intermediate,
+            model.name(), positionsPhrase() + (embeddingSize != hidden ? " " + embeddingSize + " wide, mapped to the hidden width" : ""), layers, preNorm ? "pre" : "post", sharingPhrase(), heads, intermediate,
             activation.toLowerCase(Locale.ROOT), preNorm ? " the final LayerNorm," : "",
             tied ? "the token embeddings (tied)" : "{@code lm_head.weight}",
             gpt2Shape() ? "backward), bit for bit what the runtime's {@code Decoder} computes" : "backward), in its shape");
@@ -245,10 +246,11 @@ public final class DecoderPassesWriter extends StackPassesWriter {
     };
   }
 
-  /** GPT-2's shape (pre-LayerNorm, learned positions, no sharing): the runtime's {@code Decoder} computes it too. */
+  /** GPT-2's shape (pre-LayerNorm, learned positions, no sharing, embeddings as wide as hidden): the runtime's {@code Decoder} computes it too. */
   private boolean gpt2Shape() {
     Architecture.Decoder decoder = (Architecture.Decoder) model.architecture();
-    return preNorm && decoder.embeddings().positions() == Positions.LEARNED && decoder.stack().sharing() == Sharing.NONE;
+    return preNorm && decoder.embeddings().positions() == Positions.LEARNED && decoder.stack().sharing() == Sharing.NONE
+        && embeddingSize == hidden;
   }
 
   private String sharingPhrase() {
@@ -263,8 +265,8 @@ public final class DecoderPassesWriter extends StackPassesWriter {
   /** The decoder's {@code DecoderShape} (GPT-2's is the decoding's default), which its cached decoding composes: LayerNorm placement, positions, sharing. */
   private CodeBlock shape() {
     Architecture.Decoder decoder = (Architecture.Decoder) model.architecture();
-    return CodeBlock.of("new $T($T.$L, $T.$L, $T.$L)", DECODER_SHAPE, PLACEMENT, preNorm ? "PRE" : "POST",
-        POSITIONS, decoder.embeddings().positions().name(), SHARING, decoder.stack().sharing().name());
+    return CodeBlock.of("new $T($T.$L, $T.$L, $T.$L, $L)", DECODER_SHAPE, PLACEMENT, preNorm ? "PRE" : "POST",
+        POSITIONS, decoder.embeddings().positions().name(), SHARING, decoder.stack().sharing().name(), embeddingSize);
   }
 
   private MethodSpec forward(Pass pass, CodeBlock checks) {
@@ -321,6 +323,8 @@ public final class DecoderPassesWriter extends StackPassesWriter {
       addLayerNorm(norm, model);
     } else if (op instanceof Op.Dropout dropout) {
       addDropout(dropout, model);
+    } else if (op instanceof Op.Linear mapping) {
+      addMapping(mapping, model);
     } else if (op instanceof Op.Repeat repeat && repeat.label().equals("blockwise head")) {
       model.forward.comment("$L: trained apart, on the frozen model, by the runtime's ProposalHeads", op.line());
     } else if (op instanceof Op.Repeat repeat) {

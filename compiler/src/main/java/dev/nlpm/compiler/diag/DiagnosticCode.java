@@ -103,7 +103,8 @@ public enum DiagnosticCode {
   NAT_NOT_RUNNABLE("NLPM409", "the nat family is not runnable yet: %1$s; the word2vec, encoder, decoder and lstm_lm families run"),
   FACTORIZED_EMBEDDINGS_NOT_RUNNABLE(
       "NLPM412",
-      "factorized embeddings (size %2$d, hidden %3$d) are not runnable yet in a decoder: %1$s; embeddings as wide as hidden run"),
+      "factorized embeddings (size %2$d, hidden %3$d) are not runnable yet in a decoder with a tied output: %1$s;"
+          + " tie_embeddings = false, or embeddings as wide as hidden, run"),
   NAMES_NOT_RUNNABLE("NLPM415", "names = %2$s is not runnable yet in the %3$s family: %1$s; names = %4$s runs"),
   ENCODER_TOKENIZER_NOT_RUNNABLE(
       "NLPM419", "tokenizer %2$s in an encoder is not runnable yet: %1$s; tokenizer wordpiece, bpe and char run"),

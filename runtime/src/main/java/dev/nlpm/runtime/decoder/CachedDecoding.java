@@ -41,7 +41,7 @@ public final class CachedDecoding {
 
   /** Decoding with {@code config}'s GPT-2-shaped model over {@code parameters} (a GPT-2 layout, see {@link Decoder#parameters}). */
   public CachedDecoding(DecoderConfig config, EncoderKernels kernels, EncoderParameters parameters, Parallel parallel) {
-    this(config, DecoderShape.GPT2, kernels, parameters, parallel);
+    this(config, DecoderShape.gpt2(config.hidden()), kernels, parameters, parallel);
   }
 
   /** Decoding with {@code config}'s model of {@code shape} over {@code parameters} (its generated Layout's). */
@@ -156,10 +156,13 @@ public final class CachedDecoding {
     for (int i = 0; i < s; i++) {
       positions[i] = caches[i].length;
     }
-    Embedding.forward(w.wte, tokens, x, h, false, 0, s);
+    int e = shape.embeddingSize();
+    float[][] embedded = embeddingRows(x, s);
+    Embedding.forward(w.wte, tokens, embedded, e, false, 0, s);
     if (w.positions != null) {
-      Embedding.forward(w.positions, positions, x, h, true, 0, s);
+      Embedding.forward(w.positions, positions, embedded, e, true, 0, s);
     }
+    mapToHidden(embedded, x, 0, s);
     Rows rows = new Rows(x, normed, qkv, context, projected, inner, activated, mean, rstd);
     for (int l = 0; l < config.layers(); l++) {
       attentionInput(w.blocks[l], rows, 0, s);
@@ -218,10 +221,13 @@ public final class CachedDecoding {
     float[][] logits = new float[m][config.vocab()];
     float[] mean = new float[m];
     float[] rstd = new float[m];
-    Embedding.forward(w.wte, tokens, x, h, false, 0, m);
+    int e = shape.embeddingSize();
+    float[][] embedded = embeddingRows(x, m);
+    Embedding.forward(w.wte, tokens, embedded, e, false, 0, m);
     if (w.positions != null) {
-      Embedding.forwardPositions(w.positions, m, start, x, h, true, 0, m);
+      Embedding.forwardPositions(w.positions, m, start, embedded, e, true, 0, m);
     }
+    mapToHidden(embedded, x, 0, m);
     Rows rows = new Rows(x, normed, qkv, context, projected, inner, activated, mean, rstd);
     float[][] query = new float[1][d];
     float[][] scores = {new float[cache.capacity]};
@@ -242,6 +248,18 @@ public final class CachedDecoding {
     outputLogits(hidden, m, logits);
     cache.fed(start, hidden, logits);
     return new FedTokens(start, hidden, logits);
+  }
+
+  /** Where the embeddings of {@code n} rows are summed: the stream {@code x} itself, or rows of their own when factorized. */
+  private float[][] embeddingRows(float[][] x, int n) {
+    return w.mapping == null ? x : new float[n][shape.embeddingSize()];
+  }
+
+  /** Factorized embeddings mapped to the hidden width into {@code x} ({@code embedding_hidden_mapping_in}); nothing otherwise. */
+  private void mapToHidden(float[][] embedded, float[][] x, int from, int to) {
+    if (w.mapping != null) {
+      Linear.forward(kernels, embedded, w.mapping, shape.embeddingSize(), w.mappingBias, x, false, from, to);
+    }
   }
 
   /** The rows one block step works in, for the tokens being fed (one row each). */

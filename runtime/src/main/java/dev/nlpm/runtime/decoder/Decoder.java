@@ -39,12 +39,14 @@ public final class Decoder implements DecoderPasses<Decoder.Workspace> {
 
   /**
    * The rows of a decoder's parameters. GPT-2's Conv1D weights are stored {@code [in, out]} and held
-   * as stored; the blockwise proposal heads ({@code blockwise_heads.{i}.dense}) are linear layers
+   * as stored; the blockwise proposal heads ({@code blockwise_heads.{i}.dense}) and the factorized
+   * embeddings' map to the hidden width ({@code embedding_hidden_mapping_in}) are linear layers
    * stored {@code [out, in]} like PyTorch's {@code nn.Linear}, held transposed so that every weight
    * reads {@code [in][out]}.
    */
   public static EncoderParameters parameters(ParameterLayout layout) {
-    return new EncoderParameters(layout, slot -> slot.name().startsWith(ProposalHeads.PREFIX));
+    return new EncoderParameters(layout,
+        slot -> slot.name().startsWith(ProposalHeads.PREFIX) || slot.name().equals("embedding_hidden_mapping_in.weight"));
   }
 
   /** Activations of a training pass, allocated once for {@code maxBatch × maxLength}. */
@@ -157,7 +159,7 @@ public final class Decoder implements DecoderPasses<Decoder.Workspace> {
   private DecoderTensors gradientTensors(EncoderParameters gradients) {
     GradientTensors cached = gradientTensors;
     if (cached == null || cached.buffer() != gradients) {
-      cached = new GradientTensors(gradients, new DecoderTensors(gradients, config, DecoderShape.GPT2));
+      cached = new GradientTensors(gradients, new DecoderTensors(gradients, config, DecoderShape.gpt2(config.hidden())));
       gradientTensors = cached;
     }
     return cached.tensors();
@@ -168,7 +170,7 @@ public final class Decoder implements DecoderPasses<Decoder.Workspace> {
     this.kernels = Objects.requireNonNull(kernels, "kernels");
     this.parameters = Objects.requireNonNull(parameters, "parameters");
     this.parallel = Objects.requireNonNull(parallel, "parallel");
-    this.w = new DecoderTensors(parameters, config, DecoderShape.GPT2);
+    this.w = new DecoderTensors(parameters, config, DecoderShape.gpt2(config.hidden()));
     this.decoding = new CachedDecoding(config, kernels, parameters, parallel);
   }
 

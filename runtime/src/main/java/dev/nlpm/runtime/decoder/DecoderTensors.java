@@ -6,7 +6,8 @@ import dev.nlpm.runtime.ops.Embedding;
 /**
  * A GPT-2-named decoder's tensors in a parameter buffer (the parameters, or a gradient buffer of
  * the same layout), looked up by GPT-2's names once rather than every step, as its {@link
- * DecoderShape} stores them: the position table learned, fixed or absent; the final LayerNorm only
+ * DecoderShape} stores them: the position table learned, fixed or absent; the factorized
+ * embeddings' map to the hidden width; the final LayerNorm only
  * after pre-LayerNorm blocks; a shared half of a block read from layer 0's names by every layer.
  */
 final class DecoderTensors {
@@ -39,6 +40,9 @@ final class DecoderTensors {
   final float[][] wte, output;
   /** The position rows added to the embeddings: {@code wpe.weight}, the sinusoid table, or null (none). */
   final float[][] positions;
+  /** The factorized embeddings' map to the hidden width ({@code embedding_hidden_mapping_in}), null when they are as wide. */
+  final float[][] mapping;
+  final float[] mappingBias;
   /** The final LayerNorm ({@code ln_f}), null after post-LayerNorm blocks. */
   final float[] lnfGain, lnfBias;
   final Block[] blocks;
@@ -48,9 +52,12 @@ final class DecoderTensors {
     output = config.tieEmbeddings() ? wte : p.matrix("lm_head.weight");
     positions = switch (shape.positions()) {
       case LEARNED -> p.matrix("wpe.weight");
-      case SINUSOIDAL -> Embedding.sinusoids(config.maxPositions(), config.hidden());
+      case SINUSOIDAL -> Embedding.sinusoids(config.maxPositions(), shape.embeddingSize());
       case NONE -> null;
     };
+    boolean mapped = shape.embeddingSize() != config.hidden();
+    mapping = mapped ? p.matrix("embedding_hidden_mapping_in.weight") : null;
+    mappingBias = mapped ? p.vector("embedding_hidden_mapping_in.bias") : null;
     lnfGain = shape.preNorm() ? p.vector("ln_f.weight") : null;
     lnfBias = shape.preNorm() ? p.vector("ln_f.bias") : null;
     blocks = new Block[config.layers()];
