@@ -38,6 +38,7 @@ class NotRunnableAnnotatedModelsTest {
               int HIDDEN = 64;
               int HEADS = 4;
               String NAMES = "nlpm";
+              @Section(kind = "embeddings") interface Embeddings { int SIZE = 16; }
               @Section(kind = "objective", variant = "clm") interface Clm {}
             }
             @Model(
@@ -52,10 +53,10 @@ class NotRunnableAnnotatedModelsTest {
     assertThat(compilation).succeeded();
     assertThat(compilation).hadWarningCount(3);
     assertThat(compilation)
-        .hadWarningContaining("names = nlpm is not runnable yet in the decoder family: Dec gets its layout and kernels, no facade;"
-            + " names = gpt2 runs [NLPM415]")
+        .hadWarningContaining("factorized embeddings (size 16, hidden 64) are not runnable yet in a decoder with a tied output: Dec gets its"
+            + " layout, no facade; tie_embeddings = false, or embeddings as wide as hidden, run [NLPM412]")
         .inFile(file)
-        .onLine(lineOf(source, "String NAMES"));
+        .onLine(lineOf(source, "int SIZE"));
     assertThat(compilation)
         .hadWarningContaining("attention linformer is not runnable yet: Lin gets its layout, no facade; full attention runs [NLPM401]")
         .inFile(file)
@@ -68,7 +69,8 @@ class NotRunnableAnnotatedModelsTest {
         .onLine(lineOf(source, "family = \"rnn_seq2seq\""));
     assertThat(compilation).generatedSourceFile("p.LinLayout");
     assertThat(compilation).generatedSourceFile("p.RnnLayout");
-    assertThat(compilation).generatedSourceFile("p.DecKernels");
+    assertThat(compilation).generatedSourceFile("p.DecLayout");
+    assertFalse(compilation.generatedFile(StandardLocation.SOURCE_OUTPUT, "p/DecKernels.java").isPresent());
     assertFalse(compilation.generatedFile(StandardLocation.SOURCE_OUTPUT, "p/DecModel.java").isPresent());
     assertFalse(compilation.generatedFile(StandardLocation.SOURCE_OUTPUT, "p/LinModel.java").isPresent());
     assertFalse(compilation.generatedFile(StandardLocation.SOURCE_OUTPUT, "p/LinKernels.java").isPresent());

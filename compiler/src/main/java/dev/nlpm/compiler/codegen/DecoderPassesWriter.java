@@ -14,7 +14,6 @@ import dev.nlpm.compiler.graph.Op;
 import dev.nlpm.compiler.ir.Architecture;
 import dev.nlpm.compiler.ir.Attention;
 import dev.nlpm.compiler.ir.CheckpointNames;
-import dev.nlpm.compiler.ir.Norm;
 import dev.nlpm.compiler.ir.Objective;
 import dev.nlpm.compiler.ir.Positions;
 import dev.nlpm.compiler.ir.Sharing;
@@ -33,12 +32,13 @@ import javax.lang.model.element.Modifier;
  * embeddings tied, or {@code lm_head.weight}) and the next-token loss. Cached incremental decoding
  * is the runtime's {@code CachedDecoding} over the same parameters, which the passes hand out.
  *
- * <p>The passes compute what the runtime's {@code Decoder} computes, bit for bit: the same ops on
+ * <p>For GPT-2's shape the passes compute what the runtime's {@code Decoder} computes, bit for bit: the same ops on
  * the same rows, the dropout masks drawn in the same order from the same seed (a layer's masks
  * before it runs, attention's rows over the workspace's capacity, as the {@code Decoder} draws
- * them). {@link #gaps} is the one place that says which decoders it composes: GPT-2's shape
- * (GPT-2's names, learned positions, pre-LayerNorm causal attention, no token types, factorized
- * embeddings or sharing, the causal-LM objective), the shape {@code CachedDecoding} decodes.
+ * them). {@link #gaps} is the one place that says which decoders it composes: GPT-2's (or nlpm's) names,
+ * causal attention, pre- or post-LayerNorm, learned, sinusoidal or no positions, any cross-layer
+ * sharing, factorized embeddings with an untied output, no token types, the causal-LM objective; the generated passes
+ * hand {@code CachedDecoding} the {@code DecoderShape} it decodes them with.
  */
 public final class DecoderPassesWriter extends StackPassesWriter {
 
@@ -47,6 +47,10 @@ public final class DecoderPassesWriter extends StackPassesWriter {
   private static final ClassName ACTIVATIONS = ClassName.get(DECODER, "DecoderActivations");
   private static final ClassName CONFIG = ClassName.get(DECODER, "DecoderConfig");
   private static final ClassName DECODING = ClassName.get(DECODER, "CachedDecoding");
+  private static final ClassName DECODER_SHAPE = ClassName.get(DECODER, "DecoderShape");
+  private static final ClassName PLACEMENT = ClassName.get("dev.nlpm.runtime.encoder", "EncoderShape", "Placement");
+  private static final ClassName POSITIONS = ClassName.get("dev.nlpm.runtime.encoder", "EncoderShape", "Positions");
+  private static final ClassName SHARING = ClassName.get("dev.nlpm.runtime.encoder", "EncoderShape", "Sharing");
   private static final ClassName INPUT_GRADIENT = ClassName.get("dev.nlpm.runtime.kernels", "TiedInputGradient");
   private static final ClassName WEIGHT_GRADIENT = ClassName.get("dev.nlpm.runtime.kernels", "TiedEmbeddingGradient");
   private static final TypeName IDS = ArrayTypeName.of(TypeName.INT);
@@ -88,27 +92,22 @@ public final class DecoderPassesWriter extends StackPassesWriter {
     }
     var stack = d.stack();
     var embeddings = d.embeddings();
-    if (model.names() != CheckpointNames.GPT2) {
+    // a decoder's nlpm names are GPT-2's (DecoderLowering)
+    if (model.names() != CheckpointNames.GPT2 && model.names() != CheckpointNames.NLPM) {
       gaps.add(model.names().keyword() + " names");
     }
     if (!(stack.attention() instanceof Attention.Causal)) {
       gaps.add(stack.attention().keyword() + " attention");
     }
-    // the emitters compose these too; cached decoding (CachedDecoding) runs GPT-2's shape alone
-    if (stack.norm().placement() != Norm.Placement.PRE) {
-      gaps.add(stack.norm().placement().keyword() + "-LayerNorm");
-    }
-    if (embeddings.positions() != Positions.LEARNED) {
-      gaps.add(embeddings.positions().keyword() + " positions");
+    if (embeddings.positions() == Positions.RELATIVE) {
+      gaps.add("relative positions");
     }
     if (embeddings.segments() > 0) {
       gaps.add("token types");
     }
-    if (embeddings.size() != stack.hidden()) {
-      gaps.add("factorized embeddings");
-    }
-    if (stack.sharing() != Sharing.NONE) {
-      gaps.add("cross-layer sharing");
+    // factorized embeddings are mapped to the hidden width; a tied output has no projection back to theirs
+    if (embeddings.size() != stack.hidden() && d.tieEmbeddings()) {
+      gaps.add("factorized embeddings with a tied output");
     }
     for (Objective objective : model.objectives()) {
       if (!(objective instanceof Objective.CausalLm)) {
@@ -168,13 +167,15 @@ public final class DecoderPassesWriter extends StackPassesWriter {
     TypeSpec.Builder type = TypeSpec.classBuilder(simpleName())
         .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
         .addSuperinterface(ParameterizedTypeName.get(PASSES, workspace))
-        .addJavadoc("$L's passes, composed from its layer graph: token and learned position embeddings, $L pre-LayerNorm layers of\n"
-            + "$L-head causal attention and a $L-wide $L feed-forward block, the final LayerNorm,\n"
+        .addJavadoc("$L's passes, composed from its layer graph: token $L, $L $L-LayerNorm layers$L of\n"
+            + "$L-head causal attention and a $L-wide $L feed-forward block,$L\n"
             + "the logits through $L. The forward pass, the causal-LM loss and the training pass (forward, loss,\n"
-            + "backward), bit for bit what the runtime's {@code Decoder} computes; cached decoding through the runtime's\n"
+            + "$L; cached decoding through the runtime's\n"
             + "{@code CachedDecoding}. The parameters are only read; the activations live in a {@link Workspace} each caller brings.\n",
-            model.name(), layers, heads, intermediate, activation.toLowerCase(Locale.ROOT),
-            tied ? "the token embeddings (tied)" : "{@code lm_head.weight}");
+            model.name(), positionsPhrase() + (embeddingSize != hidden ? " " + embeddingSize + " wide, mapped to the hidden width" : ""), layers, preNorm ? "pre" : "post", sharingPhrase(), heads, intermediate,
+            activation.toLowerCase(Locale.ROOT), preNorm ? " the final LayerNorm," : "",
+            tied ? "the token embeddings (tied)" : "{@code lm_head.weight}",
+            gpt2Shape() ? "backward), bit for bit what the runtime's {@code Decoder} computes" : "backward), in its shape");
     type.addField(KERNELS, "kernels", Modifier.PRIVATE, Modifier.FINAL);
     type.addField(PARAMETERS, "parameters", Modifier.PRIVATE, Modifier.FINAL);
     type.addField(PARALLEL, "parallel", Modifier.PRIVATE, Modifier.FINAL);
@@ -196,7 +197,9 @@ public final class DecoderPassesWriter extends StackPassesWriter {
         .addStatement("this.parameters = $T.requireNonNull(parameters, $S)", Objects.class, "parameters")
         .addStatement("this.parallel = $T.requireNonNull(parallel, $S)", Objects.class, "parallel")
         .addStatement("this.dropout = dropout")
-        .addStatement("this.decoding = new $T($T.CONFIG, kernels, parameters, parallel)", DECODING, sibling("Model"))
+        .addStatement(gpt2Shape()
+            ? CodeBlock.of("this.decoding = new $T($T.CONFIG, kernels, parameters, parallel)", DECODING, sibling("Model"))
+            : CodeBlock.of("this.decoding = new $T($T.CONFIG, $L, kernels, parameters, parallel)", DECODING, sibling("Model"), shape()))
         .build());
     type.addMethod(MethodSpec.methodBuilder("withoutDropout").addModifiers(Modifier.PUBLIC).returns(sibling("Passes"))
         .addJavadoc("The same passes with every dropout off (for comparisons with a reference run without dropout).\n")
@@ -230,8 +233,40 @@ public final class DecoderPassesWriter extends StackPassesWriter {
     type.addMethod(backward(top));
     type.addMethod(layerBackward(layer));
     addLayerNames(type);
+    addSinusoids(type);
     type.addType(workspaceType());
     return type;
+  }
+
+  private String positionsPhrase() {
+    return switch (((Architecture.Decoder) model.architecture()).embeddings().positions()) {
+      case LEARNED -> "and learned position embeddings";
+      case SINUSOIDAL -> "embeddings and fixed sinusoidal positions";
+      default -> "embeddings without positions";
+    };
+  }
+
+  /** GPT-2's shape (pre-LayerNorm, learned positions, no sharing, embeddings as wide as hidden): the runtime's {@code Decoder} computes it too. */
+  private boolean gpt2Shape() {
+    Architecture.Decoder decoder = (Architecture.Decoder) model.architecture();
+    return preNorm && decoder.embeddings().positions() == Positions.LEARNED && decoder.stack().sharing() == Sharing.NONE
+        && embeddingSize == hidden;
+  }
+
+  private String sharingPhrase() {
+    return switch (((Architecture.Decoder) model.architecture()).stack().sharing()) {
+      case ALL -> " sharing layer 0's weights";
+      case ATTENTION -> " sharing layer 0's attention";
+      case FFN -> " sharing layer 0's feed-forward block";
+      default -> "";
+    };
+  }
+
+  /** The decoder's {@code DecoderShape} (GPT-2's is the decoding's default), which its cached decoding composes: LayerNorm placement, positions, sharing. */
+  private CodeBlock shape() {
+    Architecture.Decoder decoder = (Architecture.Decoder) model.architecture();
+    return CodeBlock.of("new $T($T.$L, $T.$L, $T.$L, $L)", DECODER_SHAPE, PLACEMENT, preNorm ? "PRE" : "POST",
+        POSITIONS, decoder.embeddings().positions().name(), SHARING, decoder.stack().sharing().name(), embeddingSize);
   }
 
   private MethodSpec forward(Pass pass, CodeBlock checks) {
@@ -288,6 +323,8 @@ public final class DecoderPassesWriter extends StackPassesWriter {
       addLayerNorm(norm, model);
     } else if (op instanceof Op.Dropout dropout) {
       addDropout(dropout, model);
+    } else if (op instanceof Op.Linear mapping) {
+      addMapping(mapping, model);
     } else if (op instanceof Op.Repeat repeat && repeat.label().equals("blockwise head")) {
       model.forward.comment("$L: trained apart, on the frozen model, by the runtime's ProposalHeads", op.line());
     } else if (op instanceof Op.Repeat repeat) {
@@ -307,6 +344,7 @@ public final class DecoderPassesWriter extends StackPassesWriter {
   private void addLanguageModelHead(Op.ObjectiveHead op, Pass pass, CodeBlock.Builder loss) {
     Op.Linear output = (Op.Linear) op.body().get(op.body().size() - 1);
     String hiddenStates = pass.stream;
+    String hiddenInBackward = pass.streamInBackward;
     pass.forward.serial(CodeBlock.builder()
         .add("// $L: logits = hidden · Wᵀ, through W held transposed    [n, $L]\n", op.line(), vocab)
         .add("// $L\n", output.line())
@@ -322,14 +360,16 @@ public final class DecoderPassesWriter extends StackPassesWriter {
     pass.backward(body -> {
       String weight = body.matrix("p", output.weight());
       String dWeight = body.matrix("g", output.weight());
+      // pre-LayerNorm: the final LayerNorm's backward takes d(hidden) on to ws.dx; post: the last layer's backward reads it there
+      String dHidden = preNorm ? "ws.dFinal" : "ws.dx";
       body.comment("$L: d(hidden) = dLogits · W    [n, $L]", op.line(), hidden);
-      body.serial("parallel.forRange(n, $T.BLOCK, (from, to) -> $T.product(ws.logits, $L, $L, ws.dFinal, from, to))", INPUT_GRADIENT,
-          INPUT_GRADIENT, weight, vocab);
+      body.serial("parallel.forRange(n, $T.BLOCK, (from, to) -> $T.product(ws.logits, $L, $L, $L, from, to))", INPUT_GRADIENT,
+          INPUT_GRADIENT, weight, vocab, dHidden);
       body.comment("d(W) += dLogitsᵀ · hidden, through hidden transposed    [$L, $L]", vocab, hidden);
-      body.serial("$T.transpose($L, n, ws.hiddenTransposed)", WEIGHT_GRADIENT, hiddenStates);
+      body.serial("$T.transpose($L, n, ws.hiddenTransposed)", WEIGHT_GRADIENT, hiddenInBackward);
       body.serial("parallel.forRange($L, $T.TILE, (from, to) -> $T.accumulate(ws.hiddenTransposed, n, ws.logits, ws.weightGradientTransposed,"
           + " $L, from, to))", vocab, WEIGHT_GRADIENT, WEIGHT_GRADIENT, dWeight);
-      pass.dStream = "ws.dFinal";
+      pass.dStream = dHidden;
     });
   }
 
@@ -375,7 +415,9 @@ public final class DecoderPassesWriter extends StackPassesWriter {
     type.addMethod(override("maxBatch", TypeName.INT).addStatement("return maxBatch").build());
     type.addMethod(override("maxLength", TypeName.INT).addStatement("return maxLength").build());
     type.addMethod(override("logits", VECTOR).addParameter(TypeName.INT, "row").addStatement("return logits[row]").build());
-    type.addMethod(override("hidden", VECTOR).addParameter(TypeName.INT, "row").addStatement("return finalOut[row]").build());
+    // the final LayerNorm's output after pre-LayerNorm layers, the last layer's after post-LayerNorm ones
+    type.addMethod(override("hidden", VECTOR).addParameter(TypeName.INT, "row")
+        .addCode(preNorm ? CodeBlock.of("return finalOut[row];\n") : CodeBlock.of("return out[$L][row];\n", layers - 1)).build());
     return type.build();
   }
 }

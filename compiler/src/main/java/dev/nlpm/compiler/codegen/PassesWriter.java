@@ -230,11 +230,7 @@ public final class PassesWriter extends StackPassesWriter {
     type.addMethod(backward(top));
     type.addMethod(layerBackward(layer));
     addLayerNames(type);
-    graph.ops(Op.PositionEncoding.class).stream().filter(op -> op.kind() == Positions.SINUSOIDAL).findFirst().ifPresent(op -> type.addField(
-        FieldSpec.builder(ROWS, "SINUSOIDS", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-            .addJavadoc("The fixed sinusoidal positions, $L × $L.\n", op.maxLength(), op.width())
-            .initializer("$T.sinusoids($L, $L)", EMBEDDING, op.maxLength(), op.width())
-            .build()));
+    addSinusoids(type);
     type.addType(workspaceType());
     return type;
   }

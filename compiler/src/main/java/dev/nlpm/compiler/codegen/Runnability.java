@@ -8,10 +8,7 @@ import dev.nlpm.compiler.ir.Attention;
 import dev.nlpm.compiler.ir.CheckpointNames;
 import dev.nlpm.compiler.ir.Family;
 import dev.nlpm.compiler.ir.ModelSpec;
-import dev.nlpm.compiler.ir.Norm;
 import dev.nlpm.compiler.ir.Objective;
-import dev.nlpm.compiler.ir.Positions;
-import dev.nlpm.compiler.ir.Sharing;
 import dev.nlpm.compiler.ir.Tokenizer;
 import dev.nlpm.compiler.ir.TransformerStack;
 import dev.nlpm.compiler.source.Origin;
@@ -54,6 +51,9 @@ public final class Runnability {
   private static final Set<CheckpointNames> ENCODER_NAMES =
       EnumSet.of(CheckpointNames.BERT, CheckpointNames.NLPM, CheckpointNames.ROBERTA, CheckpointNames.ALBERT, CheckpointNames.DISTILBERT);
 
+  /** The checkpoint names the generated decoder passes read ({@code nlpm} is GPT-2's for a decoder). */
+  private static final Set<CheckpointNames> DECODER_NAMES = EnumSet.of(CheckpointNames.GPT2, CheckpointNames.NLPM);
+
   /** Every gap, in the order its warnings are reported for one model. */
   private static final List<Gap> GAPS =
       List.of(
@@ -63,19 +63,10 @@ public final class Runnability {
           attention(DiagnosticCode.LOCAL_ATTENTION_NOT_RUNNABLE, Attention.Local.class),
           attention(DiagnosticCode.LINFORMER_ATTENTION_NOT_RUNNABLE, Attention.Linformer.class),
           attention(DiagnosticCode.XL_ATTENTION_NOT_RUNNABLE, Attention.TransformerXl.class),
-          new Gap(DiagnosticCode.NORM_PLACEMENT_NOT_RUNNABLE, Keeps.KERNELS, Runnability::normPlacement),
-          // encoders run sinusoidal or no positions, factorized embeddings and sharing; the GPT-2 decoder does not yet
-          new Gap(DiagnosticCode.POSITIONS_NOT_RUNNABLE, Keeps.KERNELS, m -> decoder(m)
-              .map(Architecture.Decoder::embeddings)
-              .filter(e -> e.positions() == Positions.SINUSOIDAL || e.positions() == Positions.NONE)
-              .map(e -> Found.at(m.originOf("embeddings.positions", e.origin()), e.positions().keyword()))),
+          // encoders run factorized embeddings, decoders with an untied output; a tied one has no projection back to their width yet
           new Gap(DiagnosticCode.FACTORIZED_EMBEDDINGS_NOT_RUNNABLE, Keeps.KERNELS, m -> decoder(m)
-              .filter(d -> d.embeddings().size() != d.stack().hidden())
+              .filter(d -> d.embeddings().size() != d.stack().hidden() && d.tieEmbeddings())
               .map(d -> Found.at(m.originOf("embeddings.size", d.embeddings().origin()), d.embeddings().size(), d.stack().hidden()))),
-          new Gap(DiagnosticCode.SHARING_NOT_RUNNABLE, Keeps.KERNELS, m -> decoder(m)
-              .map(Architecture.Decoder::stack)
-              .filter(s -> s.sharing() != Sharing.NONE)
-              .map(s -> Found.at(m.originOf("sharing", m.origin()), s.sharing().keyword()))),
           // encoder training needs [CLS]/[SEP]/[MASK]-style special tokens: WordPiece, BPE and char have them
           new Gap(DiagnosticCode.ENCODER_TOKENIZER_NOT_RUNNABLE, Keeps.FACADE, m -> encoder(m)
               .filter(e -> m.tokenizer() instanceof Tokenizer.Whitespace)
@@ -166,15 +157,10 @@ public final class Runnability {
     return new Gap(code, Keeps.FACADE, m -> stack(m).flatMap(s -> m.objective(kind).stream()).map(o -> Found.at(o.origin())));
   }
 
-  /** Encoders run post- and pre-LayerNorm blocks; decoders pre-LayerNorm ones (GPT-2's). */
-  private static Stream<Found> normPlacement(ModelSpec m) {
-    return decoder(m)
-        .map(d -> d.stack().norm())
-        .filter(n -> n.placement() != Norm.Placement.PRE)
-        .map(n -> Found.at(m.originOf("norm.placement", n.origin()), n.placement().keyword(), m.family().keyword(), Norm.Placement.PRE.keyword()));
-  }
-
-  /** Encoders run with BERT's, RoBERTa's, ALBERT's and DistilBERT's checkpoint names, decoders with GPT-2's. */
+  /**
+   * Encoders run with BERT's, RoBERTa's, ALBERT's and DistilBERT's checkpoint names, decoders with
+   * GPT-2's and nlpm's (a decoder's nlpm names are GPT-2's, and name what GPT-2's cannot: sharing).
+   */
   private static Stream<Found> names(ModelSpec m) {
     if (m.family() == Family.ENCODER) {
       return stack(m)
@@ -182,8 +168,8 @@ public final class Runnability {
           .map(s -> Found.at(m.originOf("names", m.origin()), m.names().keyword(), m.family().keyword(), "bert, roberta, albert or distilbert"));
     }
     return stack(m)
-        .filter(s -> m.names() != CheckpointNames.GPT2)
-        .map(s -> Found.at(m.originOf("names", m.origin()), m.names().keyword(), m.family().keyword(), CheckpointNames.GPT2.keyword()));
+        .filter(s -> !DECODER_NAMES.contains(m.names()))
+        .map(s -> Found.at(m.originOf("names", m.origin()), m.names().keyword(), m.family().keyword(), "gpt2 or nlpm"));
   }
 
   // ---- the parts of an encoder or decoder (empty for other families) ----

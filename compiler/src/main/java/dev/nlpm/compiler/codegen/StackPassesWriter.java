@@ -14,6 +14,7 @@ import dev.nlpm.compiler.graph.Op;
 import dev.nlpm.compiler.graph.Parameter;
 import dev.nlpm.compiler.graph.Storage;
 import dev.nlpm.compiler.ir.Embeddings;
+import dev.nlpm.compiler.ir.Positions;
 import dev.nlpm.compiler.ir.TransformerStack;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -611,6 +612,15 @@ abstract class StackPassesWriter extends SourceWriter {
       }
       default -> throw new IllegalStateException("no emitter for " + op.line());
     }
+  }
+
+  /** The fixed sinusoid table {@link #addPositions} reads, as a constant of the class, when the positions are sinusoidal. */
+  void addSinusoids(TypeSpec.Builder type) {
+    graph.ops(Op.PositionEncoding.class).stream().filter(op -> op.kind() == Positions.SINUSOIDAL).findFirst().ifPresent(op -> type.addField(
+        FieldSpec.builder(ROWS, "SINUSOIDS", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+            .addJavadoc("The fixed sinusoidal positions, $L × $L.\n", op.maxLength(), op.width())
+            .initializer("$T.sinusoids($L, $L)", EMBEDDING, op.maxLength(), op.width())
+            .build()));
   }
 
   /** Where a LayerNorm keeps its output and statistics (its input is the stream). */

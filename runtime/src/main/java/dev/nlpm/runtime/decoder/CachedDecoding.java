@@ -1,7 +1,6 @@
 package dev.nlpm.runtime.decoder;
 
 import dev.nlpm.runtime.decoding.LanguageModelStep;
-import dev.nlpm.runtime.encoder.FeedForwardActivation;
 import dev.nlpm.runtime.kernels.Parallel;
 import dev.nlpm.runtime.kernels.ProductKernels;
 import dev.nlpm.runtime.kernels.TransposedLogits;
@@ -16,11 +15,13 @@ import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * Cached incremental decoding of a GPT-2-shaped decoder (token plus learned position embeddings,
- * pre-LayerNorm blocks with causal attention through the fused {@code c_attn}, a final LayerNorm,
- * the output tied or untied): tokens fed against a {@link KeyValueCache}, each attending to the
- * cached keys and values through {@code Attention.cachedStep}, and the output logits, through the
- * output's weight held transposed, that the training pass shares.
+ * Cached incremental decoding of a GPT-2-named decoder (token embeddings plus positions — learned,
+ * sinusoidal or none —, blocks with causal attention through the fused {@code c_attn}, their
+ * LayerNorms pre or post, a shared half read from layer 0, the final LayerNorm after pre-LayerNorm
+ * blocks, the output tied or untied), as its {@link DecoderShape} says: tokens fed against a
+ * {@link KeyValueCache}, each attending to the cached keys and values through {@code
+ * Attention.cachedStep}, and the output logits, through the output's weight held transposed, that
+ * the training pass shares.
  *
  * <p>One class for both compositions of a decoder's passes, the runtime's {@link Decoder} and a
  * model's generated {@code <Model>Passes}: whichever computed the training pass, decoding runs here
@@ -32,23 +33,34 @@ import java.util.function.Function;
 public final class CachedDecoding {
 
   private final DecoderConfig config;
+  private final DecoderShape shape;
   private final ProductKernels kernels;
   private final Parallel parallel;
   private final DecoderTensors w;
   /** The output's weight transposed for the logits, remade when the parameters change. */
   private final TransposedLogits transposedLogits;
 
-  /** Decoding with {@code config}'s model over {@code parameters} (a GPT-2 layout, see {@link Decoder#parameters}). */
+  /** Decoding with {@code config}'s GPT-2-shaped model over {@code parameters} (a GPT-2 layout, see {@link Decoder#parameters}). */
   public CachedDecoding(DecoderConfig config, ProductKernels kernels, ParameterRows parameters, Parallel parallel) {
+    this(config, DecoderShape.gpt2(config.hidden()), kernels, parameters, parallel);
+  }
+
+  /** Decoding with {@code config}'s model of {@code shape} over {@code parameters} (its generated Layout's). */
+  public CachedDecoding(DecoderConfig config, DecoderShape shape, ProductKernels kernels, ParameterRows parameters, Parallel parallel) {
     this.config = Objects.requireNonNull(config, "config");
+    this.shape = Objects.requireNonNull(shape, "shape");
     this.kernels = Objects.requireNonNull(kernels, "kernels");
     this.parallel = Objects.requireNonNull(parallel, "parallel");
-    this.w = new DecoderTensors(Objects.requireNonNull(parameters, "parameters"), config.layers(), config.tieEmbeddings());
+    this.w = new DecoderTensors(Objects.requireNonNull(parameters, "parameters"), config, shape);
     this.transposedLogits = new TransposedLogits(parameters, w.output);
   }
 
   public DecoderConfig config() {
     return config;
+  }
+
+  public DecoderShape shape() {
+    return shape;
   }
 
   public ProductKernels kernels() {
@@ -130,7 +142,6 @@ public final class CachedDecoding {
       }
     }
     int h = config.hidden();
-    int f = config.intermediate();
     int d = config.headSize();
     float[][] x = rows(caches, c -> c.x);
     float[][] normed = rows(caches, c -> c.normed);
@@ -146,29 +157,25 @@ public final class CachedDecoding {
     for (int i = 0; i < s; i++) {
       positions[i] = caches[i].length;
     }
-    Embedding.forward(w.wte, tokens, x, h, false, 0, s);
-    Embedding.forward(w.wpe, positions, x, h, true, 0, s);
-    FeedForwardActivation activation = config.activation();
+    int e = shape.embeddingSize();
+    float[][] embedded = embeddingRows(x, s);
+    Embedding.forward(w.wte, tokens, embedded, e, false, 0, s);
+    if (w.positions != null) {
+      Embedding.forward(w.positions, positions, embedded, e, true, 0, s);
+    }
+    mapToHidden(embedded, x, 0, s);
+    Rows rows = new Rows(x, normed, qkv, context, projected, inner, activated, mean, rstd);
     for (int l = 0; l < config.layers(); l++) {
-      DecoderTensors.Block p = w.blocks[l];
-      LayerNorm.forward(x, p.ln1Gain, p.ln1Bias, normed, mean, rstd, config.eps(), 0, s);
-      Linear.forward(kernels, normed, p.attn, h, p.attnBias, qkv, false, 0, s);
+      attentionInput(w.blocks[l], rows, 0, s);
       for (int i = 0; i < s; i++) {
         KeyValueCache cache = caches[i];
         Attention.cacheKeyValue(qkv[i], h, qkv[i], 2 * h, cache.keys[l], cache.values[l], positions[i], config.heads(), d);
         Attention.cachedStep(kernels, qkv[i], 0, cache.keys[l], cache.values[l], positions[i], config.heads(), d,
             cache.query, cache.scores, cache.headContext, context[i]);
       }
-      Linear.forward(kernels, context, p.proj, h, p.projBias, projected, false, 0, s);
-      Residual.forward(projected, null, x, x, h, 0, s);
-      LayerNorm.forward(x, p.ln2Gain, p.ln2Bias, normed, mean, rstd, config.eps(), 0, s);
-      Linear.forward(kernels, normed, p.fc, h, p.fcBias, inner, false, 0, s);
-      Activation.forward(activation, inner, activated, f, 0, s);
-      Linear.forward(kernels, activated, p.mlpProj, f, p.mlpProjBias, projected, false, 0, s);
-      Residual.forward(projected, null, x, x, h, 0, s);
+      afterAttention(w.blocks[l], rows, 0, s);
     }
-    LayerNorm.forward(x, w.lnfGain, w.lnfBias, normed, mean, rstd, config.eps(), 0, s);
-    outputLogits(normed, s, logits);
+    outputLogits(hidden(rows, s), s, logits);
     for (KeyValueCache cache : caches) {
       cache.length++;
     }
@@ -215,18 +222,20 @@ public final class CachedDecoding {
     float[][] logits = new float[m][config.vocab()];
     float[] mean = new float[m];
     float[] rstd = new float[m];
-    Embedding.forward(w.wte, tokens, x, h, false, 0, m);
-    Embedding.forwardPositions(w.wpe, m, start, x, h, true, 0, m);
-    FeedForwardActivation activation = config.activation();
+    int e = shape.embeddingSize();
+    float[][] embedded = embeddingRows(x, m);
+    Embedding.forward(w.wte, tokens, embedded, e, false, 0, m);
+    if (w.positions != null) {
+      Embedding.forwardPositions(w.positions, m, start, embedded, e, true, 0, m);
+    }
+    mapToHidden(embedded, x, 0, m);
+    Rows rows = new Rows(x, normed, qkv, context, projected, inner, activated, mean, rstd);
     float[][] query = new float[1][d];
     float[][] scores = {new float[cache.capacity]};
     float[][] headContext = {new float[d]};
     for (int l = 0; l < config.layers(); l++) {
       DecoderTensors.Block p = w.blocks[l];
-      parallel.forRange(m, 4, (from, to) -> {
-        LayerNorm.forward(x, p.ln1Gain, p.ln1Bias, normed, mean, rstd, config.eps(), from, to);
-        Linear.forward(kernels, normed, p.attn, h, p.attnBias, qkv, false, from, to);
-      });
+      parallel.forRange(m, 4, (from, to) -> attentionInput(p, rows, from, to));
       // every new key and value first, so that each new token sees those before it
       for (int j = 0; j < m; j++) {
         Attention.cacheKeyValue(qkv[j], h, qkv[j], 2 * h, cache.keys[l], cache.values[l], start + j, config.heads(), d);
@@ -234,20 +243,77 @@ public final class CachedDecoding {
       for (int j = 0; j < m; j++) {
         Attention.cachedStep(kernels, qkv[j], 0, cache.keys[l], cache.values[l], start + j, config.heads(), d, query, scores, headContext, context[j]);
       }
-      parallel.forRange(m, 4, (from, to) -> {
-        Linear.forward(kernels, context, p.proj, h, p.projBias, projected, false, from, to);
-        Residual.forward(projected, null, x, x, h, from, to);
-        LayerNorm.forward(x, p.ln2Gain, p.ln2Bias, normed, mean, rstd, config.eps(), from, to);
-        Linear.forward(kernels, normed, p.fc, h, p.fcBias, inner, false, from, to);
-        Activation.forward(activation, inner, activated, f, from, to);
-        Linear.forward(kernels, activated, p.mlpProj, f, p.mlpProjBias, projected, false, from, to);
-        Residual.forward(projected, null, x, x, h, from, to);
-      });
+      parallel.forRange(m, 4, (from, to) -> afterAttention(p, rows, from, to));
     }
-    LayerNorm.forward(x, w.lnfGain, w.lnfBias, normed, mean, rstd, config.eps(), 0, m);
-    outputLogits(normed, m, logits);
-    cache.fed(start, normed, logits);
-    return new FedTokens(start, normed, logits);
+    float[][] hidden = hidden(rows, m);
+    outputLogits(hidden, m, logits);
+    cache.fed(start, hidden, logits);
+    return new FedTokens(start, hidden, logits);
+  }
+
+  /** Where the embeddings of {@code n} rows are summed: the stream {@code x} itself, or rows of their own when factorized. */
+  private float[][] embeddingRows(float[][] x, int n) {
+    return w.mapping == null ? x : new float[n][shape.embeddingSize()];
+  }
+
+  /** Factorized embeddings mapped to the hidden width into {@code x} ({@code embedding_hidden_mapping_in}); nothing otherwise. */
+  private void mapToHidden(float[][] embedded, float[][] x, int from, int to) {
+    if (w.mapping != null) {
+      Linear.forward(kernels, embedded, w.mapping, shape.embeddingSize(), w.mappingBias, x, false, from, to);
+    }
+  }
+
+  /** The rows one block step works in, for the tokens being fed (one row each). */
+  private record Rows(float[][] x, float[][] normed, float[][] qkv, float[][] context, float[][] projected, float[][] inner,
+      float[][] activated, float[] mean, float[] rstd) {}
+
+  /**
+   * Rows {@code [from, to)} up to attention: the query, key and value of the stream (pre-LayerNorm:
+   * of its LayerNorm {@code ln_1}) through {@code c_attn}.
+   */
+  private void attentionInput(DecoderTensors.Block p, Rows r, int from, int to) {
+    float[][] in = r.x;
+    if (shape.preNorm()) {
+      LayerNorm.forward(r.x, p.ln1Gain, p.ln1Bias, r.normed, r.mean, r.rstd, config.eps(), from, to);
+      in = r.normed;
+    }
+    Linear.forward(kernels, in, p.attn, config.hidden(), p.attnBias, r.qkv, false, from, to);
+  }
+
+  /**
+   * Rows {@code [from, to)} from attention's context to the block's output in {@code x}: the
+   * projection and its residual, the feed-forward block and its residual, each sublayer's LayerNorm
+   * on its input (pre) or on its residual sum (post, in place).
+   */
+  private void afterAttention(DecoderTensors.Block p, Rows r, int from, int to) {
+    int h = config.hidden();
+    int f = config.intermediate();
+    boolean pre = shape.preNorm();
+    Linear.forward(kernels, r.context, p.proj, h, p.projBias, r.projected, false, from, to);
+    Residual.forward(r.projected, null, r.x, r.x, h, from, to);
+    float[][] in = r.x;
+    if (pre) {
+      LayerNorm.forward(r.x, p.ln2Gain, p.ln2Bias, r.normed, r.mean, r.rstd, config.eps(), from, to);
+      in = r.normed;
+    } else {
+      LayerNorm.forward(r.x, p.ln1Gain, p.ln1Bias, r.x, r.mean, r.rstd, config.eps(), from, to);
+    }
+    Linear.forward(kernels, in, p.fc, h, p.fcBias, r.inner, false, from, to);
+    Activation.forward(config.activation(), r.inner, r.activated, f, from, to);
+    Linear.forward(kernels, r.activated, p.mlpProj, f, p.mlpProjBias, r.projected, false, from, to);
+    Residual.forward(r.projected, null, r.x, r.x, h, from, to);
+    if (!pre) {
+      LayerNorm.forward(r.x, p.ln2Gain, p.ln2Bias, r.x, r.mean, r.rstd, config.eps(), from, to);
+    }
+  }
+
+  /** The hidden states of the first {@code n} rows: the final LayerNorm's output after pre-LayerNorm blocks, the last block's output after post. */
+  private float[][] hidden(Rows r, int n) {
+    if (!shape.preNorm()) {
+      return r.x;
+    }
+    LayerNorm.forward(r.x, w.lnfGain, w.lnfBias, r.normed, r.mean, r.rstd, config.eps(), 0, n);
+    return r.normed;
   }
 
   private static float[][] rows(KeyValueCache[] caches, Function<KeyValueCache, float[]> row) {

@@ -42,12 +42,14 @@ public final class Decoder implements DecoderPasses<Decoder.Workspace> {
 
   /**
    * The rows of a decoder's parameters. GPT-2's Conv1D weights are stored {@code [in, out]} and held
-   * as stored; the blockwise proposal heads ({@code blockwise_heads.{i}.dense}) are linear layers
+   * as stored; the blockwise proposal heads ({@code blockwise_heads.{i}.dense}) and the factorized
+   * embeddings' map to the hidden width ({@code embedding_hidden_mapping_in}) are linear layers
    * stored {@code [out, in]} like PyTorch's {@code nn.Linear}, held transposed so that every weight
    * reads {@code [in][out]}.
    */
   public static ParameterRows parameters(ParameterLayout layout) {
-    return new ParameterRows(layout, slot -> slot.name().startsWith(ProposalHeads.PREFIX));
+    return new ParameterRows(layout,
+        slot -> slot.name().startsWith(ProposalHeads.PREFIX) || slot.name().equals("embedding_hidden_mapping_in.weight"));
   }
 
   /** Activations of a training pass, allocated once for {@code maxBatch × maxLength}. */
@@ -160,7 +162,7 @@ public final class Decoder implements DecoderPasses<Decoder.Workspace> {
   private DecoderTensors gradientTensors(ParameterRows gradients) {
     GradientTensors cached = gradientTensors;
     if (cached == null || cached.buffer() != gradients) {
-      cached = new GradientTensors(gradients, new DecoderTensors(gradients, config.layers(), config.tieEmbeddings()));
+      cached = new GradientTensors(gradients, new DecoderTensors(gradients, config, DecoderShape.gpt2(config.hidden())));
       gradientTensors = cached;
     }
     return cached.tensors();
@@ -171,7 +173,7 @@ public final class Decoder implements DecoderPasses<Decoder.Workspace> {
     this.kernels = Objects.requireNonNull(kernels, "kernels");
     this.parameters = Objects.requireNonNull(parameters, "parameters");
     this.parallel = Objects.requireNonNull(parallel, "parallel");
-    this.w = new DecoderTensors(parameters, config.layers(), config.tieEmbeddings());
+    this.w = new DecoderTensors(parameters, config, DecoderShape.gpt2(config.hidden()));
     this.decoding = new CachedDecoding(config, kernels, parameters, parallel);
   }
 
@@ -232,7 +234,7 @@ public final class Decoder implements DecoderPasses<Decoder.Workspace> {
     }
     // x = wte[ids] + wpe[positions], dropped out    [n, h]
     Embedding.forward(w.wte, ids, ws.embedded, h, false, 0, n);
-    Embedding.forwardPositions(w.wpe, length, 0, ws.embedded, h, true, 0, n);
+    Embedding.forwardPositions(w.positions, length, 0, ws.embedded, h, true, 0, n);
     float rate = config.dropout();
     if (ws.dropping) {
       Dropout.draw(ws.embeddingKeep, h, rate, random, 0, n);
@@ -351,7 +353,7 @@ public final class Decoder implements DecoderPasses<Decoder.Workspace> {
       Dropout.backward(ws.dx, ws.embeddingKeep, ws.dx, h, false, 0, n);
     }
     Embedding.backward(ws.dx, ids, g.wte, h, 0, n);
-    Embedding.backwardPositions(ws.dx, t, 0, g.wpe, h, 0, n);
+    Embedding.backwardPositions(ws.dx, t, 0, g.positions, h, 0, n);
   }
 
   /** On entry {@code ws.dx} holds d(block output); on exit d(block input). */
