@@ -37,8 +37,8 @@ class NotRunnableAnnotatedModelsTest {
               int VOCAB = 100;
               int HIDDEN = 64;
               int HEADS = 4;
-              String NAMES = "nlpm";
-              @Section(kind = "embeddings") interface Embeddings { int SIZE = 16; }
+              String NAMES = "transfo_xl";
+              @Section(kind = "attention", variant = "xl") interface Attention { int MEMORY = 16; }
               @Section(kind = "objective", variant = "clm") interface Clm {}
             }
             @Model(
@@ -51,12 +51,17 @@ class NotRunnableAnnotatedModelsTest {
     JavaFileObject file = JavaFileObjects.forSourceString("p.Lin", source);
     Compilation compilation = javac().withOptions("-Xlint:all,-processing").withProcessors(new NlpmProcessor()).compile(file);
     assertThat(compilation).succeeded();
-    assertThat(compilation).hadWarningCount(3);
+    assertThat(compilation).hadWarningCount(4);
     assertThat(compilation)
-        .hadWarningContaining("factorized embeddings (size 16, hidden 64) are not runnable yet in a decoder with a tied output: Dec gets its"
-            + " layout, no facade; tie_embeddings = false, or embeddings as wide as hidden, run [NLPM412]")
+        .hadWarningContaining("names = transfo_xl is not runnable yet in the decoder family: Dec gets its layout, no facade;"
+            + " names = gpt2 or nlpm runs [NLPM415]")
         .inFile(file)
-        .onLine(lineOf(source, "int SIZE"));
+        .onLine(lineOf(source, "String NAMES"));
+    assertThat(compilation)
+        .hadWarningContaining("attention xl (segment memory with relative positions) is not runnable yet: Dec gets its layout, no facade;"
+            + " causal attention with learned positions runs [NLPM402]")
+        .inFile(file)
+        .onLine(lineOf(source, "variant = \"xl\""));
     assertThat(compilation)
         .hadWarningContaining("attention linformer is not runnable yet: Lin gets its layout, no facade; full attention runs [NLPM401]")
         .inFile(file)

@@ -27,7 +27,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * The decoder shapes beyond GPT-2's, each a tiny model generated and compiled together in one
  * javac run: post-LayerNorm blocks (no final LayerNorm), sinusoidal and no positions, each kind of
- * cross-layer sharing, and factorized embeddings (mapped to the hidden width, the output untied). For each, the generated training pass's gradient of every tensor matches
+ * cross-layer sharing, and factorized embeddings (mapped to the hidden width; the output untied, or tied
+ * through {@code embedding_hidden_mapping_out} back to their width). For each, the generated training pass's gradient of every tensor matches
  * central differences of its loss (a shared tensor's gradient summed over the layers that use it),
  * and the cached decoding step ({@code CachedDecoding} of the shape the passes hand it) gives the
  * full forward pass's logits at every position, over a prompt fed in one pass and greedily decoded
@@ -51,7 +52,9 @@ class DecoderShapesGeneratedTest {
     SharingFfn("pre", "learned", "ffn", true),
     PostSinusoidalSharingAll("post", "sinusoidal", "all", true),
     FactorizedUntied("pre", "learned", "none", false, 8),
-    FactorizedSinusoidalSharingAll("post", "sinusoidal", "all", false, 6);
+    FactorizedSinusoidalSharingAll("post", "sinusoidal", "all", false, 6),
+    FactorizedTied("pre", "learned", "none", true, 8),
+    FactorizedTiedPostSinusoidalSharingAll("post", "sinusoidal", "all", true, 6);
 
     final String placement;
     final String positions;

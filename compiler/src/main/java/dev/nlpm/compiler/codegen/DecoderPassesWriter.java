@@ -37,7 +37,8 @@ import javax.lang.model.element.Modifier;
  * before it runs, attention's rows over the workspace's capacity, as the {@code Decoder} draws
  * them). {@link #gaps} is the one place that says which decoders it composes: GPT-2's (or nlpm's) names,
  * causal attention, pre- or post-LayerNorm, learned, sinusoidal or no positions, any cross-layer
- * sharing, factorized embeddings with an untied output, no token types, the causal-LM objective; the generated passes
+ * sharing, factorized embeddings (a tied output reached through {@code embedding_hidden_mapping_out}), no token types, the
+ * causal-LM objective; the generated passes
  * hand {@code CachedDecoding} the {@code DecoderShape} it decodes them with.
  */
 public final class DecoderPassesWriter extends StackPassesWriter {
@@ -105,10 +106,6 @@ public final class DecoderPassesWriter extends StackPassesWriter {
     if (embeddings.segments() > 0) {
       gaps.add("token types");
     }
-    // factorized embeddings are mapped to the hidden width; a tied output has no projection back to theirs
-    if (embeddings.size() != stack.hidden() && d.tieEmbeddings()) {
-      gaps.add("factorized embeddings with a tied output");
-    }
     for (Objective objective : model.objectives()) {
       if (!(objective instanceof Objective.CausalLm)) {
         gaps.add(objective.keyword() + " objective");
@@ -174,7 +171,8 @@ public final class DecoderPassesWriter extends StackPassesWriter {
             + "{@code CachedDecoding}. The parameters are only read; the activations live in a {@link Workspace} each caller brings.\n",
             model.name(), positionsPhrase() + (embeddingSize != hidden ? " " + embeddingSize + " wide, mapped to the hidden width" : ""), layers, preNorm ? "pre" : "post", sharingPhrase(), heads, intermediate,
             activation.toLowerCase(Locale.ROOT), preNorm ? " the final LayerNorm," : "",
-            tied ? "the token embeddings (tied)" : "{@code lm_head.weight}",
+            tied ? (embeddingSize != hidden ? "{@code embedding_hidden_mapping_out} and " : "") + "the token embeddings (tied)"
+                : "{@code lm_head.weight}",
             gpt2Shape() ? "backward), bit for bit what the runtime's {@code Decoder} computes" : "backward), in its shape");
     type.addField(KERNELS, "kernels", Modifier.PRIVATE, Modifier.FINAL);
     type.addField(PARAMETERS, "parameters", Modifier.PRIVATE, Modifier.FINAL);
@@ -337,16 +335,27 @@ public final class DecoderPassesWriter extends StackPassesWriter {
   }
 
   /**
-   * The logits of every row through the output's weight W [vocab, hidden] (the token embeddings
+   * The logits of every row through the output's weight W [vocab, width] (the token embeddings
    * tied, {@code lm_head.weight} untied), the next-token loss, and their backward: d(hidden) =
-   * dLogits · W, d(W) += dLogitsᵀ · hidden.
+   * dLogits · W, d(W) += dLogitsᵀ · hidden. Tied to factorized embeddings, the hidden state is
+   * first mapped back to their width ({@code embedding_hidden_mapping_out}, the mapping-in's
+   * emitter), its backward taking d(projected) on to d(hidden).
    */
   private void addLanguageModelHead(Op.ObjectiveHead op, Pass pass, CodeBlock.Builder loss) {
     Op.Linear output = (Op.Linear) op.body().get(op.body().size() - 1);
+    // pre-LayerNorm: the final LayerNorm's backward takes d(hidden) on to ws.dx; post: the last layer's backward reads it there
+    String dHidden = preNorm ? "ws.dFinal" : "ws.dx";
+    boolean projected = op.body().size() > 1;
+    if (projected) {
+      addMapping((Op.Linear) op.body().get(0), pass, "ws.projected", dHidden);
+    }
+    // what the output's weight multiplies, and where its gradient goes
+    String input = projected ? "projected" : "hidden";
+    String dInput = projected ? "ws.dProjected" : dHidden;
     String hiddenStates = pass.stream;
     String hiddenInBackward = pass.streamInBackward;
     pass.forward.serial(CodeBlock.builder()
-        .add("// $L: logits = hidden · Wᵀ, through W held transposed    [n, $L]\n", op.line(), vocab)
+        .add("// $L: logits = $L · Wᵀ, through W held transposed    [n, $L]\n", op.line(), input, vocab)
         .add("// $L\n", output.line())
         .addStatement("decoding.outputLogits($L, n, ws.logits)", hiddenStates)
         .build());
@@ -360,16 +369,14 @@ public final class DecoderPassesWriter extends StackPassesWriter {
     pass.backward(body -> {
       String weight = body.matrix("p", output.weight());
       String dWeight = body.matrix("g", output.weight());
-      // pre-LayerNorm: the final LayerNorm's backward takes d(hidden) on to ws.dx; post: the last layer's backward reads it there
-      String dHidden = preNorm ? "ws.dFinal" : "ws.dx";
-      body.comment("$L: d(hidden) = dLogits · W    [n, $L]", op.line(), hidden);
+      body.comment("$L: d($L) = dLogits · W    [n, $L]", op.line(), input, output.in());
       body.serial("parallel.forRange(n, $T.BLOCK, (from, to) -> $T.product(ws.logits, $L, $L, $L, from, to))", INPUT_GRADIENT,
-          INPUT_GRADIENT, weight, vocab, dHidden);
-      body.comment("d(W) += dLogitsᵀ · hidden, through hidden transposed    [$L, $L]", vocab, hidden);
+          INPUT_GRADIENT, weight, vocab, dInput);
+      body.comment("d(W) += dLogitsᵀ · $L, through $L transposed    [$L, $L]", input, input, vocab, output.in());
       body.serial("$T.transpose($L, n, ws.hiddenTransposed)", WEIGHT_GRADIENT, hiddenInBackward);
       body.serial("parallel.forRange($L, $T.TILE, (from, to) -> $T.accumulate(ws.hiddenTransposed, n, ws.logits, ws.weightGradientTransposed,"
           + " $L, from, to))", vocab, WEIGHT_GRADIENT, WEIGHT_GRADIENT, dWeight);
-      pass.dStream = dHidden;
+      pass.dStream = dInput;
     });
   }
 
@@ -380,11 +387,29 @@ public final class DecoderPassesWriter extends StackPassesWriter {
   private void bufferDeclarations() {
     String h = String.valueOf(hidden);
     stackBuffers();
+    // the output's input: the hidden state, or (tied to factorized embeddings) it mapped back to their width
+    String in = String.valueOf(outputInputWidth());
+    if (projectedBack()) {
+      buffer("projected", "the hidden state mapped back to the embedding width", "n", in);
+    }
     buffer("logits", "the logits (in training, then their gradient)", "n", String.valueOf(vocab));
-    buffer("hiddenTransposed", "the output's weight gradient, through transposed buffers", h, "n");
-    buffer("weightGradientTransposed", "the output's weight gradient, through transposed buffers", h, String.valueOf(vocab));
+    buffer("hiddenTransposed", "the output's weight gradient, through transposed buffers", in, "n");
+    buffer("weightGradientTransposed", "the output's weight gradient, through transposed buffers", in, String.valueOf(vocab));
     buffer("dFinal", "backward scratch", "n", h);
+    if (projectedBack()) {
+      buffer("dProjected", "backward scratch", "n", in);
+    }
     stackScratch();
+  }
+
+  /** Whether the hidden state is mapped back to the embeddings' width before the tied output (factorized embeddings). */
+  private boolean projectedBack() {
+    return ((Architecture.Decoder) model.architecture()).tieEmbeddings() && embeddingSize != hidden;
+  }
+
+  /** The width the output's weight multiplies: the embeddings' when tied, the hidden width when not. */
+  private int outputInputWidth() {
+    return ((Architecture.Decoder) model.architecture()).tieEmbeddings() ? embeddingSize : hidden;
   }
 
   private TypeSpec workspaceType() {

@@ -63,10 +63,6 @@ public final class Runnability {
           attention(DiagnosticCode.LOCAL_ATTENTION_NOT_RUNNABLE, Attention.Local.class),
           attention(DiagnosticCode.LINFORMER_ATTENTION_NOT_RUNNABLE, Attention.Linformer.class),
           attention(DiagnosticCode.XL_ATTENTION_NOT_RUNNABLE, Attention.TransformerXl.class),
-          // encoders run factorized embeddings, decoders with an untied output; a tied one has no projection back to their width yet
-          new Gap(DiagnosticCode.FACTORIZED_EMBEDDINGS_NOT_RUNNABLE, Keeps.KERNELS, m -> decoder(m)
-              .filter(d -> d.embeddings().size() != d.stack().hidden() && d.tieEmbeddings())
-              .map(d -> Found.at(m.originOf("embeddings.size", d.embeddings().origin()), d.embeddings().size(), d.stack().hidden()))),
           // encoder training needs [CLS]/[SEP]/[MASK]-style special tokens: WordPiece, BPE and char have them
           new Gap(DiagnosticCode.ENCODER_TOKENIZER_NOT_RUNNABLE, Keeps.FACADE, m -> encoder(m)
               .filter(e -> m.tokenizer() instanceof Tokenizer.Whitespace)

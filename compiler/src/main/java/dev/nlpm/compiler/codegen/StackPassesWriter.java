@@ -710,24 +710,34 @@ abstract class StackPassesWriter extends SourceWriter {
    * {@code embedding_hidden_mapping_in})    [n, in] → [n, out].
    */
   void addMapping(Op.Linear op, Pass pass) {
+    addMapping(op, pass, "ws.mapped", "ws.dEmbedding");
+  }
+
+  /**
+   * A linear op outside the layers, with a bias, its weight held {@code [in][out]}, from the stream
+   * into {@code out} (which becomes the stream), its backward writing d(input) into {@code dIn}
+   * (overwritten): the embeddings' map to the hidden width, or a decoder's map of its last hidden
+   * state back to the tied embeddings' width    [n, in] → [n, out].
+   */
+  void addMapping(Op.Linear op, Pass pass, String out, String dIn) {
     String in = pass.stream;
     String inInBackward = pass.streamInBackward;
     pass.forward.ranged("n", 4, CodeBlock.builder()
         .add("// $L    [n, $L]\n", op.line(), op.out())
-        .addStatement("$T.forward(kernels, $L, $L, $L, $L, ws.mapped, false, from, to)", LINEAR, in, pass.forward.matrix("p", op.weight()),
-            op.in(), pass.forward.vector("p", op.bias().orElseThrow()))
+        .addStatement("$T.forward(kernels, $L, $L, $L, $L, $L, false, from, to)", LINEAR, in, pass.forward.matrix("p", op.weight()),
+            op.in(), pass.forward.vector("p", op.bias().orElseThrow()), out)
         .build());
-    pass.stream = "ws.mapped";
-    pass.streamInBackward = "ws.mapped";
+    pass.stream = out;
+    pass.streamInBackward = out;
     pass.backward(body -> {
       String dOut = pass.dStream;
       body.comment("$L: its weights, bias, and d(input) = d(out) · W    [n, $L]", op.line(), op.in());
       body.ranged(String.valueOf(op.in()), 8, "$T.backwardWeights(kernels, $L, $L, n, $L, from, to)", LINEAR, inInBackward, dOut,
           body.matrix("g", op.weight()));
       body.serial("$T.backwardBias($L, n, $L)", LINEAR, dOut, body.vector("g", op.bias().orElseThrow()));
-      body.ranged("n", 4, "$T.backwardInput(kernels, $L, $L, $L, ws.dEmbedding, false, from, to)", LINEAR, dOut,
-          body.matrix("p", op.weight()), op.in());
-      pass.dStream = "ws.dEmbedding";
+      body.ranged("n", 4, "$T.backwardInput(kernels, $L, $L, $L, $L, false, from, to)", LINEAR, dOut,
+          body.matrix("p", op.weight()), op.in(), dIn);
+      pass.dStream = dIn;
     });
   }
 

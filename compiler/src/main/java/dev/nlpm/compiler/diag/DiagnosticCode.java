@@ -101,10 +101,6 @@ public enum DiagnosticCode {
       "NLPM408",
       "the transformer_seq2seq family is not runnable yet: %1$s; the word2vec, encoder, decoder and lstm_lm families run"),
   NAT_NOT_RUNNABLE("NLPM409", "the nat family is not runnable yet: %1$s; the word2vec, encoder, decoder and lstm_lm families run"),
-  FACTORIZED_EMBEDDINGS_NOT_RUNNABLE(
-      "NLPM412",
-      "factorized embeddings (size %2$d, hidden %3$d) are not runnable yet in a decoder with a tied output: %1$s;"
-          + " tie_embeddings = false, or embeddings as wide as hidden, run"),
   NAMES_NOT_RUNNABLE("NLPM415", "names = %2$s is not runnable yet in the %3$s family: %1$s; names = %4$s runs"),
   ENCODER_TOKENIZER_NOT_RUNNABLE(
       "NLPM419", "tokenizer %2$s in an encoder is not runnable yet: %1$s; tokenizer wordpiece, bpe and char run"),

@@ -20,6 +20,15 @@ import java.util.Optional;
  * {@code ProjectedAdaptiveLogSoftmax} with no cutoffs ({@code div_val = 1}), so a single cluster
  * {@code 0} holds the whole vocabulary; the published WikiText-103 checkpoint, which has four
  * clusters, does not map.
+ *
+ * <p>Factorized embeddings (width E below the hidden width H) are mapped to H before the layers by
+ * {@code embedding_hidden_mapping_in} (ALBERT's name). A tied output multiplies by the E-wide token
+ * table, so the final hidden state (after {@code ln_f}, or the last block's output after
+ * post-LayerNorm blocks) is first mapped back to E by a plain linear layer, {@code
+ * embedding_hidden_mapping_out} (weight [E, H] and bias [E], as {@code nn.Linear}, in the
+ * backbone beside its twin; no LayerNorm, unlike ALBERT's MLM head {@code predictions.dense}). No
+ * reference checkpoint has this shape: the name is nlpm's own. An untied output ({@code
+ * lm_head.weight} [vocab, H]) needs no such map.
  */
 final class DecoderLowering {
 
@@ -61,6 +70,13 @@ final class DecoderLowering {
       graph.op(finalNorm.norm("final", "ln_f", h, NormPosition.FINAL, stack.norm().eps()));
       graph.store(finalNorm);
     }
+    // nlpm's own name: no reference decoder ties factorized embeddings (see the class comment)
+    Optional<Op.Linear> mappingOut = Optional.empty();
+    if (e != h && !xl && decoder.tieEmbeddings()) {
+      Slots back = new Slots(ModelPlan.BACKBONE);
+      mappingOut = Optional.of(back.linear("output projection", "embedding_hidden_mapping_out", h, e));
+      graph.store(back);
+    }
     Slots head = new Slots("lm_head");
     List<Op> output = new ArrayList<>();
     if (xl) {
@@ -75,6 +91,7 @@ final class DecoderLowering {
       }
       output.add(new Op.Linear("output", weight, Optional.of(bias), e, v.size()));
     } else if (decoder.tieEmbeddings()) {
+      mappingOut.ifPresent(output::add);
       output.add(new Op.Linear(
           "output (tied to the token embeddings)",
           head.tied("lm_head.weight", word.table().name(), ParameterRole.EMBEDDING_TABLE, v, Extent.of(e)), Optional.empty(), e, v.size()));

@@ -235,6 +235,38 @@ class PlannerTest {
   }
 
   @Test
+  void aTiedFactorizedDecoderMapsItsEmbeddingsToHiddenAndItsLastHiddenStateBack() {
+    Architecture.Decoder decoder =
+        new Architecture.Decoder(
+            AT,
+            Specs.embeddings(Specs.fixed(100), 4, Positions.LEARNED, 12, 0),
+            Specs.stack(1, 8, 2, 16, Norm.Placement.PRE, Specs.causal(), Sharing.NONE),
+            true);
+    ModelPlan plan = Planner.plan(Specs.model("F", decoder, CheckpointNames.NLPM, List.of(Specs.clm()), List.of(), List.of()));
+    List<String> listing = listing(plan);
+    assertEquals(
+        List.of(
+            "wte.weight [100, 4] backbone",
+            "wpe.weight [12, 4] backbone",
+            "embedding_hidden_mapping_in.weight [8, 4] backbone",
+            "embedding_hidden_mapping_in.bias [8] backbone"),
+        listing.subList(0, 4));
+    // after ln_f, as nn.Linear [out, in]: nlpm's own name, mirroring the mapping in
+    assertEquals(
+        List.of(
+            "ln_f.weight [8] backbone",
+            "ln_f.bias [8] backbone",
+            "embedding_hidden_mapping_out.weight [4, 8] backbone",
+            "embedding_hidden_mapping_out.bias [4] backbone",
+            "lm_head.weight [100, 4] lm_head = wte.weight"),
+        listing.subList(listing.size() - 5, listing.size()));
+    Architecture.Decoder untied = new Architecture.Decoder(AT, decoder.embeddings(), decoder.stack(), false);
+    List<String> names = names(Planner.plan(Specs.model("U", untied, CheckpointNames.NLPM, List.of(Specs.clm()), List.of(), List.of())));
+    assertTrue(names.contains("embedding_hidden_mapping_in.weight"));
+    assertFalse(names.contains("embedding_hidden_mapping_out.weight"));
+  }
+
+  @Test
   void transformerXlHasRelativePositionParametersPerLayerAndAPlainEmbedding() {
     Architecture.Decoder decoder =
         new Architecture.Decoder(

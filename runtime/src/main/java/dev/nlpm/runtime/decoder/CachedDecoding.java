@@ -18,10 +18,10 @@ import java.util.function.Function;
  * Cached incremental decoding of a GPT-2-named decoder (token embeddings plus positions — learned,
  * sinusoidal or none —, blocks with causal attention through the fused {@code c_attn}, their
  * LayerNorms pre or post, a shared half read from layer 0, the final LayerNorm after pre-LayerNorm
- * blocks, the output tied or untied), as its {@link DecoderShape} says: tokens fed against a
- * {@link KeyValueCache}, each attending to the cached keys and values through {@code
- * Attention.cachedStep}, and the output logits, through the output's weight held transposed, that
- * the training pass shares.
+ * blocks, the output tied or untied, factorized embeddings mapped to the hidden width and, before a
+ * tied output, back), as its {@link DecoderShape} says: tokens fed against a {@link KeyValueCache},
+ * each attending to the cached keys and values through {@code Attention.cachedStep}, and the output
+ * logits, through the output's weight held transposed, that the training pass shares.
  *
  * <p>One class for both compositions of a decoder's passes, the runtime's {@link Decoder} and a
  * model's generated {@code <Model>Passes}: whichever computed the training pass, decoding runs here
@@ -71,14 +71,20 @@ public final class CachedDecoding {
     return parallel;
   }
 
-  /** The output's weight [vocab, hidden]: the token embeddings when tied, {@code lm_head.weight} when not. */
+  /** The output's weight: the token embeddings [vocab, embedding] when tied, {@code lm_head.weight} [vocab, hidden] when not. */
   float[][] outputWeights() {
     return w.output;
   }
 
+  /** Whether the output multiplies the hidden state itself, not its map back to factorized embeddings. */
+  boolean outputReadsHidden() {
+    return w.mappingOut == null;
+  }
+
   /**
    * {@code logits = x · Wᵀ} for rows {@code [0, n)}: the output (W = wte tied, {@code
-   * lm_head.weight} untied), through W held transposed (remade when the parameters change); each
+   * lm_head.weight} untied; x is the hidden state, or tied to factorized embeddings its map back to
+   * their width), through W held transposed (remade when the parameters change); each
    * logit's sum in {@code dotRows}' order, so a row's bits do not depend on the other rows.
    */
   public void outputLogits(float[][] x, int n, float[][] logits) {
@@ -175,7 +181,7 @@ public final class CachedDecoding {
       }
       afterAttention(w.blocks[l], rows, 0, s);
     }
-    outputLogits(hidden(rows, s), s, logits);
+    outputLogits(outputInput(hidden(rows, s), s), s, logits);
     for (KeyValueCache cache : caches) {
       cache.length++;
     }
@@ -246,7 +252,7 @@ public final class CachedDecoding {
       parallel.forRange(m, 4, (from, to) -> afterAttention(p, rows, from, to));
     }
     float[][] hidden = hidden(rows, m);
-    outputLogits(hidden, m, logits);
+    outputLogits(outputInput(hidden, m), m, logits);
     cache.fed(start, hidden, logits);
     return new FedTokens(start, hidden, logits);
   }
@@ -261,6 +267,20 @@ public final class CachedDecoding {
     if (w.mapping != null) {
       Linear.forward(kernels, embedded, w.mapping, shape.embeddingSize(), w.mappingBias, x, false, from, to);
     }
+  }
+
+  /**
+   * What the output multiplies for the first {@code n} rows of {@code hidden}: the hidden states, or
+   * (tied to factorized embeddings) their map back to the embeddings' width ({@code
+   * embedding_hidden_mapping_out}).
+   */
+  private float[][] outputInput(float[][] hidden, int n) {
+    if (w.mappingOut == null) {
+      return hidden;
+    }
+    float[][] projected = new float[n][shape.embeddingSize()];
+    Linear.forward(kernels, hidden, w.mappingOut, config.hidden(), w.mappingOutBias, projected, false, 0, n);
+    return projected;
   }
 
   /** The rows one block step works in, for the tokens being fed (one row each). */

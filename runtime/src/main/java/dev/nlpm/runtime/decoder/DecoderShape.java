@@ -16,7 +16,9 @@ import java.util.Objects;
  * @param positions a learned table ({@code wpe.weight}), the fixed sinusoid table, or none
  * @param sharing which half of every block is layer 0's tensors ({@code h.0.…})
  * @param embeddingSize the width of the token (and position) embeddings; when it differs from the
- *     hidden width, {@code embedding_hidden_mapping_in} maps them to it (the output is then untied)
+ *     hidden width, {@code embedding_hidden_mapping_in} maps them to it, and a tied output maps the
+ *     final hidden state back to it first ({@code embedding_hidden_mapping_out}; an untied one,
+ *     {@code lm_head.weight} [vocab, hidden], needs no map)
  */
 public record DecoderShape(EncoderShape.Placement placement, EncoderShape.Positions positions, EncoderShape.Sharing sharing,
     int embeddingSize) {
@@ -33,6 +35,11 @@ public record DecoderShape(EncoderShape.Placement placement, EncoderShape.Positi
   /** GPT-2's at {@code hidden}: pre-LayerNorm, learned positions, no sharing, embeddings as wide as hidden. */
   public static DecoderShape gpt2(int hidden) {
     return new DecoderShape(EncoderShape.Placement.PRE, EncoderShape.Positions.LEARNED, EncoderShape.Sharing.NONE, hidden);
+  }
+
+  /** Whether the embeddings are narrower than {@code hidden}: mapped to it, and (tied) back from it. */
+  public boolean factorized(int hidden) {
+    return embeddingSize != hidden;
   }
 
   /** Whether each sublayer normalizes its input (and a final LayerNorm follows the blocks). */

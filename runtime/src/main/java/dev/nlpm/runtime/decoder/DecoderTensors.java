@@ -7,7 +7,7 @@ import dev.nlpm.runtime.parameters.ParameterRows;
  * A GPT-2-named decoder's tensors in a parameter buffer (the parameters, or a gradient buffer of
  * the same layout), looked up by GPT-2's names once rather than every step, as its {@link
  * DecoderShape} stores them: the position table learned, fixed or absent; the factorized
- * embeddings' map to the hidden width; the final LayerNorm only
+ * embeddings' map to the hidden width, and before a tied output the map back; the final LayerNorm only
  * after pre-LayerNorm blocks; a shared half of a block read from layer 0's names by every layer.
  */
 final class DecoderTensors {
@@ -36,13 +36,19 @@ final class DecoderTensors {
     }
   }
 
-  /** The token embeddings, and the output's weight [vocab, hidden]: wte itself when tied, {@code lm_head.weight} when not. */
+  /** The token embeddings, and the output's weight: wte itself [vocab, embedding] when tied, {@code lm_head.weight} [vocab, hidden] when not. */
   final float[][] wte, output;
   /** The position rows added to the embeddings: {@code wpe.weight}, the sinusoid table, or null (none). */
   final float[][] positions;
   /** The factorized embeddings' map to the hidden width ({@code embedding_hidden_mapping_in}), null when they are as wide. */
   final float[][] mapping;
   final float[] mappingBias;
+  /**
+   * The final hidden state's map back to the factorized embeddings' width before a tied output
+   * ({@code embedding_hidden_mapping_out}, held {@code [hidden][embedding]}), null otherwise.
+   */
+  final float[][] mappingOut;
+  final float[] mappingOutBias;
   /** The final LayerNorm ({@code ln_f}), null after post-LayerNorm blocks. */
   final float[] lnfGain, lnfBias;
   final Block[] blocks;
@@ -55,9 +61,12 @@ final class DecoderTensors {
       case SINUSOIDAL -> Embedding.sinusoids(config.maxPositions(), shape.embeddingSize());
       case NONE -> null;
     };
-    boolean mapped = shape.embeddingSize() != config.hidden();
+    boolean mapped = shape.factorized(config.hidden());
     mapping = mapped ? p.matrix("embedding_hidden_mapping_in.weight") : null;
     mappingBias = mapped ? p.vector("embedding_hidden_mapping_in.bias") : null;
+    boolean mappedBack = mapped && config.tieEmbeddings();
+    mappingOut = mappedBack ? p.matrix("embedding_hidden_mapping_out.weight") : null;
+    mappingOutBias = mappedBack ? p.vector("embedding_hidden_mapping_out.bias") : null;
     lnfGain = shape.preNorm() ? p.vector("ln_f.weight") : null;
     lnfBias = shape.preNorm() ? p.vector("ln_f.bias") : null;
     blocks = new Block[config.layers()];

@@ -106,6 +106,11 @@ public final class ProposalHeads {
   public ProposalHeads(DecoderPasses<?> decoder, ParameterRows parameters) {
     this.decoder = Objects.requireNonNull(decoder, "decoder");
     this.decoding = decoder.decoding();
+    // the heads' logits and their backward multiply a hidden-wide proposal by the output's weight directly
+    if (!decoding.outputReadsHidden()) {
+      throw new IllegalArgumentException("blockwise proposal heads need an output over the hidden state: this decoder's tied output reads"
+          + " factorized embeddings through embedding_hidden_mapping_out; declare tie_embeddings = false, or embeddings as wide as hidden");
+    }
     this.parameters = Objects.requireNonNull(parameters, "parameters");
     int k = 0;
     while (parameters.has(weight(k))) {
