@@ -6,6 +6,7 @@ import dev.nlpm.compiler.diag.Diagnostics;
 import dev.nlpm.compiler.ir.Architecture;
 import dev.nlpm.compiler.ir.Attention;
 import dev.nlpm.compiler.ir.CheckpointNames;
+import dev.nlpm.compiler.ir.Decoding;
 import dev.nlpm.compiler.ir.Family;
 import dev.nlpm.compiler.ir.ModelSpec;
 import dev.nlpm.compiler.ir.Objective;
@@ -74,6 +75,12 @@ public final class Runnability {
           new Gap(DiagnosticCode.NAMES_NOT_RUNNABLE, Keeps.FACADE, Runnability::names),
           objective(DiagnosticCode.SPAN_OBJECTIVE_NOT_RUNNABLE, Objective.SpanMasking.class),
           objective(DiagnosticCode.SBO_OBJECTIVE_NOT_RUNNABLE, Objective.SpanBoundary.class),
+          // the proposal heads multiply hidden-wide states by the output weight, which a tied factorized
+          // decoder holds at the embedding width (its passes map back through embedding_hidden_mapping_out)
+          new Gap(DiagnosticCode.BLOCKWISE_NOT_RUNNABLE, Keeps.FACADE, m -> decoder(m)
+              .filter(d -> d.tieEmbeddings() && d.embeddings().size() != d.stack().hidden())
+              .flatMap(d -> m.decodings().stream().filter(Decoding.Blockwise.class::isInstance))
+              .map(b -> Found.at(b.origin()))),
           new Gap(DiagnosticCode.DISTILLATION_NOT_RUNNABLE, Keeps.FACADE, m -> stack(m)
               .flatMap(s -> m.objective(Objective.Distillation.class).stream())
               .map(o -> Found.at(o.origin(), m.family() == Family.ENCODER ? "encoders train with mlm and nsp" : "decoders train with clm"))));

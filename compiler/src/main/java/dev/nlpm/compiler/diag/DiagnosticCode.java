@@ -106,6 +106,10 @@ public enum DiagnosticCode {
       "NLPM419", "tokenizer %2$s in an encoder is not runnable yet: %1$s; tokenizer wordpiece, bpe and char run"),
   WORD2VEC_TOKENIZER_NOT_RUNNABLE(
       "NLPM420", "tokenizer %2$s in word2vec is not runnable yet: %1$s; tokenizer whitespace runs"),
+  BLOCKWISE_NOT_RUNNABLE(
+      "NLPM421",
+      "decoding blockwise is not runnable yet in a decoder with factorized embeddings and a tied output: %1$s;"
+          + " greedy, beam and sampling run, and blockwise with tie_embeddings = false"),
 
   // ---- 9xx: internal ----
   INTERNAL_ERROR("NLPM900", "internal compiler error: %s (please report this with the input)");

@@ -3,6 +3,8 @@ package dev.nlpm.runtime.training;
 /** The loss became NaN or infinite: training stopped before the step changed any parameter. */
 public final class TrainingDivergedException extends RuntimeException {
 
+  private static final long serialVersionUID = 1L;
+
   private final long step;
 
   public TrainingDivergedException(long step, double loss, String lastCheckpoint) {
