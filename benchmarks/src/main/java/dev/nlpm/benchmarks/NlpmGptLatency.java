@@ -1,7 +1,7 @@
 package dev.nlpm.benchmarks;
 
 import dev.nlpm.models.GptMiniModel;
-import dev.nlpm.runtime.decoder.Decoder;
+import dev.nlpm.runtime.decoder.DecoderParameters;
 import dev.nlpm.runtime.decoder.KeyValueCache;
 import dev.nlpm.runtime.kernels.Parallel;
 import dev.nlpm.runtime.optim.AdamWSettings;
@@ -77,7 +77,7 @@ public final class NlpmGptLatency {
         ids[i] = random.nextInt(vocab);
       }
       var ws = decoder.workspace(TRAIN_BATCH, SEQ);
-      ParameterRows gradients = Decoder.parameters(parameters.layout());
+      ParameterRows gradients = DecoderParameters.rows(parameters.layout());
       RowOptimizer optimizer = new RowOptimizer(parameters, AdamWSettings.withWeightDecay(0.01));
       float[] loss = {0f};
       lines.add(LatencyTiming.line(impl, MODEL, threads, "train-step", LatencyTiming.time(() -> {

@@ -26,7 +26,7 @@ import javax.lang.model.element.Modifier;
 final class DecoderModelWriter extends SourceWriter {
 
   private static final ClassName CONFIG = ClassName.get("dev.nlpm.runtime.decoder", "DecoderConfig");
-  private static final ClassName DECODER = ClassName.get("dev.nlpm.runtime.decoder", "Decoder");
+  private static final ClassName DECODER_PARAMETERS = ClassName.get("dev.nlpm.runtime.decoder", "DecoderParameters");
   private static final TypeName PASSES = ParameterizedTypeName.get(ClassName.get("dev.nlpm.runtime.decoder", "DecoderPasses"),
       WildcardTypeName.subtypeOf(Object.class));
   private static final ClassName ACTIVATION = ClassName.get("dev.nlpm.runtime.encoder", "FeedForwardActivation");
@@ -39,18 +39,15 @@ final class DecoderModelWriter extends SourceWriter {
   private static final ClassName HEADS = ClassName.get("dev.nlpm.runtime.decoder", "ProposalHeads");
 
   private final Architecture.Decoder architecture;
-  /** What keeps the compiler from composing the model's passes: empty when {@code <Model>Passes} is generated. */
-  private final List<String> passesGaps;
 
+  /** For a decoder the runtime runs whole ({@link Runnability#facade}), whose kernels and passes are generated too. */
   DecoderModelWriter(LayerGraph graph) {
     super(graph.model());
     this.architecture = (Architecture.Decoder) model.architecture();
-    this.passesGaps = DecoderPassesWriter.gaps(graph);
-  }
-
-  /** Whether the facade runs on the generated {@code <Model>Passes} (else on the runtime's {@code Decoder}). */
-  private boolean generatedPasses() {
-    return passesGaps.isEmpty();
+    List<String> gaps = DecoderPassesWriter.gaps(graph);
+    if (!gaps.isEmpty()) {
+      throw new IllegalStateException(model.name() + ": a facade needs the generated passes, which are missing (" + String.join(", ", gaps) + ")");
+    }
   }
 
   @Override
@@ -66,12 +63,7 @@ final class DecoderModelWriter extends SourceWriter {
         .addJavadoc("$L: a GPT-2-style decoder of $L layers, width $L, $L heads, as declared. {@link #initialize} and\n"
             + "{@link #trainer} train it on the causal-LM objective; {@link #decoder} runs it, and its {@code step} feeds the\n"
             + "runtime's decoding schemes through a key/value cache.\n", model.name(), stack.layers(), stack.hidden(), stack.heads());
-    if (generatedPasses()) {
-      type.addJavadoc("\n<p>It runs on {@link $T}, its passes as the compiler composed them.\n", sibling("Passes"));
-    } else {
-      type.addJavadoc("\n<p>It runs on the runtime's {@link $T}: the compiler does not compose this model's passes yet ($L).\n",
-          DECODER, String.join(", ", passesGaps));
-    }
+    type.addJavadoc("\n<p>It runs on {@link $T}, its passes as the compiler composed them.\n", sibling("Passes"));
     type.addField(constant(TypeName.get(String.class), "NAME", CodeBlock.of("$S", model.name()), "The model's name, recorded in its checkpoints."));
     // an untied output adds the flag; a tied one keeps the constructor that ties
     type.addField(constant(CONFIG, "CONFIG", CodeBlock.of("new $T($L, $L, $L, $L, $L, $L, $L, $T.$L, $Lf$L)", CONFIG, architecture.embeddings().vocab().size(),
@@ -90,19 +82,17 @@ final class DecoderModelWriter extends SourceWriter {
         .build());
     type.addMethod(method("initialize", PARAMETERS, "Fresh parameters (truncated normal 0.02; LayerNorm gains 1, biases 0) from {@code seed}.\n")
         .addParameter(TypeName.LONG, "seed")
-        .addStatement("$T parameters = $T.parameters($T.LAYOUT)", PARAMETERS, DECODER, sibling("Layout"))
+        .addStatement("$T parameters = $T.rows($T.LAYOUT)", PARAMETERS, DECODER_PARAMETERS, sibling("Layout"))
         .addStatement("float[] flat = new float[$T.LAYOUT.size()]", sibling("Layout"))
         .addStatement("$T.bert().initialize($T.LAYOUT, flat, seed)", INITIALIZER, sibling("Layout"))
         .addStatement("parameters.importFrom(flat)")
         .addStatement("return parameters")
         .build());
-    type.addMethod(method("decoder", generatedPasses() ? sibling("Passes") : DECODER,
+    type.addMethod(method("decoder", sibling("Passes"),
             "The decoder's passes over {@code parameters}, its work split by {@code parallel}.\n")
         .addParameter(PARAMETERS, "parameters")
         .addParameter(PARALLEL, "parallel")
-        .addCode(generatedPasses()
-            ? CodeBlock.of("return new $T(kernels(), parameters, parallel);\n", sibling("Passes"))
-            : CodeBlock.of("return new $T(CONFIG, kernels(), parameters, parallel);\n", DECODER))
+        .addStatement("return new $T(kernels(), parameters, parallel)", sibling("Passes"))
         .build());
     TrainingOptionsMethods.add(type, t, model.name());
     type.addMethod(method("trainer", TRAINER, "A trainer for {@code parameters} with {@code options}; give its {@code train} the decoder's pass.\n")

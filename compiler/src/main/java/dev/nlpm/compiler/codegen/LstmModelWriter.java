@@ -12,6 +12,7 @@ import dev.nlpm.compiler.ir.TrainingDefaults;
 import dev.nlpm.compiler.plan.ModelPlan;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -25,7 +26,6 @@ import javax.lang.model.element.Modifier;
  */
 final class LstmModelWriter extends SourceWriter {
 
-  private static final ClassName MODEL = ClassName.get("dev.nlpm.runtime.lstm", "LstmLanguageModel");
   private static final ClassName PASSES = ClassName.get("dev.nlpm.runtime.lstm", "LstmPasses");
   private static final ClassName CONFIG = ClassName.get("dev.nlpm.runtime.lstm", "LstmConfig");
   private static final ClassName LSTM_PARAMETERS = ClassName.get("dev.nlpm.runtime.lstm", "LstmParameters");
@@ -44,12 +44,14 @@ final class LstmModelWriter extends SourceWriter {
   private final Architecture.LstmLm architecture;
   private final boolean runtimeVocabulary;
   private final String checkpointPrefix;
-  /** Whether the model runs on its generated {@code <Model>Passes} ({@link LstmPassesWriter}), else on the runtime's {@code LstmLanguageModel}. */
-  private final boolean passes;
 
+  /** For an LSTM language model the runtime runs ({@link Runnability#facade}), whose passes are generated too. */
   LstmModelWriter(ModelPlan plan) {
     super(plan.model());
-    this.passes = LstmPassesWriter.covers(plan.graph());
+    List<String> gaps = LstmPassesWriter.gaps(plan.graph());
+    if (!gaps.isEmpty()) {
+      throw new IllegalStateException(model.name() + ": a facade needs the generated passes, which are missing (" + String.join(", ", gaps) + ")");
+    }
     this.architecture = (Architecture.LstmLm) plan.model().architecture();
     this.runtimeVocabulary = plan.runtimeVocabulary();
     this.checkpointPrefix = plan.checkpointPrefix();
@@ -115,16 +117,10 @@ final class LstmModelWriter extends SourceWriter {
         .build());
     MethodSpec.Builder modelMethod = method("model", PASSES,
             "The model's passes over {@code parameters} (their vocabulary's), the products split over {@code parallel} (null: the\n"
-                + "calling thread)$L.\n", passes ? ": the generated {@link " + model.name() + "Passes}" : "")
+                + "calling thread): the generated {@link $L}.\n", model.name() + "Passes")
         .addParameter(PARAMETERS, "parameters")
         .addParameter(PARALLEL, "parallel");
-    if (passes) {
-      modelMethod.addStatement("return new $T(kernels(), parameters, parallel)", sibling("Passes"));
-    } else {
-      modelMethod.addStatement(runtimeVocabulary ? CodeBlock.of("$T config = config(parameters.matrix($S).length)", CONFIG, "embedding.weight")
-              : CodeBlock.of("$T config = CONFIG", CONFIG))
-          .addStatement("return new $T(config, kernels(), parameters, parallel)", MODEL);
-    }
+    modelMethod.addStatement("return new $T(kernels(), parameters, parallel)", sibling("Passes"));
     type.addMethod(modelMethod.build());
     TrainingOptionsMethods.add(type, t, model.name());
     type.addMethod(method("trainer", TRAINER,

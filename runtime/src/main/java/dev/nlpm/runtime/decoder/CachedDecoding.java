@@ -23,7 +23,7 @@ import java.util.function.Function;
  * each attending to the cached keys and values through {@code Attention.cachedStep}, and the output
  * logits, through the output's weight held transposed, that the training pass shares.
  *
- * <p>One class for both compositions of a decoder's passes, the runtime's {@link Decoder} and a
+ * <p>One class for both compositions of a decoder's passes, the hand-written {@code Decoder} of the runtime's tests and a
  * model's generated {@code <Model>Passes}: whichever computed the training pass, decoding runs here
  * ({@link DecoderPasses#decoding}), so the cache's bookkeeping, its batching over sequences of
  * different lengths and the prompt's one-pass extension exist once. Its rows are the training
@@ -40,7 +40,7 @@ public final class CachedDecoding {
   /** The output's weight transposed for the logits, remade when the parameters change. */
   private final TransposedLogits transposedLogits;
 
-  /** Decoding with {@code config}'s GPT-2-shaped model over {@code parameters} (a GPT-2 layout, see {@link Decoder#parameters}). */
+  /** Decoding with {@code config}'s GPT-2-shaped model over {@code parameters} (a GPT-2 layout, see {@link DecoderParameters#rows}). */
   public CachedDecoding(DecoderConfig config, ProductKernels kernels, ParameterRows parameters, Parallel parallel) {
     this(config, DecoderShape.gpt2(config.hidden()), kernels, parameters, parallel);
   }

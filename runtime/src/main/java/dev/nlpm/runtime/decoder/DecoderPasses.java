@@ -12,7 +12,7 @@ import dev.nlpm.runtime.parameters.ParameterRows;
  * out ({@code dev.nlpm.runtime.model.DecoderFacade}).
  *
  * <p>Implemented by a model's generated {@code <Model>Passes} (its composition written out by the
- * compiler, every size a literal) and by the hand-written {@link Decoder}, the generated passes'
+ * compiler, every size a literal) and by the hand-written {@code Decoder} (runtime test sources), the generated passes'
  * oracle. The two compute the same numbers, bit for bit. Both decode through {@link
  * CachedDecoding}.
  *

@@ -7,7 +7,7 @@ import java.util.Objects;
  * What a decoder's composition is beyond its sizes, as far as {@link CachedDecoding} needs it:
  * where its blocks' LayerNorms sit, how its embeddings carry positions, and which half of a block
  * its layers share, and how wide its embeddings are. A model's generated passes hand theirs to the decoding; {@link #gpt2} is
- * GPT-2's, the hand-written {@link Decoder}'s. The kinds are the encoder's ({@link EncoderShape}),
+ * GPT-2's, the hand-written {@code Decoder} (runtime test sources)'s. The kinds are the encoder's ({@link EncoderShape}),
  * the same choices of the same declaration.
  *
  * @param placement pre-LayerNorm ({@code x + attn(LN(x))}, then the final LayerNorm {@code ln_f})

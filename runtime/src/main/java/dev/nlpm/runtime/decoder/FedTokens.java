@@ -1,7 +1,7 @@
 package dev.nlpm.runtime.decoder;
 
 /**
- * What {@link Decoder#extend} computed for the tokens it fed: row {@code j} is position {@code
+ * What {@link DecoderPasses#extend} computed for the tokens it fed: row {@code j} is position {@code
  * firstPosition + j}.
  *
  * @param hidden the final LayerNorm's output at each fed position (what the tied output and the

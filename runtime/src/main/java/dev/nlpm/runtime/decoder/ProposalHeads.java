@@ -14,7 +14,7 @@ import java.util.Objects;
 
 /**
  * The k proposal heads of blockwise parallel decoding (Stern et al., 2018) on a decoder's passes
- * ({@link DecoderPasses}, generated or the runtime's {@link Decoder}):
+ * ({@link DecoderPasses}, generated or the hand-written {@code Decoder} of the runtime's tests):
  * from {@code h}, the final LayerNorm's output at a position, head {@code i} (0-based) guesses the
  * token {@code i + 2} positions ahead (the base model itself gives the next one) as in the paper,
  * {@code z_i = h + ReLU(W_i h + b_i)}, {@code logits_i = z_i · wteᵀ} through the tied output.
@@ -64,10 +64,10 @@ public final class ProposalHeads {
 
   /**
    * Fresh heads over {@code layout} (a model's, or {@link #layout}'s): weights truncated normal
-   * with standard deviation 0.02, biases 0, from {@code seed}; held as {@link Decoder#parameters}.
+   * with standard deviation 0.02, biases 0, from {@code seed}; held as {@link DecoderParameters#rows}.
    */
   public static ParameterRows initialize(ParameterLayout layout, long seed) {
-    ParameterRows heads = Decoder.parameters(layout);
+    ParameterRows heads = DecoderParameters.rows(layout);
     float[] flat = new float[layout.size()];
     TruncatedNormalInitializer.bert().initialize(layout, flat, seed);
     heads.importFrom(flat);

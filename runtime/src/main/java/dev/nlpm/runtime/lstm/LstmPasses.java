@@ -15,7 +15,7 @@ import dev.nlpm.runtime.parameters.ParameterRows;
  * block's final state (an input, not differentiated through).
  *
  * <p>Implemented by a model's generated {@code <Model>Passes} (its composition written out by the
- * compiler, every size a literal) and by the hand-written {@link LstmLanguageModel}, the generated
+ * compiler, every size a literal) and by the hand-written {@code LstmLanguageModel} (runtime test sources), the generated
  * passes' oracle. The two compute the same numbers, bit for bit.
  */
 public interface LstmPasses {

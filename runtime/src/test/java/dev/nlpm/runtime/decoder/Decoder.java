@@ -40,18 +40,9 @@ import java.util.SplittableRandom;
  */
 public final class Decoder implements DecoderPasses<Decoder.Workspace> {
 
-  /**
-   * The rows of a decoder's parameters. GPT-2's Conv1D weights are stored {@code [in, out]} and held
-   * as stored; the blockwise proposal heads ({@code blockwise_heads.{i}.dense}) and the factorized
-   * embeddings' maps to the hidden width and back ({@code embedding_hidden_mapping_in}, {@code
-   * embedding_hidden_mapping_out}) are linear layers
-   * stored {@code [out, in]} like PyTorch's {@code nn.Linear}, held transposed so that every weight
-   * reads {@code [in][out]}.
-   */
+  /** The rows of a decoder's parameters: {@link DecoderParameters#rows}. */
   public static ParameterRows parameters(ParameterLayout layout) {
-    return new ParameterRows(layout,
-        slot -> slot.name().startsWith(ProposalHeads.PREFIX) || slot.name().equals("embedding_hidden_mapping_in.weight")
-            || slot.name().equals("embedding_hidden_mapping_out.weight"));
+    return DecoderParameters.rows(layout);
   }
 
   /** Activations of a training pass, allocated once for {@code maxBatch × maxLength}. */
